@@ -1,0 +1,401 @@
+// The introducer: an HTTP server whose /ws endpoint introduces browser peers to each other for
+// WebRTC. It relays signalling frames between nodes of the same room and nothing else.
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
+import { CounterSet, type IntroducerCounters } from './counters';
+import { resolveOptions, type IntroducerOptions, type ResolvedOptions } from './options';
+import { TokenBucket } from './rate-limit';
+import { RoomRegistry } from './rooms';
+import { parseClientFrame, type ErrorCode, type JoinFrame, type ServerFrame, type SignalFrame } from './schema';
+import { serveStatic } from './static';
+import { verifyJoinToken } from './tokens';
+
+export { IntroducerOptionError, type IntroducerOptions } from './options';
+export type { IntroducerCounters } from './counters';
+
+export const WS_PATH = '/ws';
+
+/** Close codes the server uses; 4000-4999 are application-defined by RFC 6455. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  joinRefused: 4001,
+  joinTimeout: 4002,
+} as const;
+
+export interface IntroducerHandle {
+  readonly port: number;
+  readonly host: string;
+  /** WebSocket endpoint, e.g. ws://127.0.0.1:9000/ws */
+  readonly url: string;
+  /** HTTP base, e.g. http://127.0.0.1:9000/ (health at /healthz, static files below it). */
+  readonly httpUrl: string;
+  counters(): IntroducerCounters;
+  /** Runs one heartbeat round now: terminates sockets that missed the previous ping, pings the rest. */
+  checkLiveness(): void;
+  /** Closes every socket with 1001 and the server; idempotent. */
+  stop(): Promise<void>;
+}
+
+interface Peer {
+  readonly socket: WebSocket;
+  readonly bucket: TokenBucket;
+  strikes: number;
+  /** Cleared before each ping, set by the pong. */
+  alive: boolean;
+  /** Set once the server has decided to close this socket; later frames are ignored. */
+  closing: boolean;
+  joined?: { room: string; node: string };
+  joinTimer?: NodeJS.Timeout;
+}
+
+/** Where ws reports why it is about to fail a connection; mapped to rejection reasons. */
+const WS_ERROR_REASONS: Record<string, string> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'oversized',
+  WS_ERR_INVALID_UTF8: 'invalid-utf8',
+};
+
+function rawDataToBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function formatHostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+class Introducer {
+  private readonly peers = new Set<Peer>();
+  private readonly rooms: RoomRegistry<Peer>;
+  private readonly counterSet = new CounterSet();
+  private readonly connectionsByAddress = new Map<string, number>();
+  /** Raw sockets admitted at upgrade and not yet closed, including those still handshaking. */
+  private admittedSockets = 0;
+  private readonly wss: WebSocketServer;
+  private heartbeat?: NodeJS.Timeout;
+  private stopping?: Promise<void>;
+  private readonly startedAtMs: number;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    readonly http: Server,
+  ) {
+    this.rooms = new RoomRegistry(options.maxRoomSize);
+    this.startedAtMs = options.now();
+    const wssOptions: ServerOptions & { closeTimeout: number } = {
+      noServer: true,
+      maxPayload: options.maxPayloadBytes,
+      perMessageDeflate: false, // compression invites zip bombs and costs CPU for tiny frames
+      // ws 8.23 option (not yet in @types/ws): how long to wait for a peer's closing handshake
+      // before destroying the socket, so a client that never answers close cannot hold a slot.
+      closeTimeout: options.stopGraceMs,
+    };
+    this.wss = new WebSocketServer(wssOptions);
+    this.wss.on('error', () => undefined); // in noServer mode it has nothing to report, but never crash
+    http.on('request', (req, res) => void this.onRequest(req, res));
+    http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    http.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  /** Called once listening, so a failed listen leaves no timer behind. */
+  startHeartbeat(): void {
+    if (this.options.heartbeatIntervalMs <= 0) return;
+    this.heartbeat = setInterval(() => this.checkLiveness(), this.options.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  counters(): IntroducerCounters {
+    let nodesJoined = 0;
+    for (const peer of this.peers) if (peer.joined) nodesJoined += 1;
+    return this.counterSet.snapshot({ connectionsOpen: this.peers.size, nodesJoined, rooms: this.rooms.roomCount });
+  }
+
+  checkLiveness(): void {
+    for (const peer of this.peers) {
+      if (peer.closing) continue; // ws's close timeout finishes these off
+      if (!peer.alive) {
+        this.counterSet.reject('liveness');
+        peer.closing = true;
+        this.leaveRoom(peer);
+        peer.socket.terminate();
+        continue;
+      }
+      peer.alive = false;
+      peer.socket.ping();
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  // ---- HTTP ----
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const pathname = new URL(req.url ?? '/', 'http://introducer.invalid').pathname;
+      if (pathname === '/healthz') {
+        this.sendJson(req, res, 200, { status: this.stopping ? 'stopping' : 'ok', uptimeMs: this.options.now() - this.startedAtMs, counters: this.counters() });
+      } else if (pathname === '/config.json' && this.options.publicConfig !== undefined) {
+        this.sendJson(req, res, 200, this.options.publicConfig);
+      } else if (pathname === WS_PATH) {
+        res.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8' }).end('WebSocket upgrade required\n');
+      } else if (this.options.staticDir !== undefined) {
+        await serveStatic(this.options.staticDir, pathname, req, res);
+      } else {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+      }
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end();
+    }
+  }
+
+  private sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
+      return;
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  }
+
+  // ---- Upgrade: every check that can be made before a WebSocket exists is made here ----
+
+  private refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+    this.counterSet.reject(reason);
+    const body = `${reason}\n`;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    // end() flushes the response; destroy soon after in case the client never closes its side.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined); // a reset during the handshake must not crash the process
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://introducer.invalid').pathname;
+    } catch {
+      this.refuseUpgrade(socket, 400, 'bad-path');
+      return;
+    }
+    if (this.stopping) return this.refuseUpgrade(socket, 503, 'stopping');
+    if (pathname !== WS_PATH) return this.refuseUpgrade(socket, 404, 'bad-path');
+    const origin = req.headers.origin;
+    if (origin !== undefined && this.options.allowedOrigins !== undefined && !this.options.allowedOrigins.includes(origin)) {
+      return this.refuseUpgrade(socket, 403, 'origin');
+    }
+    const address = req.socket.remoteAddress;
+    if (address === undefined) return this.refuseUpgrade(socket, 400, 'no-address');
+    if (this.admittedSockets >= this.options.maxConnections) return this.refuseUpgrade(socket, 503, 'server-full');
+    const fromAddress = this.connectionsByAddress.get(address) ?? 0;
+    if (fromAddress >= this.options.maxConnectionsPerAddress) return this.refuseUpgrade(socket, 429, 'address-cap');
+
+    // Count the raw socket, not the WebSocket, so half-open handshakes also use up the quota.
+    this.admittedSockets += 1;
+    this.connectionsByAddress.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      this.admittedSockets -= 1;
+      const left = (this.connectionsByAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.connectionsByAddress.delete(address);
+      else this.connectionsByAddress.set(address, left);
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+  }
+
+  // ---- WebSocket lifecycle ----
+
+  private onConnection(socket: WebSocket): void {
+    const peer: Peer = {
+      socket,
+      bucket: new TokenBucket(this.options.rateLimit, this.options.now),
+      strikes: 0,
+      alive: true,
+      closing: false,
+    };
+    this.peers.add(peer);
+    this.counterSet.connectionsTotal += 1;
+    if (this.stopping) {
+      this.closePeer(peer, CloseCode.goingAway, 'server stopping');
+    }
+    socket.on('error', (err: Error & { code?: string }) => {
+      // ws closes the connection itself after these; we only record why.
+      this.counterSet.reject(WS_ERROR_REASONS[err.code ?? ''] ?? 'protocol-error');
+    });
+    socket.on('pong', () => {
+      peer.alive = true;
+    });
+    socket.on('message', (data, isBinary) => this.onMessage(peer, data, isBinary));
+    socket.on('close', () => this.onClose(peer));
+    if (this.options.joinTimeoutMs > 0) {
+      peer.joinTimer = setTimeout(() => {
+        if (!peer.joined && !peer.closing) {
+          this.refuse(peer, 'join-timeout', `no join within ${this.options.joinTimeoutMs} ms`, CloseCode.joinTimeout);
+        }
+      }, this.options.joinTimeoutMs);
+      peer.joinTimer.unref();
+    }
+  }
+
+  private onClose(peer: Peer): void {
+    clearTimeout(peer.joinTimer);
+    this.leaveRoom(peer);
+    this.peers.delete(peer);
+  }
+
+  private send(peer: Peer, frame: ServerFrame): void {
+    if (peer.socket.readyState !== WebSocket.OPEN) return;
+    peer.socket.send(JSON.stringify(frame));
+  }
+
+  private closePeer(peer: Peer, code: number, reason: string): void {
+    peer.closing = true;
+    clearTimeout(peer.joinTimer);
+    // Free the slot and tell the room now, not after the closing handshake, which a hostile client can stall.
+    this.leaveRoom(peer);
+    peer.socket.close(code, reason);
+  }
+
+  /** Refuses a join (or an idle socket): error frame, counted by reason, then close. */
+  private refuse(peer: Peer, code: ErrorCode, message: string, closeCode: number = CloseCode.joinRefused): void {
+    this.counterSet.reject(code);
+    this.send(peer, { type: 'error', code, message });
+    this.closePeer(peer, closeCode, code);
+  }
+
+  private strike(peer: Peer, code: ErrorCode, message: string): void {
+    this.counterSet.strike(code);
+    peer.strikes += 1;
+    this.send(peer, { type: 'error', code, message });
+    if (peer.strikes >= this.options.maxStrikes) {
+      this.refuse(peer, 'too-many-strikes', `closed after ${peer.strikes} strikes`, CloseCode.policyViolation);
+    }
+  }
+
+  // ---- Frames ----
+
+  private onMessage(peer: Peer, data: RawData, isBinary: boolean): void {
+    if (peer.closing) return;
+    this.counterSet.framesReceived += 1;
+    if (!peer.bucket.tryTake()) return this.strike(peer, 'rate-limited', 'too many frames; slow down');
+    if (isBinary) return this.strike(peer, 'binary-frame', 'frames must be UTF-8 JSON text');
+    const parsed = parseClientFrame(rawDataToBuffer(data).toString('utf8'));
+    if (!parsed.ok) return this.strike(peer, parsed.error.code, parsed.error.message);
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case 'join':
+        return this.onJoin(peer, frame);
+      case 'signal':
+        return this.onSignal(peer, frame);
+      case 'leave':
+        this.leaveRoom(peer);
+        return this.closePeer(peer, CloseCode.normal, 'left');
+    }
+  }
+
+  private onJoin(peer: Peer, frame: JoinFrame): void {
+    if (peer.joined) return this.strike(peer, 'already-joined', `already joined as ${peer.joined.node}`);
+    const verdict = verifyJoinToken(this.options.secret, frame.room, frame.node, frame.expires, frame.token, this.options.now());
+    if (verdict === 'bad-token') return this.refuse(peer, 'bad-token', 'join token does not match room, node and expiry');
+    if (verdict === 'token-expired') return this.refuse(peer, 'token-expired', 'join token has expired');
+    const outcome = this.rooms.join(frame.room, frame.node, peer);
+    if (!outcome.ok) {
+      const message =
+        outcome.reason === 'room-full' ? `room holds at most ${this.options.maxRoomSize} nodes` : `node id ${frame.node} is already in this room`;
+      return this.refuse(peer, outcome.reason, message);
+    }
+    clearTimeout(peer.joinTimer);
+    peer.joined = { room: frame.room, node: frame.node };
+    this.send(peer, { type: 'joined', room: frame.room, node: frame.node, roster: outcome.roster });
+    for (const other of outcome.others) this.send(other, { type: 'peer-joined', node: frame.node });
+  }
+
+  private onSignal(peer: Peer, frame: SignalFrame): void {
+    const self = peer.joined;
+    if (!self) return this.strike(peer, 'not-joined', 'join a room before signalling');
+    if (frame.from !== undefined && frame.from !== self.node) {
+      return this.strike(peer, 'spoofed-sender', `signal.from: this socket is ${self.node}, not ${frame.from.slice(0, 32)}`);
+    }
+    if (frame.to === self.node) return this.strike(peer, 'self-target', 'signal.to: cannot signal yourself');
+    const target = this.rooms.find(self.room, frame.to);
+    // Not a strike: the target may have left a moment ago.
+    if (!target || target.closing) return this.send(peer, { type: 'error', code: 'unknown-target', message: `signal.to: no node ${frame.to} in this room` });
+    if (target.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      return this.send(peer, { type: 'error', code: 'target-congested', message: `signal.to: ${frame.to} is not reading; frame dropped` });
+    }
+    this.send(target, { type: 'signal', from: self.node, data: frame.data });
+    this.counterSet.framesRelayed += 1;
+  }
+
+  private leaveRoom(peer: Peer): void {
+    const joined = peer.joined;
+    if (!joined) return;
+    peer.joined = undefined;
+    const remaining = this.rooms.leave(joined.room, joined.node);
+    if (this.stopping) return; // everyone is being closed; announcements would only be noise
+    for (const other of remaining) this.send(other, { type: 'peer-left', node: joined.node });
+  }
+
+  // ---- Shutdown ----
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeIdleConnections();
+    const sockets = [...this.peers].map((peer) => peer.socket);
+    const allClosed = Promise.all(
+      sockets.map((socket) => (socket.readyState === WebSocket.CLOSED ? undefined : new Promise<void>((resolve) => socket.once('close', () => resolve())))),
+    );
+    for (const peer of this.peers) this.closePeer(peer, CloseCode.goingAway, 'server stopping');
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      graceTimer = setTimeout(resolve, this.options.stopGraceMs);
+    });
+    await Promise.race([allClosed, graceOver]);
+    clearTimeout(graceTimer);
+    for (const socket of sockets) socket.terminate();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await closed;
+  }
+}
+
+/** Starts an introducer; resolves once it is listening. Rejects with IntroducerOptionError on bad options. */
+export async function startIntroducer(options: IntroducerOptions): Promise<IntroducerHandle> {
+  const resolved = resolveOptions(options);
+  const http = createServer();
+  const introducer = new Introducer(resolved, http);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(resolved.port, resolved.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  http.on('error', () => undefined); // after listen, errors belong to individual connections
+  introducer.startHeartbeat();
+  const port = (http.address() as AddressInfo).port;
+  const hostForUrl = formatHostForUrl(resolved.host);
+  return {
+    port,
+    host: resolved.host,
+    url: `ws://${hostForUrl}:${port}${WS_PATH}`,
+    httpUrl: `http://${hostForUrl}:${port}/`,
+    counters: () => introducer.counters(),
+    checkLiveness: () => introducer.checkLiveness(),
+    stop: () => introducer.stop(),
+  };
+}
