@@ -1,0 +1,163 @@
+// One step's scratch space: a shallow draft of the state (the caller's value is never touched;
+// nested objects are replaced, never edited) and the output being assembled.
+//
+// The persist-before-send contract lives here, in `respond`:
+//   Requests (AppendEntries, RequestVote, ...) may leave before this node's own writes are durable:
+//   sending them early is what lets a leader write its log in parallel with its followers (§10.2.1).
+//   Responses promise something about this node's durable state (a vote, a matching log, an
+//   installed snapshot), so each one is held until every write issued before it is acknowledged.
+//   Messages to self (a candidate's own vote, the leader's own log counting toward commit) take
+//   the same path, so nothing counts toward a quorum before it is durable.
+
+import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
+import type { LeaderState, Progress, RaftState } from './state';
+
+export type Draft = { -readonly [K in keyof RaftState]: RaftState[K] };
+
+interface PendingPersist {
+  term?: number;
+  votedFor?: string | null;
+  truncateFrom?: LogIndex;
+  appendFrom?: LogIndex;
+  entries?: Entry[];
+  snapshot?: Snapshot;
+}
+
+export class InternalInvariantError extends Error {
+  override readonly name = 'InternalInvariantError';
+}
+
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new InternalInvariantError(message);
+}
+
+export class StepContext {
+  readonly s: Draft;
+  readonly messages: Message[] = [];
+  readonly apply: ApplyEntry[] = [];
+  readonly reads: ReadResult[] = [];
+  readonly proposed: Proposed[] = [];
+  readonly errors: RaftError[] = [];
+  readonly actions: ActionName[] = [];
+  /** Released self-addressed messages, processed before the step returns. */
+  readonly selfInbox: Message[] = [];
+  restore: Snapshot | null = null;
+  private pending: PendingPersist | null = null;
+
+  constructor(state: RaftState) {
+    this.s = { ...state };
+  }
+
+  get id(): string {
+    return this.s.config.id;
+  }
+
+  action(name: ActionName): void {
+    this.actions.push(name);
+  }
+
+  send(message: Message): void {
+    this.messages.push(message);
+  }
+
+  /** Sends a message whose meaning depends on durable state: see the contract above. */
+  respond(message: Message): void {
+    const s = this.s;
+    if (s.persistSeq > s.durableSeq) {
+      s.held = [...s.held, { seq: s.persistSeq, message }];
+    } else if (message.to === this.id) {
+      this.selfInbox.push(message);
+    } else {
+      this.messages.push(message);
+    }
+  }
+
+  private record(): PendingPersist {
+    if (!this.pending) {
+      this.pending = {};
+      this.s.persistSeq += 1;
+    }
+    return this.pending;
+  }
+
+  persistHardState(): void {
+    const r = this.record();
+    r.term = this.s.term;
+    r.votedFor = this.s.votedFor;
+  }
+
+  persistTruncate(from: LogIndex): void {
+    const r = this.record();
+    if (r.appendFrom !== undefined && from >= r.appendFrom) {
+      // Only entries written in this very step are cut: the earlier log is untouched.
+      r.entries = (r.entries as Entry[]).slice(0, from - r.appendFrom);
+      if (r.entries.length === 0) {
+        delete r.appendFrom;
+        delete r.entries;
+      }
+      return;
+    }
+    r.truncateFrom = r.truncateFrom === undefined ? from : Math.min(r.truncateFrom, from);
+    delete r.appendFrom;
+    delete r.entries;
+  }
+
+  persistAppend(from: LogIndex, entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const r = this.record();
+    invariant(r.snapshot === undefined || from > r.snapshot.index, 'append before a snapshot in one persist record');
+    if (r.appendFrom === undefined) {
+      r.appendFrom = from;
+      r.entries = entries.slice();
+    } else {
+      invariant(from === r.appendFrom + (r.entries as Entry[]).length, 'non-contiguous appends in one persist record');
+      (r.entries as Entry[]).push(...entries);
+    }
+  }
+
+  persistSnapshot(snapshot: Snapshot): void {
+    const r = this.record();
+    invariant(r.appendFrom === undefined && r.truncateFrom === undefined, 'snapshot after log writes in one persist record');
+    r.snapshot = snapshot;
+  }
+
+  leader(): LeaderState {
+    invariant(this.s.leader !== null, 'leader state used by a non-leader');
+    return this.s.leader;
+  }
+
+  updateLeader(patch: Partial<LeaderState>): void {
+    this.s.leader = { ...this.leader(), ...patch };
+  }
+
+  progress(id: string): Progress {
+    const pr = this.leader().progress[id];
+    invariant(pr !== undefined, `no progress for ${id}`);
+    return pr;
+  }
+
+  updateProgress(id: string, patch: Partial<Progress>): Progress {
+    const leader = this.leader();
+    const next = { ...leader.progress[id], ...patch };
+    this.s.leader = { ...leader, progress: { ...leader.progress, [id]: next } };
+    return next;
+  }
+
+  finish(): { state: RaftState; output: Output } {
+    let persist: PersistRecord | null = null;
+    if (this.pending) persist = { seq: this.s.persistSeq, ...this.pending };
+    return {
+      state: this.s,
+      output: {
+        messages: this.messages,
+        persist,
+        apply: this.apply,
+        restore: this.restore,
+        reads: this.reads,
+        proposed: this.proposed,
+        errors: this.errors,
+        actions: this.actions,
+      },
+    };
+  }
+}

@@ -1,0 +1,15 @@
+// core's public surface. Everything else in core/ is an implementation detail.
+export * from './types';
+export { step } from './step';
+export type { StepResult } from './step';
+export { initialState, restartState } from './state';
+export type { RaftState, Progress, LeaderState } from './state';
+export { makeConfig, validateConfig, ConfigError, DEFAULT_CONFIG } from './config';
+export { validateMessage } from './validate';
+export { lastIndex, lastTerm, termAt, entryAt, entriesBetween } from './log';
+export type { RaftLog } from './log';
+export { quorumSize } from './quorum';
+export { KvStateMachine, encodeCommand, decodeCommand, KvDecodeError } from './kv';
+export type { KvOp, KvResult, KvCommand, KvApplied } from './kv';
+export { InternalInvariantError } from './context';
+export { applyPersistRecord, PersistSequenceError, EMPTY_DURABLE_STATE } from './persist';

@@ -1,0 +1,350 @@
+// Log replication (§5.3) and the commit rule (§5.4.2), with etcd-style flow control: each
+// follower is probed one message at a time until its match is known, then replicated to with up
+// to `maxInflightAppends` pipelined messages.
+
+import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
+import { StepContext, invariant } from './context';
+import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
+import { quorumMin } from './quorum';
+import type { LeaderState, Progress } from './state';
+import { sendSnapshotChunk, snapshotNeeded } from './snapshot';
+import { confirmReads, releaseReadyReads, startReadsAwaitingCommit } from './reads';
+import { maybeSendTimeoutNow } from './transfer';
+
+const INITIAL_PROGRESS: Omit<Progress, 'next'> = {
+  match: 0,
+  mode: 'Probe',
+  probeSent: false,
+  inflight: [],
+  inflightBytes: 0,
+  recentActive: false,
+  ackedRound: 0,
+  snapshotIndex: 0,
+  snapshotAckedBytes: 0,
+};
+
+export function newLeaderState(ctx: StepContext): LeaderState {
+  const next = lastIndex(ctx.s.log) + 1;
+  const progress: Record<NodeId, Progress> = {};
+  for (const id of ctx.s.cluster.voters) if (id !== ctx.id) progress[id] = { ...INITIAL_PROGRESS, next };
+  return {
+    progress,
+    round: 0,
+    roundSentAt: [],
+    readsAwaitingCommit: [],
+    pendingReads: [],
+    transfer: null,
+    uncommittedBytes: 0,
+    durableMatch: 0,
+  };
+}
+
+export function entryBytes(entry: Entry): number {
+  return entry.data.length;
+}
+
+/** ClientRequest: the leader appends to its own log; its own copy counts once durable. */
+export function appendAsLeader(ctx: StepContext, entries: readonly Entry[]): void {
+  const s = ctx.s;
+  const from = lastIndex(s.log) + 1;
+  s.log = appendEntries(s.log, entries);
+  ctx.persistAppend(from, entries);
+  let bytes = 0;
+  for (const e of entries) bytes += entryBytes(e);
+  ctx.updateLeader({ uncommittedBytes: ctx.leader().uncommittedBytes + bytes });
+  ctx.respond(selfAppendResponse(ctx, lastIndex(s.log)));
+}
+
+function selfAppendResponse(ctx: StepContext, matchIndex: LogIndex): AppendEntriesResponse {
+  const s = ctx.s;
+  return {
+    type: 'AppendEntriesResponse', cluster: s.config.clusterId, from: ctx.id, to: ctx.id, term: s.term,
+    success: true, matchIndex, conflictIndex: 0, conflictTerm: 0, prevLogIndex: matchIndex, round: 0,
+  };
+}
+
+function isPaused(ctx: StepContext, pr: Progress): boolean {
+  const c = ctx.s.config;
+  switch (pr.mode) {
+    case 'Probe':
+      return pr.probeSent;
+    case 'Replicate':
+      return pr.inflight.length >= c.maxInflightAppends || pr.inflightBytes >= c.maxInflightBytes;
+    case 'Snapshot':
+      return true;
+  }
+}
+
+/**
+ * AppendEntries: sends the follower what it lacks, if flow control allows. With `sendIfEmpty`
+ * an empty message still goes out (to carry the commit index or probe the follower).
+ */
+export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): void {
+  const s = ctx.s;
+  let pr = ctx.progress(to);
+  if (isPaused(ctx, pr)) return;
+  const prevLogIndex = pr.next - 1;
+  const prevLogTerm = termAt(s.log, prevLogIndex);
+  if (prevLogTerm === undefined || snapshotNeeded(ctx, pr)) {
+    sendSnapshotChunk(ctx, to, true);
+    return;
+  }
+  const last = lastIndex(s.log);
+  const entries = pr.next <= last ? boundedEntries(ctx, pr.next, last) : [];
+  if (entries.length === 0 && !sendIfEmpty) return;
+  let bytes = 0;
+  for (const e of entries) bytes += entryBytes(e);
+  const message: AppendEntriesRequest = {
+    type: 'AppendEntriesRequest', cluster: s.config.clusterId, from: ctx.id, to, term: s.term,
+    prevLogIndex, prevLogTerm, entries, leaderCommit: s.commitIndex, round: ctx.leader().round,
+  };
+  ctx.action('AppendEntries');
+  ctx.send(message);
+  const sentLast = prevLogIndex + entries.length;
+  if (pr.mode === 'Replicate') {
+    if (entries.length > 0) {
+      pr = ctx.updateProgress(to, {
+        next: sentLast + 1,
+        inflight: [...pr.inflight, { lastIndex: sentLast, bytes }],
+        inflightBytes: pr.inflightBytes + bytes,
+      });
+    }
+  } else {
+    ctx.updateProgress(to, { probeSent: true });
+  }
+}
+
+function boundedEntries(ctx: StepContext, from: LogIndex, last: LogIndex): Entry[] {
+  const c = ctx.s.config;
+  const to = Math.min(last, from + c.maxEntriesPerAppend - 1);
+  const entries = entriesBetween(ctx.s.log, from, to);
+  let bytes = 0;
+  for (let k = 0; k < entries.length; k++) {
+    bytes += entryBytes(entries[k]);
+    if (bytes > c.maxBytesPerAppend && k > 0) return entries.slice(0, k);
+  }
+  return entries;
+}
+
+export function broadcastAppend(ctx: StepContext, sendIfEmpty: boolean): void {
+  for (const id of ctx.s.cluster.voters) if (id !== ctx.id) sendAppend(ctx, id, sendIfEmpty);
+}
+
+/**
+ * A heartbeat is an AppendEntries anchored at the follower's known match, so it never makes a
+ * follower reject (and so never disturbs a pipeline), and carries the commit index up to that match.
+ * Each broadcast opens a new round for ReadIndex confirmation.
+ */
+export function broadcastHeartbeat(ctx: StepContext): void {
+  const s = ctx.s;
+  const leader = ctx.leader();
+  const round = leader.round + 1;
+  const roundSentAt = [...leader.roundSentAt.slice(-15), { round, tick: s.tick }];
+  ctx.updateLeader({ round, roundSentAt });
+  for (const to of s.cluster.voters) {
+    if (to === ctx.id) continue;
+    const pr = ctx.progress(to);
+    if (pr.mode === 'Snapshot') {
+      sendSnapshotChunk(ctx, to, false);
+      continue;
+    }
+    if (pr.mode === 'Probe') ctx.updateProgress(to, { probeSent: false });
+    sendAnchoredHeartbeat(ctx, to, pr);
+  }
+  // A single-node cluster confirms its rounds by itself.
+  confirmReads(ctx);
+}
+
+function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void {
+  const s = ctx.s;
+  const anchor = Math.max(pr.match, s.log.snapshotIndex);
+  ctx.action('AppendEntries');
+  ctx.send({
+    type: 'AppendEntriesRequest', cluster: s.config.clusterId, from: ctx.id, to, term: s.term,
+    prevLogIndex: anchor, prevLogTerm: termAt(s.log, anchor) as number, entries: [],
+    leaderCommit: Math.min(s.commitIndex, anchor), round: ctx.leader().round,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follower side
+// ---------------------------------------------------------------------------------------------
+
+function reply(ctx: StepContext, m: AppendEntriesRequest, fields: Pick<AppendEntriesResponse, 'success' | 'matchIndex' | 'conflictIndex' | 'conflictTerm'>): void {
+  const s = ctx.s;
+  ctx.respond({
+    type: 'AppendEntriesResponse', cluster: s.config.clusterId, from: ctx.id, to: m.from, term: s.term,
+    ...fields, prevLogIndex: m.prevLogIndex, round: m.round,
+  });
+}
+
+export function handleAppendEntriesRequest(ctx: StepContext, m: AppendEntriesRequest): void {
+  const s = ctx.s;
+  ctx.action('HandleAppendEntriesRequest');
+  s.leaderId = m.from;
+  s.electionElapsed = 0;
+  // Everything up to our commit index (or snapshot) is committed and so matches the leader.
+  const known = Math.max(s.commitIndex, s.log.snapshotIndex);
+  if (m.prevLogIndex < known) {
+    const skip = known - m.prevLogIndex;
+    if (skip >= m.entries.length) {
+      reply(ctx, m, { success: true, matchIndex: known, conflictIndex: 0, conflictTerm: 0 });
+      return;
+    }
+    acceptEntries(ctx, m, known, m.entries.slice(skip));
+    return;
+  }
+  const localPrevTerm = termAt(s.log, m.prevLogIndex);
+  if (localPrevTerm !== m.prevLogTerm) {
+    rejectWithHint(ctx, m, localPrevTerm);
+    return;
+  }
+  acceptEntries(ctx, m, m.prevLogIndex, m.entries);
+}
+
+/** §5.3 fast backtracking: tell the leader where our log could diverge, at most one probe a term. */
+function rejectWithHint(ctx: StepContext, m: AppendEntriesRequest, localPrevTerm: number | undefined): void {
+  const s = ctx.s;
+  if (localPrevTerm === undefined) {
+    reply(ctx, m, { success: false, matchIndex: 0, conflictIndex: lastIndex(s.log) + 1, conflictTerm: 0 });
+    return;
+  }
+  const conflictIndex = firstIndexOfTerm(s.log, localPrevTerm, m.prevLogIndex);
+  reply(ctx, m, { success: false, matchIndex: 0, conflictIndex, conflictTerm: localPrevTerm });
+}
+
+function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: LogIndex, entries: readonly Entry[]): void {
+  const s = ctx.s;
+  // Skip the matching prefix; truncate only at a real conflict, never because a stale or
+  // duplicated message is shorter than our log.
+  let k = 0;
+  for (; k < entries.length; k++) {
+    const term = termAt(s.log, prevIndex + 1 + k);
+    if (term === undefined) break;
+    if (term !== entries[k].term) {
+      const conflictAt = prevIndex + 1 + k;
+      invariant(conflictAt > s.commitIndex, `leader ${m.from} conflicts with committed entry ${conflictAt}`);
+      s.log = truncateFrom(s.log, conflictAt);
+      ctx.persistTruncate(conflictAt);
+      ctx.action('TruncateLog');
+      break;
+    }
+  }
+  if (k < entries.length) {
+    const fresh = entries.slice(k);
+    const from = prevIndex + 1 + k;
+    s.log = appendEntries(s.log, fresh);
+    ctx.persistAppend(from, fresh);
+  }
+  const lastNew = prevIndex + entries.length;
+  // §5.3: never commit past what this message proved we match.
+  const newCommit = Math.min(m.leaderCommit, lastNew);
+  if (newCommit > s.commitIndex) {
+    s.commitIndex = newCommit;
+    ctx.action('AdvanceCommitIndex');
+    applyCommitted(ctx);
+  }
+  reply(ctx, m, { success: true, matchIndex: lastNew, conflictIndex: 0, conflictTerm: 0 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leader side
+// ---------------------------------------------------------------------------------------------
+
+export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesResponse): void {
+  const s = ctx.s;
+  ctx.action('HandleAppendEntriesResponse');
+  if (s.role !== 'Leader' || m.term !== s.term) return;
+  if (m.from === ctx.id) {
+    if (m.matchIndex > ctx.leader().durableMatch) {
+      ctx.updateLeader({ durableMatch: m.matchIndex });
+      advanceCommitIndex(ctx);
+    }
+    return;
+  }
+  let pr = ctx.progress(m.from);
+  pr = ctx.updateProgress(m.from, { recentActive: true, ackedRound: Math.max(pr.ackedRound, m.round) });
+  if (m.success) {
+    if (m.matchIndex > pr.match) {
+      const match = m.matchIndex;
+      let inflight = pr.inflight;
+      let inflightBytes = pr.inflightBytes;
+      while (inflight.length > 0 && inflight[0].lastIndex <= match) {
+        inflightBytes -= inflight[0].bytes;
+        inflight = inflight.slice(1);
+      }
+      const mode = pr.mode === 'Snapshot' ? (match >= pr.snapshotIndex ? 'Probe' : 'Snapshot') : 'Replicate';
+      pr = ctx.updateProgress(m.from, {
+        match, next: Math.max(pr.next, match + 1), mode, probeSent: false, inflight, inflightBytes,
+      });
+      if (mode === 'Probe') pr = ctx.updateProgress(m.from, { mode: 'Replicate' });
+      advanceCommitIndex(ctx);
+      maybeSendTimeoutNow(ctx, m.from);
+    } else if (pr.mode === 'Probe') {
+      ctx.updateProgress(m.from, { probeSent: false });
+    }
+    confirmReads(ctx);
+    if (s.role === 'Leader') sendAppend(ctx, m.from, false);
+    return;
+  }
+  confirmReads(ctx);
+  backtrack(ctx, m, pr);
+}
+
+/** A rejection moves `next` back using the follower's hint; stale rejections are ignored. */
+function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): void {
+  const s = ctx.s;
+  if (pr.mode === 'Snapshot') return;
+  if (pr.mode === 'Replicate' && m.prevLogIndex <= pr.match) return;
+  if (pr.mode === 'Probe' && m.prevLogIndex !== pr.next - 1) return;
+  let next = m.conflictIndex;
+  if (m.conflictTerm > 0) {
+    const ours = lastIndexOfTerm(s.log, m.conflictTerm);
+    if (ours !== undefined) next = ours + 1;
+  }
+  next = Math.max(pr.match + 1, Math.min(next, m.prevLogIndex));
+  ctx.updateProgress(m.from, { next, mode: 'Probe', probeSent: false, inflight: [], inflightBytes: 0 });
+  sendAppend(ctx, m.from, true);
+}
+
+/**
+ * AdvanceCommitIndex: the highest index a majority holds durably, but only if it is from the
+ * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it.
+ */
+export function advanceCommitIndex(ctx: StepContext): void {
+  const s = ctx.s;
+  const leader = ctx.leader();
+  const candidate = quorumMin(s.cluster, (id) => (id === ctx.id ? leader.durableMatch : leader.progress[id].match));
+  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return;
+  const committedBytes = bytesBetween(ctx, s.commitIndex + 1, candidate);
+  const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
+  s.commitIndex = candidate;
+  ctx.updateLeader({ uncommittedBytes: Math.max(0, leader.uncommittedBytes - committedBytes) });
+  ctx.action('AdvanceCommitIndex');
+  applyCommitted(ctx);
+  if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
+  // Followers learn the new commit index with the next AppendEntries; a follower with nothing
+  // more to receive gets an empty one, anchored at its match so that it cannot be rejected.
+  for (const id of s.cluster.voters) {
+    if (id === ctx.id) continue;
+    const pr = ctx.progress(id);
+    if (pr.mode === 'Replicate' && pr.next > lastIndex(s.log) && pr.match > 0) sendAnchoredHeartbeat(ctx, id, pr);
+  }
+}
+
+function bytesBetween(ctx: StepContext, from: LogIndex, to: LogIndex): number {
+  let bytes = 0;
+  for (const e of entriesBetween(ctx.s.log, from, to)) if (e.term === ctx.s.term) bytes += entryBytes(e);
+  return bytes;
+}
+
+/** Hands newly committed entries to the application, then any reads they unblock. */
+export function applyCommitted(ctx: StepContext): void {
+  const s = ctx.s;
+  if (s.commitIndex <= s.appliedIndex) return;
+  const from = Math.max(s.appliedIndex + 1, s.log.snapshotIndex + 1);
+  const entries = entriesBetween(s.log, from, s.commitIndex);
+  for (let k = 0; k < entries.length; k++) ctx.apply.push({ index: from + k, entry: entries[k] });
+  s.appliedIndex = s.commitIndex;
+  releaseReadyReads(ctx);
+}

@@ -1,0 +1,146 @@
+// The whole of a node, as one immutable value. `step` returns a new one and never touches the old.
+
+import type { ClusterConfig, DurableState, LogIndex, Message, NodeId, RaftConfig, Role, Snapshot, Term, Ticks } from './types';
+import { EMPTY_LOG, RaftLog, logFromEntries } from './log';
+import { RngState, nextInt, seedRng } from './rng';
+import { validateConfig } from './config';
+
+export type ReplicationMode = 'Probe' | 'Replicate' | 'Snapshot';
+
+export interface InflightAppend {
+  readonly lastIndex: LogIndex;
+  readonly bytes: number;
+}
+
+/** The leader's view of one follower (etcd's Progress). */
+export interface Progress {
+  readonly match: LogIndex;
+  readonly next: LogIndex;
+  readonly mode: ReplicationMode;
+  /** Probe mode sends one AppendEntries and then waits for its answer or the next heartbeat. */
+  readonly probeSent: boolean;
+  readonly inflight: readonly InflightAppend[];
+  readonly inflightBytes: number;
+  /** Heard from since the last CheckQuorum round. */
+  readonly recentActive: boolean;
+  /** The newest heartbeat round this follower has answered (ReadIndex confirmation). */
+  readonly ackedRound: number;
+  /** The snapshot being streamed to this follower, and how many bytes it has acknowledged. */
+  readonly snapshotIndex: LogIndex;
+  readonly snapshotAckedBytes: number;
+}
+
+export interface PendingRead {
+  readonly requestId: string;
+  readonly index: LogIndex;
+  readonly round: number;
+  /** null: the leader's own client; otherwise the follower that asked on a client's behalf. */
+  readonly requester: NodeId | null;
+}
+
+export interface LeaderState {
+  readonly progress: Readonly<Record<NodeId, Progress>>;
+  /** Heartbeat rounds: every broadcast gets a new number; answers echo it. */
+  readonly round: number;
+  readonly roundSentAt: readonly { readonly round: number; readonly tick: Ticks }[];
+  /** Reads arriving before the leader committed an entry of its own term wait here (§6.4 step 1). */
+  readonly readsAwaitingCommit: readonly Omit<PendingRead, 'round' | 'index'>[];
+  readonly pendingReads: readonly PendingRead[];
+  readonly transfer: { readonly to: NodeId; readonly startedAt: Ticks } | null;
+  readonly uncommittedBytes: number;
+  /** The leader's own log counts toward commit only up to what is durable. */
+  readonly durableMatch: LogIndex;
+}
+
+export interface IncomingSnapshot {
+  readonly from: NodeId;
+  readonly term: Term;
+  readonly index: LogIndex;
+  readonly lastTerm: Term;
+  readonly config: ClusterConfig;
+  readonly data: string;
+}
+
+export interface HeldMessage {
+  /** Released once persistence up to this sequence number is acknowledged. */
+  readonly seq: number;
+  readonly message: Message;
+}
+
+export interface RaftState {
+  readonly config: RaftConfig;
+  readonly cluster: ClusterConfig;
+  // Persistent state (Figure 2), mirrored to storage through PersistRecords.
+  readonly term: Term;
+  readonly votedFor: NodeId | null;
+  readonly log: RaftLog;
+  readonly snapshot: Snapshot | null;
+  // Volatile state.
+  readonly role: Role;
+  readonly leaderId: NodeId | null;
+  readonly commitIndex: LogIndex;
+  /** Highest index handed to the application through Output.apply. */
+  readonly appliedIndex: LogIndex;
+  readonly rng: RngState;
+  readonly tick: Ticks;
+  readonly electionElapsed: Ticks;
+  readonly randomizedElectionTimeout: Ticks;
+  readonly heartbeatElapsed: Ticks;
+  /** Votes (or pre-votes) granted to this node in its current campaign. */
+  readonly votesGranted: readonly NodeId[];
+  readonly votesRejected: readonly NodeId[];
+  readonly leader: LeaderState | null;
+  readonly incomingSnapshot: IncomingSnapshot | null;
+  /** Read results waiting until the application has applied up to their index. */
+  readonly readyReads: readonly { readonly requestId: string; readonly index: LogIndex }[];
+  // Persistence pipeline.
+  readonly persistSeq: number;
+  readonly durableSeq: number;
+  readonly held: readonly HeldMessage[];
+}
+
+export function randomElectionTimeout(config: RaftConfig, rng: RngState): [Ticks, RngState] {
+  return nextInt(rng, config.electionTimeoutTicks, 2 * config.electionTimeoutTicks);
+}
+
+/** A brand-new node with an empty log. */
+export function initialState(config: RaftConfig): RaftState {
+  return restartState(config, { term: 0, votedFor: null, snapshot: null, entries: [] }, 0);
+}
+
+/**
+ * A node coming back from a crash: only what storage held survives. `lastSeq` is the sequence
+ * number of the last persist record storage saw, so that new records continue the numbering.
+ */
+export function restartState(config: RaftConfig, durable: DurableState, lastSeq: number): RaftState {
+  validateConfig(config);
+  const snapshot = durable.snapshot;
+  const log = snapshot ? logFromEntries(snapshot.index, snapshot.term, durable.entries) : durable.entries.length ? logFromEntries(0, 0, durable.entries) : EMPTY_LOG;
+  const [timeout, rng] = randomElectionTimeout(config, seedRng(config.seed + lastSeq * 7919));
+  const compactedUpTo = snapshot ? snapshot.index : 0;
+  return {
+    config,
+    cluster: snapshot ? snapshot.config : config.cluster,
+    term: durable.term,
+    votedFor: durable.votedFor,
+    log,
+    snapshot,
+    role: 'Follower',
+    leaderId: null,
+    commitIndex: compactedUpTo,
+    appliedIndex: compactedUpTo,
+    rng,
+    tick: 0,
+    electionElapsed: 0,
+    randomizedElectionTimeout: timeout,
+    heartbeatElapsed: 0,
+    votesGranted: [],
+    votesRejected: [],
+    leader: null,
+    incomingSnapshot: null,
+    readyReads: [],
+    persistSeq: lastSeq,
+    durableSeq: lastSeq,
+    held: [],
+  };
+}

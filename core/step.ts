@@ -1,0 +1,335 @@
+// step(state, input) -> { state, output }: the only entry point to Raft.
+//
+// Pure and deterministic: it reads nothing but its arguments, never mutates them, and the same
+// arguments always give the same result. The caller owns all IO and must honour one rule
+// (persist-before-send, see context.ts): write `output.persist` durably, then feed PersistAck
+// back; core itself holds back every message that promises durable state until that ack.
+
+import type { Input, Message, Output } from './types';
+import { StepContext } from './context';
+import type { RaftState } from './state';
+import { validateMessage } from './validate';
+import { lastIndex } from './log';
+import { hasQuorum, isVoter } from './quorum';
+import {
+  becomeFollower,
+  handlePreVoteRequest,
+  handlePreVoteResponse,
+  handleRequestVoteRequest,
+  handleRequestVoteResponse,
+  inLeaderLease,
+  timeout,
+  updateTerm,
+} from './election';
+import {
+  appendAsLeader,
+  broadcastAppend,
+  broadcastHeartbeat,
+  handleAppendEntriesRequest,
+  handleAppendEntriesResponse,
+} from './replication';
+import { compactLog, handleInstallSnapshotRequest, handleInstallSnapshotResponse } from './snapshot';
+import { handleReadIndexRequest, handleReadIndexResponse, read } from './reads';
+import { expireTransfer, handleTimeoutNowRequest, transferLeadership } from './transfer';
+
+export interface StepResult {
+  readonly state: RaftState;
+  readonly output: Output;
+}
+
+export function step(state: RaftState, input: Input): StepResult {
+  const ctx = new StepContext(state);
+  if (typeof input !== 'object' || input === null) {
+    ctx.errors.push({ type: 'InvalidInput', reason: 'input must be an object' });
+    return ctx.finish();
+  }
+  switch (input.type) {
+    case 'Tick':
+      tick(ctx);
+      break;
+    case 'Receive':
+      receiveUntrusted(ctx, input.message);
+      break;
+    case 'Propose':
+      propose(ctx, input.requestId, input.data);
+      break;
+    case 'Read':
+      if (typeof input.requestId !== 'string') ctx.errors.push({ type: 'InvalidInput', reason: 'Read.requestId must be a string' });
+      else read(ctx, input.requestId);
+      break;
+    case 'PersistAck':
+      persistAck(ctx, input.seq);
+      break;
+    case 'Snapshot':
+      compactLog(ctx, input.index, input.data);
+      break;
+    case 'TransferLeadership':
+      transferLeadership(ctx, input.to);
+      break;
+    default:
+      ctx.errors.push({ type: 'InvalidInput', reason: `unknown input type ${JSON.stringify((input as { type: unknown }).type)}` });
+  }
+  drainSelfInbox(ctx);
+  return ctx.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tick
+// ---------------------------------------------------------------------------------------------
+
+function tick(ctx: StepContext): void {
+  const s = ctx.s;
+  s.tick += 1;
+  s.electionElapsed += 1;
+  if (s.role === 'Leader') {
+    tickLeader(ctx);
+    return;
+  }
+  if (s.electionElapsed >= s.randomizedElectionTimeout && isVoter(s.cluster, ctx.id)) timeout(ctx);
+}
+
+function tickLeader(ctx: StepContext): void {
+  const s = ctx.s;
+  if (s.electionElapsed >= s.config.electionTimeoutTicks) {
+    s.electionElapsed = 0;
+    if (s.config.checkQuorum && !checkQuorum(ctx)) return;
+    expireTransfer(ctx);
+  }
+  s.heartbeatElapsed += 1;
+  if (s.heartbeatElapsed >= s.config.heartbeatIntervalTicks) {
+    s.heartbeatElapsed = 0;
+    broadcastHeartbeat(ctx);
+  }
+}
+
+/** CheckQuorum (§9.6): a leader that has not heard from a majority in an election timeout steps down. */
+function checkQuorum(ctx: StepContext): boolean {
+  const s = ctx.s;
+  const leader = ctx.leader();
+  const active = [ctx.id, ...Object.keys(leader.progress).filter((id) => leader.progress[id].recentActive)];
+  if (!hasQuorum(s.cluster, active)) {
+    ctx.action('CheckQuorumStepDown');
+    becomeFollower(ctx, s.term, null);
+    return false;
+  }
+  const progress = { ...leader.progress };
+  for (const id of Object.keys(progress)) progress[id] = { ...progress[id], recentActive: false };
+  ctx.updateLeader({ progress });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proposals and persistence
+// ---------------------------------------------------------------------------------------------
+
+function propose(ctx: StepContext, requestId: string, data: readonly string[]): void {
+  const s = ctx.s;
+  if (typeof requestId !== 'string' || !Array.isArray(data) || data.length === 0 || !data.every((d) => typeof d === 'string')) {
+    ctx.errors.push({ type: 'InvalidInput', reason: 'Propose needs a string requestId and a non-empty array of string data' });
+    return;
+  }
+  if (s.role !== 'Leader') {
+    ctx.errors.push({ type: 'NotLeader', requestId, leaderHint: s.leaderId });
+    return;
+  }
+  const leader = ctx.leader();
+  if (leader.transfer !== null) {
+    ctx.errors.push({ type: 'ProposalDropped', requestId, reason: 'TransferInProgress' });
+    return;
+  }
+  let bytes = 0;
+  for (const d of data) bytes += d.length;
+  // An empty pipeline always accepts one batch, however large, so that progress is possible.
+  if (leader.uncommittedBytes > 0 && leader.uncommittedBytes + bytes > s.config.maxUncommittedBytes) {
+    ctx.errors.push({ type: 'ProposalDropped', requestId, reason: 'UncommittedBound' });
+    return;
+  }
+  ctx.action('ClientRequest');
+  const firstIndex = lastIndex(s.log) + 1;
+  appendAsLeader(ctx, data.map((d) => ({ term: s.term, type: 'Normal' as const, data: d })));
+  ctx.proposed.push({ requestId, firstIndex, count: data.length, term: s.term });
+  broadcastAppend(ctx, false);
+}
+
+function persistAck(ctx: StepContext, seq: number): void {
+  const s = ctx.s;
+  if (!Number.isSafeInteger(seq) || seq < 0 || seq > s.persistSeq) {
+    ctx.errors.push({ type: 'InvalidInput', reason: `PersistAck.seq ${seq} must be an integer in [0, ${s.persistSeq}]` });
+    return;
+  }
+  if (seq <= s.durableSeq) return;
+  ctx.action('PersistAck');
+  s.durableSeq = seq;
+  const released = s.held.filter((h) => h.seq <= seq);
+  if (released.length === 0) return;
+  s.held = s.held.filter((h) => h.seq > seq);
+  for (const { message } of released) {
+    if (message.to === ctx.id) ctx.selfInbox.push(message);
+    else ctx.send(message);
+  }
+}
+
+function drainSelfInbox(ctx: StepContext): void {
+  while (ctx.selfInbox.length > 0) receive(ctx, ctx.selfInbox.shift() as Message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receiving messages
+// ---------------------------------------------------------------------------------------------
+
+function receiveUntrusted(ctx: StepContext, raw: unknown): void {
+  const s = ctx.s;
+  const checked = validateMessage(raw);
+  if (!checked.ok) {
+    ctx.errors.push({ type: 'InvalidMessage', reason: checked.reason, from: (raw as { from?: unknown } | null)?.from });
+    return;
+  }
+  const m = checked.message;
+  const reject = (reason: string): void => {
+    ctx.errors.push({ type: 'InvalidMessage', reason, from: m.from });
+  };
+  if (m.cluster !== s.config.clusterId) return reject(`wrong cluster id ${JSON.stringify(m.cluster)}`);
+  if (m.to !== ctx.id) return reject(`addressed to ${m.to}, not ${ctx.id}`);
+  if (m.from === ctx.id || !isVoter(s.cluster, m.from)) return reject(`unknown sender ${JSON.stringify(m.from)}`);
+  if (m.term === s.term && s.role === 'Leader') {
+    // Things a follower cannot know: it cannot match beyond what we have.
+    if (m.type === 'AppendEntriesResponse' && m.matchIndex > lastIndex(s.log)) {
+      return reject(`matchIndex ${m.matchIndex} beyond the leader's last index ${lastIndex(s.log)}`);
+    }
+    if (m.type === 'AppendEntriesRequest') return reject(`a second leader in term ${m.term}`);
+  }
+  receive(ctx, m);
+}
+
+function receive(ctx: StepContext, m: Message): void {
+  const s = ctx.s;
+  if (m.term > s.term) {
+    if (ignoresHigherTerm(ctx, m)) return;
+    if (!(m.type === 'PreVoteRequest' || (m.type === 'PreVoteResponse' && m.granted))) {
+      const leader = m.type === 'AppendEntriesRequest' || m.type === 'InstallSnapshotRequest' ? m.from : null;
+      updateTerm(ctx, m.term, leader);
+    }
+  } else if (m.term < s.term) {
+    answerStale(ctx, m);
+    return;
+  }
+  switch (s.role) {
+    case 'Leader':
+      stepLeader(ctx, m);
+      break;
+    case 'Candidate':
+    case 'PreCandidate':
+      stepCandidate(ctx, m);
+      break;
+    case 'Follower':
+      stepFollower(ctx, m);
+      break;
+  }
+}
+
+/** A vote request from a higher term is ignored while we believe a leader is alive (§9.6). */
+function ignoresHigherTerm(ctx: StepContext, m: Message): boolean {
+  if (m.type === 'PreVoteRequest') return inLeaderLease(ctx);
+  if (m.type === 'RequestVoteRequest') return !m.transfer && inLeaderLease(ctx);
+  return false;
+}
+
+/** Requests from an older term are answered with our term, so the stale sender steps down. */
+function answerStale(ctx: StepContext, m: Message): void {
+  const s = ctx.s;
+  const base = { cluster: s.config.clusterId, from: ctx.id, to: m.from, term: s.term };
+  switch (m.type) {
+    case 'AppendEntriesRequest':
+      ctx.send({ ...base, type: 'AppendEntriesResponse', success: false, matchIndex: 0, conflictIndex: 0, conflictTerm: 0, prevLogIndex: m.prevLogIndex, round: m.round });
+      break;
+    case 'InstallSnapshotRequest':
+      ctx.send({ ...base, type: 'InstallSnapshotResponse', lastIncludedIndex: m.lastIncludedIndex, bytesReceived: 0, installed: false, round: m.round });
+      break;
+    case 'RequestVoteRequest':
+      ctx.send({ ...base, type: 'RequestVoteResponse', granted: false });
+      break;
+    case 'PreVoteRequest':
+      ctx.send({ ...base, type: 'PreVoteResponse', granted: false });
+      break;
+    default:
+      // Stale responses carry no information we may act on.
+      break;
+  }
+}
+
+function stepVoteRequests(ctx: StepContext, m: Message): boolean {
+  switch (m.type) {
+    case 'RequestVoteRequest':
+      handleRequestVoteRequest(ctx, m);
+      return true;
+    case 'PreVoteRequest':
+      handlePreVoteRequest(ctx, m);
+      return true;
+    case 'ReadIndexResponse':
+      handleReadIndexResponse(ctx, m);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function stepLeader(ctx: StepContext, m: Message): void {
+  if (stepVoteRequests(ctx, m)) return;
+  switch (m.type) {
+    case 'AppendEntriesResponse':
+      handleAppendEntriesResponse(ctx, m);
+      break;
+    case 'InstallSnapshotResponse':
+      handleInstallSnapshotResponse(ctx, m);
+      break;
+    case 'ReadIndexRequest':
+      handleReadIndexRequest(ctx, m);
+      break;
+    default:
+      break;
+  }
+}
+
+function stepCandidate(ctx: StepContext, m: Message): void {
+  if (stepVoteRequests(ctx, m)) return;
+  switch (m.type) {
+    case 'RequestVoteResponse':
+      handleRequestVoteResponse(ctx, m);
+      break;
+    case 'PreVoteResponse':
+      handlePreVoteResponse(ctx, m);
+      break;
+    case 'AppendEntriesRequest':
+    case 'InstallSnapshotRequest':
+      // Someone won this term: step down, then handle it as a follower.
+      becomeFollower(ctx, m.term, m.from);
+      stepFollower(ctx, m);
+      break;
+    case 'ReadIndexRequest':
+      handleReadIndexRequest(ctx, m);
+      break;
+    default:
+      break;
+  }
+}
+
+function stepFollower(ctx: StepContext, m: Message): void {
+  if (stepVoteRequests(ctx, m)) return;
+  switch (m.type) {
+    case 'AppendEntriesRequest':
+      handleAppendEntriesRequest(ctx, m);
+      break;
+    case 'InstallSnapshotRequest':
+      handleInstallSnapshotRequest(ctx, m);
+      break;
+    case 'TimeoutNowRequest':
+      handleTimeoutNowRequest(ctx, m);
+      break;
+    case 'ReadIndexRequest':
+      handleReadIndexRequest(ctx, m);
+      break;
+    default:
+      break;
+  }
+}
+

@@ -1,0 +1,134 @@
+// Structural validation of anything that claims to be a Message. Core receives messages from
+// networks it does not trust (browser data channels, fuzzed simulators): a malformed one must
+// produce a typed error and change nothing, never a crash or a corrupted state.
+
+import type { Entry, Message, MessageType } from './types';
+
+export type Validation = { readonly ok: true; readonly message: Message } | { readonly ok: false; readonly reason: string };
+
+type Obj = Record<string, unknown>;
+
+class Invalid extends Error {}
+
+function fail(reason: string): never {
+  throw new Invalid(reason);
+}
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function index(o: Obj, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function str(o: Obj, key: string, maxLength = 256): string {
+  const v = o[key];
+  if (typeof v !== 'string') fail(`${key} must be a string`);
+  if (v.length > maxLength) fail(`${key} is longer than ${maxLength} characters`);
+  return v;
+}
+
+function bool(o: Obj, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') fail(`${key} must be a boolean`);
+  return v;
+}
+
+const ENTRY_TYPES = new Set(['Normal', 'Noop', 'Config']);
+const MAX_DATA = 64 * 1024 * 1024;
+
+/** Checks entries in place: messages on the simulator's hot path carry hundreds of them. */
+function entries(o: Obj, messageTerm: number): readonly Entry[] {
+  const v = o.entries;
+  if (!Array.isArray(v)) fail('entries must be an array');
+  let previousTerm = 0;
+  for (let k = 0; k < v.length; k++) {
+    const e: unknown = v[k];
+    if (!isObject(e)) fail(`entries[${k}] must be an object`);
+    const term = index(e, 'term');
+    if (term > messageTerm) fail(`entries[${k}].term ${term} is above the message term ${messageTerm}`);
+    if (term < previousTerm) fail(`entries[${k}].term ${term} decreases along the log`);
+    previousTerm = term;
+    const type = e.type;
+    if (typeof type !== 'string' || !ENTRY_TYPES.has(type)) fail(`entries[${k}].type must be Normal, Noop or Config`);
+    str(e, 'data', MAX_DATA);
+  }
+  return v as Entry[];
+}
+
+function voters(o: Obj, key: string): { voters: string[] } {
+  const c = o[key];
+  if (!isObject(c) || !Array.isArray(c.voters) || c.voters.length === 0 || !c.voters.every((v) => typeof v === 'string')) {
+    fail(`${key}.voters must be a non-empty array of node ids`);
+  }
+  return c as { voters: string[] };
+}
+
+function termNotAbove(value: number, term: number, what: string): void {
+  if (value > term) fail(`${what} ${value} is above the message term ${term}`);
+}
+
+const PARSERS: Record<MessageType, (o: Obj, base: { cluster: string; from: string; to: string; term: number }) => Message> = {
+  RequestVoteRequest: (o, b) => {
+    const lastLogTerm = index(o, 'lastLogTerm');
+    termNotAbove(lastLogTerm, b.term, 'lastLogTerm');
+    return { type: 'RequestVoteRequest', ...b, lastLogIndex: index(o, 'lastLogIndex'), lastLogTerm, transfer: bool(o, 'transfer') };
+  },
+  RequestVoteResponse: (o, b) => ({ type: 'RequestVoteResponse', ...b, granted: bool(o, 'granted') }),
+  PreVoteRequest: (o, b) => {
+    const lastLogTerm = index(o, 'lastLogTerm');
+    termNotAbove(lastLogTerm, b.term, 'lastLogTerm');
+    return { type: 'PreVoteRequest', ...b, lastLogIndex: index(o, 'lastLogIndex'), lastLogTerm };
+  },
+  PreVoteResponse: (o, b) => ({ type: 'PreVoteResponse', ...b, granted: bool(o, 'granted') }),
+  AppendEntriesRequest: (o, b) => {
+    const prevLogIndex = index(o, 'prevLogIndex');
+    const prevLogTerm = index(o, 'prevLogTerm');
+    termNotAbove(prevLogTerm, b.term, 'prevLogTerm');
+    if (prevLogIndex === 0 && prevLogTerm !== 0) fail('prevLogTerm must be 0 at prevLogIndex 0');
+    return { type: 'AppendEntriesRequest', ...b, prevLogIndex, prevLogTerm, entries: entries(o, b.term), leaderCommit: index(o, 'leaderCommit'), round: index(o, 'round') };
+  },
+  AppendEntriesResponse: (o, b) => ({
+    type: 'AppendEntriesResponse', ...b, success: bool(o, 'success'), matchIndex: index(o, 'matchIndex'),
+    conflictIndex: index(o, 'conflictIndex'), conflictTerm: index(o, 'conflictTerm'), prevLogIndex: index(o, 'prevLogIndex'), round: index(o, 'round'),
+  }),
+  InstallSnapshotRequest: (o, b) => {
+    const lastIncludedTerm = index(o, 'lastIncludedTerm');
+    termNotAbove(lastIncludedTerm, b.term, 'lastIncludedTerm');
+    return {
+      type: 'InstallSnapshotRequest', ...b, lastIncludedIndex: index(o, 'lastIncludedIndex'), lastIncludedTerm,
+      lastIncludedConfig: voters(o, 'lastIncludedConfig'), offset: index(o, 'offset'), data: str(o, 'data', MAX_DATA), done: bool(o, 'done'), round: index(o, 'round'),
+    };
+  },
+  InstallSnapshotResponse: (o, b) => ({
+    type: 'InstallSnapshotResponse', ...b, lastIncludedIndex: index(o, 'lastIncludedIndex'), bytesReceived: index(o, 'bytesReceived'),
+    installed: bool(o, 'installed'), round: index(o, 'round'),
+  }),
+  TimeoutNowRequest: (_o, b) => ({ type: 'TimeoutNowRequest', ...b }),
+  ReadIndexRequest: (o, b) => ({ type: 'ReadIndexRequest', ...b, requestId: str(o, 'requestId') }),
+  ReadIndexResponse: (o, b) => {
+    const readIndex = o.readIndex;
+    if (typeof readIndex !== 'number' || !Number.isSafeInteger(readIndex) || readIndex < -1) fail('readIndex must be an integer >= -1');
+    return { type: 'ReadIndexResponse', ...b, requestId: str(o, 'requestId'), readIndex };
+  },
+};
+
+/**
+ * Checks the shape of an untrusted value and returns a clean copy of it as a Message (unknown
+ * extra fields are dropped), or the first reason it is not one.
+ */
+export function validateMessage(raw: unknown): Validation {
+  try {
+    if (!isObject(raw)) fail('a message must be an object');
+    const type = raw.type;
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(PARSERS, type)) fail(`unknown message type ${JSON.stringify(type)}`);
+    const base = { cluster: str(raw, 'cluster'), from: str(raw, 'from'), to: str(raw, 'to'), term: index(raw, 'term') };
+    return { ok: true, message: PARSERS[type as MessageType](raw, base) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, reason: e.message };
+    return { ok: false, reason: `malformed message: ${(e as Error).message}` };
+  }
+}
