@@ -65,6 +65,16 @@ function rawDataToBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
+/**
+ * The request path without query or fragment, deliberately not normalised: URL parsing would
+ * quietly resolve "/%2e%2e/x" to "/x", and the static server should see and refuse such paths itself.
+ */
+function rawPathname(url: string | undefined): string | undefined {
+  const target = url ?? '/';
+  if (!target.startsWith('/')) return undefined; // absolute-form targets are for proxies
+  return target.split(/[?#]/, 1)[0];
+}
+
 function formatHostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
@@ -142,8 +152,10 @@ class Introducer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const pathname = new URL(req.url ?? '/', 'http://introducer.invalid').pathname;
-      if (pathname === '/healthz') {
+      const pathname = rawPathname(req.url);
+      if (pathname === undefined) {
+        res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request target\n');
+      } else if (pathname === '/healthz') {
         this.sendJson(req, res, 200, { status: this.stopping ? 'stopping' : 'ok', uptimeMs: this.options.now() - this.startedAtMs, counters: this.counters() });
       } else if (pathname === '/config.json' && this.options.publicConfig !== undefined) {
         this.sendJson(req, res, 200, this.options.publicConfig);
@@ -185,13 +197,7 @@ class Introducer {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined); // a reset during the handshake must not crash the process
-    let pathname: string;
-    try {
-      pathname = new URL(req.url ?? '/', 'http://introducer.invalid').pathname;
-    } catch {
-      this.refuseUpgrade(socket, 400, 'bad-path');
-      return;
-    }
+    const pathname = rawPathname(req.url);
     if (this.stopping) return this.refuseUpgrade(socket, 503, 'stopping');
     if (pathname !== WS_PATH) return this.refuseUpgrade(socket, 404, 'bad-path');
     const origin = req.headers.origin;
