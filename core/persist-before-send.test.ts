@@ -5,7 +5,7 @@ import { TestCluster } from './testing/cluster';
 import { DurabilityMonitor } from './testing/monitors';
 import { appendRequest, configFor, receive, voteRequest } from './testing/fixtures';
 import type { Input, NodeId, Output } from './types';
-import { initialState, RaftState } from './state';
+import { initialState } from './state';
 import { step } from './step';
 
 /** A run with writes acknowledged late and in varying order, so responses are often held. */
