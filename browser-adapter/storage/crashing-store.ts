@@ -11,10 +11,17 @@ export class SimulatedCrash extends Error {
 export class CrashingStore implements KeyValueStore {
   /** Mutations (setItem and removeItem) that reached the inner store. */
   mutations = 0;
+  /** The setItem calls among them. */
+  sets = 0;
   crashed = false;
 
   /** @param allowedMutations how many setItem/removeItem calls succeed before the crash. */
-  constructor(private readonly inner: KeyValueStore, private readonly allowedMutations: number) {}
+  constructor(private readonly inner: KeyValueStore, private allowedMutations = Infinity) {}
+
+  /** Arms the crash: `more` further mutations succeed, the one after them crashes. */
+  crashAfter(more: number): void {
+    this.allowedMutations = this.mutations + more;
+  }
 
   private alive(): void {
     if (this.crashed) throw new SimulatedCrash('store used after the simulated crash');
@@ -36,6 +43,7 @@ export class CrashingStore implements KeyValueStore {
 
   setItem(key: string, value: string): void {
     this.mutate();
+    this.sets++;
     this.inner.setItem(key, value);
   }
 
