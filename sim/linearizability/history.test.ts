@@ -1,5 +1,5 @@
 import { checkLinearizability } from './check';
-import { HistoryValidationError, validateHistory } from './history';
+import { HistoryValidationError, validateHistory, type HistoryOp } from './history';
 
 function codeOf(history: unknown): string | undefined {
   try {
@@ -46,6 +46,6 @@ describe('validateHistory', () => {
   });
 
   it('is applied by the checker before searching', () => {
-    expect(() => checkLinearizability([good, good])).toThrow(HistoryValidationError);
+    expect(() => checkLinearizability([good, good] as unknown as HistoryOp[])).toThrow(HistoryValidationError);
   });
 });
