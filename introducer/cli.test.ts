@@ -1,3 +1,6 @@
+// A hang means a missing frame: fail fast instead of waiting for the global two-minute timeout.
+jest.setTimeout(30_000); // one case starts a ts-node child process
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

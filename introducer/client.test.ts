@@ -1,3 +1,6 @@
+// A hang means a missing frame: fail fast instead of waiting for the global two-minute timeout.
+jest.setTimeout(10_000);
+
 import { WebSocket } from 'ws';
 import { IntroducerClient, IntroducerJoinError, makeJoinTokenAsync, type WebSocketLike } from './client';
 import { CloseCode } from './server';

@@ -1,3 +1,6 @@
+// A hang means a missing frame: fail fast instead of waiting for the global two-minute timeout.
+jest.setTimeout(10_000);
+
 import { WebSocket } from 'ws';
 import { CloseCode, IntroducerOptionError, startIntroducer } from './server';
 import {
@@ -66,7 +69,12 @@ describe('rooms and relay', () => {
     await expectRelayWorks(alice, 'alice', carol, 'carol');
     expect(carol.pending).toEqual([]);
     expect(outsider.pending).toEqual([]);
-    expect(handle.counters().framesRelayed).toBe(2);
+    // Relays never cross rooms, even when the target id exists elsewhere.
+    outsider.send({ type: 'signal', to: 'alice', data: 'cross-room' });
+    expect(await outsider.next()).toMatchObject({ type: 'error', code: 'unknown-target' });
+    await expectRelayWorks(bob, 'bob', alice, 'alice');
+    expect(alice.pending).toEqual([]);
+    expect(handle.counters().framesRelayed).toBe(3);
   });
 
   it('tells the sender when the target is not in the room, without a strike', async () => {
@@ -187,6 +195,14 @@ describe('access control', () => {
     expect(again.socket.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('refuses upgrades beyond the total connection cap with 503', async () => {
+    const handle = await startTestIntroducer({ maxConnections: 1 });
+    const alice = await joinedPeer(handle, 'alice');
+    await expect(TestPeer.connect(handle.url)).rejects.toEqual(new UpgradeRefused(503));
+    expect(handle.counters().rejections['server-full']).toBe(1);
+    expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
   it('refuses upgrades on any path but /ws', async () => {
     const handle = await startTestIntroducer();
     await expect(TestPeer.connect(handle.url.replace('/ws', '/other'))).rejects.toEqual(new UpgradeRefused(404));
@@ -259,6 +275,16 @@ describe('hostile frames', () => {
     expect(await bob.next()).toEqual({ type: 'peer-left', node: 'eve' });
     expect(await alice.next()).toEqual({ type: 'peer-left', node: 'eve' });
     expect(handle.counters().rejections.oversized).toBe(1);
+    await expectHonestPairUnaffected(alice, bob);
+  });
+
+  it('closes a text frame with invalid UTF-8 with 1007', async () => {
+    const handle = await startTestIntroducer();
+    const { alice, bob } = await honestPair(handle);
+    const eve = await TestPeer.connect(handle.url);
+    eve.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await eve.closed).code).toBe(1007);
+    expect(handle.counters().rejections['invalid-utf8']).toBe(1);
     await expectHonestPairUnaffected(alice, bob);
   });
 

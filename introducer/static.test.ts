@@ -1,3 +1,6 @@
+// A hang means a missing frame: fail fast instead of waiting for the global two-minute timeout.
+jest.setTimeout(10_000);
+
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
