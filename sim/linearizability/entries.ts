@@ -15,6 +15,8 @@ export interface Entry {
   /** Index of the operation in invocation order (also its bit in the linearised set). */
   readonly opIndex: number;
   readonly isCall: boolean;
+  /** Event time: invocation for a call entry, completion for a return entry. */
+  readonly time: number;
   /** For a call entry, its return entry (null when the outcome is unknown). */
   match: Entry | null;
   prev: Entry | null;
@@ -39,19 +41,19 @@ export function buildEntryList(ops: readonly TimedOp[]): EntryList {
   const calls: Entry[] = new Array(ops.length);
   const returns: Entry[] = [];
   for (let opIndex = 0; opIndex < ops.length; opIndex++) {
-    const call: Entry = { opIndex, isCall: true, match: null, prev: null, next: null };
+    const { invokeMs, completeMs } = ops[opIndex];
+    const call: Entry = { opIndex, isCall: true, time: invokeMs, match: null, prev: null, next: null };
     calls[opIndex] = call;
-    if (ops[opIndex].completeMs !== null) {
-      const ret: Entry = { opIndex, isCall: false, match: null, prev: null, next: null };
+    if (completeMs !== null) {
+      const ret: Entry = { opIndex, isCall: false, time: completeMs, match: null, prev: null, next: null };
       call.match = ret;
       returns.push(ret);
     }
   }
-  const completion = (e: Entry): number => ops[e.opIndex].completeMs as number;
-  returns.sort((a, b) => completion(a) - completion(b) || a.opIndex - b.opIndex);
+  returns.sort((a, b) => a.time - b.time || a.opIndex - b.opIndex);
 
   // Calls are already in invocation order: merge the two sorted runs.
-  const head: Entry = { opIndex: -1, isCall: false, match: null, prev: null, next: null };
+  const head: Entry = { opIndex: -1, isCall: false, time: -Infinity, match: null, prev: null, next: null };
   let last = head;
   const append = (e: Entry): void => {
     last.next = e;
@@ -60,8 +62,8 @@ export function buildEntryList(ops: readonly TimedOp[]): EntryList {
   };
   let r = 0;
   for (let c = 0; c < calls.length; c++) {
-    const invoke = ops[c].invokeMs;
-    while (r < returns.length && completion(returns[r]) < invoke) append(returns[r++]);
+    const invoke = calls[c].time;
+    while (r < returns.length && returns[r].time < invoke) append(returns[r++]);
     append(calls[c]);
   }
   while (r < returns.length) append(returns[r++]);
