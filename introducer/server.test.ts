@@ -86,6 +86,25 @@ describe('rooms and relay', () => {
     await expectHonestPairUnaffected(alice, bob);
   });
 
+  it('drops relays to a target that stops reading, telling the sender', async () => {
+    const handle = await startTestIntroducer({ maxBufferedBytes: 256 * 1024, rateLimit: { burst: 1000, perSecond: 1 } });
+    const { alice, bob } = await honestPair(handle);
+    bob.socket.pause(); // bob stops reading; the server's queue towards him grows once the kernel buffers fill
+    const chunk = 'x'.repeat(60 * 1024);
+    let congested: any;
+    // Kernel socket buffers on loopback hold a few MiB; 64 MiB of relays is far more than enough.
+    for (let i = 0; i < 1000 && congested === undefined; i += 1) {
+      alice.send({ type: 'signal', to: 'bob', data: chunk });
+      if (i % 50 === 49) {
+        alice.send({ type: 'signal', to: 'nobody', data: 0 }); // a marker the server always answers
+        for (let reply = await alice.next(); reply.code !== 'unknown-target'; reply = await alice.next()) congested ??= reply;
+      }
+    }
+    expect(congested).toMatchObject({ type: 'error', code: 'target-congested' });
+    expect(handle.counters().strikes).toBe(0);
+    expect(handle.counters().framesRelayed).toBeLessThan(1000);
+  });
+
   it('garbage-collects a room when its last member leaves', async () => {
     const handle = await startTestIntroducer();
     const { alice, bob } = await honestPair(handle);
@@ -413,7 +432,7 @@ describe('liveness and operations', () => {
     expect(handle.stop()).toBe(stopped);
     await stopped;
     for (const peer of [alice, bob, unjoined]) expect(await peer.closed).toEqual({ code: CloseCode.goingAway, reason: 'server stopping' });
-    expect(alice.pending).toEqual([]); // no peer-left noise during shutdown
+    for (const peer of [alice, bob, unjoined]) expect(peer.pending).toEqual([]); // no peer-left noise during shutdown
     await expect(fetch(new URL('/healthz', handle.httpUrl))).rejects.toThrow();
   });
 

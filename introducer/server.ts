@@ -88,7 +88,9 @@ class Introducer {
   private admittedSockets = 0;
   private readonly wss: WebSocketServer;
   private heartbeat?: NodeJS.Timeout;
-  private stopping?: Promise<void>;
+  /** Set synchronously when stop() is first called, before any socket is closed. */
+  private isStopping = false;
+  private stopped?: Promise<void>;
   private readonly startedAtMs: number;
 
   constructor(
@@ -144,8 +146,11 @@ class Introducer {
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.shutdown();
-    return this.stopping;
+    if (!this.stopped) {
+      this.isStopping = true;
+      this.stopped = this.shutdown();
+    }
+    return this.stopped;
   }
 
   // ---- HTTP ----
@@ -156,7 +161,7 @@ class Introducer {
       if (pathname === undefined) {
         res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request target\n');
       } else if (pathname === '/healthz') {
-        this.sendJson(req, res, 200, { status: this.stopping ? 'stopping' : 'ok', uptimeMs: this.options.now() - this.startedAtMs, counters: this.counters() });
+        this.sendJson(req, res, 200, { status: this.isStopping ? 'stopping' : 'ok', uptimeMs: this.options.now() - this.startedAtMs, counters: this.counters() });
       } else if (pathname === '/config.json' && this.options.publicConfig !== undefined) {
         this.sendJson(req, res, 200, this.options.publicConfig);
       } else if (pathname === WS_PATH) {
@@ -198,7 +203,7 @@ class Introducer {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined); // a reset during the handshake must not crash the process
     const pathname = rawPathname(req.url);
-    if (this.stopping) return this.refuseUpgrade(socket, 503, 'stopping');
+    if (this.isStopping) return this.refuseUpgrade(socket, 503, 'stopping');
     if (pathname !== WS_PATH) return this.refuseUpgrade(socket, 404, 'bad-path');
     const origin = req.headers.origin;
     if (origin !== undefined && this.options.allowedOrigins !== undefined && !this.options.allowedOrigins.includes(origin)) {
@@ -234,7 +239,7 @@ class Introducer {
     };
     this.peers.add(peer);
     this.counterSet.connectionsTotal += 1;
-    if (this.stopping) {
+    if (this.isStopping) {
       this.closePeer(peer, CloseCode.goingAway, 'server stopping');
     }
     socket.on('error', (err: Error & { code?: string }) => {
@@ -351,7 +356,7 @@ class Introducer {
     if (!joined) return;
     peer.joined = undefined;
     const remaining = this.rooms.leave(joined.room, joined.node);
-    if (this.stopping) return; // everyone is being closed; announcements would only be noise
+    if (this.isStopping) return; // everyone is being closed; announcements would only be noise
     for (const other of remaining) this.send(other, { type: 'peer-left', node: joined.node });
   }
 
