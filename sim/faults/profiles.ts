@@ -1,0 +1,222 @@
+import { splitBridge, splitMajorityMinority } from '../network/network';
+import { CALM_NETWORK, type NetworkParams } from '../network/params';
+import { AleaRng, type Rng } from '../random/rng';
+import { finalizePlan } from './finalize';
+import { PARTITION_SHAPES, type FaultPlan, type FaultProfileName, type PartitionFault, type PartitionShape, type TimedFault } from './types';
+
+export interface FaultPlanOptions {
+  readonly nodes: readonly string[];
+  readonly durationMs: number;
+  /** Where the quiet period starts, as a fraction of durationMs. Default 0.7. */
+  readonly quietFraction?: number;
+  /** Network before any fault; default CALM_NETWORK. Lossy profiles degrade it. */
+  readonly baseNetwork?: NetworkParams;
+  /** Largest clock drift drawn, in parts per million. Default 200000 (20%). */
+  readonly maxDriftPpm?: number;
+}
+
+export class FaultPlanOptionsError extends Error {
+  override readonly name = 'FaultPlanOptionsError';
+}
+
+/** The independent fault classes; each draws from its own stream so enabling one never shifts another. */
+export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs';
+export const FAULT_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'crashes', 'pauses', 'clockDrift', 'clockSteps', 'clogs'];
+
+const PROFILE_CLASSES: Record<Exclude<FaultProfileName, 'swarm'>, readonly FaultClass[]> = {
+  none: [],
+  lossy: ['lossyNetwork'],
+  partitions: ['partitions'],
+  crashes: ['crashes', 'pauses'],
+  clocks: ['clockDrift', 'clockSteps', 'clogs'],
+  all: FAULT_CLASSES,
+};
+
+/** How often and how long a class's episodes are; swarm testing draws these per run. */
+interface Knobs {
+  /** Mean time between the end of one episode and the start of the next (per node for node faults). */
+  readonly gapMs: number;
+  readonly durationMs: number;
+  readonly maxDriftPpm: number;
+  readonly maxDrop: number;
+  readonly maxDuplicate: number;
+  readonly maxReorder: number;
+  readonly shapes: readonly PartitionShape[];
+}
+
+interface Context {
+  readonly nodes: readonly string[];
+  readonly quietAfterMs: number;
+  readonly base: NetworkParams;
+  readonly knobs: Knobs;
+}
+
+type ClassResult = { network?: NetworkParams; events: TimedFault[] };
+
+/** Calls `episode(atMs, durationMs)` along a Poisson-like timeline until quietAfterMs. */
+function timeline(rng: Rng, ctx: Context, gapMs: number, meanDurationMs: number, episode: (atMs: number, durationMs: number) => void): void {
+  let t = Math.round(rng.exponential(gapMs));
+  while (t < ctx.quietAfterMs) {
+    const d = Math.max(1, Math.round(rng.exponential(meanDurationMs)));
+    episode(t, d);
+    t += d + Math.max(1, Math.round(rng.exponential(gapMs)));
+  }
+}
+
+/** A random split of the nodes into two non-empty groups. */
+function twoGroups(rng: Rng, nodes: readonly string[]): [string[], string[]] {
+  const shuffled = rng.shuffle(nodes);
+  const cut = rng.int(1, nodes.length);
+  return [shuffled.slice(0, cut), shuffled.slice(cut)];
+}
+
+function partitionOf(shape: PartitionShape, rng: Rng, nodes: readonly string[]): PartitionFault {
+  switch (shape) {
+    case 'symmetric': {
+      const [a, b] = twoGroups(rng, nodes);
+      return { kind: 'partition', shape, a, b };
+    }
+    case 'oneWay': {
+      const [from, to] = twoGroups(rng, nodes);
+      return { kind: 'partition', shape, from, to };
+    }
+    case 'isolate':
+      return { kind: 'partition', shape, node: rng.pick(nodes) };
+    case 'majorityMinority':
+      return { kind: 'partition', shape, ...splitMajorityMinority(nodes, rng) };
+    case 'bridge':
+      return { kind: 'partition', shape, ...splitBridge(nodes, rng) };
+  }
+}
+
+const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResult> = {
+  lossyNetwork(rng, ctx) {
+    const k = ctx.knobs;
+    const base = ctx.base;
+    const network: NetworkParams = {
+      ...base,
+      dropProbability: round3(rng.between(0, k.maxDrop)),
+      duplicateProbability: round3(rng.between(0, k.maxDuplicate)),
+      reorderProbability: round3(rng.between(0, k.maxReorder)),
+      delay: { ...base.delay, tailProbability: round3(rng.between(0, 0.05)), tailMeanMs: Math.round(Math.max(base.delay.meanMs, 1) * rng.between(5, 50)) },
+    };
+    const events: TimedFault[] = [];
+    // Storms: a while of much heavier loss, then back to the run's base loss.
+    timeline(rng, ctx, k.gapMs, k.durationMs, (atMs, d) => {
+      events.push({ atMs, kind: 'setNetwork', params: { dropProbability: round3(rng.between(0.2, 0.6)) } });
+      events.push({ atMs: atMs + d, kind: 'setNetwork', params: { dropProbability: network.dropProbability } });
+    });
+    return { network, events };
+  },
+
+  partitions(rng, ctx) {
+    const events: TimedFault[] = [];
+    const shapes = ctx.knobs.shapes.filter((s) => ctx.nodes.length >= (s === 'bridge' ? 3 : 2));
+    if (shapes.length === 0) return { events };
+    timeline(rng, ctx, ctx.knobs.gapMs, ctx.knobs.durationMs, (atMs, d) => {
+      events.push({ atMs, ...partitionOf(rng.pick(shapes), rng, ctx.nodes) });
+      events.push({ atMs: atMs + d, kind: 'heal' });
+    });
+    return { events };
+  },
+
+  crashes(rng, ctx) {
+    return perNode(rng, ctx, 1, (events, node, atMs, d) => {
+      events.push({ atMs, kind: 'crash', node }, { atMs: atMs + d, kind: 'restart', node });
+    });
+  },
+
+  pauses(rng, ctx) {
+    return perNode(rng, ctx, 0.25, (events, node, atMs, durationMs) => events.push({ atMs, kind: 'pause', node, durationMs }));
+  },
+
+  clogs(rng, ctx) {
+    return perNode(rng, ctx, 0.5, (events, node, atMs, durationMs) => events.push({ atMs, kind: 'clog', node, durationMs }));
+  },
+
+  clockDrift(rng, ctx) {
+    const max = ctx.knobs.maxDriftPpm;
+    return perNode(rng, ctx, 2, (events, node, atMs, d) => {
+      events.push({ atMs, kind: 'clockDrift', node, ratePpm: Math.round(rng.between(-max, max)) });
+      events.push({ atMs: atMs + d, kind: 'clockDrift', node, ratePpm: 0 });
+    });
+  },
+
+  clockSteps(rng, ctx) {
+    const span = Math.max(1, ctx.knobs.durationMs / 2);
+    return perNode(rng, ctx, 0, (events, node, atMs) => {
+      events.push({ atMs, kind: 'clockStep', node, deltaMs: Math.round(rng.between(-span, span)) || 1 });
+    });
+  },
+};
+
+/** Independent timelines per node, each as busy as the class's cluster-wide gap divided among nodes. */
+function perNode(rng: Rng, ctx: Context, durationScale: number, episode: (events: TimedFault[], node: string, atMs: number, durationMs: number) => void): ClassResult {
+  const events: TimedFault[] = [];
+  const gap = ctx.knobs.gapMs * ctx.nodes.length;
+  const duration = Math.max(1, ctx.knobs.durationMs * durationScale);
+  for (const node of ctx.nodes) timeline(rng, ctx, gap, duration, (atMs, d) => episode(events, node, atMs, d));
+  return { events };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function defaultKnobs(quietAfterMs: number, opts: FaultPlanOptions): Knobs {
+  return {
+    gapMs: Math.max(1, quietAfterMs / 8),
+    durationMs: Math.max(1, quietAfterMs / 16),
+    maxDriftPpm: opts.maxDriftPpm ?? 200_000,
+    maxDrop: 0.15,
+    maxDuplicate: 0.1,
+    maxReorder: 0.2,
+    shapes: PARTITION_SHAPES,
+  };
+}
+
+/** Swarm testing: which classes run and how hard, all drawn per seed. */
+function swarmKnobs(rng: Rng, defaults: Knobs): { classes: FaultClass[]; knobs: Map<FaultClass, Knobs> } {
+  let classes = FAULT_CLASSES.filter(() => rng.chance(0.5));
+  if (classes.length === 0) classes = [rng.pick(FAULT_CLASSES)];
+  const knobs = new Map<FaultClass, Knobs>();
+  for (const c of FAULT_CLASSES) {
+    const shapes = PARTITION_SHAPES.filter(() => rng.chance(0.6));
+    knobs.set(c, {
+      gapMs: defaults.gapMs * rng.between(0.25, 4),
+      durationMs: defaults.durationMs * rng.between(0.25, 4),
+      maxDriftPpm: Math.round(rng.between(1_000, defaults.maxDriftPpm)),
+      maxDrop: rng.between(0, 0.4),
+      maxDuplicate: rng.between(0, 0.3),
+      maxReorder: rng.between(0, 0.5),
+      shapes: shapes.length > 0 ? shapes : [rng.pick(PARTITION_SHAPES)],
+    });
+  }
+  return { classes, knobs };
+}
+
+export function generateFaultPlan(profile: FaultProfileName, rng: Rng, opts: FaultPlanOptions): FaultPlan {
+  const quietFraction = opts.quietFraction ?? 0.7;
+  if (!(opts.durationMs > 0) || !Number.isFinite(opts.durationMs)) throw new FaultPlanOptionsError(`durationMs must be a positive number, got ${opts.durationMs}`);
+  if (!(quietFraction > 0 && quietFraction <= 1)) throw new FaultPlanOptionsError(`quietFraction must be in (0, 1], got ${quietFraction}`);
+  if (opts.nodes.length === 0) throw new FaultPlanOptionsError('nodes must not be empty');
+  if (new Set(opts.nodes).size !== opts.nodes.length) throw new FaultPlanOptionsError(`duplicate node ids in ${opts.nodes.join(', ')}`);
+  const quietAfterMs = Math.round(opts.durationMs * quietFraction);
+  const base = opts.baseNetwork ?? CALM_NETWORK;
+  const defaults = defaultKnobs(quietAfterMs, opts);
+
+  // One draw from the caller's rng seeds every class's own stream.
+  const seed = rng.uint32();
+  const streamFor = (name: string) => new AleaRng(`${seed}:${name}`);
+  const { classes, knobs } =
+    profile === 'swarm' ? swarmKnobs(streamFor('swarm'), defaults) : { classes: PROFILE_CLASSES[profile], knobs: new Map<FaultClass, Knobs>() };
+
+  let network = base;
+  const events: TimedFault[] = [];
+  for (const c of classes) {
+    const result = CLASS_GENERATORS[c](streamFor(c), { nodes: opts.nodes, quietAfterMs, base, knobs: knobs.get(c) ?? defaults });
+    if (result.network) network = result.network;
+    events.push(...result.events);
+  }
+  return finalizePlan(opts.nodes, network, events, quietAfterMs);
+}

@@ -1,0 +1,75 @@
+import type { NetworkParams, NetworkParamsPatch } from '../network/params';
+
+/**
+ * Partitions carry their concrete groups, so a printed plan replays exactly. Applying one
+ * REPLACES the current partition (heal first, then block), so partitions never pile up silently.
+ */
+export type PartitionFault =
+  /** a and b cannot talk, both directions; other links are untouched. */
+  | { readonly kind: 'partition'; readonly shape: 'symmetric'; readonly a: readonly string[]; readonly b: readonly string[] }
+  /** Messages from `from` to `to` are lost; the reverse direction works. */
+  | { readonly kind: 'partition'; readonly shape: 'oneWay'; readonly from: readonly string[]; readonly to: readonly string[] }
+  | { readonly kind: 'partition'; readonly shape: 'isolate'; readonly node: string }
+  | { readonly kind: 'partition'; readonly shape: 'majorityMinority'; readonly majority: readonly string[]; readonly minority: readonly string[] }
+  /** left and right cannot talk; `bridge` talks to both. */
+  | { readonly kind: 'partition'; readonly shape: 'bridge'; readonly left: readonly string[]; readonly right: readonly string[]; readonly bridge: string };
+
+export type PartitionShape = PartitionFault['shape'];
+export const PARTITION_SHAPES: readonly PartitionShape[] = ['symmetric', 'oneWay', 'isolate', 'majorityMinority', 'bridge'];
+
+/**
+ * What each fault means for the driver:
+ * - heal: remove every partition (clogs end on their own).
+ * - crash: the node stops and loses volatile state (SimDisk.crash); network.setUp(node, false).
+ *   A crash of a node that is already down does nothing.
+ * - restart: the node restarts from SimDisk.durableState(); a restart of a running node does nothing.
+ * - pause: the node handles nothing (no ticks, no messages) for durationMs, then catches up; like a GC or VM stall.
+ * - clog: network.clog(node, atMs + durationMs).
+ * - clockDrift: from now on the node's clock runs at (1 + ratePpm / 1e6) times real time; 0 clears it.
+ * - clockStep: the node's clock jumps once by deltaMs (may be negative).
+ * - setNetwork: network.setParams(params).
+ */
+export type FaultEvent =
+  | PartitionFault
+  | { readonly kind: 'heal' }
+  | { readonly kind: 'crash'; readonly node: string }
+  | { readonly kind: 'restart'; readonly node: string }
+  | { readonly kind: 'pause'; readonly node: string; readonly durationMs: number }
+  | { readonly kind: 'clog'; readonly node: string; readonly durationMs: number }
+  | { readonly kind: 'clockDrift'; readonly node: string; readonly ratePpm: number }
+  | { readonly kind: 'clockStep'; readonly node: string; readonly deltaMs: number }
+  | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch };
+
+export type FaultKind = FaultEvent['kind'];
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork'];
+
+export type TimedFault = { readonly atMs: number } & FaultEvent;
+
+export interface FaultPlan {
+  /** Network parameters at time 0. */
+  readonly network: NetworkParams;
+  /** Sorted by atMs; ties apply in array order. */
+  readonly schedule: readonly TimedFault[];
+  /**
+   * Faults stop here: the schedule's last events (at exactly this time) heal, restart every down
+   * node, clear clock drift and calm the network; no pause or clog lasts past it. Liveness is
+   * checked after it.
+   */
+  readonly quietAfterMs: number;
+}
+
+export const FAULT_PROFILES = ['none', 'lossy', 'partitions', 'crashes', 'clocks', 'all', 'swarm'] as const;
+export type FaultProfileName = (typeof FAULT_PROFILES)[number];
+
+export class FaultProfileError extends Error {
+  override readonly name = 'FaultProfileError';
+  constructor(readonly given: string) {
+    super(`unknown fault profile ${JSON.stringify(given)}; valid profiles: ${FAULT_PROFILES.join(', ')}`);
+  }
+}
+
+export function parseFaultProfile(s: string): FaultProfileName {
+  const found = FAULT_PROFILES.find((p) => p === s);
+  if (found === undefined) throw new FaultProfileError(s);
+  return found;
+}
