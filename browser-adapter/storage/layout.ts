@@ -10,7 +10,7 @@
 // metadata still names: a crash between writes leaves the old state fully readable.
 
 import type { ClusterConfig, Entry, EntryType } from '../../core';
-import { seal, unseal } from './checksum';
+import { FNV1A32_INITIAL, SEAL_LENGTH, fnv1a32Continue, hex8, seal, unseal } from './checksum';
 import { StorageCorruption } from './errors';
 
 export const FORMAT_VERSION = 1;
@@ -35,25 +35,67 @@ export function isDataKey(prefix: string, key: string): boolean {
 const TYPE_CODES: Record<EntryType, number> = { Normal: 0, Noop: 1, Config: 2 };
 const TYPES_BY_CODE: readonly EntryType[] = ['Normal', 'Noop', 'Config'];
 
-/** Entries are immutable once made, so each is serialised once however often its chunk is rewritten. */
-const entryJsonCache = new WeakMap<Entry, string>();
-
 export function entryJson(entry: Entry): string {
-  let json = entryJsonCache.get(entry);
-  if (json === undefined) {
-    json = JSON.stringify([entry.term, TYPE_CODES[entry.type], entry.data]);
-    entryJsonCache.set(entry, json);
+  return JSON.stringify([entry.term, TYPE_CODES[entry.type], entry.data]);
+}
+
+/**
+ * Builds the sealed value of one chunk, `{"first":F,"e":[...]}`, entry by entry. The checksum is
+ * kept running, so a builder resumed from a previous version of the same chunk (see `resume`)
+ * extends it in time proportional to the new entries, not to the whole chunk: small appends
+ * rewrite the last chunk's key, but need not re-serialise or re-hash it.
+ */
+export class ChunkBuilder {
+  private body: string;
+  private hash: number;
+  private entries: number;
+
+  constructor(readonly first: number, resumeFrom?: ChunkBuilder) {
+    if (resumeFrom) {
+      if (resumeFrom.first !== first) throw new Error(`ChunkBuilder: cannot resume a chunk at ${resumeFrom.first} as one at ${first}`);
+      this.body = resumeFrom.body;
+      this.hash = resumeFrom.hash;
+      this.entries = resumeFrom.entries;
+    } else {
+      this.body = `{"first":${first},"e":[`;
+      this.hash = fnv1a32Continue(FNV1A32_INITIAL, this.body);
+      this.entries = 0;
+    }
   }
-  return json;
+
+  get count(): number {
+    return this.entries;
+  }
+
+  /** Length the sealed value will have, in UTF-16 units. */
+  get units(): number {
+    return SEAL_LENGTH + this.body.length + 2;
+  }
+
+  /** Appends one entry, given as entryJson(entry) (callers measure it before deciding to add it). */
+  addJson(json: string): void {
+    const text = this.entries === 0 ? json : `,${json}`;
+    this.body += text;
+    this.hash = fnv1a32Continue(this.hash, text);
+    this.entries++;
+  }
+
+  /**
+   * The sealed value and its checksum (returned apart: slicing it off a freshly concatenated
+   * value would flatten the whole string). The builder stays resumable afterwards.
+   */
+  seal(): { readonly value: string; readonly sum: string } {
+    const sum = hex8(fnv1a32Continue(this.hash, ']}'));
+    return { value: sum + this.body + ']}', sum };
+  }
 }
 
-/** Sealed value of a chunk holding `pieces` (from entryJson) starting at log index `first`. */
-export function encodeChunk(first: number, pieces: readonly string[]): string {
-  return seal(`{"first":${first},"e":[${pieces.join(',')}]}`);
+/** Sealed value of a chunk holding `entries` starting at log index `first`. */
+export function encodeChunk(first: number, entries: readonly Entry[]): string {
+  const builder = new ChunkBuilder(first);
+  for (const e of entries) builder.addJson(entryJson(e));
+  return builder.seal().value;
 }
-
-/** Length of encodeChunk's result without building it, for packing entries into chunks. */
-export const CHUNK_OVERHEAD = 8 + '{"first":,"e":[]}'.length + 16;
 
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

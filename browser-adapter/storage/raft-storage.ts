@@ -16,8 +16,8 @@ import type { DurableState, Entry, PersistRecord, Snapshot } from '../../core';
 import { KeyValueStore, isQuotaExceededError } from './key-value-store';
 import { StorageCorruption, StorageFull, StorageUnavailable } from './errors';
 import {
-  CHUNK_OVERHEAD, ChunkRef, Meta, SnapshotRef, chunkKey, decodeChunk, decodeMeta, decodeSnapshotPart, encodeChunk,
-  encodeMeta, encodeSnapshotPart, entryJson, isDataKey, keyPrefix, metaKey, snapshotPartKey,
+  ChunkBuilder, ChunkRef, Meta, SnapshotRef, chunkKey, decodeChunk, decodeMeta, decodeSnapshotPart, encodeMeta,
+  encodeSnapshotPart, entryJson, isDataKey, keyPrefix, metaKey, snapshotPartKey,
 } from './layout';
 
 export interface RaftStorageOptions {
@@ -53,6 +53,8 @@ export interface StorageUsage {
 /** A chunk as this instance knows it: the metadata's reference plus its size, for packing. */
 interface StoredChunk extends ChunkRef {
   readonly units: number;
+  /** Kept for the last chunk only, so the next small append can extend it cheaply. */
+  readonly builder?: ChunkBuilder;
 }
 
 interface Loaded {
@@ -65,6 +67,7 @@ const EMPTY_STATE: DurableState = Object.freeze({ term: 0, votedFor: null, snaps
 const EMPTY_META: Meta = Object.freeze({ seq: 0, term: 0, votedFor: null, first: 1, last: 0, nextId: 0, snapshot: null, chunks: [] });
 
 const chunkEnd = (c: ChunkRef): number => c.first + c.count - 1;
+const withoutBuilder = (c: StoredChunk): StoredChunk => (c.builder ? { id: c.id, first: c.first, count: c.count, sum: c.sum, units: c.units } : c);
 const firstIndexOf = (state: DurableState): number => (state.snapshot ? state.snapshot.index + 1 : 1);
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -277,32 +280,39 @@ export class RaftStorage {
     const bound = Math.min(last, dirtyFrom - 1);
     const chunks: StoredChunk[] = old.filter((c) => chunkEnd(c) >= first && chunkEnd(c) <= bound);
     let writeFrom = chunks.length > 0 ? chunkEnd(chunks[chunks.length - 1]) + 1 : first;
+    let resumable: ChunkBuilder | undefined;
     // Refill a partly filled last chunk rather than leave a trail of tiny ones behind small appends.
     if (writeFrom <= last && chunks.length > 0 && !this.isFull(chunks[chunks.length - 1])) {
-      chunks.pop();
+      const refilled = chunks.pop() as StoredChunk;
       writeFrom = chunks.length > 0 ? chunkEnd(chunks[chunks.length - 1]) + 1 : first;
+      // Its cached builder is exact only if the chunk starts where the rewrite starts (it does
+      // not when the chunk straddles the snapshot and its head must be dropped).
+      if (refilled.builder && refilled.first === writeFrom && refilled.builder.count === refilled.count) resumable = refilled.builder;
     }
+    if (chunks.length > 0) chunks[chunks.length - 1] = withoutBuilder(chunks[chunks.length - 1]);
 
     const writes: [string, string][] = [];
-    let pieces: string[] = [];
-    let units = CHUNK_OVERHEAD;
-    let chunkFirst = writeFrom;
+    let builder: ChunkBuilder | null = null;
     const flush = (): void => {
-      if (pieces.length === 0) return;
+      if (!builder || builder.count === 0) return;
       const id = nextId++;
       const key = chunkKey(this.prefix, id);
-      const value = encodeChunk(chunkFirst, pieces);
+      const { value, sum } = builder.seal();
       writes.push([key, value]);
-      chunks.push({ id, first: chunkFirst, count: pieces.length, sum: value.slice(0, 8), units: key.length + value.length });
-      chunkFirst += pieces.length;
-      pieces = [];
-      units = CHUNK_OVERHEAD;
+      if (chunks.length > 0) chunks[chunks.length - 1] = withoutBuilder(chunks[chunks.length - 1]);
+      chunks.push({ id, first: builder.first, count: builder.count, sum, units: key.length + value.length, builder });
+      builder = null;
     };
-    for (let index = writeFrom; index <= last; index++) {
-      const piece = entryJson(state.entries[index - first]);
-      if (pieces.length >= this.maxEntriesPerChunk || (pieces.length > 0 && units + piece.length + 1 > this.maxChunkUnits)) flush();
-      pieces.push(piece);
-      units += piece.length + 1;
+    let index = writeFrom;
+    if (resumable) {
+      builder = new ChunkBuilder(writeFrom, resumable);
+      index = writeFrom + builder.count;
+    }
+    for (; index <= last; index++) {
+      const json = entryJson(state.entries[index - first]);
+      if (builder && (builder.count >= this.maxEntriesPerChunk || builder.units + json.length + 1 > this.maxChunkUnits)) flush();
+      if (!builder) builder = new ChunkBuilder(index);
+      builder.addJson(json);
     }
     flush();
     this.assertCovers(chunks, first, last);
