@@ -123,9 +123,12 @@ export async function joinedPeer(handle: IntroducerHandle, node: string, params:
   return peer;
 }
 
+let probeCounter = 0;
+
 /** Proves that the room still works: a signal from `a` reaches `b` with the right sender. */
 export async function expectRelayWorks(a: TestPeer, aId: string, b: TestPeer, bId: string): Promise<void> {
-  const data = { probe: Math.random() };
+  probeCounter += 1;
+  const data = { probe: probeCounter }; // distinct per call, so a stale frame cannot pass for this one
   a.send({ type: 'signal', to: bId, data });
   const received = await b.next();
   if (received.type !== 'signal' || received.from !== aId || JSON.stringify(received.data) !== JSON.stringify(data)) {
