@@ -12,4 +12,5 @@ export { quorumSize } from './quorum';
 export { KvStateMachine, encodeCommand, decodeCommand, KvDecodeError } from './kv';
 export type { KvOp, KvResult, KvCommand, KvApplied } from './kv';
 export { InternalInvariantError } from './context';
-export { applyPersistRecord, PersistSequenceError, EMPTY_DURABLE_STATE } from './persist';
+export { applyPersistRecord, applyPersistRecordInPlace, toMutableDurableState, PersistSequenceError, EMPTY_DURABLE_STATE } from './persist';
+export type { MutableDurableState } from './persist';

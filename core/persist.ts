@@ -1,41 +1,53 @@
 // What a PersistRecord means to storage, written once so that every storage layer (the
 // simulator's disk, the browser's localStorage, the test harness) applies records the same way.
 
-import type { DurableState, Entry, PersistRecord } from './types';
+import type { DurableState, Entry, NodeId, PersistRecord, Snapshot, Term } from './types';
 
 export class PersistSequenceError extends Error {
   override readonly name = 'PersistSequenceError';
 }
 
-function firstIndex(state: DurableState): number {
-  return state.snapshot ? state.snapshot.index + 1 : 1;
+/** A DurableState that storage layers update in place: appends must not copy the log. */
+export interface MutableDurableState {
+  term: Term;
+  votedFor: NodeId | null;
+  snapshot: Snapshot | null;
+  entries: Entry[];
 }
 
-/** Applies one record: snapshot, then hard state, then truncation, then the append. */
-export function applyPersistRecord(state: DurableState, record: PersistRecord): DurableState {
-  let { term, votedFor, snapshot, entries } = state;
+/** Applies one record in place: snapshot, then hard state, then truncation, then the append. */
+export function applyPersistRecordInPlace(state: MutableDurableState, record: PersistRecord): void {
   if (record.snapshot) {
-    const old = firstIndex(state);
-    const at = record.snapshot.index - old;
-    const keep = at >= 0 && at < entries.length && entries[at].term === record.snapshot.term;
-    entries = keep ? entries.slice(at + 1) : [];
-    snapshot = record.snapshot;
+    const at = record.snapshot.index - (state.snapshot ? state.snapshot.index + 1 : 1);
+    const keep = at >= 0 && at < state.entries.length && state.entries[at].term === record.snapshot.term;
+    state.entries = keep ? state.entries.slice(at + 1) : [];
+    state.snapshot = record.snapshot;
   }
-  if (record.term !== undefined) term = record.term;
-  if (record.votedFor !== undefined) votedFor = record.votedFor;
-  const base = snapshot ? snapshot.index + 1 : 1;
+  if (record.term !== undefined) state.term = record.term;
+  if (record.votedFor !== undefined) state.votedFor = record.votedFor;
+  const base = state.snapshot ? state.snapshot.index + 1 : 1;
   if (record.truncateFrom !== undefined) {
     if (record.truncateFrom < base) throw new PersistSequenceError(`truncation at ${record.truncateFrom} reaches into the snapshot (first index ${base})`);
-    entries = entries.slice(0, record.truncateFrom - base);
+    state.entries.length = Math.min(state.entries.length, record.truncateFrom - base);
   }
   if (record.entries !== undefined && record.entries.length > 0) {
-    const expected = base + entries.length;
+    const expected = base + state.entries.length;
     if (record.appendFrom !== expected) {
       throw new PersistSequenceError(`append at ${record.appendFrom} does not follow the stored log ending at ${expected - 1}`);
     }
-    entries = (entries as Entry[]).concat(record.entries);
+    for (const e of record.entries) state.entries.push(e);
   }
-  return { term, votedFor, snapshot, entries };
+}
+
+export function toMutableDurableState(state: DurableState): MutableDurableState {
+  return { term: state.term, votedFor: state.votedFor, snapshot: state.snapshot, entries: state.entries.slice() };
+}
+
+/** The pure form: returns a new state and leaves the given one untouched. */
+export function applyPersistRecord(state: DurableState, record: PersistRecord): DurableState {
+  const next = toMutableDurableState(state);
+  applyPersistRecordInPlace(next, record);
+  return next;
 }
 
 export const EMPTY_DURABLE_STATE: DurableState = Object.freeze({ term: 0, votedFor: null, snapshot: null, entries: Object.freeze([]) as readonly Entry[] });

@@ -73,7 +73,7 @@ function quorumAckedRound(ctx: StepContext): number {
 
 function leaseValid(ctx: StepContext): boolean {
   const s = ctx.s;
-  if (!s.config.leaseRead) return false;
+  if (!s.config.leaseRead || ctx.leader().leaseRevoked) return false;
   const confirmed = quorumAckedRound(ctx);
   const sent = ctx.leader().roundSentAt.find((r) => r.round === confirmed);
   if (sent === undefined) return false;

@@ -34,6 +34,7 @@ export function newLeaderState(ctx: StepContext): LeaderState {
     readsAwaitingCommit: [],
     pendingReads: [],
     transfer: null,
+    leaseRevoked: false,
     uncommittedBytes: 0,
     durableMatch: 0,
   };
@@ -282,6 +283,8 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       maybeSendTimeoutNow(ctx, m.from);
     } else if (pr.mode === 'Probe') {
       ctx.updateProgress(m.from, { probeSent: false });
+    } else if (isHeartbeatAnswer(ctx, m) && pr.match < lastIndex(s.log)) {
+      probeForLostAppends(ctx, m.from, pr);
     }
     confirmReads(ctx);
     if (s.role === 'Leader') sendAppend(ctx, m.from, false);
@@ -289,6 +292,29 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   }
   confirmReads(ctx);
   backtrack(ctx, m, pr);
+}
+
+/** An answer to the newest heartbeat round (anchored at the follower's match, so it carried no entries). */
+function isHeartbeatAnswer(ctx: StepContext, m: AppendEntriesResponse): boolean {
+  return m.round === ctx.leader().round && m.prevLogIndex === m.matchIndex;
+}
+
+/**
+ * In Replicate mode the leader sends each entry once. If such a message was lost, the follower's
+ * answer to a heartbeat still shows it behind; an empty AppendEntries at `next` then either
+ * succeeds (the entries were only slow) or is rejected, which sends the follower back to Probe
+ * and the lost entries again.
+ */
+function probeForLostAppends(ctx: StepContext, to: NodeId, pr: Progress): void {
+  const s = ctx.s;
+  const prevLogIndex = pr.next - 1;
+  const prevLogTerm = termAt(s.log, prevLogIndex);
+  if (prevLogTerm === undefined) return;
+  ctx.action('AppendEntries');
+  ctx.send({
+    type: 'AppendEntriesRequest', cluster: s.config.clusterId, from: ctx.id, to, term: s.term,
+    prevLogIndex, prevLogTerm, entries: [], leaderCommit: Math.min(s.commitIndex, pr.match), round: ctx.leader().round,
+  });
 }
 
 /** A rejection moves `next` back using the follower's hint; stale rejections are ignored. */

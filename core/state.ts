@@ -47,6 +47,11 @@ export interface LeaderState {
   readonly readsAwaitingCommit: readonly Omit<PendingRead, 'round' | 'index'>[];
   readonly pendingReads: readonly PendingRead[];
   readonly transfer: { readonly to: NodeId; readonly startedAt: Ticks } | null;
+  /**
+   * Set once this leader sends TimeoutNow. Voters ignore their lease for a transfer election, so
+   * from then on another leader may exist while this one's lease looks valid: no more lease reads.
+   */
+  readonly leaseRevoked: boolean;
   readonly uncommittedBytes: number;
   /** The leader's own log counts toward commit only up to what is durable. */
   readonly durableMatch: LogIndex;

@@ -31,6 +31,7 @@ export function maybeSendTimeoutNow(ctx: StepContext, id: NodeId): boolean {
   const transfer = ctx.leader().transfer;
   if (transfer === null || transfer.to !== id) return false;
   if (ctx.progress(id).match !== lastIndex(s.log)) return false;
+  ctx.updateLeader({ leaseRevoked: true });
   ctx.send({ type: 'TimeoutNowRequest', cluster: s.config.clusterId, from: ctx.id, to: id, term: s.term });
   return true;
 }

@@ -2,15 +2,15 @@
 // storage that acknowledges when told to, and hooks to drop, hold or reorder messages.
 // The simulator (sim/) is the real test bed; this exists so core can be tested without it.
 
-import type { ApplyEntry, DurableState, Input, Message, NodeId, Output, PersistRecord, RaftConfig, RaftError, ReadResult } from '../types';
+import type { ApplyEntry, Input, Message, NodeId, Output, PersistRecord, RaftConfig, RaftError, ReadResult } from '../types';
 import { step } from '../step';
 import { initialState, restartState, RaftState } from '../state';
 import { makeConfig } from '../config';
-import { applyPersistRecord, EMPTY_DURABLE_STATE } from '../persist';
+import { applyPersistRecordInPlace, EMPTY_DURABLE_STATE, MutableDurableState, toMutableDurableState } from '../persist';
 
 export interface NodeRecord {
   state: RaftState;
-  durable: DurableState;
+  durable: MutableDurableState;
   lastDurableSeq: number;
   unsynced: PersistRecord[];
   applied: ApplyEntry[];
@@ -58,7 +58,7 @@ export class TestCluster {
       const config = makeConfig({ clusterId: 'test', id, cluster: { voters: this.ids }, seed: (options.seed ?? 1) * 100 + i, ...options.config });
       this.configs.set(id, config);
       this.nodes.set(id, {
-        state: initialState(config), durable: EMPTY_DURABLE_STATE, lastDurableSeq: 0, unsynced: [],
+        state: initialState(config), durable: toMutableDurableState(EMPTY_DURABLE_STATE), lastDurableSeq: 0, unsynced: [],
         applied: [], reads: [], errors: [], up: true,
       });
     }
@@ -106,7 +106,7 @@ export class TestCluster {
   sync(id: NodeId): void {
     const n = this.node(id);
     if (n.unsynced.length === 0) return;
-    for (const r of n.unsynced) n.durable = applyPersistRecord(n.durable, r);
+    for (const r of n.unsynced) applyPersistRecordInPlace(n.durable, r);
     const seq = n.unsynced[n.unsynced.length - 1].seq;
     n.lastDurableSeq = seq;
     n.unsynced = [];
@@ -165,7 +165,7 @@ export class TestCluster {
 
   restart(id: NodeId): void {
     const n = this.node(id);
-    n.state = restartState(this.configs.get(id) as RaftConfig, n.durable, n.lastDurableSeq);
+    n.state = restartState(this.configs.get(id) as RaftConfig, toMutableDurableState(n.durable), n.lastDurableSeq);
     n.applied = [];
     n.up = true;
   }
