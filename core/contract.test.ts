@@ -108,12 +108,14 @@ describe('contract: purity (deep-frozen state and input never change)', () => {
         const safety = new SafetyMonitor(cluster);
         const inner = cluster.input.bind(cluster);
         cluster.input = (id, input) => {
-          const before = JSON.stringify(cluster.state(id));
+          const stateBefore = cluster.state(id);
+          const before = JSON.stringify(stateBefore);
           const inputBefore = JSON.stringify(input);
           const out = inner(id, input);
           // Frozen values would throw on a write; this also catches a swapped-in nested object.
           expect(Object.isFrozen(input)).toBe(true);
           expect(JSON.stringify(input)).toBe(inputBefore);
+          expect(JSON.stringify(stateBefore)).toBe(before);
           totalSteps++;
           for (const a of out.actions) actionsSeen.add(a);
           return out;

@@ -37,7 +37,7 @@ export function seedClusterLogs(cluster: TestCluster, logs: Record<NodeId, { ter
   for (const [id, { term, terms }] of Object.entries(logs)) {
     const durable = durableWithTerms(term, terms);
     const n = cluster.node(id);
-    n.durable = durable;
+    n.durable = { term: durable.term, votedFor: durable.votedFor, snapshot: durable.snapshot, entries: durable.entries.slice() };
     n.lastDurableSeq = 0;
     n.state = restartState(cluster.configs.get(id) as RaftConfig, durable, 0);
   }
