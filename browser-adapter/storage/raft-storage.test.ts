@@ -1,5 +1,6 @@
 import { PersistSequenceError } from '../../core';
-import type { Entry, KeyValueStore, PersistRecord } from './test-imports';
+import type { Entry, PersistRecord } from '../../core';
+import type { KeyValueStore } from './key-value-store';
 import { MemoryStore } from './memory-store';
 import { RaftStorage, RaftStorageOptions } from './raft-storage';
 import { StorageUnavailable } from './errors';
