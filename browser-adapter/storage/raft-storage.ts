@@ -289,7 +289,6 @@ export class RaftStorage {
       // not when the chunk straddles the snapshot and its head must be dropped).
       if (refilled.builder && refilled.first === writeFrom && refilled.builder.count === refilled.count) resumable = refilled.builder;
     }
-    if (chunks.length > 0) chunks[chunks.length - 1] = withoutBuilder(chunks[chunks.length - 1]);
 
     const writes: [string, string][] = [];
     let builder: ChunkBuilder | null = null;
