@@ -1,0 +1,24 @@
+// A planted bug: a small variant of core that the simulator must catch. Bugs live here, never
+// in core; each wraps core's step function (or the storage contract) to break one rule.
+
+import type { DurableState, Input } from '../../core';
+import type { RaftState, StepResult } from '../../core';
+import type { PropertyName } from '../checkers/violation';
+import type { SimConfig } from '../config';
+
+export type StepFn = (state: RaftState, input: Input) => StepResult;
+
+export interface PlantedBug {
+  readonly name: string;
+  readonly description: string;
+  /** The properties expected to catch it (any one is enough). */
+  readonly caughtBy: readonly PropertyName[];
+  /** Wraps core's step. Results are processed in order, as if the node had stepped several times. */
+  readonly step?: (step: StepFn) => (state: RaftState, input: Input) => StepResult | readonly StepResult[];
+  /** Edits what a node recovers from disk at restart. */
+  readonly restart?: (durable: DurableState) => DurableState;
+  /** Tells core a write is durable the moment it is issued, before the disk has synced it. */
+  readonly ackBeforeSync?: boolean;
+  /** Settings under which the bug shows quickly (it must still be caught under the defaults' profiles). */
+  readonly config?: Partial<SimConfig>;
+}

@@ -1,0 +1,25 @@
+export type PropertyName =
+  | 'ElectionSafety'
+  | 'LeaderAppendOnly'
+  | 'LogMatching'
+  | 'LeaderCompleteness'
+  | 'StateMachineSafety'
+  | 'TermMonotonic'
+  | 'CommitMonotonic'
+  | 'PreVoteKeepsTerm'
+  | 'OneVotePerTerm'
+  | 'DurableStateRegressed'
+  | 'CoreRejectedOwnMessage'
+  | 'CoreInternalError'
+  | 'LivenessLeader'
+  | 'LivenessOperations'
+  | 'Linearizability'
+  | 'FaultsNeverHappened';
+
+/** A property failed. The simulator stops the run and reports the event where it broke. */
+export class SafetyViolation extends Error {
+  override readonly name = 'SafetyViolation';
+  constructor(readonly property: PropertyName, readonly detail: string, readonly node: string | null = null) {
+    super(`${property}: ${detail}`);
+  }
+}

@@ -1,0 +1,501 @@
+// The discrete-event simulator: one thread, virtual milliseconds, an event queue ordered by
+// (time, sequence number), and every random choice drawn from named streams of one seed. Nodes are
+// driven only through core's step function; the simulator owns their clocks, disks and network.
+//
+// After every event the safety checker judges what the step changed. After the fault plan's quiet
+// point the liveness checks start. At the end the client history is checked for linearizability.
+
+import {
+  InternalInvariantError, KvStateMachine, makeConfig, restartState, step as coreStep,
+  type Input, type Message, type NodeId, type Output, type RaftConfig, type RaftState, type StepResult,
+} from '../../core';
+import type { SimConfig } from '../config';
+import { EventQueue } from '../engine/event-queue';
+import { RandomStreams } from '../random/streams';
+import type { Rng } from '../random/rng';
+import { SimNetwork } from '../network/network';
+import { SimDisk } from '../storage/disk';
+import { applyNetworkFault, generateFaultPlan, type FaultPlan, type TimedFault } from '../faults';
+import { SafetyChecker } from '../checkers/safety';
+import { SafetyViolation, type PropertyName } from '../checkers/violation';
+import { Workload, type ClientTimer } from '../workload/clients';
+import { NO_TRACE, type TraceSink } from '../trace/sink';
+import { nodeView, traceMessage, TRACE_FORMAT } from '../trace/format';
+import type { PlantedBug } from '../bugs/types';
+import { Coverage } from './coverage';
+
+type SimEvent =
+  | { readonly kind: 'Tick'; readonly node: number; readonly epoch: number }
+  | { readonly kind: 'Deliver'; readonly message: Message }
+  | { readonly kind: 'Sync'; readonly node: number; readonly seq: number; readonly epoch: number }
+  | { readonly kind: 'Fault'; readonly fault: TimedFault }
+  | { readonly kind: 'Resume'; readonly node: number; readonly epoch: number }
+  | { readonly kind: 'LivenessLeader' }
+  | { readonly kind: 'Script'; readonly action: (sim: Simulation) => void }
+  | ClientTimer;
+
+export interface SimNode {
+  readonly id: NodeId;
+  readonly index: number;
+  readonly config: RaftConfig;
+  state: RaftState;
+  readonly disk: SimDisk;
+  kv: KvStateMachine;
+  up: boolean;
+  /** Bumped on crash and restart so that events scheduled for an earlier life are ignored. */
+  epoch: number;
+  pausedUntilMs: number;
+  /** Local clock rate: ticks come every tickMs / (1 + driftPpm / 1e6) real milliseconds. */
+  driftPpm: number;
+  /** A backward clock step: no ticks until this time. */
+  clockHeldUntilMs: number;
+  lastSyncAtMs: number;
+}
+
+export interface Violation {
+  readonly property: PropertyName;
+  readonly detail: string;
+  readonly node: string | null;
+  readonly atMs: number;
+  /** Index of the trace line (event) at which it broke. */
+  readonly eventIndex: number;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly violation: Violation | null;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly history: ReturnType<Workload['history']['slice']>;
+  readonly coverage: Coverage;
+  readonly faultPlan: FaultPlan;
+  readonly committed: number;
+}
+
+export interface SimulationOptions {
+  readonly trace?: TraceSink;
+  readonly bug?: PlantedBug;
+  readonly version?: string;
+  readonly commit?: string;
+}
+
+export class Simulation {
+  readonly nodes: SimNode[];
+  readonly nodeIds: NodeId[];
+  readonly network: SimNetwork<Message>;
+  readonly checker = new SafetyChecker();
+  readonly coverage = new Coverage();
+  readonly workload: Workload;
+  readonly faultPlan: FaultPlan;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly streams: RandomStreams;
+  private readonly storageRng: Rng;
+  private readonly trace: TraceSink;
+  private readonly stepFn: (state: RaftState, input: Input) => StepResult | readonly StepResult[];
+  private readonly bug: PlantedBug | undefined;
+  nowMs = 0;
+  events = 0;
+  violation: Violation | null = null;
+
+  constructor(readonly config: SimConfig, options: SimulationOptions = {}) {
+    this.streams = new RandomStreams(config.seed);
+    this.storageRng = this.streams.stream('storage');
+    this.trace = options.trace ?? NO_TRACE;
+    this.bug = options.bug;
+    this.stepFn = options.bug?.step ? options.bug.step(coreStep) : coreStep;
+    this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
+    this.faultPlan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), { nodes: this.nodeIds, durationMs: config.durationMs });
+    this.network = new SimNetwork<Message>(this.nodeIds, this.streams.stream('network'), this.faultPlan.network);
+    this.nodes = this.nodeIds.map((id, index) => {
+      const raftConfig = makeConfig({
+        clusterId: `sim-${config.seed}`, id, cluster: { voters: this.nodeIds }, seed: this.streams.stream(`timeouts/${id}`).uint32(), ...config.raft,
+      });
+      const state = restartState(raftConfig, { term: 0, votedFor: null, snapshot: null, entries: [] }, 0);
+      return {
+        id, index, config: raftConfig, state, disk: new SimDisk(), kv: new KvStateMachine(), up: true, epoch: 0,
+        pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0,
+      };
+    });
+    const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
+    this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs);
+    if (this.trace.enabled) {
+      this.trace.header({
+        type: 'header', format: TRACE_FORMAT, source: 'sim', seed: config.seed, version: options.version ?? 'dev', commit: options.commit ?? 'unknown',
+        nodes: this.nodeIds, profile: config.faults, config, faultPlan: this.faultPlan,
+      });
+    }
+  }
+
+  private workloadPort() {
+    return {
+      nodeIds: this.nodeIds,
+      propose: (node: NodeId, requestId: string, data: string) => this.clientInput(node, { type: 'Propose', requestId, data: [data] }),
+      read: (node: NodeId, requestId: string) => this.clientInput(node, { type: 'Read', requestId }),
+      schedule: (atMs: number, event: ClientTimer) => {
+        this.queue.push(atMs, event);
+      },
+      traceInvoke: (client: string, op: number, kind: string, key: string) => {
+        if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'ClientInvoke', client, op, kind, key });
+      },
+      traceComplete: (client: string, op: number, outcome: 'ok' | 'unknown') => {
+        if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'ClientComplete', client, op, outcome });
+      },
+      count: (counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes') => this.coverage.add(counter),
+    };
+  }
+
+  private clientInput(nodeId: NodeId, input: Input): boolean {
+    const node = this.nodes[this.nodeIds.indexOf(nodeId)];
+    if (!node.up || this.nowMs < node.pausedUntilMs) return false;
+    this.stepNode(node, input);
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The run
+  // -------------------------------------------------------------------------------------------
+
+  run(): RunResult {
+    for (const node of this.nodes) this.scheduleTick(node, 0);
+    for (const fault of this.faultPlan.schedule) this.queue.push(fault.atMs, { kind: 'Fault', fault });
+    this.queue.push(this.faultPlan.quietAfterMs + this.config.livenessLeaderBoundMs, { kind: 'LivenessLeader' });
+    this.workload.start(0);
+    try {
+      while (this.queue.size > 0) {
+        const at = this.queue.peekTime() as number;
+        if (at > this.config.durationMs) break;
+        const event = this.queue.pop() as SimEvent;
+        this.nowMs = at;
+        this.events++;
+        this.handle(event);
+      }
+      this.nowMs = Math.max(this.nowMs, this.config.durationMs);
+      this.checkFinalLiveness();
+    } catch (e) {
+      this.recordViolation(e);
+    }
+    return {
+      seed: this.config.seed, violation: this.violation, events: this.events, simulatedMs: this.nowMs,
+      history: this.workload.history, coverage: this.coverage, faultPlan: this.faultPlan, committed: this.checker.highestCommitted,
+    };
+  }
+
+  private recordViolation(e: unknown): void {
+    let property: PropertyName;
+    let detail: string;
+    let node: string | null = null;
+    if (e instanceof SafetyViolation) {
+      ({ property, detail, node } = e);
+    } else if (e instanceof InternalInvariantError) {
+      property = 'CoreInternalError';
+      detail = e.message;
+    } else {
+      throw e;
+    }
+    this.violation = { property, detail, node, atMs: this.nowMs, eventIndex: this.trace.lines };
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Violation', property, detail });
+  }
+
+  private handle(event: SimEvent): void {
+    switch (event.kind) {
+      case 'Tick':
+        return this.onTick(event.node, event.epoch);
+      case 'Deliver':
+        return this.onDeliver(event.message);
+      case 'Sync':
+        return this.onSync(event.node, event.seq, event.epoch);
+      case 'Fault':
+        return this.onFault(event.fault);
+      case 'Resume':
+        return this.onResume(event.node, event.epoch);
+      case 'LivenessLeader':
+        return this.checkLeaderLiveness();
+      case 'Script':
+        return event.action(this);
+      case 'ClientWake':
+      case 'AttemptTimeout': {
+        const op = this.workload.onTimer(this.nowMs, event);
+        if (op !== null) this.checkOperationLiveness(op.invokeMs);
+        return;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Nodes: ticks, messages, storage
+  // -------------------------------------------------------------------------------------------
+
+  private tickIntervalMs(node: SimNode): number {
+    return (this.config.tickMs * 1e6) / (1e6 + node.driftPpm);
+  }
+
+  private scheduleTick(node: SimNode, atMs: number): void {
+    this.queue.push(atMs, { kind: 'Tick', node: node.index, epoch: node.epoch });
+  }
+
+  private onTick(index: number, epoch: number): void {
+    const node = this.nodes[index];
+    if (!node.up || node.epoch !== epoch) return;
+    if (this.nowMs < node.pausedUntilMs) return; // Resume restarts the tick chain.
+    this.scheduleTick(node, Math.max(this.nowMs + this.tickIntervalMs(node), node.clockHeldUntilMs));
+    this.stepNode(node, { type: 'Tick' });
+  }
+
+  private onDeliver(message: Message): void {
+    const node = this.nodes[this.nodeIds.indexOf(message.to)];
+    if (node.up && this.nowMs < node.pausedUntilMs) {
+      // A paused process still has the message in its socket buffer: it handles it on resume.
+      this.queue.push(node.pausedUntilMs, { kind: 'Deliver', message });
+      return;
+    }
+    this.network.delivered(message);
+    if (node.up) this.stepNode(node, { type: 'Receive', message });
+  }
+
+  private onSync(index: number, seq: number, epoch: number): void {
+    const node = this.nodes[index];
+    if (!node.up || node.epoch !== epoch) return;
+    if (this.nowMs < node.pausedUntilMs) {
+      this.queue.push(node.pausedUntilMs, { kind: 'Sync', node: index, seq, epoch });
+      return;
+    }
+    node.disk.sync(seq);
+    if (!this.bug?.ackBeforeSync) this.stepNode(node, { type: 'PersistAck', seq });
+  }
+
+  /** Steps one node and carries out everything its output asks for. */
+  stepNode(node: SimNode, input: Input): void {
+    const results = this.stepFn(node.state, input);
+    if (Array.isArray(results)) {
+      for (const r of results as readonly StepResult[]) this.absorb(node, input, r);
+    } else {
+      this.absorb(node, input, results as StepResult);
+    }
+  }
+
+  private absorb(node: SimNode, input: Input, result: StepResult): void {
+    const before = node.state;
+    const output = result.output;
+    node.state = result.state;
+    if (this.trace.enabled) {
+      this.trace.event(this.nowMs, {
+        ev: 'Step', node: node.id, input: input.type, actions: output.actions,
+        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: nodeView(result.state),
+      });
+    }
+    this.checker.afterStep(node.id, input, before, result.state, output);
+    this.count(before, result.state, output);
+    for (const e of output.errors) {
+      if (e.type === 'InvalidMessage') throw new SafetyViolation('CoreRejectedOwnMessage', `${node.id} rejected a message core produced: ${e.reason}`, node.id);
+    }
+    if (output.persist) this.persist(node, output);
+    for (const m of output.messages) this.send(m);
+    if (output.restore) node.kv = KvStateMachine.restore(output.restore.data);
+    for (const a of output.apply) {
+      const applied = node.kv.apply(a);
+      if (applied) this.workload.onApplied(node.id, this.nowMs, applied);
+    }
+    if (output.apply.length > 0 && this.trace.enabled) {
+      this.trace.event(this.nowMs, { ev: 'Apply', node: node.id, from: output.apply[0].index, to: output.apply[output.apply.length - 1].index });
+    }
+    for (const r of output.reads) this.workload.onRead(node.id, this.nowMs, r.requestId, (key) => node.kv.read(key));
+    for (const e of output.errors) this.workload.onError(node.id, this.nowMs, e);
+    if (output.apply.length > 0) this.maybeSnapshot(node);
+  }
+
+  private count(before: RaftState, after: RaftState, output: Output): void {
+    const c = this.coverage;
+    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) c.add('leaderChanges');
+    if (output.restore) c.add('snapshotInstalls');
+    for (const a of output.actions) {
+      if (a === 'TruncateLog') c.add('truncations');
+      else if (a === 'CheckQuorumStepDown') c.add('checkQuorumStepDowns');
+      else if (a === 'CompactLog') c.add('compactions');
+    }
+    for (const m of output.messages) if (m.type === 'PreVoteResponse' && !m.granted) c.add('preVoteRejections');
+  }
+
+  private persist(node: SimNode, output: Output): void {
+    const record = output.persist;
+    if (record === null) return;
+    node.disk.write(record);
+    if (this.trace.enabled) {
+      this.trace.event(this.nowMs, {
+        ev: 'Persist', node: node.id, seq: record.seq,
+        ...(record.term !== undefined ? { term: record.term } : {}),
+        ...(record.votedFor !== undefined ? { votedFor: record.votedFor } : {}),
+        ...(record.truncateFrom !== undefined ? { truncateFrom: record.truncateFrom } : {}),
+        ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map((e) => e.term) } : {}),
+        ...(record.snapshot ? { snapshotIndex: record.snapshot.index, snapshotTerm: record.snapshot.term } : {}),
+      });
+    }
+    if (this.bug?.ackBeforeSync) {
+      // The planted bug: tell core the write is durable before the disk has it.
+      const at = this.nowMs + this.storageRng.between(this.config.fsyncMinMs, this.config.fsyncMaxMs);
+      node.lastSyncAtMs = Math.max(at, node.lastSyncAtMs);
+      this.queue.push(node.lastSyncAtMs, { kind: 'Sync', node: node.index, seq: record.seq, epoch: node.epoch });
+      this.stepNode(node, { type: 'PersistAck', seq: record.seq });
+      return;
+    }
+    // Writes complete in order: a later fsync never finishes before an earlier one.
+    const at = this.nowMs + this.storageRng.between(this.config.fsyncMinMs, this.config.fsyncMaxMs);
+    node.lastSyncAtMs = Math.max(at, node.lastSyncAtMs);
+    this.queue.push(node.lastSyncAtMs, { kind: 'Sync', node: node.index, seq: record.seq, epoch: node.epoch });
+  }
+
+  private send(message: Message): void {
+    const outcome = this.network.send(message, this.nowMs);
+    if (this.trace.enabled) {
+      const msg = traceMessage(message);
+      if (outcome.dropped !== null) this.trace.event(this.nowMs, { ev: 'Drop', reason: outcome.dropped, msg });
+      else this.trace.event(this.nowMs, { ev: 'Send', msg });
+    }
+    if (outcome.dropped !== null) {
+      this.coverage.add('drops');
+      return;
+    }
+    for (const d of outcome.deliveries) {
+      if (d.duplicate) {
+        this.coverage.add('duplicates');
+        if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Duplicate', msg: traceMessage(message) });
+      }
+      this.queue.push(d.atMs, { kind: 'Deliver', message });
+    }
+  }
+
+  private maybeSnapshot(node: SimNode): void {
+    const s = node.state;
+    if (s.appliedIndex - s.log.snapshotIndex < this.config.snapshotEveryEntries) return;
+    this.stepNode(node, { type: 'Snapshot', index: s.appliedIndex, data: node.kv.snapshot() });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults
+  // -------------------------------------------------------------------------------------------
+
+  private onFault(fault: TimedFault): void {
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault });
+    if (applyNetworkFault(this.network, fault)) {
+      if (fault.kind === 'partition') this.coverage.add('partitions');
+      else if (fault.kind === 'clog') this.coverage.add('clogs');
+      return;
+    }
+    switch (fault.kind) {
+      case 'crash':
+        return this.crash(this.node(fault.node));
+      case 'restart':
+        return this.restart(this.node(fault.node));
+      case 'pause': {
+        const node = this.node(fault.node);
+        if (!node.up) return;
+        node.pausedUntilMs = Math.max(node.pausedUntilMs, this.nowMs + fault.durationMs);
+        this.coverage.add('pauses');
+        this.queue.push(node.pausedUntilMs, { kind: 'Resume', node: node.index, epoch: node.epoch });
+        return;
+      }
+      case 'clockDrift':
+        this.node(fault.node).driftPpm = fault.ratePpm;
+        if (fault.ratePpm !== 0) this.coverage.add('clockDrifts');
+        return;
+      case 'clockStep': {
+        const node = this.node(fault.node);
+        this.coverage.add('clockSteps');
+        if (!node.up) return;
+        if (fault.deltaMs < 0) {
+          node.clockHeldUntilMs = this.nowMs - fault.deltaMs;
+          return;
+        }
+        // A forward jump: the node sees the ticks it "missed" all at once.
+        const ticks = Math.min(100, Math.floor(fault.deltaMs / this.config.tickMs));
+        for (let t = 0; t < ticks && node.up; t++) this.stepNode(node, { type: 'Tick' });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private node(id: NodeId): SimNode {
+    const index = this.nodeIds.indexOf(id);
+    if (index < 0) throw new Error(`fault names unknown node ${id}`);
+    return this.nodes[index];
+  }
+
+  /** Runs `action` at virtual time `atMs`: the hook scripted scenarios are built on. */
+  at(atMs: number, action: (sim: Simulation) => void): void {
+    this.queue.push(atMs, { kind: 'Script', action });
+  }
+
+  /** Applies a fault now, exactly as if the fault plan had scheduled it. */
+  applyFault(fault: TimedFault): void {
+    this.onFault(fault);
+  }
+
+  nodeById(id: NodeId): SimNode {
+    return this.node(id);
+  }
+
+  private crash(node: SimNode): void {
+    if (!node.up) return;
+    node.up = false;
+    node.epoch++;
+    node.pausedUntilMs = 0;
+    this.network.setUp(node.id, false);
+    const report = node.disk.crash(this.storageRng);
+    this.coverage.add('crashes');
+    const lost = report.unsyncedRecords - report.survivedRecords;
+    if (lost > 0 || report.torn) this.coverage.add('lostUnsyncedWrites');
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Crash', node: node.id, lostRecords: lost, torn: report.torn });
+  }
+
+  private restart(node: SimNode): void {
+    if (node.up) return;
+    let durable = node.disk.durableState();
+    if (this.bug?.restart) durable = this.bug.restart(durable);
+    node.state = restartState(node.config, durable, node.disk.lastSeq);
+    node.kv = durable.snapshot ? KvStateMachine.restore(durable.snapshot.data) : new KvStateMachine();
+    node.up = true;
+    node.epoch++;
+    node.clockHeldUntilMs = 0;
+    node.lastSyncAtMs = this.nowMs;
+    this.network.setUp(node.id, true);
+    this.coverage.add('restarts');
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Restart', node: node.id, state: nodeView(node.state) });
+    this.checker.afterRestart(node.id, node.state);
+    this.scheduleTick(node, this.nowMs + this.tickIntervalMs(node));
+  }
+
+  private onResume(index: number, epoch: number): void {
+    const node = this.nodes[index];
+    if (!node.up || node.epoch !== epoch || this.nowMs < node.pausedUntilMs) return;
+    this.scheduleTick(node, this.nowMs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Liveness (VOPR's liveness mode): after the faults stop, the cluster must make progress.
+  // -------------------------------------------------------------------------------------------
+
+  private checkLeaderLiveness(): void {
+    const leaders = this.nodes.filter((n) => n.up && n.state.role === 'Leader');
+    const maxTerm = Math.max(...this.nodes.filter((n) => n.up).map((n) => n.state.term));
+    if (!leaders.some((n) => n.state.term === maxTerm)) {
+      throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${this.faultPlan.quietAfterMs} ms (highest term ${maxTerm})`);
+    }
+  }
+
+  /** An operation invoked once a leader was due must get a definite answer. */
+  private checkOperationLiveness(invokeMs: number): void {
+    if (invokeMs >= this.faultPlan.quietAfterMs + this.config.livenessLeaderBoundMs) {
+      throw new SafetyViolation('LivenessOperations', `an operation invoked at ${invokeMs} ms, after the cluster healed, timed out`);
+    }
+  }
+
+  private checkFinalLiveness(): void {
+    const dueBy = this.faultPlan.quietAfterMs + this.config.livenessLeaderBoundMs;
+    for (const op of this.workload.pendingOps()) {
+      if (op.invokeMs >= dueBy && this.nowMs - op.invokeMs > this.config.livenessOperationBoundMs) {
+        throw new SafetyViolation('LivenessOperations', `operation ${op.id} invoked at ${op.invokeMs} ms is still pending at ${this.nowMs} ms`);
+      }
+    }
+  }
+}

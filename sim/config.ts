@@ -1,0 +1,93 @@
+// One simulation run's configuration. Together with the seed it determines the run entirely.
+
+import type { RaftConfig } from '../core';
+import { FAULT_PROFILES, type FaultPlan, type FaultProfileName } from './faults';
+
+export interface WorkloadConfig {
+  readonly clients: number;
+  readonly keys: number;
+  /** Mean think time between a client's operations. */
+  readonly thinkMeanMs: number;
+  /** A request attempt unanswered after this long is retried at another node. */
+  readonly attemptTimeoutMs: number;
+  /** An operation unanswered after this long is recorded as unknown and abandoned. */
+  readonly operationTimeoutMs: number;
+  /** Share of reads served through a random node (follower reads) rather than the known leader. */
+  readonly followerReadFraction: number;
+}
+
+export interface SimConfig {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly durationMs: number;
+  readonly faults: FaultProfileName;
+  /** Replaces the generated fault plan (replay of a shrunk counterexample). */
+  readonly faultPlan?: FaultPlan;
+  /** One Raft tick of a node's local clock. The heartbeat interval is one tick. */
+  readonly tickMs: number;
+  readonly fsyncMinMs: number;
+  readonly fsyncMaxMs: number;
+  /** The application snapshots once its log holds this many applied entries past the last snapshot. */
+  readonly snapshotEveryEntries: number;
+  /** After faults stop, a leader must exist within this bound... */
+  readonly livenessLeaderBoundMs: number;
+  /** ...and every operation invoked after faults stop must complete within this bound. */
+  readonly livenessOperationBoundMs: number;
+  readonly raft: Partial<Omit<RaftConfig, 'clusterId' | 'id' | 'cluster' | 'seed'>>;
+  readonly workload: WorkloadConfig;
+  /** A planted bug from sim/bugs (never shipped in core). */
+  readonly bug?: string;
+  readonly checkLinearizability: boolean;
+}
+
+export const DEFAULT_SIM_CONFIG: SimConfig = Object.freeze({
+  seed: 1,
+  nodes: 5,
+  durationMs: 10_000,
+  faults: 'all' as FaultProfileName,
+  tickMs: 10,
+  fsyncMinMs: 0.5,
+  fsyncMaxMs: 8,
+  snapshotEveryEntries: 200,
+  livenessLeaderBoundMs: 2_000,
+  livenessOperationBoundMs: 3_000,
+  raft: Object.freeze({ electionTimeoutTicks: 10, heartbeatIntervalTicks: 1, snapshotChunkBytes: 512 }),
+  workload: Object.freeze({
+    clients: 5, keys: 4, thinkMeanMs: 20, attemptTimeoutMs: 150, operationTimeoutMs: 1_000, followerReadFraction: 0.3,
+  }),
+  checkLinearizability: true,
+});
+
+export class SimConfigError extends Error {
+  override readonly name = 'SimConfigError';
+}
+
+export function makeSimConfig(overrides: Partial<SimConfig> = {}): SimConfig {
+  const config: SimConfig = {
+    ...DEFAULT_SIM_CONFIG,
+    ...overrides,
+    raft: { ...DEFAULT_SIM_CONFIG.raft, ...overrides.raft },
+    workload: { ...DEFAULT_SIM_CONFIG.workload, ...overrides.workload },
+  };
+  validateSimConfig(config);
+  return config;
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new SimConfigError(message);
+}
+
+export function validateSimConfig(c: SimConfig): void {
+  check(Number.isSafeInteger(c.seed) && c.seed >= 0, `seed must be a non-negative integer, got ${c.seed}`);
+  check(Number.isInteger(c.nodes) && c.nodes >= 1 && c.nodes <= 9, `nodes must be 1 to 9, got ${c.nodes}`);
+  check(Number.isFinite(c.durationMs) && c.durationMs >= 100, `duration must be at least 100 ms, got ${c.durationMs}`);
+  check((FAULT_PROFILES as readonly string[]).includes(c.faults), `faults must be one of ${FAULT_PROFILES.join(', ')}, got ${c.faults}`);
+  check(c.tickMs > 0, 'tickMs must be positive');
+  check(c.fsyncMinMs >= 0 && c.fsyncMaxMs >= c.fsyncMinMs, 'fsync bounds must satisfy 0 <= min <= max');
+  check(Number.isInteger(c.snapshotEveryEntries) && c.snapshotEveryEntries >= 1, 'snapshotEveryEntries must be a positive integer');
+  const w = c.workload;
+  check(Number.isInteger(w.clients) && w.clients >= 0 && w.clients <= 1000, 'workload.clients must be 0 to 1000');
+  check(Number.isInteger(w.keys) && w.keys >= 1, 'workload.keys must be at least 1');
+  check(w.attemptTimeoutMs > 0 && w.operationTimeoutMs >= w.attemptTimeoutMs, 'operation timeout must be at least the attempt timeout');
+  check(w.followerReadFraction >= 0 && w.followerReadFraction <= 1, 'followerReadFraction must be in [0, 1]');
+}

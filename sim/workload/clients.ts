@@ -1,0 +1,200 @@
+// Concurrent key-value clients with sessions (dissertation §6.3). Each client has one operation
+// outstanding, numbers its commands, retries an unanswered attempt at another node (the same
+// sequence number, so the state machine applies it once), follows leader hints, and gives up after
+// an operation timeout, recording the outcome as unknown: never guessed.
+
+import type { KvApplied, KvOp, NodeId, RaftError } from '../../core';
+import { encodeCommand } from '../../core';
+import type { HistoryOp, KvResult as HistoryResult } from '../linearizability';
+import type { Rng } from '../random/rng';
+import type { WorkloadConfig } from '../config';
+
+/** What the workload needs from the simulator. */
+export interface ClusterPort {
+  readonly nodeIds: readonly NodeId[];
+  /** Delivers a request to a node now; false if the node is down (the attempt will time out). */
+  propose(node: NodeId, requestId: string, data: string): boolean;
+  read(node: NodeId, requestId: string): boolean;
+  schedule(atMs: number, event: ClientTimer): void;
+  traceInvoke(client: string, op: number, kind: string, key: string): void;
+  traceComplete(client: string, op: number, outcome: 'ok' | 'unknown'): void;
+  count(counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes'): void;
+}
+
+export type ClientTimer =
+  | { readonly kind: 'ClientWake'; readonly client: number }
+  | { readonly kind: 'AttemptTimeout'; readonly client: number; readonly opId: number; readonly attempt: number };
+
+interface PendingOp {
+  readonly history: HistoryOp;
+  readonly seq: number;
+  readonly deadlineMs: number;
+  attempt: number;
+  node: NodeId;
+  requestId: string;
+}
+
+interface Client {
+  readonly name: string;
+  seq: number;
+  leaderGuess: NodeId;
+  pending: PendingOp | null;
+}
+
+export class Workload {
+  readonly history: HistoryOp[] = [];
+  private readonly clients: Client[];
+  /** requestId -> client index, for errors and reads addressed to a request. */
+  private readonly byRequest = new Map<string, number>();
+  /** `${client}:${seq}` -> client index, for applied writes. */
+  private readonly bySession = new Map<string, number>();
+  private nextOpId = 0;
+
+  constructor(
+    private readonly config: WorkloadConfig,
+    private readonly rng: Rng,
+    private readonly port: ClusterPort,
+    private readonly stopInvokingAtMs: number,
+  ) {
+    this.clients = Array.from({ length: config.clients }, (_, i) => ({
+      name: `c${i + 1}`, seq: 0, leaderGuess: port.nodeIds[i % port.nodeIds.length], pending: null,
+    }));
+  }
+
+  start(nowMs: number): void {
+    for (let i = 0; i < this.clients.length; i++) this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: i });
+  }
+
+  get outstanding(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.pending) n++;
+    return n;
+  }
+
+  /** Invocations still unanswered: used by the liveness check. */
+  pendingOps(): readonly HistoryOp[] {
+    const out: HistoryOp[] = [];
+    for (const c of this.clients) if (c.pending) out.push(c.pending.history);
+    return out;
+  }
+
+  onTimer(nowMs: number, timer: ClientTimer): HistoryOp | null {
+    const client = this.clients[timer.client];
+    if (timer.kind === 'ClientWake') {
+      if (client.pending === null && nowMs < this.stopInvokingAtMs) this.invoke(timer.client, nowMs);
+      return null;
+    }
+    const op = client.pending;
+    if (op === null || op.history.id !== timer.opId || op.attempt !== timer.attempt) return null;
+    if (nowMs >= op.deadlineMs) return this.giveUp(timer.client, nowMs);
+    this.port.count('retries');
+    client.leaderGuess = this.otherNode(op.node);
+    this.attempt(timer.client, nowMs);
+    return null;
+  }
+
+  private randomOp(): KvOp {
+    const key = `k${this.rng.int(0, this.config.keys)}`;
+    const value = `v${this.nextOpId}`;
+    const r = this.rng.next();
+    if (r < 0.35) return { kind: 'get', key };
+    if (r < 0.6) return { kind: 'put', key, value };
+    if (r < 0.8) return { kind: 'append', key, value };
+    return { kind: 'cas', key, expected: this.rng.chance(0.5) ? null : `v${this.rng.int(Math.max(0, this.nextOpId - 20), this.nextOpId + 1)}`, value };
+  }
+
+  private invoke(index: number, nowMs: number): void {
+    const client = this.clients[index];
+    const op = this.randomOp();
+    client.seq += 1;
+    const history = { id: this.nextOpId++, client: client.name, op, invokeMs: nowMs, completeMs: null, result: null };
+    this.history.push(history);
+    client.pending = { history, seq: client.seq, deadlineMs: nowMs + this.config.operationTimeoutMs, attempt: 0, node: client.leaderGuess, requestId: '' };
+    if (op.kind !== 'get') this.bySession.set(`${client.name}:${client.seq}`, index);
+    this.port.traceInvoke(client.name, history.id, op.kind, op.key);
+    this.attempt(index, nowMs);
+  }
+
+  private attempt(index: number, nowMs: number): void {
+    const client = this.clients[index];
+    const op = client.pending as PendingOp;
+    op.attempt += 1;
+    this.byRequest.delete(op.requestId);
+    op.requestId = `${client.name}.${op.seq}.${op.attempt}`;
+    this.byRequest.set(op.requestId, index);
+    this.port.schedule(nowMs + this.config.attemptTimeoutMs, { kind: 'AttemptTimeout', client: index, opId: op.history.id, attempt: op.attempt });
+    if (op.history.op.kind === 'get') {
+      const followerRead = this.rng.chance(this.config.followerReadFraction);
+      op.node = followerRead ? this.port.nodeIds[this.rng.int(0, this.port.nodeIds.length)] : client.leaderGuess;
+      if (followerRead) this.port.count('followerReads');
+      this.port.read(op.node, op.requestId);
+    } else {
+      op.node = client.leaderGuess;
+      this.port.propose(op.node, op.requestId, encodeCommand({ client: client.name, seq: op.seq, op: op.history.op }));
+    }
+  }
+
+  private otherNode(node: NodeId): NodeId {
+    const ids = this.port.nodeIds;
+    if (ids.length === 1) return node;
+    const k = this.rng.int(0, ids.length - 1);
+    return ids[k] === node ? ids[ids.length - 1] : ids[k];
+  }
+
+  private complete(index: number, nowMs: number, result: HistoryResult): HistoryOp {
+    const client = this.clients[index];
+    const op = client.pending as PendingOp;
+    op.history.completeMs = nowMs;
+    op.history.result = result;
+    client.pending = null;
+    this.byRequest.delete(op.requestId);
+    this.bySession.delete(`${client.name}:${op.seq}`);
+    this.port.traceComplete(client.name, op.history.id, 'ok');
+    this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: index });
+    return op.history;
+  }
+
+  private giveUp(index: number, nowMs: number): HistoryOp {
+    const client = this.clients[index];
+    const op = client.pending as PendingOp;
+    client.pending = null;
+    this.byRequest.delete(op.requestId);
+    this.bySession.delete(`${client.name}:${op.seq}`);
+    this.port.count('unknownOutcomes');
+    this.port.traceComplete(client.name, op.history.id, 'unknown');
+    this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: index });
+    return op.history;
+  }
+
+  /** A node applied a command: the client hears back only from the node it asked. */
+  onApplied(node: NodeId, nowMs: number, applied: KvApplied): void {
+    const index = this.bySession.get(`${applied.command.client}:${applied.command.seq}`);
+    if (index === undefined) return;
+    const op = this.clients[index].pending;
+    if (op === null || op.node !== node || applied.result.kind === 'stale') return;
+    this.complete(index, nowMs, applied.result as HistoryResult);
+  }
+
+  onRead(node: NodeId, nowMs: number, requestId: string, read: (key: string) => string | null): void {
+    const index = this.byRequest.get(requestId);
+    if (index === undefined) return;
+    const op = this.clients[index].pending as PendingOp;
+    if (op.node !== node) return;
+    this.complete(index, nowMs, { kind: 'value', value: read(op.history.op.key) });
+  }
+
+  /** Redirects and refusals: retry soon, at the hinted leader if there is one. */
+  onError(node: NodeId, nowMs: number, error: RaftError): void {
+    if (!('requestId' in error)) return;
+    const index = this.byRequest.get(error.requestId);
+    if (index === undefined) return;
+    const client = this.clients[index];
+    const op = client.pending as PendingOp;
+    const hint = 'leaderHint' in error ? error.leaderHint : null;
+    client.leaderGuess = hint !== null && hint !== node ? hint : this.otherNode(node);
+    this.port.count('redirects');
+    // Retry after a short pause rather than spin while an election is under way.
+    this.byRequest.delete(error.requestId);
+    this.port.schedule(nowMs + 5, { kind: 'AttemptTimeout', client: index, opId: op.history.id, attempt: op.attempt });
+  }
+}
