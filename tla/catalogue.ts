@@ -1,0 +1,102 @@
+/**
+ * Every TLC run the project knows about, with the verdict each must produce. The check
+ * command and the integration test both read this list, so a new mutant or extension is
+ * registered in exactly one place.
+ */
+import * as path from 'path';
+
+export const TLA_DIR = __dirname;
+
+export interface ModelRun {
+  /** Short id used in summaries and JSON. */
+  id: string;
+  /** Root module, relative to tla/. */
+  module: string;
+  /** Config, relative to tla/. */
+  config: string;
+  description: string;
+}
+
+export interface MutantRun extends ModelRun {
+  /** The invariant TLC must name when it exits 12. */
+  expectedInvariant: string;
+  /** Same directed start, unmutated spec: must find no error. */
+  controlConfig: string;
+}
+
+/** The bounded model CI checks exhaustively (minutes). */
+export const FULL_MODEL: ModelRun = {
+  id: 'MCRaft',
+  module: 'MCRaft.tla',
+  config: 'MCRaft.cfg',
+  description: 'Raft.tla, 3 servers, bounded terms/log/messages, all invariants',
+};
+
+/** A few-second version of the same model, for tests and quick checks. */
+export const SMALL_MODEL: ModelRun = {
+  id: 'MCRaftSmall',
+  module: 'MCRaft.tla',
+  config: 'MCRaftSmall.cfg',
+  description: 'Raft.tla, 3 servers, one election term, for quick runs',
+};
+
+export const MUTANTS: MutantRun[] = [
+  {
+    id: 'figure8-commit',
+    module: 'mutants/MutantFigure8.tla',
+    config: 'mutants/MutantFigure8.cfg',
+    controlConfig: 'mutants/MutantFigure8.control.cfg',
+    expectedInvariant: 'LeaderCompleteness',
+    description: 'leader commits an old-term entry by counting replicas (Raft Figure 8)',
+  },
+  {
+    id: 'double-vote',
+    module: 'mutants/MutantDoubleVote.tla',
+    config: 'mutants/MutantDoubleVote.cfg',
+    controlConfig: 'mutants/MutantDoubleVote.control.cfg',
+    expectedInvariant: 'ElectionSafety',
+    description: 'a server votes for two candidates in one term',
+  },
+  {
+    id: 'half-quorum',
+    module: 'mutants/MutantHalfQuorum.tla',
+    config: 'mutants/MutantHalfQuorum.cfg',
+    controlConfig: 'mutants/MutantHalfQuorum.control.cfg',
+    expectedInvariant: 'ElectionSafety',
+    description: 'quorum of n/2 instead of a majority (4 servers)',
+  },
+  {
+    id: 'log-matching',
+    module: 'mutants/MutantLogMatching.tla',
+    config: 'mutants/MutantLogMatching.cfg',
+    controlConfig: 'mutants/MutantLogMatching.control.cfg',
+    expectedInvariant: 'LogMatching',
+    description: 'follower ignores prevLogTerm in the AppendEntries consistency check',
+  },
+];
+
+/** Extension modules, each checked on its own small bounded model: must find no error. */
+export const EXTENSIONS: ModelRun[] = [
+  {
+    id: 'batched',
+    module: 'MCRaftBatched.tla',
+    config: 'MCRaftBatched.cfg',
+    description: 'RaftBatched.tla: multi-entry AppendEntries, one-step suffix truncation',
+  },
+  {
+    id: 'prevote',
+    module: 'MCRaftPreVote.tla',
+    config: 'MCRaftPreVote.cfg',
+    description: 'RaftPreVote.tla: PreVote phase that never changes terms',
+  },
+  {
+    id: 'self-vote',
+    module: 'MCRaftSelfVote.tla',
+    config: 'MCRaftSelfVote.cfg',
+    description: 'RaftSelfVote.tla: candidate votes for itself atomically on timeout',
+  },
+];
+
+export function inTlaDir(relative: string): string {
+  return path.join(TLA_DIR, relative);
+}
