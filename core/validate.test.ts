@@ -85,6 +85,14 @@ describe('InvalidMessage: impossible fields change nothing', () => {
     expectRejectedUnchanged(leader, appendResponse({ from: other, to: leader.config.id, term: leader.term, success: true, matchIndex: 99, prevLogIndex: 1 }));
   });
 
+  it.each<[string, Record<string, unknown>]>([
+    ['prevLogIndex beyond the leader\'s last index', { prevLogIndex: 99, conflictIndex: 50 }],
+  ])('a rejection with %s (a follower cannot produce it; accepted, it parks next beyond the log)', (_what, patch) => {
+    const leader = leaderState();
+    const other = leader.config.cluster.voters.find((id) => id !== leader.config.id) as string;
+    expectRejectedUnchanged(leader, appendResponse({ from: other, to: leader.config.id, term: leader.term, success: false, ...patch }));
+  });
+
   it('a second leader in the same term is refused', () => {
     const leader = leaderState();
     const other = leader.config.cluster.voters.find((id) => id !== leader.config.id) as string;
