@@ -12,7 +12,8 @@
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import type { LeaderState, Progress, RaftState } from './state';
 
-export type Draft = { -readonly [K in keyof RaftState]: RaftState[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Draft = Mutable<RaftState>;
 
 interface PendingPersist {
   term?: number;
@@ -126,8 +127,25 @@ export class StepContext {
     return this.s.leader;
   }
 
+  // Leader state is copied at most once per step, on first write; later writes in the same step
+  // edit that private copy. The caller's state is never touched, and a step that updates
+  // progress five times pays for one copy, not five.
+  private ownedLeader: LeaderState | null = null;
+  private ownedProgress: string[] = [];
+
+  private mutableLeader(): Mutable<LeaderState> {
+    const leader = this.leader();
+    if (this.ownedLeader !== leader) {
+      this.s.leader = { ...leader, progress: { ...leader.progress } };
+      this.ownedLeader = this.s.leader;
+      this.ownedProgress = [];
+    }
+    return this.s.leader as Mutable<LeaderState>;
+  }
+
   updateLeader(patch: Partial<LeaderState>): void {
-    this.s.leader = { ...this.leader(), ...patch };
+    Object.assign(this.mutableLeader(), patch);
+    if (patch.progress !== undefined) this.ownedProgress = [];
   }
 
   progress(id: string): Progress {
@@ -137,10 +155,13 @@ export class StepContext {
   }
 
   updateProgress(id: string, patch: Partial<Progress>): Progress {
-    const leader = this.leader();
-    const next = { ...leader.progress[id], ...patch };
-    this.s.leader = { ...leader, progress: { ...leader.progress, [id]: next } };
-    return next;
+    const leader = this.mutableLeader();
+    const progress = leader.progress as Record<string, Progress>;
+    if (!this.ownedProgress.includes(id)) {
+      progress[id] = { ...progress[id] };
+      this.ownedProgress.push(id);
+    }
+    return Object.assign(progress[id] as Mutable<Progress>, patch);
   }
 
   finish(): { state: RaftState; output: Output } {

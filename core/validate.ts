@@ -41,16 +41,16 @@ const ENTRY_TYPES = new Set(['Normal', 'Noop', 'Config']);
 const MAX_DATA = 64 * 1024 * 1024;
 
 /** Checks entries in place: messages on the simulator's hot path carry hundreds of them. */
-function entries(o: Obj, messageTerm: number): readonly Entry[] {
+function entries(o: Obj, messageTerm: number, prevLogTerm: number): readonly Entry[] {
   const v = o.entries;
   if (!Array.isArray(v)) fail('entries must be an array');
-  let previousTerm = 0;
+  let previousTerm = prevLogTerm;
   for (let k = 0; k < v.length; k++) {
     const e: unknown = v[k];
     if (!isObject(e)) fail(`entries[${k}] must be an object`);
     const term = index(e, 'term');
     if (term > messageTerm) fail(`entries[${k}].term ${term} is above the message term ${messageTerm}`);
-    if (term < previousTerm) fail(`entries[${k}].term ${term} decreases along the log`);
+    if (term < previousTerm) fail(`entries[${k}].term ${term} is below the term before it (${previousTerm}): terms never decrease along a log`);
     previousTerm = term;
     const type = e.type;
     if (typeof type !== 'string' || !ENTRY_TYPES.has(type)) fail(`entries[${k}].type must be Normal, Noop or Config`);
@@ -89,7 +89,7 @@ const PARSERS: Record<MessageType, (o: Obj, base: { cluster: string; from: strin
     const prevLogTerm = index(o, 'prevLogTerm');
     termNotAbove(prevLogTerm, b.term, 'prevLogTerm');
     if (prevLogIndex === 0 && prevLogTerm !== 0) fail('prevLogTerm must be 0 at prevLogIndex 0');
-    return { type: 'AppendEntriesRequest', ...b, prevLogIndex, prevLogTerm, entries: entries(o, b.term), leaderCommit: index(o, 'leaderCommit'), round: index(o, 'round') };
+    return { type: 'AppendEntriesRequest', ...b, prevLogIndex, prevLogTerm, entries: entries(o, b.term, prevLogTerm), leaderCommit: index(o, 'leaderCommit'), round: index(o, 'round') };
   },
   AppendEntriesResponse: (o, b) => ({
     type: 'AppendEntriesResponse', ...b, success: bool(o, 'success'), matchIndex: index(o, 'matchIndex'),

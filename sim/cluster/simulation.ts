@@ -15,7 +15,7 @@ import { RandomStreams } from '../random/streams';
 import type { Rng } from '../random/rng';
 import { SimNetwork } from '../network/network';
 import { SimDisk } from '../storage/disk';
-import { applyNetworkFault, generateFaultPlan, type FaultPlan, type TimedFault } from '../faults';
+import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type TimedFault } from '../faults';
 import { SafetyChecker } from '../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
@@ -104,7 +104,9 @@ export class Simulation {
     this.bug = options.bug;
     this.stepFn = options.bug?.step ? options.bug.step(coreStep) : coreStep;
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
-    this.faultPlan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), { nodes: this.nodeIds, durationMs: config.durationMs });
+    const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), { nodes: this.nodeIds, durationMs: config.durationMs });
+    // One canonical form (field order included), so that a replayed plan traces byte for byte alike.
+    this.faultPlan = parseFaultPlan(JSON.parse(JSON.stringify(plan)), { nodes: this.nodeIds });
     this.network = new SimNetwork<Message>(this.nodeIds, this.streams.stream('network'), this.faultPlan.network);
     this.nodes = this.nodeIds.map((id, index) => {
       const raftConfig = makeConfig({

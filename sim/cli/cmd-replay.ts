@@ -1,0 +1,85 @@
+// raftbed replay FILE | --seed S: re-runs a run, proves the trace is identical byte for byte, and
+// reports its violation.
+
+import { readFileSync } from 'node:fs';
+import { runSeed } from '../run-seed';
+import { MemoryTrace } from '../trace/sink';
+import { parseTrace, TraceFormatError } from '../trace/read';
+import { makeSimConfig, SimConfigError, type SimConfig } from '../config';
+import { parseFaultPlan } from '../faults';
+import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
+import { SIM_FLAGS, simConfigFromFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { loadPlan } from './cmd-run';
+import type { CliIo } from './io';
+
+const FLAGS: Record<string, FlagSpec> = {
+  seed: { kind: 'int', min: 0, help: 'replay this seed (twice, comparing the traces) instead of a trace file' },
+  plan: { kind: 'string', help: 'with --seed: the fault plan file printed by a property-based counterexample' },
+  ...SIM_FLAGS,
+};
+
+function configFromTrace(path: string): SimConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const { header } = parseTrace(text);
+  if (header.source !== 'sim') throw new CliUsageError(`${path} comes from ${header.source}, not the simulator: nothing to re-run`);
+  try {
+    const config = header.config as SimConfig;
+    return makeSimConfig({ ...config, faultPlan: parseFaultPlan(header.faultPlan, { nodes: header.nodes }) });
+  } catch (e) {
+    if (e instanceof SimConfigError || (e as Error).name === 'FaultPlanError') throw new TraceFormatError(0, `header: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+export async function replayCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { flags, positional } = parseArgs(argv, FLAGS, 1);
+  if (flags.help) {
+    io.out(helpText('raftbed replay TRACE.ndjson | --seed S [--plan FILE] [flags]', FLAGS));
+    return 0;
+  }
+  if ((positional.length === 0) === (flags.seed === undefined)) throw new CliUsageError('give either a trace file or --seed S');
+  const { version, commit } = buildInfo();
+  let config: SimConfig;
+  let expected: readonly string[] | null = null;
+  if (positional.length === 1) {
+    config = configFromTrace(positional[0]);
+    expected = parseTrace(readFileSync(positional[0], 'utf8')).lines;
+  } else {
+    config = simConfigFromFlags(flags, Number(flags.seed));
+    if (flags.plan !== undefined) config = { ...config, faultPlan: loadPlan(String(flags.plan), config.nodes) };
+  }
+  const bug = resolveBug(config.bug);
+  const first = new MemoryTrace(true);
+  const result = runSeed(config, { trace: first, bug, version, commit });
+  if (expected === null) {
+    const second = new MemoryTrace(false);
+    runSeed(config, { trace: second, bug, version, commit });
+    expected = first.text;
+    if (second.digest() !== first.digest()) {
+      io.out(`NOT DETERMINISTIC: seed ${config.seed} gave two different traces (${first.digest()} vs ${second.digest()})`);
+      return 2;
+    }
+  }
+  const diff = firstDifference(expected, first.text);
+  const report = { seed: config.seed, identical: diff === null, firstDifferentLine: diff, violation: result.violation, traceSha256: first.digest() };
+  if (flags.json) {
+    io.out(JSON.stringify(report, null, 2));
+  } else {
+    io.out(diff === null ? `identical: ${first.lines} lines, sha256 ${first.digest()}` : `DIFFERENT from line ${diff + 1}:\n  expected ${expected[diff] ?? '<end>'}\n  got      ${first.text[diff] ?? '<end>'}`);
+    io.out(result.violation ? `violation: ${describeViolation(result.violation)}` : 'no violation');
+  }
+  if (diff !== null) return 2;
+  return result.violation ? 1 : 0;
+}
+
+/** Header lines may differ in the commit they name; everything after must match exactly. */
+function firstDifference(expected: readonly string[], actual: readonly string[]): number | null {
+  const n = Math.max(expected.length, actual.length);
+  for (let k = 1; k < n; k++) if (expected[k] !== actual[k]) return k;
+  return null;
+}

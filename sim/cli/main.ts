@@ -1,0 +1,71 @@
+// The raftbed command line. Each subcommand lives in its own module and is loaded on demand.
+
+import { performance } from 'node:perf_hooks';
+import { CliUsageError } from './args';
+import { PROCESS_IO, type CliIo } from './io';
+import { TraceFormatError } from '../trace/read';
+
+const USAGE = `raftbed: a deterministic testbed for Raft
+
+usage: raftbed COMMAND [flags]   (every command takes --help and --json)
+
+  sweep        run many seeds in parallel under a fault profile (the main job)
+  run          run one seed, optionally writing its trace
+  replay       re-run a trace or seed and prove the trace is identical
+  shrink       reduce a failing run to a minimal fault schedule
+  bugs         run the planted-bug catalogue and report time to detection
+  bench        measure simulator throughput (bench browser: the three-tab benchmark)
+  tla          TLA+ spec: check, validate traces, replay-spec, bench
+  introducer   start the WebSocket introducer for browser peers
+  demo         start the introducer and demo, print three tab URLs`;
+
+const now = () => performance.now();
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, () => Command> = {
+  sweep: () => (argv, io) => require('./cmd-sweep').sweepCommand(argv, io, now),
+  run: () => require('./cmd-run').runCommand,
+  replay: () => require('./cmd-replay').replayCommand,
+  shrink: () => require('./cmd-shrink').shrinkCommand,
+  bugs: () => (argv) => require('../bugs/cli-bugs').runBugsCli(argv),
+  bench: () => (argv, io) =>
+    argv[0] === 'browser' ? require('../../browser-adapter/bench-cli').runBrowserBenchCli(argv.slice(1)) : require('./cmd-bench').benchCommand(argv, io, now),
+  tla: () => (argv) => require('../../tla/cli').runTlaCli(argv),
+  introducer: () => (argv) => require('../../introducer/cli').runIntroducerCli(argv),
+  demo: () => (argv) => require('../../browser-adapter/demo-cli').runDemoCli(argv),
+};
+
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`raftbed: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command()(rest, io);
+  } catch (e) {
+    if (e instanceof CliUsageError || e instanceof TraceFormatError || (e as Error).name === 'CliUsageError') {
+      io.err(`raftbed ${name}: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`raftbed: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
