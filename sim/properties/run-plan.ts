@@ -1,0 +1,99 @@
+// One simulation under an explicit fault plan. The property suites, the scripted scenarios and the
+// CLI's `replay --plan` all run a plan through here, so a counterexample printed by a property
+// replays with exactly the settings that found it.
+
+import type { Input, RaftState, StepResult } from '../../core';
+import { Simulation, type RunResult, type Violation } from '../cluster/simulation';
+import { checkLinearizability } from '../linearizability';
+import { makeSimConfig, type SimConfig } from '../config';
+import type { FaultPlan } from '../faults';
+import type { PlantedBug } from '../bugs/types';
+import type { TraceSink } from '../trace/sink';
+import { runSeed, type SeedOutcome } from '../run-seed';
+
+/**
+ * The settings a plan runs under unless told otherwise. Only fields the CLI has flags for
+ * (nodes, duration, clients) differ from DEFAULT_SIM_CONFIG, so every run here can be replayed
+ * from the command line.
+ */
+export const PLAN_RUN_DEFAULTS: Readonly<Partial<SimConfig>> = Object.freeze({
+  nodes: 5,
+  durationMs: 4_000,
+  workload: { ...makeSimConfig().workload, clients: 3 },
+});
+
+/** Called with every step result, in order, after any planted bug has had its say. */
+export type StepObserver = (node: string, input: Input, result: StepResult) => void;
+
+export interface RunPlanOptions {
+  readonly bug?: PlantedBug;
+  readonly trace?: TraceSink;
+  /** Runs once the simulation exists and before it starts: where scripts schedule their actions. */
+  readonly prepare?: (sim: Simulation) => void;
+  readonly observe?: StepObserver;
+}
+
+export type PlanOutcome = SeedOutcome;
+
+/** The full SimConfig a plan runs under: defaults, then `config`, then the seed and the plan itself. */
+export function planSimConfig(seed: number, plan: FaultPlan, config: Partial<SimConfig> = {}): SimConfig {
+  return makeSimConfig({
+    ...PLAN_RUN_DEFAULTS,
+    ...config,
+    workload: { ...(PLAN_RUN_DEFAULTS.workload as SimConfig['workload']), ...config.workload },
+    seed,
+    faultPlan: plan,
+  });
+}
+
+/**
+ * Runs `plan` with `seed` and judges safety (during the run) and linearizability (after it, unless
+ * the config turns it off). A script's own exceptions (failed expectations) propagate.
+ */
+export function runPlan(seed: number, plan: FaultPlan, config: Partial<SimConfig> = {}, options: RunPlanOptions = {}): PlanOutcome {
+  const simConfig = planSimConfig(seed, plan, config);
+  const bug = withObserver(options.bug, options.observe);
+  if (options.prepare === undefined) return runSeed(simConfig, { trace: options.trace, bug });
+  // runSeed builds its Simulation internally, and a script needs the instance before the run. Until
+  // runSeed takes a `prepare` hook, a prepared run is simulated here and judged like runSeed does.
+  const sim = new Simulation(simConfig, { trace: options.trace, bug });
+  options.prepare(sim);
+  return judgeLinearizability(sim.run(), simConfig, options.trace);
+}
+
+function judgeLinearizability(result: RunResult, config: SimConfig, trace: TraceSink | undefined): PlanOutcome {
+  if (result.violation !== null || !config.checkLinearizability) return { ...result, linearizability: null };
+  const linearizability = checkLinearizability(result.history, { maxSearchSteps: 2_000_000 });
+  if (linearizability.verdict !== 'violation') return { ...result, linearizability };
+  const key = linearizability.violatingKeys[0];
+  const violation: Violation = {
+    property: 'Linearizability',
+    detail: `key ${key}: operation ${linearizability.perKey.get(key)?.failedOp ?? '?'} cannot be placed in any linearization`,
+    node: null,
+    atMs: result.simulatedMs,
+    eventIndex: trace?.lines ?? 0,
+  };
+  return { ...result, violation, linearizability };
+}
+
+/** Puts `observe` after the planted bug's step (if any), keeping the bug's other behaviours. */
+export function withObserver(bug: PlantedBug | undefined, observe: StepObserver | undefined): PlantedBug | undefined {
+  if (observe === undefined) return bug;
+  const inner = bug?.step;
+  return {
+    name: bug ? `${bug.name}+observer` : 'observer',
+    description: bug ? bug.description : 'no bug: only watches step results',
+    caughtBy: bug ? bug.caughtBy : [],
+    ...(bug?.restart ? { restart: bug.restart } : {}),
+    ...(bug?.ackBeforeSync ? { ackBeforeSync: true } : {}),
+    step: (core) => {
+      const stepped = inner ? inner(core) : core;
+      return (state: RaftState, input: Input) => {
+        const out = stepped(state, input);
+        const results = Array.isArray(out) ? (out as readonly StepResult[]) : [out as StepResult];
+        for (const r of results) observe(state.config.id, input, r);
+        return out;
+      };
+    },
+  };
+}

@@ -1,0 +1,280 @@
+// A fluent script over the simulator: faults, traffic control and client operations at chosen
+// virtual times, plus expectations, e.g.
+//
+//   scenario({ nodes: 3 }).at(500).isolate((c) => c.leader()).at(900).heal().expect(1500, (c) => ...).run()
+//
+// `.at(ms)` moves a cursor; every action after it happens at that time, in the order written.
+// `.expect(ms, fn)` does not move the cursor. Nothing runs until `.run()`, which builds the
+// simulation through runPlan (so scenarios and property suites share one harness).
+
+import type { Input, KvOp, Message, NodeId, StepResult } from '../../core';
+import type { SimConfig } from '../config';
+import type { FaultEvent, FaultPlan } from '../faults';
+import { CALM_NETWORK, patchNetworkParams, type NetworkParamsPatch } from '../network/network';
+import type { PlantedBug } from '../bugs/types';
+import type { TraceSink } from '../trace/sink';
+import type { Simulation } from '../cluster/simulation';
+import { SafetyViolation } from '../checkers/violation';
+import { runPlan, type PlanOutcome } from '../properties/run-plan';
+import { ClientOpTracker, type ScenarioOp } from './client-ops';
+import { ScenarioContext, ScenarioError } from './context';
+import { anyMessage, not, type MessagePredicate } from './predicates';
+
+export interface ScenarioOptions {
+  readonly nodes?: number;
+  readonly seed?: number;
+  readonly durationMs?: number;
+  /** Background workload clients (default 0: only the script's own operations). */
+  readonly clients?: number;
+  /** Network at time 0, as a patch over the calm network. */
+  readonly network?: NetworkParamsPatch;
+  /**
+   * When the script's faults are over. Liveness is checked from then on (leader within
+   * livenessLeaderBoundMs, operations complete). Default: never, because scripts often keep a
+   * cluster unavailable on purpose.
+   */
+  readonly quietAfterMs?: number;
+  /** Any other simulator settings (raft timeouts, snapshot frequency, ...). */
+  readonly config?: Partial<SimConfig>;
+  readonly bug?: PlantedBug;
+  readonly trace?: TraceSink;
+}
+
+export type NodeRef = NodeId | ((ctx: ScenarioContext) => NodeId);
+export type ScenarioAction = (ctx: ScenarioContext) => void;
+export type ScenarioStepObserver = (node: NodeId, input: Input, result: StepResult, ctx: ScenarioContext) => void;
+
+interface ScriptStep {
+  readonly atMs: number;
+  readonly run: ScenarioAction;
+  /** Set for expectations, so run() can tell if one was never reached. */
+  readonly expectation?: { readonly name: string; reached: boolean };
+}
+
+export interface ScenarioResult {
+  readonly outcome: PlanOutcome;
+  /** The safety (or linearizability) violation the run found, or null. */
+  readonly violation: PlanOutcome['violation'];
+  readonly ctx: ScenarioContext;
+  readonly sim: Simulation;
+  readonly ops: readonly ScenarioOp[];
+  op(label: string): ScenarioOp;
+}
+
+const resolve = (ref: NodeRef, ctx: ScenarioContext): NodeId => (typeof ref === 'function' ? ref(ctx) : ref);
+
+export class Scenario {
+  private cursorMs = 0;
+  private readonly steps: ScriptStep[] = [];
+  private readonly observers: ScenarioStepObserver[] = [];
+
+  constructor(private readonly options: ScenarioOptions = {}) {}
+
+  /** Later actions happen at `ms` (virtual milliseconds since the start). */
+  at(ms: number): this {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new ScenarioError(`at(${ms}): a time must be a finite number >= 0`);
+    this.cursorMs = ms;
+    return this;
+  }
+
+  /** Later actions happen `ms` after the current cursor. */
+  after(ms: number): this {
+    return this.at(this.cursorMs + ms);
+  }
+
+  do(action: ScenarioAction): this {
+    this.steps.push({ atMs: this.cursorMs, run: action });
+    return this;
+  }
+
+  // ---- faults: applied exactly as a fault plan would apply them ----
+
+  fault(event: FaultEvent | ((ctx: ScenarioContext) => FaultEvent)): this {
+    return this.do((ctx) => ctx.sim.applyFault({ atMs: ctx.nowMs, ...(typeof event === 'function' ? event(ctx) : event) }));
+  }
+
+  isolate(node: NodeRef): this {
+    return this.fault((ctx) => ({ kind: 'partition', shape: 'isolate', node: resolve(node, ctx) }));
+  }
+
+  /** Replaces any partition with one between groups `a` and `b` (other links untouched). */
+  partition(a: readonly NodeRef[], b: readonly NodeRef[]): this {
+    return this.fault((ctx) => ({ kind: 'partition', shape: 'symmetric', a: a.map((x) => resolve(x, ctx)), b: b.map((x) => resolve(x, ctx)) }));
+  }
+
+  /** Cuts `group` off from every other node. */
+  partitionOff(group: readonly NodeRef[]): this {
+    return this.fault((ctx) => {
+      const a = group.map((x) => resolve(x, ctx));
+      return { kind: 'partition', shape: 'symmetric', a, b: ctx.sim.nodeIds.filter((n) => !a.includes(n)) };
+    });
+  }
+
+  heal(): this {
+    return this.fault({ kind: 'heal' });
+  }
+
+  crash(node: NodeRef): this {
+    return this.fault((ctx) => ({ kind: 'crash', node: resolve(node, ctx) }));
+  }
+
+  restart(node: NodeRef): this {
+    return this.fault((ctx) => ({ kind: 'restart', node: resolve(node, ctx) }));
+  }
+
+  crashAll(): this {
+    return this.do((ctx) => ctx.sim.nodeIds.forEach((node) => ctx.sim.applyFault({ atMs: ctx.nowMs, kind: 'crash', node })));
+  }
+
+  restartAll(): this {
+    return this.do((ctx) => ctx.sim.nodeIds.forEach((node) => ctx.sim.applyFault({ atMs: ctx.nowMs, kind: 'restart', node })));
+  }
+
+  pause(node: NodeRef, durationMs: number): this {
+    return this.fault((ctx) => ({ kind: 'pause', node: resolve(node, ctx), durationMs }));
+  }
+
+  setNetwork(params: NetworkParamsPatch): this {
+    return this.fault({ kind: 'setNetwork', params });
+  }
+
+  // ---- traffic control: scripted network filters ----
+
+  /** From now on, messages matching `pred` are held (neither delivered nor lost) until released. */
+  hold(pred: MessagePredicate): this {
+    return this.do((ctx) => this.filters(ctx).push(ctx.sim.network.addFilter((m) => (pred(m) ? 'hold' : 'pass'))));
+  }
+
+  /**
+   * Delivers the held messages matching `pred` now, oldest first, unless the target is down or the
+   * link is partitioned at this moment (then they are lost). Holding filters stay in place.
+   */
+  release(pred: MessagePredicate = anyMessage): this {
+    return this.do((ctx) => {
+      const net = ctx.sim.network;
+      for (const m of net.releaseHeld(pred)) deliverNow(ctx, m);
+    });
+  }
+
+  /** From now on, messages matching `pred` are lost. */
+  drop(pred: MessagePredicate): this {
+    return this.do((ctx) => this.filters(ctx).push(ctx.sim.network.addFilter((m) => (pred(m) ? 'drop' : 'pass'))));
+  }
+
+  /** From now on, only messages matching `pred` get through; the rest are lost. */
+  deliverOnly(pred: MessagePredicate): this {
+    return this.drop(not(pred));
+  }
+
+  /** Removes every hold, drop and deliverOnly filter (held messages stay held until released). */
+  clearFilters(): this {
+    return this.do((ctx) => {
+      const ids = this.filters(ctx);
+      for (const id of ids.splice(0)) ctx.sim.network.removeFilter(id);
+    });
+  }
+
+  // ---- client operations, sent straight to a node as core inputs ----
+
+  /** Proposes one operation, or several as one batch (consecutive entries). Labels name them for expectations. */
+  propose(node: NodeRef, op: KvOp | readonly KvOp[], label?: string): this {
+    return this.do((ctx) => {
+      ctx.tracker.propose(ctx.sim, resolve(node, ctx), Array.isArray(op) ? (op as KvOp[]) : [op as KvOp], label);
+    });
+  }
+
+  read(node: NodeRef, key: string, label?: string): this {
+    return this.do((ctx) => {
+      ctx.tracker.read(ctx.sim, resolve(node, ctx), key, label);
+    });
+  }
+
+  // ---- judging ----
+
+  /** Runs `check` at `ms` (the cursor does not move). A check that throws fails the scenario. */
+  expect(ms: number, check: ScenarioAction, name = `expectation at ${ms} ms`): this {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new ScenarioError(`expect(${ms}): a time must be a finite number >= 0`);
+    this.steps.push({ atMs: ms, run: check, expectation: { name, reached: false } });
+    return this;
+  }
+
+  /** Watches every step of every node (after any planted bug), e.g. to count messages. */
+  observe(observer: ScenarioStepObserver): this {
+    this.observers.push(observer);
+    return this;
+  }
+
+  run(): ScenarioResult {
+    const o = this.options;
+    const durationMs = o.durationMs ?? o.config?.durationMs ?? 3_000;
+    for (const s of this.steps) {
+      if (s.atMs > durationMs) throw new ScenarioError(`a step at ${s.atMs} ms is after the end of the run (${durationMs} ms)`);
+    }
+    const plan: FaultPlan = {
+      network: patchNetworkParams(CALM_NETWORK, o.network ?? {}),
+      schedule: [],
+      quietAfterMs: o.quietAfterMs ?? durationMs,
+    };
+    const config: Partial<SimConfig> = {
+      ...o.config,
+      nodes: o.nodes ?? o.config?.nodes ?? 5,
+      durationMs,
+      workload: { ...(o.config?.workload as SimConfig['workload']), clients: o.clients ?? o.config?.workload?.clients ?? 0 },
+    };
+    const tracker = new ClientOpTracker();
+    let ctx: RunContext | null = null;
+    const outcome = runPlan(o.seed ?? 1, plan, config, {
+      bug: o.bug,
+      trace: o.trace,
+      observe: (node, input, result) => {
+        tracker.observe(node, input, result);
+        if (ctx !== null) for (const w of this.observers) w(node, input, result, ctx);
+      },
+      prepare: (sim) => {
+        tracker.attach(sim);
+        const c = new RunContext(sim, tracker);
+        ctx = c;
+        for (const s of this.steps) sim.at(s.atMs, () => runStep(s, c));
+      },
+    });
+    const c = ctx as RunContext | null;
+    if (c === null) throw new ScenarioError('the simulation never started');
+    const unreached = this.steps.filter((s) => s.expectation && !s.expectation.reached).map((s) => s.expectation!.name);
+    if (unreached.length > 0) {
+      const why = outcome.violation ? `the run stopped at ${outcome.violation.atMs} ms with ${outcome.violation.property}: ${outcome.violation.detail}` : 'the run ended first';
+      throw new ScenarioError(`never reached ${unreached.join(', ')}: ${why}`);
+    }
+    return { outcome, violation: outcome.violation, ctx: c, sim: c.sim, ops: tracker.ops, op: (label) => tracker.find(label) };
+  }
+
+  private filters(ctx: ScenarioContext): number[] {
+    return (ctx as RunContext).filterIds;
+  }
+}
+
+/** The context plus the bookkeeping only the builder needs. */
+class RunContext extends ScenarioContext {
+  readonly filterIds: number[] = [];
+}
+
+function runStep(step: ScriptStep, ctx: ScenarioContext): void {
+  try {
+    step.run(ctx);
+    if (step.expectation) step.expectation.reached = true;
+  } catch (e) {
+    // A safety violation inside an action (e.g. at a restart) is the simulator's to record.
+    if (!(e instanceof SafetyViolation) && e instanceof Error) e.message = `[scenario, ${ctx.nowMs} ms${step.expectation ? `, ${step.expectation.name}` : ''}] ${e.message}`;
+    throw e;
+  }
+}
+
+/** A released message arrives now, unless its target is down or the link is cut. */
+function deliverNow(ctx: ScenarioContext, m: Message): void {
+  const target = ctx.sim.nodeById(m.to);
+  if (!target.up || ctx.sim.network.isBlocked(m.from, m.to)) return;
+  ctx.sim.stepNode(target, { type: 'Receive', message: m });
+}
+
+export function scenario(options: ScenarioOptions = {}): Scenario {
+  return new Scenario(options);
+}
