@@ -1,0 +1,48 @@
+// Every planted bug, in the order `raftbed bugs` runs them.
+
+import type { PlantedBug } from './types';
+import { figure8CommitOldTerm } from './figure8-commit-old-term';
+import { voteWithoutLogCheck } from './vote-without-log-check';
+import { forgetVoteOnRestart } from './forget-vote-on-restart';
+import { ackBeforeSync } from './ack-before-sync';
+import { acceptStaleTermResponses } from './accept-stale-term-responses';
+import { truncateOnStaleAppend } from './truncate-on-stale-append';
+import { followerCommitBeyondMatch } from './follower-commit-beyond-match';
+import { readIndexWithoutHeartbeat } from './read-index-without-heartbeat';
+import { prevoteBumpsTerm } from './prevote-bumps-term';
+import { doubleCountVote } from './double-count-vote';
+import { quorumHalf } from './quorum-half';
+import { matchIndexRegresses } from './match-index-regresses';
+
+export const PLANTED_BUGS: readonly PlantedBug[] = Object.freeze([
+  figure8CommitOldTerm,
+  voteWithoutLogCheck,
+  forgetVoteOnRestart,
+  ackBeforeSync,
+  acceptStaleTermResponses,
+  truncateOnStaleAppend,
+  followerCommitBeyondMatch,
+  readIndexWithoutHeartbeat,
+  prevoteBumpsTerm,
+  doubleCountVote,
+  quorumHalf,
+  matchIndexRegresses,
+]);
+
+export class UnknownBugError extends Error {
+  override readonly name = 'UnknownBugError';
+  constructor(readonly requested: string, readonly validNames: readonly string[]) {
+    super(`unknown bug ${JSON.stringify(requested)}; valid names: ${validNames.join(', ')}`);
+  }
+}
+
+export function bugNames(): string[] {
+  return PLANTED_BUGS.map((b) => b.name);
+}
+
+/** The bug called `name`; throws UnknownBugError listing the valid names otherwise. */
+export function findBug(name: string): PlantedBug {
+  const bug = PLANTED_BUGS.find((b) => b.name === name);
+  if (bug === undefined) throw new UnknownBugError(String(name), bugNames());
+  return bug;
+}

@@ -1,0 +1,29 @@
+// A candidate needs votes from a majority of distinct voters. This candidate counts granted
+// responses instead of voters, so a duplicated response (the network may deliver a message twice)
+// counts twice and a minority can elect it.
+
+import { quorumSize } from '../../core';
+import { becomeLeader } from '../../core/election';
+import type { PlantedBug } from './types';
+import { continueStep, received } from './step-helpers';
+
+export const doubleCountVote: PlantedBug = {
+  name: 'double-count-vote',
+  description: 'a candidate counts granted vote responses rather than distinct voters, so a duplicated vote counts twice',
+  caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety'],
+  config: { faults: 'lossy', durationMs: 6_000 },
+  step: (core) => (state, input) => {
+    const result = core(state, input);
+    const m = received(input, 'RequestVoteResponse');
+    const s = result.state;
+    if (m === null || !m.granted || s.role !== 'Candidate' || m.term !== s.term) return result;
+    const duplicate = state.votesGranted.includes(m.from);
+    const votes = duplicate ? [...s.votesGranted, m.from] : s.votesGranted;
+    if (!duplicate && votes.length < quorumSize(s.cluster)) return result;
+    return continueStep(result, (ctx) => {
+      ctx.s.votesGranted = votes;
+      if (votes.length >= quorumSize(ctx.s.cluster)) becomeLeader(ctx);
+      return true;
+    });
+  },
+};

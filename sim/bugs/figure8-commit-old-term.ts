@@ -1,0 +1,33 @@
+// Figure 8 of the Raft paper: a leader may count replicas only for entries of its own term.
+// This leader also commits an entry of an earlier term as soon as a majority stores it. A later
+// leader whose last entry has a newer term can still be elected without that entry and overwrite
+// it, after some nodes have applied it.
+
+import { termAt } from '../../core';
+import { applyCommitted } from '../../core/replication';
+import { quorumMin } from '../../core/quorum';
+import type { PlantedBug } from './types';
+import { continueStep } from './step-helpers';
+
+export const figure8CommitOldTerm: PlantedBug = {
+  name: 'figure8-commit-old-term',
+  description: 'a leader commits an entry of an earlier term once a majority stores it (Figure 8), without an entry of its own term above it',
+  caughtBy: ['StateMachineSafety', 'LeaderCompleteness'],
+  config: { nodes: 3, faults: 'all', durationMs: 6_000 },
+  step: (core) => (state, input) => {
+    const result = core(state, input);
+    const s = result.state;
+    if (s.role !== 'Leader' || s.leader === null) return result;
+    const leader = s.leader;
+    const id = s.config.id;
+    const replicated = quorumMin(s.cluster, (voter) => (voter === id ? leader.durableMatch : leader.progress[voter].match));
+    // Core commits it itself when it is of the current term; the bug is the other case.
+    if (replicated <= s.commitIndex || termAt(s.log, replicated) === s.term) return result;
+    return continueStep(result, (ctx) => {
+      ctx.s.commitIndex = replicated;
+      ctx.action('AdvanceCommitIndex');
+      applyCommitted(ctx);
+      return true;
+    });
+  },
+};

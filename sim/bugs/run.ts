@@ -1,0 +1,51 @@
+// One run of the simulator with (or, as the control, without) a planted bug, judged by the
+// simulator's own safety checks and then by linearizability of the client history.
+
+import { Simulation, type RunResult, type Violation } from '../cluster/simulation';
+import { makeSimConfig, type SimConfig } from '../config';
+import type { PlantedBug } from './types';
+import { checkHistory } from './linearizability-check';
+import { CountingTrace } from './counting-trace';
+
+export interface BugRunOptions {
+  /** Overrides the bug's own duration (and the default). */
+  readonly durationMs?: number;
+}
+
+/**
+ * The configuration a bug is hunted and replayed with: the defaults, then the bug's settings, then
+ * the seed. `raftbed run --seed S --bug NAME` must build the same one to reproduce a hunt.
+ */
+export function bugSimConfig(bug: PlantedBug | null, seed: number, options: BugRunOptions = {}): SimConfig {
+  const own = bug?.config ?? {};
+  return makeSimConfig({
+    ...own,
+    seed,
+    ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+    ...(bug !== null ? { bug: bug.name } : {}),
+  });
+}
+
+export interface JudgedRun {
+  readonly result: RunResult;
+  /** The simulator's violation, else the history's linearizability violation, else null. */
+  readonly violation: Violation | null;
+}
+
+/**
+ * Runs `config` with `bug` (null: the unmodified core). A configuration made for a bug with
+ * bugSimConfig is the natural control: the same settings and seed, without the bug.
+ */
+export function runJudged(config: SimConfig, bug: PlantedBug | null): JudgedRun {
+  const trace = new CountingTrace();
+  const result = new Simulation(config, { trace, ...(bug !== null ? { bug } : {}) }).run();
+  if (result.violation !== null) return { result, violation: result.violation };
+  if (!config.checkLinearizability) return { result, violation: null };
+  return { result, violation: checkHistory(result, { eventIndex: trace.lines }) };
+}
+
+/** The command that replays one hunted seed. */
+export function replayCommand(bug: PlantedBug, seed: number, options: BugRunOptions = {}): string {
+  const duration = options.durationMs !== undefined && options.durationMs !== bugSimConfig(bug, seed).durationMs ? ` --duration ${options.durationMs}` : '';
+  return `raftbed run --seed ${seed} --bug ${bug.name}${duration}`;
+}
