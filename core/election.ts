@@ -150,7 +150,8 @@ export function handlePreVoteRequest(ctx: StepContext, m: PreVoteRequest): void 
 export function handlePreVoteResponse(ctx: StepContext, m: PreVoteResponse): void {
   const s = ctx.s;
   ctx.action('HandlePreVoteResponse');
-  if (s.role !== 'PreCandidate' || m.term !== s.term + 1) return;
+  // A grant carries the proposed term; a refusal carries the voter's own (our current) term.
+  if (s.role !== 'PreCandidate' || m.term !== (m.granted ? s.term + 1 : s.term)) return;
   if (m.granted) {
     if (!s.votesGranted.includes(m.from)) s.votesGranted = [...s.votesGranted, m.from];
   } else if (!s.votesRejected.includes(m.from)) {
