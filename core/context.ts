@@ -24,6 +24,9 @@ interface PendingPersist {
   snapshot?: Snapshot;
 }
 
+/** Shared by every output list that stayed empty; frozen so that nobody can fill it by accident. */
+const NONE: readonly never[] = Object.freeze([]);
+
 export class InternalInvariantError extends Error {
   override readonly name = 'InternalInvariantError';
 }
@@ -34,15 +37,42 @@ export function invariant(condition: unknown, message: string): asserts conditio
 
 export class StepContext {
   readonly s: Draft;
-  readonly messages: Message[] = [];
-  readonly apply: ApplyEntry[] = [];
-  readonly reads: ReadResult[] = [];
-  readonly proposed: Proposed[] = [];
-  readonly errors: RaftError[] = [];
-  readonly actions: ActionName[] = [];
-  /** Released self-addressed messages, processed before the step returns. */
-  readonly selfInbox: Message[] = [];
+  // Output lists are created on first use: most steps fill two or three of them, and a step is
+  // the simulator's innermost loop.
+  private _messages: Message[] | null = null;
+  private _apply: ApplyEntry[] | null = null;
+  private _reads: ReadResult[] | null = null;
+  private _proposed: Proposed[] | null = null;
+  private _errors: RaftError[] | null = null;
+  private _actions: ActionName[] | null = null;
+  private _selfInbox: Message[] | null = null;
   restore: Snapshot | null = null;
+
+  get messages(): Message[] {
+    return (this._messages ??= []);
+  }
+  get apply(): ApplyEntry[] {
+    return (this._apply ??= []);
+  }
+  get reads(): ReadResult[] {
+    return (this._reads ??= []);
+  }
+  get proposed(): Proposed[] {
+    return (this._proposed ??= []);
+  }
+  get errors(): RaftError[] {
+    return (this._errors ??= []);
+  }
+  get actions(): ActionName[] {
+    return (this._actions ??= []);
+  }
+  /** Released self-addressed messages, processed before the step returns. */
+  get selfInbox(): Message[] {
+    return (this._selfInbox ??= []);
+  }
+  hasSelfMessages(): boolean {
+    return this._selfInbox !== null && this._selfInbox.length > 0;
+  }
   private pending: PendingPersist | null = null;
 
   constructor(state: RaftState) {
@@ -170,14 +200,14 @@ export class StepContext {
     return {
       state: this.s,
       output: {
-        messages: this.messages,
+        messages: this._messages ?? NONE,
         persist,
-        apply: this.apply,
+        apply: this._apply ?? NONE,
         restore: this.restore,
-        reads: this.reads,
-        proposed: this.proposed,
-        errors: this.errors,
-        actions: this.actions,
+        reads: this._reads ?? NONE,
+        proposed: this._proposed ?? NONE,
+        errors: this._errors ?? NONE,
+        actions: this._actions ?? NONE,
       },
     };
   }

@@ -106,7 +106,7 @@ function installSnapshot(ctx: StepContext): void {
   if (s.appliedIndex < snapshot.index) {
     ctx.restore = snapshot;
     // Entries applied from this step's earlier outputs are superseded by the snapshot.
-    ctx.apply.length = 0;
+    if (ctx.apply.length > 0) ctx.apply.length = 0;
     s.appliedIndex = snapshot.index;
   }
   releaseReadyReads(ctx);

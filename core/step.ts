@@ -170,7 +170,7 @@ function persistAck(ctx: StepContext, seq: number): void {
 }
 
 function drainSelfInbox(ctx: StepContext): void {
-  while (ctx.selfInbox.length > 0) receive(ctx, ctx.selfInbox.shift() as Message);
+  while (ctx.hasSelfMessages()) receive(ctx, ctx.selfInbox.shift() as Message);
 }
 
 // ---------------------------------------------------------------------------------------------
