@@ -1,0 +1,503 @@
+// One Raft node in a browser tab: it owns core's state and drives `step` from a tick timer, from
+// the transport and from its client API, and carries out each Output:
+//   - persist records are written to RaftStorage (localStorage) at the end of the current task,
+//     several steps' records in one write, and only then acknowledged with PersistAck. Core holds
+//     back every message that promises durable state until that ack (persist-before-send);
+//   - messages go to the transport, which batches them into frames;
+//   - committed entries are applied to a KvStateMachine, which completes this tab's writes;
+//   - every `snapshotEvery` applied entries the state machine is snapshotted and the log compacted,
+//     so localStorage stays far below its ~5M-unit quota.
+// Client writes from one task are proposed together (one Propose with many entries) when this
+// node leads, or forwarded to the leader in one frame when it does not.
+
+import { KvStateMachine, decodeCommand, restartState, step } from '../../core';
+import type { Input, KvOp, KvResult, Message, Output, RaftConfig, RaftError, RaftState } from '../../core';
+import { RaftStorage, StorageFull } from '../storage';
+import type { KeyValueStore, StorageUsage } from '../storage';
+import type { AppFrame } from '../transport/app-frames';
+import { splitForward } from '../transport/app-frames';
+import type { PeerStatus, RaftTransport } from '../transport/types';
+import { ClientError, PendingWrites, type Completion } from './pending-writes';
+import { PendingReads } from './pending-reads';
+import { TraceRecorder, restoredFrom } from './trace-recorder';
+import { randomTag } from './browser-config';
+
+export interface BrowserRaftNodeOptions {
+  readonly config: RaftConfig;
+  readonly store: KeyValueStore;
+  readonly transport: RaftTransport;
+  /** Milliseconds per Tick. Default 30. */
+  readonly tickMs?: number;
+  /** Compact the log after this many applied entries past the last snapshot. Default 2000. */
+  readonly snapshotEvery?: number;
+  /** Record an NDJSON trace (sim's format). Default true. */
+  readonly trace?: boolean;
+  readonly traceMaxLines?: number;
+  /** Milliseconds on a monotonic clock. Default performance.now. */
+  readonly now?: () => number;
+  /** 0 for the first start of this tab, then 1, 2, ... after each restart. */
+  readonly incarnation?: number;
+  /** A client operation that has not completed by then is rejected. Default 10 s. */
+  readonly opTimeoutMs?: number;
+  /** A forwarded write or read not answered by then is sent again. Default 1 s. */
+  readonly retryMs?: number;
+  /** The KV session id. Default: a fresh random one per start (a restarted tab is a new client). */
+  readonly clientId?: string;
+}
+
+export type NodeRunState = 'created' | 'running' | 'stopped' | 'refused' | 'storage-full' | 'failed';
+
+export interface NodeCounters {
+  stepCount: number;
+  persistWrites: number;
+  snapshotsTaken: number;
+  snapshotsInstalled: number;
+  writesCompleted: number;
+  writesUnknown: number;
+  readsCompleted: number;
+  forwardsSent: number;
+  forwardsReceived: number;
+  forwardsRejected: number;
+  /** Forwarded commands that were not valid KV commands and were not proposed. */
+  badForwardedCommands: number;
+  /** Committed entries the KV could not decode (applied as no-ops on every replica alike). */
+  badEntries: number;
+}
+
+export interface NodeStatus {
+  readonly id: string;
+  readonly clientId: string;
+  readonly incarnation: number;
+  readonly run: NodeRunState;
+  /** Why the node is not running, when it is not. */
+  readonly reason: string | null;
+  readonly role: RaftState['role'];
+  readonly term: number;
+  readonly leader: string | null;
+  readonly commit: number;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+  /** Entries held in the log (after the snapshot). */
+  readonly logEntries: number;
+  readonly keys: number;
+  readonly pendingWrites: number;
+  readonly pendingReads: number;
+  readonly partitioned: boolean;
+  readonly peers: readonly PeerStatus[];
+  readonly counters: Readonly<NodeCounters>;
+  readonly traceLines: number;
+}
+
+const FORWARD_UNITS = 48 * 1024;
+
+export class BrowserRaftNode {
+  readonly id: string;
+  readonly clientId: string;
+  readonly incarnation: number;
+  private readonly config: RaftConfig;
+  private readonly storage: RaftStorage;
+  private readonly transport: RaftTransport;
+  private readonly tickMs: number;
+  private readonly snapshotEvery: number;
+  private readonly opTimeoutMs: number;
+  private readonly retryMs: number;
+  private readonly now: () => number;
+  private readonly traceEnabled: boolean;
+  private readonly traceMaxLines: number | undefined;
+
+  private run: NodeRunState = 'created';
+  private reason: string | null = null;
+  private state: RaftState | null = null;
+  private kv = new KvStateMachine();
+  private trace: TraceRecorder | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly writes: PendingWrites;
+  private readonly reads: PendingReads;
+  private persistQueue: import('../../core').PersistRecord[] = [];
+  private persistScheduled = false;
+  private proposeScheduled = false;
+  private resendAll = false;
+  private failedReads: string[] = [];
+  private proposalCounter = 0;
+  private forwardCounter = 0;
+  private ticksSinceRetryScan = 0;
+  private lastLeaderSeen: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  readonly counters: NodeCounters = {
+    stepCount: 0, persistWrites: 0, snapshotsTaken: 0, snapshotsInstalled: 0, writesCompleted: 0, writesUnknown: 0, readsCompleted: 0,
+    forwardsSent: 0, forwardsReceived: 0, forwardsRejected: 0, badForwardedCommands: 0, badEntries: 0,
+  };
+
+  constructor(options: BrowserRaftNodeOptions) {
+    this.config = options.config;
+    this.id = options.config.id;
+    this.transport = options.transport;
+    this.storage = new RaftStorage(options.store, { cluster: options.config.clusterId, node: options.config.id });
+    this.tickMs = options.tickMs ?? 30;
+    this.snapshotEvery = options.snapshotEvery ?? 2000;
+    this.opTimeoutMs = options.opTimeoutMs ?? 10_000;
+    this.retryMs = options.retryMs ?? 1000;
+    this.now = options.now ?? (() => performance.now());
+    this.traceEnabled = options.trace ?? true;
+    this.traceMaxLines = options.traceMaxLines;
+    this.incarnation = options.incarnation ?? 0;
+    this.clientId = options.clientId ?? `${this.id}-${this.incarnation}-${randomTag()}`;
+    this.writes = new PendingWrites(this.clientId);
+    this.reads = new PendingReads(`${this.clientId}:`);
+    if (!Number.isInteger(this.snapshotEvery) || this.snapshotEvery < 1) throw new RangeError('snapshotEvery must be a positive integer');
+    if (!(this.tickMs > 0)) throw new RangeError('tickMs must be positive');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Life cycle
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Loads durable state and starts ticking. Returns false, with status().run 'refused' and the
+   * reason, when storage is corrupt or unreadable: a node must not vote or acknowledge entries
+   * with a damaged log.
+   */
+  start(): boolean {
+    if (this.run !== 'created') throw new Error(`BrowserRaftNode.start: already ${this.run}`);
+    const loaded = this.storage.load();
+    if (!loaded.ok) {
+      this.run = 'refused';
+      this.reason = `storage refused to load: ${loaded.error.message}`;
+      this.notify();
+      return false;
+    }
+    const durable = loaded.state;
+    this.state = restartState(this.config, durable, loaded.lastSeq);
+    if (durable.snapshot) this.kv = KvStateMachine.restore(durable.snapshot.data);
+    if (this.traceEnabled) {
+      this.trace = new TraceRecorder({ now: this.now, maxLines: this.traceMaxLines }, this.config, restoredFrom(durable, this.incarnation));
+      if (this.incarnation > 0) this.trace.restart(this.id, this.state);
+    }
+    this.run = 'running';
+    this.transport.setReceiver({
+      messages: (from, messages) => this.onMessages(from, messages),
+      app: (from, frame) => this.onApp(from, frame),
+    });
+    this.timer = setInterval(() => this.onTick(), this.tickMs);
+    this.notify();
+    return true;
+  }
+
+  /** Stops ticking and listening; in-flight operations are rejected. Storage is left as it is. */
+  stop(reason = 'stopped'): void {
+    if (this.run === 'running' || this.run === 'created') {
+      this.run = 'stopped';
+      this.reason = reason;
+    }
+    this.halt();
+  }
+
+  private halt(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.transport.setReceiver(null);
+    const error = new ClientError('NodeStopped', `node ${this.id} is ${this.run}: ${this.reason}`);
+    this.completed(this.writes.rejectAll(error));
+    this.reads.rejectAll(error);
+    this.notify();
+  }
+
+  private fail(run: 'storage-full' | 'failed', reason: string): void {
+    this.run = run;
+    this.reason = reason;
+    this.halt();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Client API
+  // -------------------------------------------------------------------------------------------
+
+  put(key: string, value: string): Promise<KvResult> {
+    return this.write({ kind: 'put', key, value });
+  }
+
+  append(key: string, value: string): Promise<KvResult> {
+    return this.write({ kind: 'append', key, value });
+  }
+
+  /** Resolves with {kind:'cas', ok}: ok is false when the current value was not `expected`. */
+  cas(key: string, expected: string | null, value: string): Promise<KvResult> {
+    return this.write({ kind: 'cas', key, expected, value });
+  }
+
+  /** A linearizable read through ReadIndex (§6.4), served by this tab's replica. */
+  get(key: string): Promise<string | null> {
+    if (this.run !== 'running') return Promise.reject(new ClientError('NodeStopped', `node ${this.id} is ${this.run}`));
+    const { requestId, promise } = this.reads.create(key, this.now(), this.opTimeoutMs);
+    this.issueRead(requestId);
+    return promise;
+  }
+
+  /** This replica's current contents, possibly behind the leader: for display, not for reads. */
+  contents(): ReadonlyMap<string, string> {
+    return this.kv.contents();
+  }
+
+  private write(op: KvOp): Promise<KvResult> {
+    if (this.run !== 'running') return Promise.reject(new ClientError('NodeStopped', `node ${this.id} is ${this.run}`));
+    const { seq, promise } = this.writes.create(op, this.now(), this.opTimeoutMs);
+    this.trace?.clientInvoke(this.clientId, seq, op.kind, op.key);
+    if (!this.proposeScheduled) {
+      this.proposeScheduled = true;
+      queueMicrotask(() => {
+        this.proposeScheduled = false;
+        if (this.run === 'running') this.route(this.writes.takeFresh(this.now()));
+      });
+    }
+    return promise;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Driving core
+  // -------------------------------------------------------------------------------------------
+
+  private feed(input: Input): Output | null {
+    if (this.run !== 'running' || this.state === null) return null;
+    let result: { state: RaftState; output: Output };
+    try {
+      result = step(this.state, input);
+    } catch (e) {
+      this.fail('failed', `core threw on ${input.type}: ${(e as Error)?.message ?? e}`);
+      return null;
+    }
+    const before = this.state;
+    const { state, output } = result;
+    this.state = state;
+    this.counters.stepCount++;
+    const trace = this.trace;
+    trace?.step(this.id, input, state, output.actions);
+    if (output.persist) {
+      this.persistQueue.push(output.persist);
+      trace?.persist(this.id, output.persist);
+      this.schedulePersist();
+    }
+    if (output.messages.length > 0) {
+      if (trace) for (const m of output.messages) trace.send(m);
+      this.transport.send(output.messages);
+    }
+    if (output.restore) {
+      this.kv = KvStateMachine.restore(output.restore.data);
+      this.counters.snapshotsInstalled++;
+    }
+    for (const a of output.apply) this.applyEntry(a);
+    trace?.apply(this.id, output);
+    for (const r of output.reads) if (this.reads.complete(r.requestId, (k) => this.kv.read(k))) this.counters.readsCompleted++;
+    for (const e of output.errors) this.onError(e);
+    if (state.leaderId !== this.lastLeaderSeen || state.role !== before.role) {
+      // A new leader may not have our forwarded writes: hand it everything outstanding, in order.
+      this.lastLeaderSeen = state.leaderId;
+      if (state.leaderId !== null && this.writes.size > 0) this.resendAll = true;
+    }
+    if (output.apply.length > 0 && state.appliedIndex - state.log.snapshotIndex >= this.snapshotEvery) this.compact();
+    if (output.apply.length > 0 || state.role !== before.role || state.term !== before.term) this.notify();
+    return output;
+  }
+
+  private applyEntry(a: import('../../core').ApplyEntry): void {
+    let applied;
+    try {
+      applied = this.kv.apply(a);
+    } catch {
+      // kv.apply advanced its index before decoding; every replica skips the same entry.
+      this.counters.badEntries++;
+      return;
+    }
+    if (applied === null) return;
+    const done = this.writes.onApplied(applied);
+    if (done) this.completed([done]);
+  }
+
+  private completed(done: readonly Completion[]): void {
+    for (const c of done) {
+      if (c.outcome === 'ok') this.counters.writesCompleted++;
+      else this.counters.writesUnknown++;
+      this.trace?.clientComplete(this.clientId, c.seq, c.outcome);
+    }
+  }
+
+  private compact(): void {
+    const s = this.state as RaftState;
+    if (this.kv.lastApplied !== s.appliedIndex || s.appliedIndex <= s.log.snapshotIndex) return;
+    const out = this.feed({ type: 'Snapshot', index: s.appliedIndex, data: this.kv.snapshot() });
+    if (out && out.actions.includes('CompactLog')) this.counters.snapshotsTaken++;
+  }
+
+  private onError(e: RaftError): void {
+    if (e.type === 'ReadFailed') this.failedReads.push(e.requestId);
+  }
+
+  private schedulePersist(): void {
+    if (this.persistScheduled) return;
+    this.persistScheduled = true;
+    queueMicrotask(() => this.flushPersist());
+  }
+
+  /** Makes every queued record durable with one storage write, then acknowledges them to core. */
+  private flushPersist(): void {
+    this.persistScheduled = false;
+    if (this.run !== 'running' || this.persistQueue.length === 0) return;
+    let records = this.persistQueue;
+    this.persistQueue = [];
+    try {
+      this.storage.appendAll(records);
+    } catch (e) {
+      if (!(e instanceof StorageFull)) {
+        this.fail('failed', `storage write failed: ${(e as Error)?.message ?? e}`);
+        return;
+      }
+      // Nothing was written. A snapshot drops the log prefix; retry once with it included.
+      this.persistQueue = records;
+      this.compact();
+      records = this.persistQueue;
+      this.persistQueue = [];
+      try {
+        this.storage.appendAll(records);
+      } catch (again) {
+        this.fail(again instanceof StorageFull ? 'storage-full' : 'failed', `storage full even after compaction: ${(again as Error)?.message ?? again}`);
+        return;
+      }
+    }
+    this.counters.persistWrites++;
+    this.feed({ type: 'PersistAck', seq: records[records.length - 1].seq });
+  }
+
+  private onTick(): void {
+    if (this.run !== 'running') return;
+    this.feed({ type: 'Tick' });
+    const now = this.now();
+    this.completed(this.writes.expire(now));
+    this.reads.expire(now);
+    if (this.failedReads.length > 0) {
+      const retry = this.reads.reissue(this.failedReads, now);
+      this.failedReads = [];
+      for (const id of retry) this.issueRead(id);
+    }
+    this.ticksSinceRetryScan++;
+    if (this.resendAll) {
+      this.resendAll = false;
+      this.ticksSinceRetryScan = 0;
+      this.route(this.writes.takeForSending(now, this.retryMs, true));
+    } else if (this.ticksSinceRetryScan * this.tickMs >= this.retryMs / 4) {
+      this.ticksSinceRetryScan = 0;
+      this.route(this.writes.takeForSending(now, this.retryMs));
+      for (const id of this.reads.reissue(this.reads.unanswered(now, this.retryMs), now)) this.issueRead(id);
+    }
+  }
+
+  private issueRead(requestId: string): void {
+    this.feed({ type: 'Read', requestId });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Proposals: local when leading, forwarded otherwise
+  // -------------------------------------------------------------------------------------------
+
+  private route(data: readonly string[]): void {
+    if (data.length === 0 || this.state === null) return;
+    const s = this.state;
+    if (s.role === 'Leader') {
+      const rejected = this.propose(data);
+      if (rejected !== null) this.writes.markUnsent(data);
+      return;
+    }
+    // No known leader: the retry scan sends them again once one is known (or resendAll does).
+    if (s.leaderId === null || s.leaderId === this.id) return;
+    for (const chunk of splitForward(data, FORWARD_UNITS)) {
+      this.counters.forwardsSent++;
+      this.transport.sendApp(s.leaderId, { kind: 'forward', id: ++this.forwardCounter, data: chunk });
+    }
+  }
+
+  /** Proposes as leader; returns the error when core refused the batch. */
+  private propose(data: readonly string[]): RaftError | null {
+    const requestId = `${this.id}:p${++this.proposalCounter}`;
+    const out = this.feed({ type: 'Propose', requestId, data });
+    if (out === null) return { type: 'InvalidInput', reason: 'node not running' };
+    return out.errors.find((e) => 'requestId' in e && e.requestId === requestId) ?? null;
+  }
+
+  private onMessages(_from: string, messages: readonly Message[]): void {
+    for (const m of messages) this.feed({ type: 'Receive', message: m });
+  }
+
+  private onApp(from: string, frame: AppFrame): void {
+    if (this.run !== 'running' || this.state === null) return;
+    if (frame.kind === 'forward-rejected') {
+      this.counters.forwardsRejected++;
+      this.resendAll = true;
+      return;
+    }
+    this.counters.forwardsReceived++;
+    // Entries are opaque to Raft but not to the state machine: never commit what no replica can apply.
+    const valid = frame.data.filter((d) => {
+      try {
+        decodeCommand(d);
+        return true;
+      } catch {
+        this.counters.badForwardedCommands++;
+        return false;
+      }
+    });
+    if (valid.length === 0) return;
+    const s = this.state;
+    const error = s.role === 'Leader' ? this.propose(valid) : ({ type: 'NotLeader', requestId: '', leaderHint: s.leaderId } as RaftError);
+    if (error === null) return;
+    const hint = error.type === 'NotLeader' ? error.leaderHint : null;
+    this.transport.sendApp(from, { kind: 'forward-rejected', id: frame.id, reason: error.type === 'NotLeader' ? 'NotLeader' : 'Dropped', leaderHint: hint });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Observation
+  // -------------------------------------------------------------------------------------------
+
+  /** Called after steps that applied entries or changed role or term, and on life-cycle changes. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // A UI listener's bug must not stop the node.
+      }
+    }
+  }
+
+  status(): NodeStatus {
+    const s = this.state;
+    return {
+      id: this.id, clientId: this.clientId, incarnation: this.incarnation, run: this.run, reason: this.reason,
+      role: s?.role ?? 'Follower', term: s?.term ?? 0, leader: s?.role === 'Leader' ? this.id : s?.leaderId ?? null,
+      commit: s?.commitIndex ?? 0, applied: s?.appliedIndex ?? 0,
+      lastIndex: s ? s.log.snapshotIndex + s.log.entries.size : 0, snapshotIndex: s?.log.snapshotIndex ?? 0,
+      logEntries: s?.log.entries.size ?? 0, keys: this.kv.contents().size,
+      pendingWrites: this.writes.size, pendingReads: this.reads.size,
+      partitioned: this.transport.partitioned, peers: this.transport.peers(), counters: { ...this.counters },
+      traceLines: this.trace?.size ?? 0,
+    };
+  }
+
+  /** Keys and UTF-16 units this node holds in storage (scans the store: not for hot paths). */
+  storageUsage(): StorageUsage {
+    return this.storage.usage();
+  }
+
+  /** The trace of this incarnation as NDJSON (empty string when tracing is off). */
+  exportTrace(): string {
+    return this.trace?.ndjson() ?? '';
+  }
+
+  /** For tests: the core state (read-only). */
+  get raftState(): RaftState | null {
+    return this.state;
+  }
+}

@@ -1,0 +1,83 @@
+// Adapter frames: what the browser nodes say to each other that is not Raft. Today that is client
+// forwarding: a follower tab hands its clients' commands to the leader, which proposes them.
+//
+// They share the data channel with Raft frames (framing.ts). Byte 0 tells them apart: Raft frames
+// start with FRAME_VERSION (1); adapter frames start with APP_FRAME_TAG, then UTF-8 JSON. Like
+// decodeFrame, decoding never throws: the sender is untrusted.
+
+export const APP_FRAME_TAG = 0xa1;
+/** Commands per forward frame; a forward of more is split (see splitForward). */
+export const MAX_FORWARD_COMMANDS = 4096;
+
+export type AppFrame =
+  /** Follower -> leader: propose these encoded KV commands, in this order. */
+  | { readonly kind: 'forward'; readonly id: number; readonly data: readonly string[] }
+  /** Leader (or ex-leader) -> follower: the forward was not proposed; retry at `leaderHint`. */
+  | { readonly kind: 'forward-rejected'; readonly id: number; readonly reason: 'NotLeader' | 'Dropped'; readonly leaderHint: string | null };
+
+export type AppDecodeResult = { readonly ok: true; readonly frame: AppFrame } | { readonly ok: false; readonly reason: string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function encodeAppFrame(frame: AppFrame): Uint8Array {
+  const json = encoder.encode(JSON.stringify(frame));
+  const out = new Uint8Array(json.length + 1);
+  out[0] = APP_FRAME_TAG;
+  out.set(json, 1);
+  return out;
+}
+
+export function isAppFrame(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && bytes[0] === APP_FRAME_TAG;
+}
+
+const bad = (reason: string): AppDecodeResult => ({ ok: false, reason });
+
+export function decodeAppFrame(bytes: Uint8Array, maxBytes = 1024 * 1024): AppDecodeResult {
+  if (bytes.length > maxBytes) return bad(`app frame of ${bytes.length} bytes exceeds ${maxBytes}`);
+  if (!isAppFrame(bytes)) return bad('not an app frame');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(bytes.subarray(1)));
+  } catch (e) {
+    return bad(`app frame is not UTF-8 JSON: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('app frame must be a JSON object');
+  const f = raw as Record<string, unknown>;
+  if (!Number.isSafeInteger(f.id) || (f.id as number) < 0) return bad('app frame id must be a non-negative integer');
+  switch (f.kind) {
+    case 'forward': {
+      if (Object.keys(f).length !== 3) return bad('forward has exactly kind, id and data');
+      if (!Array.isArray(f.data) || f.data.length === 0 || f.data.length > MAX_FORWARD_COMMANDS) return bad(`forward.data must hold 1..${MAX_FORWARD_COMMANDS} commands`);
+      if (!f.data.every((d) => typeof d === 'string')) return bad('forward.data must hold strings');
+      return { ok: true, frame: { kind: 'forward', id: f.id as number, data: f.data as string[] } };
+    }
+    case 'forward-rejected': {
+      if (Object.keys(f).length !== 4) return bad('forward-rejected has exactly kind, id, reason and leaderHint');
+      if (f.reason !== 'NotLeader' && f.reason !== 'Dropped') return bad('forward-rejected.reason must be NotLeader or Dropped');
+      if (f.leaderHint !== null && typeof f.leaderHint !== 'string') return bad('forward-rejected.leaderHint must be a string or null');
+      return { ok: true, frame: { kind: 'forward-rejected', id: f.id as number, reason: f.reason, leaderHint: f.leaderHint as string | null } };
+    }
+    default:
+      return bad(`unknown app frame kind ${JSON.stringify(f.kind)}`);
+  }
+}
+
+/** Splits commands into forward payloads of at most `maxBytes` UTF-16 units and MAX_FORWARD_COMMANDS each. */
+export function splitForward(data: readonly string[], maxUnits: number): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  let units = 0;
+  for (const d of data) {
+    if (current.length > 0 && (units + d.length > maxUnits || current.length >= MAX_FORWARD_COMMANDS)) {
+      out.push(current);
+      current = [];
+      units = 0;
+    }
+    current.push(d);
+    units += d.length + 3;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
