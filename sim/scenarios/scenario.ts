@@ -55,6 +55,8 @@ export interface ScenarioResult {
   readonly outcome: PlanOutcome;
   /** The safety (or linearizability) violation the run found, or null. */
   readonly violation: PlanOutcome['violation'];
+  /** Expectations a violation kept from running (never non-empty without a violation). */
+  readonly unreachedExpectations: readonly string[];
   readonly ctx: ScenarioContext;
   readonly sim: Simulation;
   readonly ops: readonly ScenarioOp[];
@@ -156,6 +158,11 @@ export class Scenario {
     });
   }
 
+  /** Held messages matching `pred` are lost, as if the network had dropped them. */
+  discardHeld(pred: MessagePredicate = anyMessage): this {
+    return this.do((ctx) => void ctx.sim.network.releaseHeld(pred));
+  }
+
   /** From now on, messages matching `pred` are lost. */
   drop(pred: MessagePredicate): this {
     return this.do((ctx) => this.filters(ctx).push(ctx.sim.network.addFilter((m) => (pred(m) ? 'drop' : 'pass'))));
@@ -240,11 +247,11 @@ export class Scenario {
     const c = ctx as RunContext | null;
     if (c === null) throw new ScenarioError('the simulation never started');
     const unreached = this.steps.filter((s) => s.expectation && !s.expectation.reached).map((s) => s.expectation!.name);
-    if (unreached.length > 0) {
-      const why = outcome.violation ? `the run stopped at ${outcome.violation.atMs} ms with ${outcome.violation.property}: ${outcome.violation.detail}` : 'the run ended first';
-      throw new ScenarioError(`never reached ${unreached.join(', ')}: ${why}`);
-    }
-    return { outcome, violation: outcome.violation, ctx: c, sim: c.sim, ops: tracker.ops, op: (label) => tracker.find(label) };
+    // A violation ends the run early and is itself the result; otherwise a missed check is a script error.
+    if (unreached.length > 0 && outcome.violation === null) throw new ScenarioError(`never reached ${unreached.join(', ')}: the run ended first`);
+    return {
+      outcome, violation: outcome.violation, unreachedExpectations: unreached, ctx: c, sim: c.sim, ops: tracker.ops, op: (label) => tracker.find(label),
+    };
   }
 
   private filters(ctx: ScenarioContext): number[] {
