@@ -89,6 +89,22 @@ export class Scenario {
     return this;
   }
 
+  /**
+   * From the cursor on, checks `condition` every `everyMs` and runs `action` the first time it
+   * holds (e.g. "crash everyone the moment this write commits"). Fails the scenario if it still
+   * does not hold at `withinMs` after the cursor.
+   */
+  when(condition: (ctx: ScenarioContext) => boolean, action: ScenarioAction, opts: { everyMs?: number; withinMs?: number } = {}): this {
+    const everyMs = opts.everyMs ?? 1;
+    const deadline = this.cursorMs + (opts.withinMs ?? 1_000);
+    const poll = (ctx: ScenarioContext): void => {
+      if (condition(ctx)) return action(ctx);
+      if (ctx.nowMs + everyMs > deadline) throw new ScenarioError(`a when() condition set at ${this.cursorMs} ms still did not hold at ${ctx.nowMs} ms`);
+      ctx.sim.at(ctx.nowMs + everyMs, () => poll(ctx));
+    };
+    return this.do(poll);
+  }
+
   // ---- faults: applied exactly as a fault plan would apply them ----
 
   fault(event: FaultEvent | ((ctx: ScenarioContext) => FaultEvent)): this {
