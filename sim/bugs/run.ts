@@ -2,7 +2,7 @@
 // simulator's own safety checks and then by linearizability of the client history.
 
 import { Simulation, type RunResult, type Violation } from '../cluster/simulation';
-import { makeSimConfig, type SimConfig } from '../config';
+import { DEFAULT_SIM_CONFIG, makeSimConfig, type SimConfig } from '../config';
 import type { PlantedBug } from './types';
 import { checkHistory } from './linearizability-check';
 import { CountingTrace } from './counting-trace';
@@ -44,8 +44,27 @@ export function runJudged(config: SimConfig, bug: PlantedBug | null): JudgedRun 
   return { result, violation: checkHistory(result, { eventIndex: trace.lines }) };
 }
 
-/** The command that replays one hunted seed. */
+/**
+ * The command that replays one hunted seed: `raftbed run --seed S --bug NAME` plus the run flags
+ * the CLI has (faults, nodes, duration, clients) for every setting that differs from the defaults.
+ */
 export function replayCommand(bug: PlantedBug, seed: number, options: BugRunOptions = {}): string {
-  const duration = options.durationMs !== undefined && options.durationMs !== bugSimConfig(bug, seed).durationMs ? ` --duration ${options.durationMs}` : '';
-  return `raftbed run --seed ${seed} --bug ${bug.name}${duration}`;
+  const c = bugSimConfig(bug, seed, options);
+  const flags = [`--seed ${seed}`, `--bug ${bug.name}`];
+  if (c.faults !== DEFAULT_SIM_CONFIG.faults) flags.push(`--faults ${c.faults}`);
+  if (c.nodes !== DEFAULT_SIM_CONFIG.nodes) flags.push(`--nodes ${c.nodes}`);
+  if (c.durationMs !== DEFAULT_SIM_CONFIG.durationMs) flags.push(`--duration ${c.durationMs}`);
+  if (c.workload.clients !== DEFAULT_SIM_CONFIG.workload.clients) flags.push(`--clients ${c.workload.clients}`);
+  return `raftbed run ${flags.join(' ')}`;
+}
+
+/**
+ * Whether replayCommand reproduces the hunted run by its flags alone. It does not when the bug's
+ * config changes a setting the CLI has no flag for (raft options, fsync times): then the replay is
+ * exact only if `run --bug` applies the bug's config itself.
+ */
+export function replayNeedsBugConfig(bug: PlantedBug): boolean {
+  const expressible = new Set(['nodes', 'faults', 'durationMs', 'seed', 'bug']);
+  const own = bug.config ?? {};
+  return Object.keys(own).some((k) => !expressible.has(k) && !(k === 'workload' && Object.keys(own.workload ?? {}).every((w) => w === 'clients')));
 }
