@@ -26,6 +26,8 @@ export interface ClusterMemberOptions {
   readonly store: KeyValueStore;
   readonly raftOverrides?: Partial<RaftConfig>;
   readonly node?: Partial<Omit<BrowserRaftNodeOptions, 'config' | 'store' | 'transport' | 'incarnation'>>;
+  /** The first start's incarnation number (a page keeps a counter across reloads). Default 0. */
+  readonly firstIncarnation?: number;
   /** Transport reconnection tuning (tests use short values). */
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
@@ -33,13 +35,15 @@ export interface ClusterMemberOptions {
 }
 
 export class ClusterMember {
-  private incarnationCounter = -1;
+  private incarnationCounter: number;
   private current: { node: BrowserRaftNode; transport: PeerTransport; signalling: SignallingSession } | null = null;
   private readonly restartListeners = new Set<(node: BrowserRaftNode) => void>();
   /** The latest node, kept after a crash so its (stopped) status can still be shown. */
   private latest: BrowserRaftNode | null = null;
 
-  constructor(private readonly options: ClusterMemberOptions) {}
+  constructor(private readonly options: ClusterMemberOptions) {
+    this.incarnationCounter = (options.firstIncarnation ?? 0) - 1;
+  }
 
   get node(): BrowserRaftNode {
     const node = this.current?.node ?? this.latest;

@@ -1,0 +1,86 @@
+// The demo page: a replicated key-value store with a live view of this tab's Raft node, and
+// buttons to partition the tab, crash and restart its node, and export its trace.
+
+import { startPage, type PageApi } from './page-runtime';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+function text(s: unknown): string {
+  return String(s);
+}
+
+function row(cells: unknown[], className = ''): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  if (className) tr.className = className;
+  for (const c of cells) {
+    const td = document.createElement('td');
+    td.textContent = text(c);
+    tr.appendChild(td);
+  }
+  return tr;
+}
+
+function render(api: PageApi): void {
+  const s = api.status();
+  const usage = s.run === 'running' ? api.storageUsage() : null;
+  const status = $('status').querySelector('tbody') as HTMLElement;
+  status.replaceChildren(
+    row(['state', s.run + (s.reason ? ` (${s.reason})` : '')], s.run === 'running' ? '' : 'bad'),
+    row(['role', s.role], `role-${s.role}`),
+    row(['term', s.term]),
+    row(['leader', s.leader ?? '(none known)']),
+    row(['commit index', s.commit]),
+    row(['applied index', s.applied]),
+    row(['log', `${s.logEntries} entries after snapshot ${s.snapshotIndex} (last index ${s.lastIndex})`]),
+    row(['storage', usage ? `${usage.keys} keys, ${usage.units} UTF-16 units` : '-']),
+    row(['snapshots', `${s.counters.snapshotsTaken} taken, ${s.counters.snapshotsInstalled} installed`]),
+    row(['writes', `${s.counters.writesCompleted} done, ${s.pendingWrites} pending`]),
+    row(['partitioned', s.partitioned ? 'yes' : 'no'], s.partitioned ? 'bad' : ''),
+    row(['trace', `${s.traceLines} lines`]),
+  );
+  ($('peers').querySelector('tbody') as HTMLElement).replaceChildren(
+    ...s.peers.map((p) => row([p.id, p.state, p.framesIn, p.framesOut, p.badFrames, p.droppedOut], p.state === 'connected' ? '' : 'bad')),
+  );
+  const entries = api.contents().sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, 200);
+  ($('kv').querySelector('tbody') as HTMLElement).replaceChildren(...entries.map(([k, v]) => row([k, v])));
+  $('partition').textContent = s.partitioned ? 'Heal partition' : 'Partition this tab';
+}
+
+async function main(): Promise<void> {
+  let api: PageApi;
+  try {
+    api = await startPage();
+  } catch (e) {
+    window.raftbedError = (e as Error).message;
+    $('error').textContent = (e as Error).message;
+    return;
+  }
+  $('who').textContent = api.config.node;
+  document.title = `raftbed ${api.config.node}`;
+  const result = (msg: string): void => {
+    $('op-result').textContent = msg;
+  };
+  const key = (): string => ($('key') as HTMLInputElement).value;
+  const value = (): string => ($('value') as HTMLInputElement).value;
+  $('put-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    api.put(key(), value()).then(() => result(`put ${key()} committed`), (e: Error) => result(e.message));
+  });
+  $('append').addEventListener('click', () => api.append(key(), value()).then(() => result(`append to ${key()} committed`), (e: Error) => result(e.message)));
+  $('read').addEventListener('click', () => api.get(key()).then((v) => result(`${key()} = ${JSON.stringify(v)}`), (e: Error) => result(e.message)));
+  $('partition').addEventListener('click', () => api.partition(!api.status().partitioned));
+  $('crash').addEventListener('click', () => api.crash());
+  $('restart').addEventListener('click', () => api.restart());
+  $('export').addEventListener('click', () => {
+    const blob = new Blob([api.exportTrace()], { type: 'application/x-ndjson' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `raftbed-${api.config.node}-${api.status().incarnation}.ndjson`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  });
+  setInterval(() => render(api), 250);
+  render(api);
+}
+
+void main();

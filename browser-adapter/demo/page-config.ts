@@ -1,0 +1,58 @@
+// What a page needs to join its cluster, read from its URL:
+//   ?node=n1&voters=n1,n2,n3&cluster=<32 hex>&expires=<ms>&token=<64 hex>
+//   optional: &tick=<ms> &snapshotEvery=<n> &trace=0 &gum=1 (call getUserMedia first: needed for
+//   ICE candidates when only loopback exists) &ws=<ws url> (default: this origin's /ws).
+// The CLI (demo-cli.ts) mints the token with the introducer's secret; the page never sees the secret.
+
+export interface PageConfig {
+  readonly node: string;
+  readonly voters: readonly string[];
+  readonly cluster: string;
+  readonly expires: number;
+  readonly token: string;
+  readonly wsUrl: string;
+  readonly tickMs: number;
+  readonly snapshotEvery: number;
+  readonly trace: boolean;
+  readonly getUserMedia: boolean;
+}
+
+export class PageConfigError extends Error {
+  override readonly name = 'PageConfigError';
+}
+
+const NODE_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+export function parsePageConfig(search: string, location: { protocol: string; host: string }): PageConfig {
+  const q = new URLSearchParams(search);
+  const need = (name: string): string => {
+    const v = q.get(name);
+    if (v === null || v === '') throw new PageConfigError(`missing URL parameter "${name}" (open the URLs printed by \`raftbed demo\`)`);
+    return v;
+  };
+  const node = need('node');
+  if (!NODE_ID.test(node)) throw new PageConfigError(`node must match ${NODE_ID}`);
+  const voters = need('voters').split(',');
+  if (!voters.every((v) => NODE_ID.test(v)) || !voters.includes(node)) throw new PageConfigError('voters must be a comma-separated list of node ids including this node');
+  const cluster = need('cluster');
+  if (!/^[0-9a-f]{32}$/.test(cluster)) throw new PageConfigError('cluster must be 32 lowercase hex characters');
+  const expires = Number(need('expires'));
+  if (!Number.isSafeInteger(expires)) throw new PageConfigError('expires must be an integer (ms since the epoch)');
+  const token = need('token');
+  if (!/^[0-9a-f]{64}$/.test(token)) throw new PageConfigError('token must be 64 lowercase hex characters');
+  const number = (name: string, fallback: number, min: number): number => {
+    const raw = q.get(name);
+    if (raw === null) return fallback;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v < min) throw new PageConfigError(`${name} must be a number >= ${min}`);
+    return v;
+  };
+  const wsUrl = q.get('ws') ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  return {
+    node, voters, cluster, expires, token, wsUrl,
+    tickMs: number('tick', 30, 1),
+    snapshotEvery: Math.floor(number('snapshotEvery', 2000, 1)),
+    trace: q.get('trace') !== '0',
+    getUserMedia: q.get('gum') === '1',
+  };
+}
