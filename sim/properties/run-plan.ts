@@ -22,6 +22,9 @@ export const PLAN_RUN_DEFAULTS: Readonly<Partial<SimConfig>> = Object.freeze({
   workload: { ...makeSimConfig().workload, clients: 3 },
 });
 
+/** Overrides for a plan run; the workload may be given in part. */
+export type PlanConfig = Partial<Omit<SimConfig, 'workload'>> & { readonly workload?: Partial<SimConfig['workload']> };
+
 /** Called with every step result, in order, after any planted bug has had its say. */
 export type StepObserver = (node: string, input: Input, result: StepResult) => void;
 
@@ -35,22 +38,25 @@ export interface RunPlanOptions {
 
 export type PlanOutcome = SeedOutcome;
 
-/** The full SimConfig a plan runs under: defaults, then `config`, then the seed and the plan itself. */
-export function planSimConfig(seed: number, plan: FaultPlan, config: Partial<SimConfig> = {}): SimConfig {
+/** The settings a run gets from the defaults and `config`, before a seed and plan are chosen. */
+export function planRunSettings(config: PlanConfig = {}): SimConfig {
   return makeSimConfig({
     ...PLAN_RUN_DEFAULTS,
     ...config,
     workload: { ...(PLAN_RUN_DEFAULTS.workload as SimConfig['workload']), ...config.workload },
-    seed,
-    faultPlan: plan,
   });
+}
+
+/** The full SimConfig a plan runs under: defaults, then `config`, then the seed and the plan itself. */
+export function planSimConfig(seed: number, plan: FaultPlan, config: PlanConfig = {}): SimConfig {
+  return makeSimConfig({ ...planRunSettings(config), seed, faultPlan: plan });
 }
 
 /**
  * Runs `plan` with `seed` and judges safety (during the run) and linearizability (after it, unless
  * the config turns it off). A script's own exceptions (failed expectations) propagate.
  */
-export function runPlan(seed: number, plan: FaultPlan, config: Partial<SimConfig> = {}, options: RunPlanOptions = {}): PlanOutcome {
+export function runPlan(seed: number, plan: FaultPlan, config: PlanConfig = {}, options: RunPlanOptions = {}): PlanOutcome {
   const simConfig = planSimConfig(seed, plan, config);
   const bug = withObserver(options.bug, options.observe);
   if (options.prepare === undefined) return runSeed(simConfig, { trace: options.trace, bug });

@@ -8,14 +8,13 @@
 // simulation through runPlan (so scenarios and property suites share one harness).
 
 import type { Input, KvOp, Message, NodeId, StepResult } from '../../core';
-import type { SimConfig } from '../config';
 import type { FaultEvent, FaultPlan } from '../faults';
 import { CALM_NETWORK, patchNetworkParams, type NetworkParamsPatch } from '../network/network';
 import type { PlantedBug } from '../bugs/types';
 import type { TraceSink } from '../trace/sink';
 import type { Simulation } from '../cluster/simulation';
 import { SafetyViolation } from '../checkers/violation';
-import { runPlan, type PlanOutcome } from '../properties/run-plan';
+import { runPlan, type PlanConfig, type PlanOutcome } from '../properties/run-plan';
 import { ClientOpTracker, type ScenarioOp } from './client-ops';
 import { ScenarioContext, ScenarioError } from './context';
 import { anyMessage, not, type MessagePredicate } from './predicates';
@@ -35,7 +34,7 @@ export interface ScenarioOptions {
    */
   readonly quietAfterMs?: number;
   /** Any other simulator settings (raft timeouts, snapshot frequency, ...). */
-  readonly config?: Partial<SimConfig>;
+  readonly config?: PlanConfig;
   readonly bug?: PlantedBug;
   readonly trace?: TraceSink;
 }
@@ -238,11 +237,11 @@ export class Scenario {
       schedule: [],
       quietAfterMs: o.quietAfterMs ?? durationMs,
     };
-    const config: Partial<SimConfig> = {
+    const config: PlanConfig = {
       ...o.config,
       nodes: o.nodes ?? o.config?.nodes ?? 5,
       durationMs,
-      workload: { ...(o.config?.workload as SimConfig['workload']), clients: o.clients ?? o.config?.workload?.clients ?? 0 },
+      workload: { ...o.config?.workload, clients: o.clients ?? o.config?.workload?.clients ?? 0 },
     };
     const tracker = new ClientOpTracker();
     let ctx: RunContext | null = null;
