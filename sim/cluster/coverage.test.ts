@@ -1,0 +1,46 @@
+// Fault injection that silently does nothing is a classic simulator failure; missingCoverage is the
+// guard. It must flag a profile whose faults never fired, and stay quiet on a normal sweep.
+
+import { Simulation } from './simulation';
+import { COVERAGE_COUNTERS, Coverage, missingCoverage, PROFILE_EXPECTS, type CoverageCounter } from './coverage';
+import { makeSimConfig } from '../config';
+import { FAULT_PROFILES, finalizePlan } from '../faults';
+
+const counts = (value: number): Record<CoverageCounter, number> => Object.fromEntries(COVERAGE_COUNTERS.map((c) => [c, value])) as Record<CoverageCounter, number>;
+
+describe('missingCoverage', () => {
+  it('names every counter a profile promises when nothing happened, and none when everything did', () => {
+    for (const profile of FAULT_PROFILES) {
+      expect(missingCoverage(profile, counts(0))).toEqual(PROFILE_EXPECTS[profile]);
+      expect(missingCoverage(profile, counts(1))).toEqual([]);
+    }
+    expect(missingCoverage('crashes', { ...counts(1), restarts: 0 })).toEqual(['restarts']);
+  });
+
+  it('flags a crashes run whose plan was stripped of its crashes', () => {
+    const config = makeSimConfig({ seed: 4, faults: 'crashes', durationMs: 3_000, checkLinearizability: false });
+    const probe = new Simulation(config);
+    const generated = probe.faultPlan;
+    expect(generated.schedule.some((f) => f.kind === 'crash')).toBe(true);
+    const kept = generated.schedule.filter((f) => f.atMs < generated.quietAfterMs && f.kind !== 'crash' && f.kind !== 'restart');
+    const stripped = finalizePlan(probe.nodeIds, generated.network, kept, generated.quietAfterMs);
+    const result = new Simulation({ ...config, faultPlan: stripped }).run();
+    expect(result.violation).toBeNull();
+    const missing = missingCoverage('crashes', result.coverage.counts);
+    expect(missing).toEqual(expect.arrayContaining(['crashes', 'restarts', 'lostUnsyncedWrites']));
+    // Pauses were left in the plan, happened, and are not reported.
+    expect(missing).not.toContain('pauses');
+  });
+
+  it('is complete for a normal sweep (three short seeds) of every profile', () => {
+    for (const faults of FAULT_PROFILES) {
+      const total = new Coverage();
+      for (let seed = 1; seed <= 3; seed++) {
+        const result = new Simulation(makeSimConfig({ seed, faults, durationMs: 3_000, checkLinearizability: false })).run();
+        expect(result.violation).toBeNull();
+        total.merge(result.coverage.counts);
+      }
+      expect({ faults, missing: missingCoverage(faults, total.counts) }).toEqual({ faults, missing: [] });
+    }
+  });
+});
