@@ -1,6 +1,6 @@
 // Safety and linearizability over generated fault plans.
 //
-// RAFTBED_FC_RUNS sets the number of plans per property (default 20, a CI-sized run on 2 shared
+// RAFTBED_FC_RUNS sets the number of plans per property (default 40, a CI-sized run on 2 shared
 // cores). A nightly run is one variable away, e.g. `RAFTBED_FC_RUNS=2000 npx jest sim/properties`.
 // RAFTBED_FC_SEED changes fast-check's seed (default fixed, so CI runs are reproducible).
 // Environment is read here, in the test file only: code under sim/ never reads it.
@@ -8,7 +8,7 @@
 import { tmpdir } from 'node:os';
 import { assertPlanProperty, linearizable, noSafetyViolation, type PlanPropertyOptions } from '.';
 
-const numRuns = Number(process.env.RAFTBED_FC_RUNS ?? 20);
+const numRuns = Number(process.env.RAFTBED_FC_RUNS ?? 40);
 const fcSeed = Number(process.env.RAFTBED_FC_SEED ?? 20261122);
 
 const common: Omit<PlanPropertyOptions, 'name' | 'judge'> = {
