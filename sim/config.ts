@@ -49,7 +49,7 @@ export const DEFAULT_SIM_CONFIG: SimConfig = Object.freeze({
   fsyncMinMs: 0.5,
   fsyncMaxMs: 8,
   snapshotEveryEntries: 200,
-  livenessLeaderBoundMs: 2_000,
+  livenessLeaderBoundMs: 1_000,
   livenessOperationBoundMs: 3_000,
   raft: Object.freeze({ electionTimeoutTicks: 10, heartbeatIntervalTicks: 1, snapshotChunkBytes: 512 }),
   workload: Object.freeze({
@@ -78,6 +78,7 @@ function check(condition: boolean, message: string): void {
 }
 
 export function validateSimConfig(c: SimConfig): void {
+  check(c.livenessLeaderBoundMs > 0 && c.livenessOperationBoundMs >= c.workload.operationTimeoutMs, 'liveness bounds must be positive, and the operation bound at least the operation timeout');
   check(Number.isSafeInteger(c.seed) && c.seed >= 0, `seed must be a non-negative integer, got ${c.seed}`);
   check(Number.isInteger(c.nodes) && c.nodes >= 1 && c.nodes <= 9, `nodes must be 1 to 9, got ${c.nodes}`);
   check(Number.isFinite(c.durationMs) && c.durationMs >= 100, `duration must be at least 100 ms, got ${c.durationMs}`);

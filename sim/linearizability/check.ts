@@ -14,7 +14,7 @@ export interface CheckOptions {
   maxSearchSteps?: number;
   /** Wall-clock budget for the whole check, measured with `now` (required with it). */
   timeLimitMs?: number;
-  /** Clock in milliseconds, e.g. `() => performance.now()`; injected so the checker stays deterministic by default. */
+  /** A clock in milliseconds, injected by the caller (a CLI passes the wall clock), so the checker itself stays deterministic. */
   now?: () => number;
   /** Stop after the first key with a violation; later keys report 'unknown' with `exhausted: 'not-checked'`. */
   stopAtFirstViolation?: boolean;
@@ -66,7 +66,7 @@ function makeBudget(opts: CheckOptions): SearchBudget {
     throw new CheckOptionsError('bad-time-limit', 'timeLimitMs must be a non-negative number');
   }
   if (typeof opts.now !== 'function') {
-    throw new CheckOptionsError('time-limit-needs-clock', 'timeLimitMs needs a clock: pass now, e.g. () => performance.now()');
+    throw new CheckOptionsError('time-limit-needs-clock', 'timeLimitMs needs a clock: pass now, a function returning milliseconds');
   }
   return new SearchBudget(maxSteps, opts.now, opts.now() + opts.timeLimitMs);
 }
