@@ -18,7 +18,11 @@ function relabelAsCurrent(m: Message, state: RaftState): Message | null {
 export const acceptStaleTermResponses: PlantedBug = {
   name: 'accept-stale-term-responses',
   description: 'responses from an older term are handled as if they were of the current term (stale votes and matches count)',
-  caughtBy: ['ElectionSafety', 'StateMachineSafety', 'LeaderCompleteness', 'CoreRejectedOwnMessage'],
-  config: { faults: 'all', durationMs: 6_000 },
+  // LogMatching: the second leader of a term writes its no-op in the very step it is elected, and the
+  // checker judges the write before the election, so two entries of one term meet first.
+  caughtBy: ['ElectionSafety', 'LogMatching', 'StateMachineSafety', 'LeaderCompleteness', 'CoreRejectedOwnMessage'],
+  // Stale answers need slow deliveries (pauses, clogs) and elections that climb terms quickly:
+  // three nodes, no PreVote, no CheckQuorum lease to hold elections back.
+  config: { nodes: 3, faults: 'all', durationMs: 3_000, raft: { preVote: false, checkQuorum: false } },
   step: (core) => (state, input) => core(state, withMessage(input, relabelAsCurrent, state)),
 };

@@ -8,6 +8,6 @@ export const ackBeforeSync: PlantedBug = {
   name: 'ack-before-sync',
   description: 'writes are acknowledged to core when issued, before fsync, so a crash loses votes and entries others counted on',
   caughtBy: ['DurableStateRegressed', 'OneVotePerTerm', 'ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety'],
-  config: { faults: 'crashes', durationMs: 4_000 },
+  config: { nodes: 3, faults: 'crashes', durationMs: 4_000 },
   ackBeforeSync: true,
 };

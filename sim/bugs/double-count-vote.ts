@@ -11,7 +11,8 @@ export const doubleCountVote: PlantedBug = {
   name: 'double-count-vote',
   description: 'a candidate counts granted vote responses rather than distinct voters, so a duplicated vote counts twice',
   caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety'],
-  config: { faults: 'lossy', durationMs: 6_000 },
+  // Without PreVote, candidates climb terms directly, so split elections (and duplicated votes in them) are common.
+  config: { faults: 'all', durationMs: 6_000, raft: { preVote: false } },
   step: (core) => (state, input) => {
     const result = core(state, input);
     const m = received(input, 'RequestVoteResponse');

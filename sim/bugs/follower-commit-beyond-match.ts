@@ -13,7 +13,7 @@ export const followerCommitBeyondMatch: PlantedBug = {
   name: 'follower-commit-beyond-match',
   description: 'a follower sets commitIndex = min(leaderCommit, its own last index) on any AppendEntries of the current term, even one it rejects',
   caughtBy: ['StateMachineSafety'],
-  config: { nodes: 3, faults: 'all', durationMs: 4_000 },
+  config: { nodes: 3, faults: 'all', durationMs: 10_000 },
   step: (core) => (state, input) => {
     const result = core(state, input);
     const m = received(input, 'AppendEntriesRequest');

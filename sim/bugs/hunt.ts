@@ -3,6 +3,7 @@
 // with a clock the caller injects, so nothing here reads a real clock.
 
 import type { PropertyName } from '../checkers/violation';
+import type { Violation } from '../cluster/simulation';
 import type { PlantedBug } from './types';
 import { bugSimConfig, runJudged } from './run';
 
@@ -29,6 +30,11 @@ export interface HuntResult {
   readonly wallMs: number;
   /** The trace line of the violation, as a traced replay of the seed would number it. */
   readonly eventIndex?: number;
+  /**
+   * Seeds skipped because the unmodified core showed the very same violation there: evidence
+   * against the simulator or a checker, not for the bug (report them).
+   */
+  readonly controlFlagged: readonly number[];
 }
 
 export class HuntOptionsError extends Error {
@@ -42,21 +48,34 @@ function validate(o: HuntOptions): void {
   if (typeof o.now !== 'function') throw new HuntOptionsError('now must be a clock function, e.g. () => performance.now()');
 }
 
+function sameViolation(a: Violation, b: Violation | null): boolean {
+  return b !== null && a.property === b.property && a.detail === b.detail && a.atMs === b.atMs;
+}
+
+/**
+ * Runs seeds fromSeed, fromSeed+1, ... until one shows a violation that the unmodified core does
+ * not show on the same seed.
+ */
 export function huntBug(bug: PlantedBug, options: HuntOptions): HuntResult {
   validate(options);
   const start = options.now();
   let tried = 0;
+  const controlFlagged: number[] = [];
   for (let seed = options.fromSeed; seed < options.fromSeed + options.maxSeeds; seed++) {
     if (options.wallBudgetMs !== undefined && tried > 0 && options.now() - start >= options.wallBudgetMs) break;
     const config = bugSimConfig(bug, seed, options.durationMs !== undefined ? { durationMs: options.durationMs } : {});
     const { violation } = runJudged(config, bug);
     tried++;
+    if (violation !== null && sameViolation(violation, runJudged(config, null).violation)) {
+      controlFlagged.push(seed);
+      continue;
+    }
     if (violation !== null) {
       return {
         bug: bug.name, caught: true, seed, property: violation.property, detail: violation.detail,
-        seedsTried: tried, wallMs: options.now() - start, eventIndex: violation.eventIndex,
+        seedsTried: tried, wallMs: options.now() - start, eventIndex: violation.eventIndex, controlFlagged,
       };
     }
   }
-  return { bug: bug.name, caught: false, seedsTried: tried, wallMs: options.now() - start };
+  return { bug: bug.name, caught: false, seedsTried: tried, wallMs: options.now() - start, controlFlagged };
 }

@@ -19,7 +19,9 @@ export const readIndexWithoutHeartbeat: PlantedBug = {
   name: 'read-index-without-heartbeat',
   description: 'a leader answers reads at once from its commit index, without a heartbeat round or a commit in its own term',
   caughtBy: ['Linearizability'],
-  config: { faults: 'partitions', durationMs: 4_000 },
+  // Without CheckQuorum a leader cut off by a partition stays leader until it hears a newer term, so
+  // it keeps answering reads while the majority elects another leader and takes writes.
+  config: { nodes: 3, faults: 'partitions', durationMs: 6_000, raft: { checkQuorum: false } },
   step: (core) => (state, input) => {
     const result = core(state, input);
     const request = readRequest(input);

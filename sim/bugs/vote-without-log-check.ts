@@ -15,7 +15,9 @@ function claimUpToDate(m: Message, state: RaftState): Message | null {
 export const voteWithoutLogCheck: PlantedBug = {
   name: 'vote-without-log-check',
   description: 'a voter grants votes and pre-votes without comparing the candidate\'s log with its own (§5.4.1)',
-  caughtBy: ['LeaderCompleteness', 'StateMachineSafety'],
-  config: { faults: 'crashes', durationMs: 4_000 },
+  // CoreRejectedOwnMessage: a leader elected without an entry that an older-term leader commits a
+  // moment later hears a follower report a commit index beyond its own last index, and core refuses it.
+  caughtBy: ['LeaderCompleteness', 'StateMachineSafety', 'CoreRejectedOwnMessage'],
+  config: { nodes: 3, faults: 'all', durationMs: 4_000 },
   step: (core) => (state, input) => core(state, withMessage(input, claimUpToDate, state)),
 };
