@@ -1,0 +1,260 @@
+// The raftbed command line, run in-process through main(argv, io) with a capturing io: usage
+// errors are typed and exit 2, run/replay/sweep/shrink print what they promise, a doctored or
+// malformed trace is reported with its line number, and a failing run can be shrunk and replayed.
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { main } from './main';
+import { CliUsageError, parseArgs, parseShard } from './args';
+import { CapturingIo } from '../test-support/capturing-io';
+import { COVERAGE_COUNTERS } from '../cluster/coverage';
+import { FAULT_PROFILES, parseFaultPlan } from '../faults';
+
+const ROOT = join(__dirname, '..', '..');
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'raftbed-cli-test-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; io: CapturingIo }> {
+  const io = new CapturingIo();
+  const code = await main(argv, io);
+  return { code, io };
+}
+
+async function usageError(argv: string[], message: string | RegExp): Promise<void> {
+  const { code, io } = await cli(...argv);
+  expect(code).toBe(2);
+  expect(io.stdout).toBe('');
+  expect(io.stderr).toMatch(message);
+}
+
+describe('usage errors exit 2 with a message naming the problem', () => {
+  it('no command prints the usage', async () => {
+    const { code, io } = await cli();
+    expect(code).toBe(2);
+    expect(io.stdout).toContain('usage: raftbed COMMAND');
+  });
+
+  it('unknown command', () => usageError(['frobnicate'], /unknown command "frobnicate"[\s\S]*usage: raftbed COMMAND/));
+  it('unknown flag', () => usageError(['run', '--seed', '1', '--colour'], 'raftbed run: unknown flag --colour'));
+  it('missing value at the end', () => usageError(['run', '--seed'], '--seed needs a value'));
+  it('missing value before another flag', () => usageError(['run', '--seed', '--json'], '--seed needs a value'));
+  it('non-integer', () => usageError(['run', '--seed', 'abc'], '--seed must be an integer, got "abc"'));
+  it('non-integer with a fraction', () => usageError(['run', '--seed', '1', '--duration', '1.5'], '--duration must be an integer, got "1.5"'));
+  it('out of range: --nodes 10', () => usageError(['run', '--seed', '1', '--nodes', '10'], '--nodes must be at most 9, got 10'));
+  it('out of range: --nodes 0', () => usageError(['run', '--seed', '1', '--nodes', '0'], '--nodes must be at least 1, got 0'));
+  it('a value given to a boolean flag', () => usageError(['run', '--seed', '1', '--json=yes'], '--json takes no value'));
+  it('a stray positional argument', () => usageError(['run', '--seed', '1', 'extra'], 'unexpected argument "extra"'));
+  it('run without --seed', () => usageError(['run', '--duration', '2000'], '--seed is required'));
+
+  it('bad --faults lists the valid profiles', async () => {
+    const { code, io } = await cli('run', '--seed', '1', '--faults', 'chaos');
+    expect(code).toBe(2);
+    expect(io.stderr).toContain('unknown fault profile "chaos"');
+    expect(io.stderr).toContain(`valid profiles: ${FAULT_PROFILES.join(', ')}`);
+  });
+
+  it('bad --bug lists the planted bugs', () => usageError(['run', '--seed', '1', '--bug', 'no-such-bug'], /--bug: unknown bug "no-such-bug"; valid names: \S/));
+
+  it.each([['3/2', 'need 0 <= i < n'], ['1/0', 'need 0 <= i < n'], ['x', 'must look like i/n'], ['1/2/3', 'must look like i/n'], ['-1/2', 'must look like i/n']])(
+    'bad --shard %s',
+    (shard, message) => usageError(['sweep', '--seeds', '2', '--shard', shard], message),
+  );
+
+  it('parseShard and parseArgs throw CliUsageError directly', () => {
+    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
+    expect(() => parseShard('4/4')).toThrow(CliUsageError);
+    expect(() => parseArgs(['--n', '99999999999999999999'], { n: { kind: 'int', help: '' } })).toThrow('--n is out of range');
+    expect(parseArgs(['--n=7', '--s', 'x', 'pos'], { n: { kind: 'int', help: '' }, s: { kind: 'string', help: '' } }, 1)).toEqual({ flags: { n: 7, s: 'x' }, positional: ['pos'] });
+  });
+});
+
+describe('run', () => {
+  it('--json prints a summary of the run', async () => {
+    const { code, io } = await cli('run', '--seed', '1', '--json', '--duration', '2000');
+    expect(code).toBe(0);
+    const summary = JSON.parse(io.stdout);
+    expect(Object.keys(summary).sort()).toEqual(['committed', 'coverage', 'events', 'linearizability', 'operations', 'seed', 'simulatedMs', 'traceSha256', 'violation'].sort());
+    expect(summary).toMatchObject({ seed: 1, violation: null, simulatedMs: 2000, linearizability: 'ok' });
+    expect(summary.events).toBeGreaterThan(100);
+    expect(summary.operations).toBeGreaterThan(0);
+    expect(summary.committed).toBeGreaterThan(0);
+    expect(summary.traceSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(summary.coverage).sort()).toEqual([...COVERAGE_COUNTERS].sort());
+  });
+
+  it('--hash prints the trace digest alone, the same one --json reports', async () => {
+    const hashed = await cli('run', '--seed', '2', '--hash', '--duration', '2000');
+    const json = await cli('run', '--seed', '2', '--json', '--duration', '2000');
+    expect(hashed.code).toBe(0);
+    expect(hashed.io.outLines).toEqual([JSON.parse(json.io.stdout).traceSha256]);
+  });
+});
+
+describe('run --trace, then replay', () => {
+  let tracePath: string;
+  let lines: string[];
+
+  beforeAll(async () => {
+    tracePath = join(dir, 'seed-5.ndjson');
+    const { code } = await cli('run', '--seed', '5', '--duration', '2000', '--faults', 'crashes', '--trace', tracePath);
+    expect(code).toBe(0);
+    lines = readFileSync(tracePath, 'utf8').split('\n').slice(0, -1);
+  });
+
+  const writeTrace = (name: string, content: string[] | string) => {
+    const path = join(dir, name);
+    writeFileSync(path, Array.isArray(content) ? content.join('\n') + '\n' : content);
+    return path;
+  };
+
+  it('replays the trace and reports it identical (exit 0)', async () => {
+    const { code, io } = await cli('replay', tracePath);
+    expect(code).toBe(0);
+    expect(io.outLines[0]).toMatch(new RegExp(`^identical: ${lines.length} lines, sha256 [0-9a-f]{64}$`));
+    expect(io.outLines[1]).toBe('no violation');
+    const json = await cli('replay', tracePath, '--json');
+    expect(JSON.parse(json.io.stdout)).toMatchObject({ seed: 5, identical: true, firstDifferentLine: null, violation: null });
+  });
+
+  it('reports a doctored event line as DIFFERENT, with its line number (exit 2)', async () => {
+    const k = lines.findIndex((l, idx) => idx > 100 && l.includes('"ev":"Step"'));
+    const event = JSON.parse(lines[k]);
+    event.state.term += 1;
+    const doctored = [...lines];
+    doctored[k] = JSON.stringify(event);
+    const { code, io } = await cli('replay', writeTrace('doctored.ndjson', doctored));
+    expect(code).toBe(2);
+    expect(io.stdout).toBe(`DIFFERENT from line ${k + 1}:\n  expected ${doctored[k]}\n  got      ${lines[k]}\nno violation`);
+  });
+
+  it('reports a trace cut short as DIFFERENT where it ends', async () => {
+    const { code, io } = await cli('replay', writeTrace('short.ndjson', lines.slice(0, 50)));
+    expect(code).toBe(2);
+    expect(io.stdout).toMatch(/^DIFFERENT from line 51:\n  expected <end>\n  got      \{"i":50,/);
+  });
+
+  it.each([
+    ['not JSON', (l: string[]) => [...l.slice(0, 4), 'garbage{', ...l.slice(5)], 'trace line 5: not JSON'],
+    ['a JSON array', (l: string[]) => [...l.slice(0, 4), '[1,2]', ...l.slice(5)], 'trace line 5: not a JSON object'],
+    ['a wrong header format', (l: string[]) => [l[0].replace('raftbed-trace/1', 'raftbed-trace/9'), ...l.slice(1)], 'trace line 1: unsupported format "raftbed-trace/9" (expected raftbed-trace/1)'],
+    ['an event first', (l: string[]) => l.slice(1), 'trace line 1: the first line must be the header'],
+    ['a missing line', (l: string[]) => [...l.slice(0, 7), ...l.slice(8)], 'trace line 8: event index 8 where 7 was expected (a line is missing or out of order)'],
+    ['a wrong i', (l: string[]) => [...l.slice(0, 3), l[3].replace('"i":3,', '"i":30,'), ...l.slice(4)], 'trace line 4: event index 30 where 3 was expected (a line is missing or out of order)'],
+    ['a header config out of range', (l: string[]) => [l[0].replace('"nodes":5,', '"nodes":42,'), ...l.slice(1)], 'trace line 1: header: nodes must be 1 to 9, got 42'],
+  ])('a trace with %s is a TraceFormatError (exit 2)', async (_name, edit, message) => {
+    const { code, io } = await cli('replay', writeTrace('malformed.ndjson', edit(lines)));
+    expect(code).toBe(2);
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toBe(`raftbed replay: ${message}`);
+  });
+
+  it('an empty or missing trace file is a clear error (exit 2)', async () => {
+    await usageError(['replay', writeTrace('empty.ndjson', '')], 'raftbed replay: trace line 1: empty trace');
+    await usageError(['replay', join(dir, 'absent.ndjson')], /raftbed replay: cannot read .*absent\.ndjson/);
+  });
+
+  it('replay --seed runs the seed twice and proves the traces identical', async () => {
+    const { code, io } = await cli('replay', '--seed', '5', '--duration', '2000', '--faults', 'crashes', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.stdout);
+    expect(report).toMatchObject({ identical: true, violation: null });
+    // The same seed and flags as the traced run: the very same trace.
+    const ran = JSON.parse((await cli('run', '--seed', '5', '--duration', '2000', '--faults', 'crashes', '--json')).io.stdout);
+    expect(report.traceSha256).toBe(ran.traceSha256);
+  });
+
+  // DEFECT (kept failing on purpose): replaying a trace file re-runs it with the header's config
+  // plus an explicit faultPlan, so the re-run's header line (config now carries `faultPlan`) differs
+  // from the file's. Every event matches and replay says "identical", yet the sha256 it prints is
+  // not the file's, nor the traceSha256 that `run --json` reported for the same run.
+  it('replay FILE reports the sha256 of the trace it proved identical', async () => {
+    const { code, io } = await cli('replay', tracePath, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.stdout);
+    expect(report.identical).toBe(true);
+    expect(report.traceSha256).toBe(createHash('sha256').update(readFileSync(tracePath)).digest('hex'));
+  });
+});
+
+describe('sweep', () => {
+  it('--json reports runs, events, verdicts and complete coverage', async () => {
+    const { code, io } = await cli('sweep', '--seeds', '2', '--workers', '1', '--duration', '2000', '--json', '--out', join(dir, 'failures'));
+    const report = JSON.parse(io.stdout);
+    expect(Object.keys(report).sort()).toEqual(
+      ['runs', 'violations', 'events', 'eventsPerSecond', 'simulatedMs', 'wallMs', 'speedOverRealTime', 'linearizability', 'coverage', 'missingCoverage'].sort(),
+    );
+    expect(report).toMatchObject({ runs: 2, violations: [], simulatedMs: 4000, missingCoverage: [] });
+    expect(report.linearizability).toEqual({ ok: 2, unknown: 0, violation: 0, skipped: 0 });
+    expect(report.events).toBeGreaterThan(1000);
+    expect(Object.keys(report.coverage).sort()).toEqual([...COVERAGE_COUNTERS].sort());
+    expect(code).toBe(0);
+  });
+
+  // DEFECT (kept failing on purpose): sim/cli/worker-boot.js registers ts-node without a project,
+  // so ts-node looks for tsconfig.json from the current directory. Run from anywhere but the repo
+  // root, every worker fails to compile (TS5109), and bin/raftbed then dies printing
+  // "TypeError: Cannot convert object to primitive value" instead of the worker's error.
+  it('works when started from a directory other than the repository', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'raftbed-cwd-'));
+    const run = promisify(execFile);
+    const outcome = await run(process.execPath, [join(ROOT, 'bin', 'raftbed'), 'sweep', '--seeds', '1', '--workers', '1', '--duration', '1000', '--faults', 'none', '--json'], { cwd: elsewhere }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+    rmSync(elsewhere, { recursive: true, force: true });
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    expect(JSON.parse(outcome.stdout).runs).toBe(1);
+  });
+});
+
+describe('shrink', () => {
+  const BUG = ['--bug', 'forget-vote-on-restart', '--faults', 'crashes', '--duration', '4000'];
+
+  it('reduces a failing run to one crash, and the printed replay commands reproduce it', async () => {
+    const tracePath = join(dir, 'failing.ndjson');
+    const failing = await cli('run', '--seed', '1', ...BUG, '--trace', tracePath);
+    expect(failing.code).toBe(1);
+    expect(failing.io.outLines[0]).toMatch(/^VIOLATION seed 1: DurableStateRegressed at /);
+    // The one-line replay printed by run reproduces the failure.
+    const replayLine = failing.io.outLines.find((l) => l.startsWith('replay: raftbed run '))!;
+    const replayArgv = replayLine.slice('replay: raftbed '.length).split(' ');
+    replayArgv[replayArgv.indexOf('--trace') + 1] = join(dir, 'replayed.ndjson');
+    const replayed = await cli(...replayArgv);
+    expect(replayed.code).toBe(1);
+    expect(replayed.io.outLines[0]).toBe(failing.io.outLines[0]);
+
+    const planPath = join(dir, 'min-plan.json');
+    const shrunk = await cli('shrink', tracePath, '--json', '--out', planPath);
+    expect(shrunk.code).toBe(1);
+    const report = JSON.parse(shrunk.io.stdout);
+    expect(report).toMatchObject({ property: 'DurableStateRegressed', plan: planPath });
+    expect(report.removed).toBeGreaterThan(0);
+    const plan = parseFaultPlan(JSON.parse(readFileSync(planPath, 'utf8')), { nodes: ['n1', 'n2', 'n3', 'n4', 'n5'] });
+    const beforeQuiet = plan.schedule.filter((f) => f.atMs < plan.quietAfterMs);
+    expect(beforeQuiet).toHaveLength(1);
+    expect(beforeQuiet[0].kind).toBe('crash');
+
+    const again = await cli(...report.replay.slice('raftbed '.length).split(' '));
+    expect(again.code).toBe(1);
+    expect(again.io.outLines[0]).toMatch(/^VIOLATION seed 1: DurableStateRegressed at /);
+  });
+
+  it('says there is nothing to shrink for a passing run (exit 2)', async () => {
+    const tracePath = join(dir, 'passing.ndjson');
+    expect((await cli('run', '--seed', '1', '--duration', '1000', '--faults', 'none', '--trace', tracePath)).code).toBe(0);
+    const { code, io } = await cli('shrink', tracePath);
+    expect(code).toBe(2);
+    expect(io.stdout).toContain('does not fail (any more): nothing to shrink');
+  });
+});
