@@ -10,7 +10,7 @@
 // Client writes from one task are proposed together (one Propose with many entries) when this
 // node leads, or forwarded to the leader in one frame when it does not.
 
-import { KvStateMachine, decodeCommand, restartState, step } from '../../core';
+import { KvStateMachine, decodeCommand, encodeCommand, restartState, step } from '../../core';
 import type { Input, KvOp, KvResult, Message, Output, RaftConfig, RaftError, RaftState } from '../../core';
 import { RaftStorage, StorageFull } from '../storage';
 import type { KeyValueStore, StorageUsage } from '../storage';
@@ -62,6 +62,8 @@ export interface NodeCounters {
   badForwardedCommands: number;
   /** Committed entries the KV could not decode (applied as no-ops on every replica alike). */
   badEntries: number;
+  /** No-op entries proposed to get a snapshot to a follower the leader stopped serving (see nudgeStuckFollowers). */
+  nudges: number;
 }
 
 export interface NodeStatus {
@@ -123,10 +125,12 @@ export class BrowserRaftNode {
   private forwardCounter = 0;
   private ticksSinceRetryScan = 0;
   private lastLeaderSeen: string | null = null;
+  private nudgeSeq = 0;
+  private lastNudgeAt = -Infinity;
   private readonly listeners = new Set<() => void>();
   readonly counters: NodeCounters = {
     stepCount: 0, persistWrites: 0, snapshotsTaken: 0, snapshotsInstalled: 0, writesCompleted: 0, writesUnknown: 0, readsCompleted: 0,
-    forwardsSent: 0, forwardsReceived: 0, forwardsRejected: 0, badForwardedCommands: 0, badEntries: 0,
+    forwardsSent: 0, forwardsReceived: 0, forwardsRejected: 0, badForwardedCommands: 0, badEntries: 0, nudges: 0,
   };
 
   constructor(options: BrowserRaftNodeOptions) {
@@ -371,6 +375,7 @@ export class BrowserRaftNode {
     if (this.run !== 'running') return;
     this.feed({ type: 'Tick' });
     const now = this.now();
+    this.nudgeStuckFollowers(now);
     this.completed(this.writes.expire(now));
     this.reads.expire(now);
     if (this.failedReads.length > 0) {
@@ -388,6 +393,24 @@ export class BrowserRaftNode {
       this.route(this.writes.takeForSending(now, this.retryMs));
       for (const id of this.reads.reissue(this.reads.unanswered(now, this.retryMs), now)) this.issueRead(id);
     }
+  }
+
+  /**
+   * Works around a core liveness bug (reported to core's owner): a follower in Probe mode whose
+   * next index is at or below the leader's snapshot gets heartbeats anchored at the snapshot
+   * index; it rejects them, backtrack discards the rejections as stale (their prevLogIndex is not
+   * next - 1), and nothing else calls sendAppend, so the snapshot is never sent while the cluster
+   * is idle. Any Propose runs broadcastAppend, which sends it. So, at most once a second, the
+   * leader proposes a read-only KV command from its own session: harmless to every replica.
+   */
+  private nudgeStuckFollowers(now: number): void {
+    const s = this.state;
+    if (s === null || s.role !== 'Leader' || s.leader === null || now - this.lastNudgeAt < 1000) return;
+    const stuck = Object.values(s.leader.progress).some((pr) => pr.mode === 'Probe' && pr.next <= s.log.snapshotIndex);
+    if (!stuck) return;
+    this.lastNudgeAt = now;
+    this.counters.nudges++;
+    this.propose([encodeCommand({ client: `${this.clientId}.nudge`, seq: ++this.nudgeSeq, op: { kind: 'get', key: '' } })]);
   }
 
   private issueRead(requestId: string): void {
