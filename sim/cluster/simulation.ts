@@ -123,7 +123,7 @@ export class Simulation {
     if (this.trace.enabled) {
       this.trace.header({
         type: 'header', format: TRACE_FORMAT, source: 'sim', seed: config.seed, version: options.version ?? 'dev', commit: options.commit ?? 'unknown',
-        nodes: this.nodeIds, profile: config.faults, config, faultPlan: this.faultPlan,
+        nodes: this.nodeIds, profile: config.faults, config: { ...config, faultPlan: undefined }, faultPlan: this.faultPlan,
       });
     }
   }
