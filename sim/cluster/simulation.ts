@@ -3,7 +3,8 @@
 // driven only through core's step function; the simulator owns their clocks, disks and network.
 //
 // After every event the safety checker judges what the step changed. After the fault plan's quiet
-// point the liveness checks start. At the end the client history is checked for linearizability.
+// point the liveness checks start. The client history is judged for linearizability afterwards,
+// by runSeed (sim/run-seed.ts), which every caller goes through.
 
 import {
   InternalInvariantError, KvStateMachine, makeConfig, restartState, step as coreStep,
