@@ -95,5 +95,10 @@ export async function runBugsCli(argv: readonly string[], io: CliIo = PROCESS_IO
     if (notes.length > 0) io.out('');
     for (const n of notes) io.out(n);
   }
+  return exitCode(rows);
+}
+
+/** 0 when every bug was caught, 1 when any escaped. */
+export function exitCode(rows: readonly Pick<BugReport, 'caught'>[]): number {
   return rows.every((r) => r.caught) ? 0 : 1;
 }

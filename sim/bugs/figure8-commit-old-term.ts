@@ -13,7 +13,14 @@ export const figure8CommitOldTerm: PlantedBug = {
   name: 'figure8-commit-old-term',
   description: 'a leader commits an entry of an earlier term once a majority stores it (Figure 8), without an entry of its own term above it',
   caughtBy: ['StateMachineSafety', 'LeaderCompleteness'],
-  config: { nodes: 3, faults: 'all', durationMs: 6_000 },
+  // The trap needs three leaders in a row over diverging logs, so it is rare under random faults
+  // (about one seed in a thousand here). One-entry, one-in-flight replication stretches the moment
+  // where an old-term entry has a majority but the new leader's own entry has not; no PreVote and no
+  // CheckQuorum let the elections happen.
+  config: {
+    nodes: 3, faults: 'all', durationMs: 3_000,
+    raft: { maxEntriesPerAppend: 1, maxInflightAppends: 1, preVote: false, checkQuorum: false },
+  },
   step: (core) => (state, input) => {
     const result = core(state, input);
     const s = result.state;
