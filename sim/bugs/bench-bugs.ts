@@ -1,5 +1,7 @@
 // Median wall time to first detection, per planted bug: each bug is hunted from several
 // independent starting seeds (1, 1001, 2001, ...) so that one lucky seed does not set the figure.
+// Detection counts only by a property the bug declares (declaredOnly): other violations, such as
+// the OneVotePerTerm false positive described in the README, are passed over.
 // For humans; nothing asserts on these times.
 //
 //   node -r ts-node/register/transpile-only sim/bugs/bench-bugs.ts [--hunts N] [--max-seeds N] [--only NAME]
@@ -29,7 +31,7 @@ const now = () => performance.now();
 console.log(`${hunts} hunts per bug, from seeds 1, 1001, ...; at most ${maxSeeds} seeds each`);
 console.log(['bug'.padEnd(30), 'caught'.padEnd(7), 'median ms'.padStart(10), 'median seeds'.padStart(13), 'ms/seed'.padStart(8), '  seeds found'].join(' '));
 for (const bug of bugs) {
-  const results = Array.from({ length: hunts }, (_, k) => huntBug(bug, { fromSeed: 1 + k * 1000, maxSeeds, now }));
+  const results = Array.from({ length: hunts }, (_, k) => huntBug(bug, { fromSeed: 1 + k * 1000, maxSeeds, now, declaredOnly: true }));
   const caught = results.filter((r) => r.caught);
   const seeds = results.reduce((n, r) => n + r.seedsTried, 0);
   const ms = results.reduce((n, r) => n + r.wallMs, 0);

@@ -45,7 +45,7 @@ describe('raftbed bugs', () => {
     expect(await runBugsCli(['--only', 'match-index-regresses', '--max-seeds', '1', '--json'], io, clock)).toBe(0);
     const rows = JSON.parse(io.outText()) as BugReport[];
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ bug: 'match-index-regresses', caught: true, seed: 1, expected: true, controlFlagged: [] });
+    expect(rows[0]).toMatchObject({ bug: 'match-index-regresses', caught: true, seed: 1, expected: true, controlFlagged: [], undeclared: [] });
     expect(rows[0].replay).toBe('raftbed run --seed 1 --bug match-index-regresses --faults lossy --duration 3000');
   });
 

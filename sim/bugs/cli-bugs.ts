@@ -16,6 +16,7 @@ const FLAGS: Record<string, FlagSpec> = {
   only: { kind: 'string', help: 'hunt only the bug with this name' },
   'max-seeds': { kind: 'int', min: 1, max: 1_000_000, help: `seeds to try per bug before giving up (default ${DEFAULT_MAX_SEEDS})` },
   'from-seed': { kind: 'int', min: 0, help: 'first seed to try (default 1)' },
+  'declared-only': { kind: 'bool', help: 'keep hunting past violations of properties the bug does not declare' },
   json: { kind: 'bool', help: 'machine-readable output' },
   help: { kind: 'bool', help: 'show this help' },
 };
@@ -67,7 +68,7 @@ export async function runBugsCli(argv: readonly string[], io: CliIo = PROCESS_IO
   try {
     flags = parseArgs(argv, FLAGS).flags;
     if (flags.help) {
-      io.out(helpText('raftbed bugs [--only NAME] [--max-seeds N] [--from-seed S] [--json]', FLAGS));
+      io.out(helpText('raftbed bugs [--only NAME] [--max-seeds N] [--from-seed S] [--declared-only] [--json]', FLAGS));
       io.out('');
       io.out(`bugs: ${PLANTED_BUGS.map((b) => b.name).join(', ')}`);
       return 0;
@@ -84,7 +85,7 @@ export async function runBugsCli(argv: readonly string[], io: CliIo = PROCESS_IO
   const fromSeed = Number(flags['from-seed'] ?? 1);
   const rows: BugReport[] = [];
   for (const bug of bugs) {
-    rows.push(report(bug, huntBug(bug, { fromSeed, maxSeeds, now })));
+    rows.push(report(bug, huntBug(bug, { fromSeed, maxSeeds, now, declaredOnly: flags['declared-only'] === true })));
     if (!flags.json && io.isTTY) io.err(`  ${bug.name}: ${rows[rows.length - 1].caught ? 'caught' : 'not caught'}`);
   }
   if (flags.json) {

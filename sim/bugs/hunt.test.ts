@@ -35,7 +35,7 @@ describe('huntBug', () => {
 
   it('gives up after maxSeeds when nothing is caught', () => {
     const r = huntBug(harmless, { fromSeed: 7, maxSeeds: 3, now: fakeClock(5) });
-    expect(r).toEqual({ bug: 'harmless', caught: false, seedsTried: 3, wallMs: 5, controlFlagged: [] });
+    expect(r).toEqual({ bug: 'harmless', caught: false, seedsTried: 3, wallMs: 5, controlFlagged: [], undeclared: [] });
   });
 
   it('starts no new seed once the wall budget is spent (but always tries one)', () => {
@@ -44,6 +44,14 @@ describe('huntBug', () => {
     expect(r.seedsTried).toBe(3);
     expect(r.wallMs).toBe(40);
     expect(r.caught).toBe(false);
+  });
+
+  it('with declaredOnly, passes over violations of properties the bug does not declare', () => {
+    const mislabelled: PlantedBug = { ...prevoteBumpsTerm, name: 'mislabelled', caughtBy: ['ElectionSafety'] };
+    const r = huntBug(mislabelled, { fromSeed: 1, maxSeeds: 2, now: fakeClock(1), declaredOnly: true });
+    expect(r.caught).toBe(false);
+    expect(r.undeclared).toEqual([{ seed: 1, property: 'PreVoteKeepsTerm' }, { seed: 2, property: 'PreVoteKeepsTerm' }]);
+    expect(huntBug(mislabelled, { fromSeed: 1, maxSeeds: 2, now: fakeClock(1) }).property).toBe('PreVoteKeepsTerm');
   });
 
   it('rejects bad options with a typed error', () => {

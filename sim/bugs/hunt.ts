@@ -16,6 +16,11 @@ export interface HuntOptions {
   readonly wallBudgetMs?: number;
   /** Milliseconds from any origin, e.g. `() => performance.now()`, supplied by the CLI. */
   readonly now: () => number;
+  /**
+   * Keep hunting past violations of properties the bug does not declare in caughtBy (they are
+   * listed in `undeclared`). Off by default: any violation ends the hunt.
+   */
+  readonly declaredOnly?: boolean;
 }
 
 export interface HuntResult {
@@ -35,6 +40,8 @@ export interface HuntResult {
    * against the simulator or a checker, not for the bug (report them).
    */
   readonly controlFlagged: readonly number[];
+  /** With declaredOnly: seeds passed over because an undeclared property broke there. */
+  readonly undeclared: readonly { readonly seed: number; readonly property: PropertyName }[];
 }
 
 export class HuntOptionsError extends Error {
@@ -61,6 +68,7 @@ export function huntBug(bug: PlantedBug, options: HuntOptions): HuntResult {
   const start = options.now();
   let tried = 0;
   const controlFlagged: number[] = [];
+  const undeclared: { seed: number; property: PropertyName }[] = [];
   for (let seed = options.fromSeed; seed < options.fromSeed + options.maxSeeds; seed++) {
     if (options.wallBudgetMs !== undefined && tried > 0 && options.now() - start >= options.wallBudgetMs) break;
     const config = bugSimConfig(bug, seed, options.durationMs !== undefined ? { durationMs: options.durationMs } : {});
@@ -70,12 +78,16 @@ export function huntBug(bug: PlantedBug, options: HuntOptions): HuntResult {
       controlFlagged.push(seed);
       continue;
     }
+    if (violation !== null && options.declaredOnly === true && !bug.caughtBy.includes(violation.property)) {
+      undeclared.push({ seed, property: violation.property });
+      continue;
+    }
     if (violation !== null) {
       return {
         bug: bug.name, caught: true, seed, property: violation.property, detail: violation.detail,
-        seedsTried: tried, wallMs: options.now() - start, eventIndex: violation.eventIndex, controlFlagged,
+        seedsTried: tried, wallMs: options.now() - start, eventIndex: violation.eventIndex, controlFlagged, undeclared,
       };
     }
   }
-  return { bug: bug.name, caught: false, seedsTried: tried, wallMs: options.now() - start, controlFlagged };
+  return { bug: bug.name, caught: false, seedsTried: tried, wallMs: options.now() - start, controlFlagged, undeclared };
 }
