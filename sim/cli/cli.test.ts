@@ -173,10 +173,8 @@ describe('run --trace, then replay', () => {
     expect(report.traceSha256).toBe(ran.traceSha256);
   });
 
-  // DEFECT (kept failing on purpose): replaying a trace file re-runs it with the header's config
-  // plus an explicit faultPlan, so the re-run's header line (config now carries `faultPlan`) differs
-  // from the file's. Every event matches and replay says "identical", yet the sha256 it prints is
-  // not the file's, nor the traceSha256 that `run --json` reported for the same run.
+  // Regression: the re-run's header once carried the explicit faultPlan inside its config, so the
+  // sha256 replay printed was not the file's although every event matched.
   it('replay FILE reports the sha256 of the trace it proved identical', async () => {
     const { code, io } = await cli('replay', tracePath, '--json');
     expect(code).toBe(0);
@@ -200,10 +198,9 @@ describe('sweep', () => {
     expect(code).toBe(0);
   });
 
-  // DEFECT (kept failing on purpose): sim/cli/worker-boot.js registers ts-node without a project,
-  // so ts-node looks for tsconfig.json from the current directory. Run from anywhere but the repo
-  // root, every worker fails to compile (TS5109), and bin/raftbed then dies printing
-  // "TypeError: Cannot convert object to primitive value" instead of the worker's error.
+  // Regression: workers once registered ts-node against the current directory's tsconfig, so a
+  // sweep started outside the repository failed to compile in every worker, and bin/raftbed died
+  // printing "TypeError: Cannot convert object to primitive value" instead of the cause.
   it('works when started from a directory other than the repository', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'raftbed-cwd-'));
     const run = promisify(execFile);

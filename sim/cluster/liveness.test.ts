@@ -49,15 +49,30 @@ describe('liveness checks', () => {
     }
   });
 
-  // DEFECT (kept failing on purpose): with the default settings (10 s runs, quiet at 7 s, leader
-  // bound 2 s, operation timeout 1 s) clients stop invoking at 9 s, exactly when the operation check
-  // starts judging (invokeMs >= 9 s). LivenessOperations can therefore never fire in a default run or
-  // sweep, however stuck the cluster is.
+  // Regression: the default settings once let clients stop invoking exactly when the operation
+  // check began judging (bound 2 s), so LivenessOperations could never fire in a default run.
   it('LivenessOperations can fire under the default settings (every sweep runs with them)', () => {
     const config = makeSimConfig({ seed: 11, faults: 'none', checkLinearizability: false });
     const result = new Simulation(config, { bug: swallowClientRequests }).run();
     expect(result.history.length).toBeGreaterThan(0);
     expect(result.history.every((op) => op.completeMs === null)).toBe(true);
     expect(result.violation?.property).toBe('LivenessOperations');
+  });
+
+  // DEFECT (kept failing on purpose): the leader check is scheduled at quietAfterMs (0.7 of the
+  // duration) + livenessLeaderBoundMs and the run loop stops at durationMs, so any run shorter than
+  // bound / 0.3 (3.33 s with the 1 s default; e.g. `raftbed sweep --duration 3000`) never judges
+  // leader liveness: a cluster that never elects anybody passes. Expected: LivenessLeader (or a
+  // SimConfigError saying the duration leaves the liveness checks no window).
+  it('a short run whose cluster never elects a leader is not silently passed', () => {
+    let outcome: string;
+    try {
+      const result = new Simulation(makeSimConfig({ seed: 11, faults: 'none', durationMs: 3_000, checkLinearizability: false }), { bug: deafCandidates }).run();
+      expect(result.coverage.counts.leaderChanges).toBe(0);
+      outcome = result.violation?.property ?? 'no violation';
+    } catch (e) {
+      outcome = (e as Error).name;
+    }
+    expect(['LivenessLeader', 'SimConfigError']).toContain(outcome);
   });
 });
