@@ -200,8 +200,9 @@ describe('SafetyChecker: each property catches a planted violation and accepts t
     const s = c.step(k);
     const p = s.output.persist!;
     const again = (votedFor: NodeId): CheckedEvent => ({ ...s, before: s.after, output: outputWith({ persist: { seq: p.seq + 1, term: p.term, votedFor } }) });
-    // Writing the same vote twice (a retransmitted request) is fine; a different one is not.
-    const v = plant(c.events, k + 1, again(other), again(leader));
+    // Once the vote is durable, writing it again (a retransmitted request) is fine; another is not.
+    const durable = c.findStep((e) => e.node === voter && e.input.type === 'PersistAck' && e.input.seq >= p.seq, k + 1);
+    const v = plant(c.events, durable + 1, again(other), again(leader));
     expect(v.property).toBe('OneVotePerTerm');
     expect(v.detail).toBe(`voted for ${leader} and then ${other} in term ${p.term}`);
   });
@@ -266,3 +267,24 @@ describe('SafetyChecker on a long faulty run of the real core', () => {
     expect(() => checkerAfter(c.events, c.events.length)).not.toThrow();
   });
 });
+
+describe('SafetyChecker: no false positive on what a crash legitimately undoes', () => {
+  // DEFECT (kept failing on purpose): sim/checkers/safety.ts records a vote in `votes` when it is
+  // written, not when it becomes durable. Core holds the vote's response until the write is durable
+  // (persist-before-send), so a vote lost in a crash was never seen by anyone, and the restarted
+  // node may rightly vote for another candidate in that term. The checker calls that
+  // OneVotePerTerm: a false positive that a sweep with lost unsynced writes can hit.
+  it('a vote lost in a crash before it was durable (its response never left) may go to another candidate', () => {
+    const c = new CheckedCluster({ size: 3, seed: 1, sync: 'manual' });
+    const requestFrom = (from: NodeId): Message => ({ type: 'RequestVoteRequest', cluster: 'test', from, to: 'n3', term: 1, lastLogIndex: 0, lastLogTerm: 0, transfer: false });
+    const first = c.input('n3', { type: 'Receive', message: requestFrom('n1') });
+    expect(first.persist).toMatchObject({ term: 1, votedFor: 'n1' });
+    expect(first.messages).toEqual([]); // the grant waits for the write
+    c.crash('n3');
+    c.restart('n3');
+    expect(c.state('n3').term).toBe(0);
+    expect(() => c.input('n3', { type: 'Receive', message: requestFrom('n2') })).not.toThrow();
+    expect(c.state('n3').votedFor).toBe('n2');
+  });
+});
+
