@@ -10,7 +10,8 @@ CONSTANTS
     MaxLogLen,    \* no log grows past this many entries
     MaxCopies,    \* no message has more than this many copies in flight
     MaxInFlight,  \* at most this many distinct messages in flight
-    AllowRestart  \* whether servers may crash and recover (TRUE/FALSE)
+    AllowRestart,      \* whether servers may crash and recover (TRUE/FALSE)
+    AllowNetworkFaults \* whether messages may be dropped or duplicated
 
 \* Prunes the state space; TLC does not explore successors of states that
 \* violate it, but still checks invariants on them.
@@ -20,12 +21,12 @@ StateBound ==
     /\ \A m \in DOMAIN messages : messages[m] <= MaxCopies
     /\ Cardinality(DOMAIN messages) <= MaxInFlight
 
-\* Next, with crashes optional: they multiply the state space several times.
+\* Next, with faults optional: each multiplies the state space several times.
 MCNext ==
     /\ \/ ElectionStep
        \/ ReplicationStep
        \/ ReceiveStep
-       \/ NetworkFaultStep
+       \/ AllowNetworkFaults /\ NetworkFaultStep
        \/ AllowRestart /\ CrashStep
     /\ RecordLogs
 

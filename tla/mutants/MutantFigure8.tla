@@ -44,6 +44,6 @@ Figure8Init ==
     /\ commits        = {}
 
 \* Keeps the control run (which must exhaust the space) small.
-Figure8Bound == WithinBounds(5, 2)
+Figure8Bound == WithinBounds(5, 1)
 
 =============================================================================
