@@ -247,7 +247,13 @@ export function interpretTlcOutput(exitCode: number | null, stdout: string): Tlc
       break;
     case TlcExitCode.specParseError:
       outcome.verdict = 'parse-error';
-      outcome.errorText ??= untagged.filter((l) => !/^(Parsing|Semantic processing)/.test(l)).join('\n');
+      // SANY prints the actual parse error outside any tool message.
+      outcome.errorText = [
+        outcome.errorText,
+        ...untagged.filter((l) => !/^(Parsing file|Semantic processing)/.test(l)),
+      ]
+        .filter((line) => line !== undefined)
+        .join('\n');
       break;
     case TlcExitCode.configParseError:
       outcome.verdict = 'config-error';

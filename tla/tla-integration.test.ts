@@ -1,0 +1,38 @@
+/**
+ * Runs the real TLC. The jar is required: CI installs it with tla/install-tlc.sh, and a
+ * missing jar fails here with the one-line instruction rather than skipping silently.
+ */
+import { EXTENSIONS, MUTANTS, SMALL_MODEL } from './catalogue';
+import { expectNoError, expectViolation } from './check';
+import { findTlcJar } from './tlc';
+
+describe('TLC on the raftbed specs', () => {
+  let jar: string;
+  beforeAll(() => {
+    jar = findTlcJar(); // throws TlcJarNotFoundError with the how-to if absent
+  });
+
+  it.each(MUTANTS.map((m) => [m.id, m] as const))('mutant %s makes TLC exit 12 naming its invariant', async (_id, mutant) => {
+    const outcome = await expectViolation(mutant, { jar });
+    expect(outcome.passed).toBe(true);
+    expect(outcome.exitCode).toBe(12);
+    expect(outcome.violated).toBe(mutant.expectedInvariant);
+    expect(outcome.traceLength).toBeGreaterThan(1);
+  });
+
+  it('the small bounded model finds no error and explores a real state space', async () => {
+    const outcome = await expectNoError('model', SMALL_MODEL, SMALL_MODEL.config, { jar }, 1);
+    expect(outcome.detail).toBeUndefined();
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.distinctStates).toBeGreaterThan(1000);
+  });
+
+  it.each(EXTENSIONS.filter((e) => e.id !== 'self-vote').map((e) => [e.id, e] as const))(
+    'extension %s finds no error on its small model',
+    async (_id, extension) => {
+      const outcome = await expectNoError('extension', extension, extension.config, { jar }, 1);
+      expect(outcome.detail).toBeUndefined();
+      expect(outcome.verdict).toBe('no-error');
+    },
+  );
+});
