@@ -11,7 +11,7 @@ import type { BenchRunOptions, BenchRunResult } from './demo/bench-main';
 export const BENCH_USAGE = `Usage: raftbed bench browser [options]
 
   --rate N          total writes/s of the fixed-rate phase, split over the tabs (default 6000)
-  --window N        writes in flight per tab in the saturation phase (default 3000)
+  --window N        writes in flight per tab in the saturation phase (default 2000)
   --duration S      measured seconds per phase (default 5)
   --warmup S        unmeasured seconds before each phase (default 1.5)
   --keys N          distinct keys per tab (default 1000)
@@ -57,7 +57,7 @@ export async function runBrowserBenchCli(argv: readonly string[], out: (line: st
   try {
     flags = parseFlags(argv, ['--rate', '--window', '--duration', '--warmup', '--keys', '--value-bytes', '--tick', '--snapshot-every'], ['--json', '--help', '-h']);
     o = {
-      rate: numberFlag(flags, '--rate', 6000, 1), window: numberFlag(flags, '--window', 3000, 1), duration: numberFlag(flags, '--duration', 5, 0.5, 600),
+      rate: numberFlag(flags, '--rate', 6000, 1), window: numberFlag(flags, '--window', 2000, 1), duration: numberFlag(flags, '--duration', 5, 0.5, 600),
       warmup: numberFlag(flags, '--warmup', 1.5, 0, 60), keys: numberFlag(flags, '--keys', 1000, 1), valueBytes: numberFlag(flags, '--value-bytes', 16, 0, 10_000),
       tick: numberFlag(flags, '--tick', 30, 1, 1000), snapshotEvery: numberFlag(flags, '--snapshot-every', 5000, 10),
     };
@@ -86,8 +86,17 @@ export async function runBrowserBenchCli(argv: readonly string[], out: (line: st
     for (const id of cluster.ids) await cluster.waitIn(id, 'all peers connected', () => window.raftbed!.status().peers.every((p) => p.state === 'connected'), undefined, 30_000);
     const leader = await cluster.page(cluster.ids[0]).evaluate(() => window.raftbed!.status().leader);
     const phase = async (name: string, run: BenchRunOptions): Promise<PhaseResult> => {
-      const results = await Promise.all(cluster.ids.map((id) => cluster.page(id).evaluate((r) => window.raftbench!.run(r), run)));
-      return summarise(name, results);
+      const limitMs = run.warmupMs + run.durationMs + 30_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`phase "${name}" did not finish within ${limitMs} ms (a tab is starved or stuck)`)), limitMs);
+      });
+      try {
+        const results = await Promise.race([Promise.all(cluster.ids.map((id) => cluster.page(id).evaluate((r) => window.raftbench!.run(r), run))), deadline]);
+        return summarise(name, results);
+      } finally {
+        clearTimeout(timer);
+      }
     };
     const common = { warmupMs: o.warmup * 1000, durationMs: o.duration * 1000, keySpace: o.keys, valueBytes: o.valueBytes };
     const phases = [

@@ -39,7 +39,11 @@ export interface BrowserRaftNodeOptions {
   readonly incarnation?: number;
   /** A client operation that has not completed by then is rejected. Default 10 s. */
   readonly opTimeoutMs?: number;
-  /** A forwarded write or read not answered by then is sent again. Default 1 s. */
+  /**
+   * A forwarded write or read not answered by then is sent again. Default 5 s: a leader change or
+   * a rejected forward resends at once anyway, and a short timer under overload only adds
+   * duplicates to a leader that is already behind (a retry storm).
+   */
   readonly retryMs?: number;
   /** The KV session id. Default: a fresh random one per start (a restarted tab is a new client). */
   readonly clientId?: string;
@@ -141,7 +145,7 @@ export class BrowserRaftNode {
     this.tickMs = options.tickMs ?? 30;
     this.snapshotEvery = options.snapshotEvery ?? 2000;
     this.opTimeoutMs = options.opTimeoutMs ?? 10_000;
-    this.retryMs = options.retryMs ?? 1000;
+    this.retryMs = options.retryMs ?? 5000;
     this.now = options.now ?? (() => performance.now());
     this.traceEnabled = options.trace ?? true;
     this.traceMaxLines = options.traceMaxLines;
