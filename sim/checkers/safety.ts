@@ -6,7 +6,7 @@
 // applied entries, its role change), never by rescanning logs, so checking stays O(1) per event
 // apart from the entries the step itself wrote.
 
-import type { Entry, Input, Output, PersistRecord, RaftState } from '../../core';
+import type { Entry, Input, Output, PersistRecord, RaftLog, RaftState } from '../../core';
 import { lastIndex, termAt } from '../../core';
 import { SafetyViolation } from './violation';
 
@@ -27,6 +27,8 @@ interface DurableVote {
 export class SafetyChecker {
   /** raft.tla's `elections`, reduced to what Election Safety needs: the leader of each term. */
   private readonly leaderOfTerm = new Map<number, string>();
+  /** The log each term's leader was elected with. */
+  private readonly electedLogs: (RaftLog | undefined)[] = [];
   /** Entries known committed, by index: the first node to apply an index fixes it for everyone. */
   private readonly committed: (RegisteredEntry | undefined)[] = [];
   private committedMax = 0;
@@ -44,11 +46,12 @@ export class SafetyChecker {
       throw new SafetyViolation('CommitMonotonic', `commit index went from ${before.commitIndex} to ${after.commitIndex}`, node);
     }
     if (after.term !== before.term) this.checkTermChange(node, input, output, before.term, after.term);
-    if (output.persist) this.onPersist(node, before, after, output.persist);
+    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.onElected(node, after);
+    if (after.role === 'Leader' && after.commitIndex > before.commitIndex) this.checkLaterLeadersHold(node, after);
+    if (output.persist) this.onPersist(node, after, output.persist);
     if (input.type === 'PersistAck') this.onDurable(node, input.seq);
     for (const a of output.apply) this.onApply(node, a.index, a.entry);
     if (output.restore) this.onRestore(node, output.restore.index, output.restore.term);
-    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.onElected(node, after);
     if (before.role === 'Leader' && after.role === 'Leader' && before.term === after.term) {
       if (lastIndex(after.log) < lastIndex(before.log) || output.persist?.truncateFrom !== undefined) {
         throw new SafetyViolation('LeaderAppendOnly', `leader of term ${after.term} removed entries (last index ${lastIndex(before.log)} -> ${lastIndex(after.log)})`, node);
@@ -73,15 +76,10 @@ export class SafetyChecker {
     }
   }
 
-  private onPersist(node: string, before: RaftState, after: RaftState, record: PersistRecord): void {
-    if (record.votedFor !== undefined && record.votedFor !== null) {
-      const key = `${node}@${record.term ?? after.term}`;
-      const previous = this.votes.get(key);
-      if (previous !== undefined && previous !== record.votedFor) {
-        throw new SafetyViolation('OneVotePerTerm', `voted for ${previous} and then ${record.votedFor} in term ${record.term ?? after.term}`, node);
-      }
-      this.votes.set(key, record.votedFor);
-    }
+  private onPersist(node: string, after: RaftState, record: PersistRecord): void {
+    // Overwriting a vote that is already durable is wrong at once; a second vote over one that
+    // was never durable is judged later, if it becomes durable itself (onDurable).
+    if (record.votedFor !== undefined && record.votedFor !== null) this.checkVoteAgainstDurable(node, record.term ?? after.term, record.votedFor);
     if (record.term !== undefined || record.votedFor !== undefined) {
       const list = this.pendingVotes.get(node) ?? [];
       list.push({ seq: record.seq, term: record.term ?? after.term, votedFor: record.votedFor === undefined ? after.votedFor : record.votedFor });
@@ -95,7 +93,6 @@ export class SafetyChecker {
         this.register(node, index, entries[k], prevTerm);
       }
     }
-    void before;
   }
 
   /** Log Matching, inductively: equal (index, term) must mean equal content and equal predecessor term. */
@@ -118,10 +115,31 @@ export class SafetyChecker {
     }
   }
 
+  /**
+   * One vote per term is judged on durable votes only: a vote written but lost in a crash was
+   * never sent (responses wait for durability), so voting again after the restart is correct.
+   */
   private onDurable(node: string, seq: number): void {
     const list = this.pendingVotes.get(node);
     if (!list) return;
-    while (list.length > 0 && list[0].seq <= seq) this.durableVote.set(node, list.shift() as DurableVote);
+    while (list.length > 0 && list[0].seq <= seq) {
+      const durable = list.shift() as DurableVote;
+      this.durableVote.set(node, durable);
+      this.recordVote(node, durable.term, durable.votedFor);
+    }
+  }
+
+  private checkVoteAgainstDurable(node: string, term: number, votedFor: string): void {
+    const previous = this.votes.get(`${node}@${term}`);
+    if (previous !== undefined && previous !== votedFor) {
+      throw new SafetyViolation('OneVotePerTerm', `voted for ${previous} and then ${votedFor} in term ${term}`, node);
+    }
+  }
+
+  private recordVote(node: string, term: number, votedFor: string | null): void {
+    if (votedFor === null) return;
+    this.checkVoteAgainstDurable(node, term, votedFor);
+    this.votes.set(`${node}@${term}`, votedFor);
   }
 
   /** State Machine Safety: every node applies the same entry at each index. */
@@ -132,7 +150,7 @@ export class SafetyChecker {
       if (index > this.committedMax) this.committedMax = index;
       return;
     }
-    if (known.term !== entry.term || known.data !== entry.data) {
+    if (known.term !== entry.term || known.type !== entry.type || known.data !== entry.data) {
       throw new SafetyViolation('StateMachineSafety', `applied ${entry.type}@${entry.term} at index ${index}, but ${known.type}@${known.term} was applied there before`, node);
     }
   }
@@ -144,6 +162,26 @@ export class SafetyChecker {
     }
   }
 
+  /**
+   * Leader Completeness for entries a leader commits after leaders of later terms were elected:
+   * each of those must have held them when elected, because every member of the commit quorum
+   * had the entries before it could vote in a later term. The committing term is the leader's
+   * term now, not the entries' own (Figure 8: an old-term entry commits in a later term).
+   * Leaders' logs are immutable values, so keeping the one each was elected with costs nothing.
+   */
+  private checkLaterLeadersHold(node: string, leader: RaftState): void {
+    const index = leader.commitIndex;
+    const term = termAt(leader.log, index);
+    for (let t = leader.term + 1; t < this.electedLogs.length; t++) {
+      const log = this.electedLogs[t];
+      if (log === undefined || index <= log.snapshotIndex) continue;
+      const held = termAt(log, index);
+      if (held !== term) {
+        throw new SafetyViolation('LeaderCompleteness', `${node} committed ${index}@${term} in term ${leader.term}, but the leader of term ${t} was elected without it (${held === undefined ? 'nothing' : `term ${held}`} there)`, node);
+      }
+    }
+  }
+
   /** Election Safety and Leader Completeness, judged at the moment a leader is elected. */
   private onElected(node: string, s: RaftState): void {
     const other = this.leaderOfTerm.get(s.term);
@@ -151,6 +189,7 @@ export class SafetyChecker {
       throw new SafetyViolation('ElectionSafety', `${node} and ${other} are both leaders of term ${s.term}`, node);
     }
     this.leaderOfTerm.set(s.term, node);
+    this.electedLogs[s.term] = s.log;
     // By Log Matching, holding the newest committed entry means holding every committed entry.
     const c = this.committedMax;
     if (c === 0 || c <= s.log.snapshotIndex) return;
@@ -165,6 +204,8 @@ export class SafetyChecker {
   afterRestart(node: string, s: RaftState): void {
     this.pendingVotes.delete(node);
     const durable = this.durableVote.get(node);
+    // Writes that survived the crash without an acknowledgement are durable from now on.
+    this.recordVote(node, s.term, s.votedFor);
     if (durable === undefined) return;
     if (s.term < durable.term || (s.term === durable.term && durable.votedFor !== null && s.votedFor !== durable.votedFor)) {
       throw new SafetyViolation(

@@ -26,7 +26,13 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo): Promise
   }
   if (positional.length !== 1) throw new CliUsageError('give the trace of a failing run');
   const path = positional[0];
-  const { header } = parseTrace(readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const { header } = parseTrace(text);
   const plan = parseFaultPlan(header.faultPlan, { nodes: header.nodes });
   const config: SimConfig = makeSimConfig({ ...(header.config as SimConfig), faultPlan: plan });
   const bug = resolveBug(config.bug);

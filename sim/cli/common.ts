@@ -26,13 +26,16 @@ export function simConfigFromFlags(flags: Readonly<Record<string, string | numbe
     if (e instanceof FaultProfileError) throw new CliUsageError(`--faults: ${e.message}`);
     throw e;
   }
+  // A planted bug brings the settings under which it shows; explicit flags still win.
+  const bugConfig = flags.bug !== undefined ? resolveBug(String(flags.bug))?.config ?? {} : {};
   try {
     return makeSimConfig({
+      ...bugConfig,
       seed,
       ...(flags.nodes !== undefined ? { nodes: Number(flags.nodes) } : {}),
       ...(faults !== undefined ? { faults } : {}),
       ...(flags.duration !== undefined ? { durationMs: Number(flags.duration) } : {}),
-      ...(flags.clients !== undefined ? { workload: { clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
+      ...(flags.clients !== undefined ? { workload: { ...bugConfig.workload, clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
       ...(flags.bug !== undefined ? { bug: String(flags.bug) } : {}),
     });
   } catch (e) {

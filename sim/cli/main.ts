@@ -36,6 +36,17 @@ const COMMANDS: Record<string, () => Command> = {
   demo: () => (argv) => require('../../browser-adapter/demo-cli').runDemoCli(argv),
 };
 
+/** Bad flags, bad files and bad contents: the user's to fix, so a message and exit 2, not a stack trace. */
+const USAGE_ERRORS = new Set(['CliUsageError', 'TraceFormatError', 'FaultPlanError', 'SimConfigError', 'UnknownBugError', 'FaultProfileError']);
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST']);
+
+function isUsageError(e: unknown): boolean {
+  // Duck-typed: errors from fs may come from another realm (worker, test VM) and fail instanceof.
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, code } = e as { name?: unknown; code?: unknown };
+  return e instanceof CliUsageError || e instanceof TraceFormatError || USAGE_ERRORS.has(String(name)) || FILE_ERRORS.has(String(code));
+}
+
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === 'help') {
@@ -50,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
   try {
     return await command()(rest, io);
   } catch (e) {
-    if (e instanceof CliUsageError || e instanceof TraceFormatError || (e as Error).name === 'CliUsageError') {
+    if (isUsageError(e)) {
       io.err(`raftbed ${name}: ${(e as Error).message}`);
       return 2;
     }

@@ -51,7 +51,11 @@ export interface SimNode {
   /** A backward clock step: no ticks until this time. */
   clockHeldUntilMs: number;
   lastSyncAtMs: number;
+  /** A crash fault is waiting for this node's next write. */
+  crashOnNextWrite: boolean;
 }
+
+const CRASH_DURING_WRITE_WINDOW_MS = 50;
 
 export interface Violation {
   readonly property: PropertyName;
@@ -80,6 +84,16 @@ export interface SimulationOptions {
   readonly commit?: string;
 }
 
+/**
+ * Faults stop early enough that both liveness checks fit in the run: a leader by
+ * quiet + livenessLeaderBound, then operations invoked after that, each with its timeout.
+ * Long runs keep 70% of their time for faults.
+ */
+export function quietFraction(c: SimConfig): number {
+  const needMs = c.livenessLeaderBoundMs + 2 * c.workload.operationTimeoutMs;
+  return Math.min(0.7, Math.max(0.2, (c.durationMs - needMs) / c.durationMs));
+}
+
 export class Simulation {
   readonly nodes: SimNode[];
   readonly nodeIds: NodeId[];
@@ -105,7 +119,7 @@ export class Simulation {
     this.bug = options.bug;
     this.stepFn = options.bug?.step ? options.bug.step(coreStep) : coreStep;
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
-    const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), { nodes: this.nodeIds, durationMs: config.durationMs });
+    const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), { nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config) });
     // One canonical form (field order included), so that a replayed plan traces byte for byte alike.
     this.faultPlan = parseFaultPlan(JSON.parse(JSON.stringify(plan)), { nodes: this.nodeIds });
     this.network = new SimNetwork<Message>(this.nodeIds, this.streams.stream('network'), this.faultPlan.network);
@@ -116,7 +130,7 @@ export class Simulation {
       const state = restartState(raftConfig, { term: 0, votedFor: null, snapshot: null, entries: [] }, 0);
       return {
         id, index, config: raftConfig, state, disk: new SimDisk(), kv: new KvStateMachine(), up: true, epoch: 0,
-        pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0,
+        pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false,
       };
     });
     const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
@@ -195,7 +209,8 @@ export class Simulation {
     } else {
       throw e;
     }
-    this.violation = { property, detail, node, atMs: this.nowMs, eventIndex: this.trace.lines };
+    // Without a trace there is no line to point at: -1 says so (the CLI re-runs with a trace).
+    this.violation = { property, detail, node, atMs: this.nowMs, eventIndex: this.trace.enabled ? this.trace.lines : -1 };
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Violation', property, detail });
   }
 
@@ -208,7 +223,7 @@ export class Simulation {
       case 'Sync':
         return this.onSync(event.node, event.seq, event.epoch);
       case 'Fault':
-        return this.onFault(event.fault);
+        return this.onFault(event.fault, true);
       case 'Resume':
         return this.onResume(event.node, event.epoch);
       case 'LivenessLeader':
@@ -292,6 +307,7 @@ export class Simulation {
       if (e.type === 'InvalidMessage') throw new SafetyViolation('CoreRejectedOwnMessage', `${node.id} rejected a message core produced: ${e.reason}`, node.id);
     }
     if (output.persist) this.persist(node, output);
+    if (!node.up) return; // It crashed during that write: nothing else of this step happened.
     for (const m of output.messages) this.send(m);
     if (output.restore) node.kv = KvStateMachine.restore(output.restore.data);
     for (const a of output.apply) {
@@ -322,6 +338,10 @@ export class Simulation {
     const record = output.persist;
     if (record === null) return;
     node.disk.write(record);
+    if (node.crashOnNextWrite) {
+      this.crash(node);
+      return;
+    }
     if (this.trace.enabled) {
       this.trace.event(this.nowMs, {
         ev: 'Persist', node: node.id, seq: record.seq,
@@ -376,7 +396,7 @@ export class Simulation {
   // Faults
   // -------------------------------------------------------------------------------------------
 
-  private onFault(fault: TimedFault): void {
+  private onFault(fault: TimedFault, fromPlan: boolean): void {
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault });
     if (applyNetworkFault(this.network, fault)) {
       if (fault.kind === 'partition') this.coverage.add('partitions');
@@ -385,9 +405,13 @@ export class Simulation {
     }
     switch (fault.kind) {
       case 'crash':
-        return this.crash(this.node(fault.node));
-      case 'restart':
-        return this.restart(this.node(fault.node));
+        return fromPlan ? this.crashSoon(this.node(fault.node)) : this.crash(this.node(fault.node));
+      case 'restart': {
+        const node = this.node(fault.node);
+        // A crash still waiting for a write happens now, so the plan's restart follows it.
+        if (node.crashOnNextWrite) this.crash(node);
+        return this.restart(node);
+      }
       case 'pause': {
         const node = this.node(fault.node);
         if (!node.up) return;
@@ -429,18 +453,38 @@ export class Simulation {
     this.queue.push(atMs, { kind: 'Script', action });
   }
 
-  /** Applies a fault now, exactly as if the fault plan had scheduled it. */
+  /** Applies a scripted fault now. A scripted crash is immediate, never deferred to a write. */
   applyFault(fault: TimedFault): void {
-    this.onFault(fault);
+    this.onFault(fault, false);
   }
 
   nodeById(id: NodeId): SimNode {
     return this.node(id);
   }
 
+  /**
+   * Half the crashes strike during a write (the next one this node issues, within a short
+   * window), so that unsynced writes are really at risk; a crash at a random instant would
+   * almost never find one in flight.
+   */
+  private crashSoon(node: SimNode): void {
+    if (!node.up) return;
+    const deadlineMs = Math.min(this.nowMs + CRASH_DURING_WRITE_WINDOW_MS, this.faultPlan.quietAfterMs - 1);
+    if (deadlineMs <= this.nowMs || !this.storageRng.chance(0.5)) {
+      this.crash(node);
+      return;
+    }
+    node.crashOnNextWrite = true;
+    const epoch = node.epoch;
+    this.at(deadlineMs, () => {
+      if (node.epoch === epoch && node.crashOnNextWrite) this.crash(node);
+    });
+  }
+
   private crash(node: SimNode): void {
     if (!node.up) return;
     node.up = false;
+    node.crashOnNextWrite = false;
     node.epoch++;
     node.pausedUntilMs = 0;
     this.network.setUp(node.id, false);

@@ -78,6 +78,7 @@ describe('Figure 8 with leader crashes', () => {
     expect(run.xHolders.length).toBeGreaterThanOrEqual(quorumSize({ voters: ['n1', 'n2', 'n3', 'n4', 'n5'] }));
     expect(run.maxCommitWhileOnMajority).toBeLessThan(run.xIndex);
     // n5's history won: its term is at x's index everywhere, and x was never applied by anyone.
+    expect(run.result.violation).toBeNull();
     for (const id of ['n1', 'n2', 'n3', 'n4', 'n5']) expect(run.finalTerms[id]).toBeGreaterThan(run.xTerm);
     expect(run.result.op('x').appliedBy.size).toBe(0);
     expect(run.result.outcome.coverage.counts.truncations).toBeGreaterThanOrEqual(3);
