@@ -13,7 +13,7 @@ let traces: string[][] = [];
 
 function makeNode(hub: LoopbackHub, store: MemoryStore, id: string, k: number, incarnation: number): BrowserRaftNode {
   const config = browserRaftConfig({ clusterId: 'trace-check', id, voters: ids, seed: 17 + k * 101 + incarnation * 7 });
-  return new BrowserRaftNode({ config, store, transport: hub.transport(id), incarnation, tickMs: 5, snapshotEvery: 40, retryMs: 300 });
+  return new BrowserRaftNode({ config, store, transport: hub.transport(id), incarnation, tickMs: 15, snapshotEvery: 40, retryMs: 1000, opTimeoutMs: 60_000 });
 }
 
 beforeAll(async () => {
@@ -23,7 +23,8 @@ beforeAll(async () => {
   nodes.forEach((n) => n.start());
   const exported: string[] = [];
   try {
-    await waitFor('a leader', () => nodes.some((n) => n.status().role === 'Leader'));
+    // Generous timeouts: this must not fail just because the machine is busy.
+    await waitFor('a leader', () => nodes.some((n) => n.status().role === 'Leader'), 60_000);
     await Promise.all(nodes.flatMap((n, k) => Array.from({ length: 30 }, (_, i) => n.put(`k${k}.${i}`, 'x'))));
     // Restart a follower from its storage: a second incarnation with its own trace.
     const f = nodes.findIndex((n) => n.status().role !== 'Leader');
@@ -33,7 +34,7 @@ beforeAll(async () => {
     nodes[f] = makeNode(hub, stores[f], ids[f], f, 1);
     expect(nodes[f].start()).toBe(true);
     await Promise.all(Array.from({ length: 60 }, (_, i) => nodes[f].put(`after-${i}`, 'z')));
-    await waitFor('everyone applied everything', () => new Set(nodes.map((n) => n.status().applied)).size === 1);
+    await waitFor('everyone applied everything', () => new Set(nodes.map((n) => n.status().applied)).size === 1, 60_000);
   } finally {
     for (const n of nodes) {
       exported.push(n.exportTrace());
