@@ -33,7 +33,7 @@ mkdir -p "${cache_dir}"
 # where tlc.ts would find it.
 tmp_dir=$(mktemp -d "${cache_dir}/.download.XXXXXX")
 trap 'rm -rf "${tmp_dir}"' EXIT INT TERM
-mvn -q dependency:copy \
+mvn -q -B -Dstyle.color=never dependency:copy \
   -Dartifact="${ARTIFACT_GROUP}:${ARTIFACT_ID}:${ARTIFACT_VERSION}" \
   -DoutputDirectory="${tmp_dir}"
 mv "${tmp_dir}/${JAR_NAME}" "${target}"

@@ -1,0 +1,335 @@
+/**
+ * Trace NDJSON -> a generated TLA+ module that TLC can read.
+ *
+ * TLC 2.18 has no Json module and a .cfg cannot hold records or sequences, so the trace becomes a
+ * module: `TraceRaftMC_<hash>` EXTENDS TraceRaft and defines the events as one sequence of records.
+ * Every value is reduced to what the spec models (message fields core's handlers read, the node
+ * view, persist records), using the spec's vocabulary: strings for node ids, roles and message
+ * types, "nil" for no vote, entries as sequences of terms.
+ *
+ * Lines without a meaning for the spec are left out, and each kept event remembers its trace line
+ * so a failure is reported against the file the user has: client bookkeeping (ClientInvoke,
+ * ClientComplete), the fault schedule (Fault, Pause: their effects are the Crash, Restart, Drop and
+ * Duplicate lines) and the simulator's own Violation verdict.
+ */
+import { createHash } from 'crypto';
+import { TraceFormatError, parseTrace } from '../../sim/trace/read';
+
+/** Event kinds the spec ignores, by design (see the module comment). */
+export const IGNORED_EVENT_KINDS: ReadonlySet<string> = new Set(['ClientInvoke', 'ClientComplete', 'Fault', 'Pause', 'Violation']);
+
+const ROLES = new Set(['Follower', 'PreCandidate', 'Candidate', 'Leader']);
+const INPUTS = new Set(['Tick', 'Receive', 'Propose', 'Read', 'PersistAck', 'Snapshot', 'TransferLeadership']);
+
+/** A TLA+ value, built in TypeScript and printed once. */
+export type TlaValue =
+  | { readonly kind: 'str'; readonly v: string }
+  | { readonly kind: 'int'; readonly v: number }
+  | { readonly kind: 'bool'; readonly v: boolean }
+  | { readonly kind: 'seq'; readonly items: readonly TlaValue[] }
+  | { readonly kind: 'set'; readonly items: readonly TlaValue[] }
+  | { readonly kind: 'rec'; readonly fields: readonly (readonly [string, TlaValue])[] };
+
+export const tla = {
+  str: (v: string): TlaValue => ({ kind: 'str', v }),
+  int: (v: number): TlaValue => ({ kind: 'int', v }),
+  bool: (v: boolean): TlaValue => ({ kind: 'bool', v }),
+  seq: (items: readonly TlaValue[]): TlaValue => ({ kind: 'seq', items }),
+  set: (items: readonly TlaValue[]): TlaValue => ({ kind: 'set', items }),
+  rec: (fields: Record<string, TlaValue>): TlaValue => ({ kind: 'rec', fields: Object.entries(fields) }),
+};
+
+export function printTla(value: TlaValue): string {
+  switch (value.kind) {
+    case 'str':
+      return JSON.stringify(value.v); // JSON escapes are a subset of TLA+ string escapes for our alphabet
+    case 'int':
+      return String(value.v);
+    case 'bool':
+      return value.v ? 'TRUE' : 'FALSE';
+    case 'seq':
+      return `<<${value.items.map(printTla).join(', ')}>>`;
+    case 'set':
+      return `{${value.items.map(printTla).join(', ')}}`;
+    case 'rec':
+      return `[${value.fields.map(([k, v]) => `${k} |-> ${printTla(v)}`).join(', ')}]`;
+  }
+}
+
+/** One event the spec must match, and where it came from. */
+export interface ConvertedEvent {
+  /** Line number in the trace file, 1-based (the header is line 1, event i is line i + 1). */
+  readonly line: number;
+  readonly kind: string;
+  readonly value: TlaValue;
+}
+
+export interface ConvertedTrace {
+  readonly nodes: readonly string[];
+  readonly events: readonly ConvertedEvent[];
+  /** Raw trace lines, header first (index 0), for reporting. */
+  readonly lines: readonly string[];
+  /** Trace lines whose kind the spec ignores by design. */
+  readonly ignoredLines: number;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Field readers: each names the trace line on failure.
+// ------------------------------------------------------------------------------------------------
+
+class Fields {
+  constructor(private readonly index: number, private readonly obj: Record<string, unknown>, private readonly where = '') {}
+
+  fail(message: string): never {
+    throw new TraceFormatError(this.index, `${this.where}${message}`);
+  }
+
+  nat(key: string): number {
+    const v = this.obj[key];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) this.fail(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  optNat(key: string): number | undefined {
+    return this.obj[key] === undefined ? undefined : this.nat(key);
+  }
+
+  str(key: string): string {
+    const v = this.obj[key];
+    if (typeof v !== 'string' || v === '') this.fail(`${key} must be a non-empty string, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  bool(key: string): boolean {
+    const v = this.obj[key];
+    if (typeof v !== 'boolean') this.fail(`${key} must be a boolean, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  node(key: string, nodes: ReadonlySet<string>): string {
+    const v = this.str(key);
+    if (!nodes.has(v)) this.fail(`${key} ${JSON.stringify(v)} is not a node of the header`);
+    return v;
+  }
+
+  /** A vote: a node id, or null for "no vote" (the spec's Nil). */
+  vote(key: string, nodes: ReadonlySet<string>): string {
+    const v = this.obj[key];
+    if (v === null) return 'nil';
+    return this.node(key, nodes);
+  }
+
+  natArray(key: string): number[] {
+    const v = this.obj[key];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) {
+      this.fail(`${key} must be an array of non-negative integers`);
+    }
+    return v as number[];
+  }
+
+  object(key: string): Fields {
+    const v = this.obj[key];
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(`${key} must be an object`);
+    return new Fields(this.index, v as Record<string, unknown>, `${this.where}${key}.`);
+  }
+
+  has(key: string): boolean {
+    return this.obj[key] !== undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Values
+// ------------------------------------------------------------------------------------------------
+
+function nodeViewValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
+  const role = f.str('role');
+  if (!ROLES.has(role)) f.fail(`role ${JSON.stringify(role)} is not one of ${[...ROLES].join(', ')}`);
+  return tla.rec({
+    term: tla.int(f.nat('term')),
+    role: tla.str(role),
+    vote: tla.str(f.vote('vote', nodes)),
+    lastIndex: tla.int(f.nat('lastIndex')),
+    lastTerm: tla.int(f.nat('lastTerm')),
+    commit: tla.int(f.nat('commit')),
+    snapshotIndex: tla.int(f.nat('snapshotIndex')),
+  });
+}
+
+/**
+ * A message reduced to the fields the spec reads. Fields that only steer flow control or reads
+ * (round, conflict hints, snapshot offsets and bytes, read request ids) are dropped; two messages
+ * that differ only there are the same message to the spec.
+ */
+export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
+  const type = f.str('type');
+  const envelope = {
+    mtype: tla.str(type),
+    msource: tla.str(f.node('from', nodes)),
+    mdest: tla.str(f.node('to', nodes)),
+    mterm: tla.int(f.nat('term')),
+  };
+  switch (type) {
+    case 'RequestVoteRequest':
+      return tla.rec({ ...envelope, mlastLogIndex: tla.int(f.nat('lastLogIndex')), mlastLogTerm: tla.int(f.nat('lastLogTerm')), mtransfer: tla.bool(f.bool('transfer')) });
+    case 'PreVoteRequest':
+      return tla.rec({ ...envelope, mlastLogIndex: tla.int(f.nat('lastLogIndex')), mlastLogTerm: tla.int(f.nat('lastLogTerm')) });
+    case 'RequestVoteResponse':
+    case 'PreVoteResponse':
+      return tla.rec({ ...envelope, mvoteGranted: tla.bool(f.bool('granted')) });
+    case 'AppendEntriesRequest':
+      return tla.rec({
+        ...envelope,
+        mprevLogIndex: tla.int(f.nat('prevLogIndex')),
+        mprevLogTerm: tla.int(f.nat('prevLogTerm')),
+        mentries: tla.seq(f.natArray('entries').map(tla.int)),
+        mcommitIndex: tla.int(f.nat('leaderCommit')),
+      });
+    case 'AppendEntriesResponse':
+      return tla.rec({ ...envelope, msuccess: tla.bool(f.bool('success')), mmatchIndex: tla.int(f.nat('matchIndex')) });
+    case 'InstallSnapshotRequest':
+      return tla.rec({
+        ...envelope,
+        mlastIncludedIndex: tla.int(f.nat('lastIncludedIndex')),
+        mlastIncludedTerm: tla.int(f.nat('lastIncludedTerm')),
+        mdone: tla.bool(f.bool('done')),
+      });
+    case 'InstallSnapshotResponse':
+      return tla.rec({ ...envelope, mlastIncludedIndex: tla.int(f.nat('lastIncludedIndex')), minstalled: tla.bool(f.bool('installed')) });
+    case 'TimeoutNowRequest':
+    case 'ReadIndexRequest':
+    case 'ReadIndexResponse':
+      return tla.rec(envelope);
+    default:
+      return f.fail(`unknown message type ${JSON.stringify(type)}`);
+  }
+}
+
+/** A persist record: absent parts get neutral values (-1 term, hasVote FALSE, 0 indexes). */
+function persistValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
+  const hasAppend = f.has('appendFrom') || f.has('entryTerms');
+  const entries = hasAppend ? f.natArray('entryTerms') : [];
+  const appendFrom = hasAppend ? f.nat('appendFrom') : 0;
+  if (hasAppend && appendFrom < 1) f.fail('appendFrom must be at least 1');
+  const hasSnapshot = f.has('snapshotIndex') || f.has('snapshotTerm');
+  const truncateFrom = f.optNat('truncateFrom') ?? 0;
+  if (f.has('truncateFrom') && truncateFrom < 1) f.fail('truncateFrom must be at least 1');
+  return tla.rec({
+    term: tla.int(f.has('term') ? f.nat('term') : -1),
+    hasVote: tla.bool(f.has('votedFor')),
+    vote: tla.str(f.has('votedFor') ? f.vote('votedFor', nodes) : 'nil'),
+    trunc: tla.int(truncateFrom),
+    app: tla.int(appendFrom),
+    ents: tla.seq(entries.map(tla.int)),
+    snap: tla.int(hasSnapshot ? f.nat('snapshotIndex') : 0),
+    snapTerm: tla.int(hasSnapshot ? f.nat('snapshotTerm') : 0),
+  });
+}
+
+function convertEvent(index: number, raw: Record<string, unknown>, nodes: ReadonlySet<string>): ConvertedEvent | null {
+  const f = new Fields(index, raw);
+  const kind = f.str('ev');
+  if (IGNORED_EVENT_KINDS.has(kind)) return null;
+  const line = index + 1;
+  const base = { ev: tla.str(kind), line: tla.int(line) };
+  switch (kind) {
+    case 'Step': {
+      const input = f.str('input');
+      if (!INPUTS.has(input)) f.fail(`input ${JSON.stringify(input)} is not one of ${[...INPUTS].join(', ')}`);
+      const actions = raw.actions;
+      if (!Array.isArray(actions) || !actions.every((a) => typeof a === 'string')) f.fail('actions must be an array of action names');
+      if (input === 'Receive' && !f.has('msg')) f.fail('a Receive step needs the received msg');
+      const fields: Record<string, TlaValue> = {
+        ...base,
+        node: tla.str(f.node('node', nodes)),
+        input: tla.str(input),
+        acts: tla.set([...new Set(actions as string[])].sort().map(tla.str)),
+        st: nodeViewValue(f.object('state'), nodes),
+      };
+      if (input === 'Receive') fields.msg = messageValue(f.object('msg'), nodes);
+      return { line, kind, value: tla.rec(fields) };
+    }
+    case 'Send':
+    case 'Drop':
+    case 'Duplicate':
+      return { line, kind, value: tla.rec({ ...base, msg: messageValue(f.object('msg'), nodes) }) };
+    case 'Persist':
+      return { line, kind, value: tla.rec({ ...base, node: tla.str(f.node('node', nodes)), seq: tla.int(f.nat('seq')), rec: persistValue(f, nodes) }) };
+    case 'Apply': {
+      const from = f.nat('from');
+      const to = f.nat('to');
+      if (from < 1 || to < from) f.fail(`apply range ${from}..${to} is empty or starts before 1`);
+      return { line, kind, value: tla.rec({ ...base, node: tla.str(f.node('node', nodes)), from: tla.int(from), to: tla.int(to) }) };
+    }
+    case 'Crash':
+      return {
+        line, kind,
+        value: tla.rec({ ...base, node: tla.str(f.node('node', nodes)), lost: tla.int(f.optNat('lostRecords') ?? -1), torn: tla.bool(f.has('torn') ? f.bool('torn') : false) }),
+      };
+    case 'Restart':
+      return { line, kind, value: tla.rec({ ...base, node: tla.str(f.node('node', nodes)), st: nodeViewValue(f.object('state'), nodes) }) };
+    default:
+      return f.fail(`unknown event kind ${JSON.stringify(kind)}`);
+  }
+}
+
+/** Parses and reduces a trace; throws TraceFormatError naming the line of the first problem. */
+export function convertTrace(text: string): ConvertedTrace {
+  const parsed = parseTrace(text);
+  const nodeList = parsed.header.nodes;
+  if (nodeList.length === 0) throw new TraceFormatError(0, 'header.nodes is empty');
+  if (new Set(nodeList).size !== nodeList.length) throw new TraceFormatError(0, 'header.nodes has duplicates');
+  if (nodeList.includes('nil')) throw new TraceFormatError(0, 'a node may not be called "nil" (the spec\'s name for no vote)');
+  const nodes = new Set(nodeList);
+  const events: ConvertedEvent[] = [];
+  let ignoredLines = 0;
+  parsed.events.forEach((raw, k) => {
+    const event = convertEvent(k + 1, raw, nodes);
+    if (event) events.push(event);
+    else ignoredLines++;
+  });
+  return { nodes: nodeList, events, lines: parsed.lines, ignoredLines };
+}
+
+export interface GeneratedModule {
+  /** Module name; the file is `${name}.tla` and its config `${name}.cfg`. */
+  readonly name: string;
+  readonly tla: string;
+  readonly cfg: string;
+}
+
+/**
+ * The root module TLC runs: the trace as a definition, bound to TraceRaft's constants by the cfg.
+ * `diagnoseAt` > 0 makes the spec print its candidate states at that event instead of matching it.
+ */
+export function generateModule(trace: ConvertedTrace, options: { diagnoseAt?: number } = {}): GeneratedModule {
+  const events = trace.events.map((e) => printTla(e.value)).join(',\n  ');
+  const servers = printTla(tla.set(trace.nodes.map(tla.str)));
+  const body = `TraceServers == ${servers}\n\nTraceEvents == <<\n  ${events}\n>>\n`;
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  const name = `TraceRaftMC_${hash}`;
+  const tlaText = [
+    `---- MODULE ${name} ----`,
+    '\\* Generated by tla/trace/convert.ts from a raftbed trace. Do not edit.',
+    'EXTENDS TraceRaft, Integers',
+    '',
+    'NoValues == {}',
+    '',
+    body,
+    '====',
+    '',
+  ].join('\n');
+  const cfg = [
+    'CONSTANTS',
+    '  Server <- TraceServers',
+    '  Value <- NoValues',
+    '  Trace <- TraceEvents',
+    `  DiagnoseAt = ${options.diagnoseAt ?? 0}`,
+    'INIT TraceInit',
+    'NEXT TraceNext',
+    'INVARIANT TraceNotFullyMatched',
+    'CHECK_DEADLOCK FALSE',
+    '',
+  ].join('\n');
+  return { name, tla: tlaText, cfg };
+}
