@@ -130,7 +130,7 @@ describe('contract: purity (deep-frozen state and input never change)', () => {
         safety.checkLogMatching();
         expect(safety.violations).toEqual([]);
       }),
-      { seed: 20240611, numRuns: 40 },
+      { seed: 20240611, numRuns: 60 },
     );
     expect(totalSteps).toBeGreaterThan(3000);
     // The runs must reach the interesting code, or frozen inputs prove little.

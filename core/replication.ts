@@ -149,7 +149,13 @@ export function broadcastHeartbeat(ctx: StepContext): void {
       sendSnapshotChunk(ctx, to, false);
       continue;
     }
-    if (pr.mode === 'Probe') ctx.updateProgress(to, { probeSent: false });
+    if (pr.mode === 'Probe') {
+      // Its match is unknown, so an anchored heartbeat proves nothing: the heartbeat is the probe
+      // itself, at next - 1 (or the snapshot, if next was compacted away). It carries the round.
+      ctx.updateProgress(to, { probeSent: false });
+      sendAppend(ctx, to, true);
+      continue;
+    }
     sendAnchoredHeartbeat(ctx, to, pr);
   }
   // A single-node cluster confirms its rounds by itself.
