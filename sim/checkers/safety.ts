@@ -27,6 +27,8 @@ interface DurableVote {
 export class SafetyChecker {
   /** raft.tla's `elections`, reduced to what Election Safety needs: the leader of each term. */
   private readonly leaderOfTerm = new Map<number, string>();
+  /** The highest index each term's leader committed: commits belong to the term that made them. */
+  private readonly commitIndexByTerm: (number | undefined)[] = [];
   /** The log each term's leader was elected with. */
   private readonly electedLogs: (RaftLog | undefined)[] = [];
   /** Entries known committed, by index: the first node to apply an index fixes it for everyone. */
@@ -47,7 +49,10 @@ export class SafetyChecker {
     }
     if (after.term !== before.term) this.checkTermChange(node, input, output, before.term, after.term);
     if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.onElected(node, after);
-    if (after.role === 'Leader' && after.commitIndex > before.commitIndex) this.checkLaterLeadersHold(node, after);
+    if (after.role === 'Leader' && after.commitIndex > before.commitIndex) {
+      this.checkLaterLeadersHold(node, after);
+      this.commitIndexByTerm[after.term] = after.commitIndex;
+    }
     if (output.persist) this.onPersist(node, after, output.persist);
     if (input.type === 'PersistAck') this.onDurable(node, input.seq);
     for (const a of output.apply) this.onApply(node, a.index, a.entry);
@@ -190,8 +195,11 @@ export class SafetyChecker {
     }
     this.leaderOfTerm.set(s.term, node);
     this.electedLogs[s.term] = s.log;
-    // By Log Matching, holding the newest committed entry means holding every committed entry.
-    const c = this.committedMax;
+    // Only entries committed in earlier terms bind this leader: a leader elected late (its votes
+    // delayed) may lag entries that a later term has committed. By Log Matching, holding the newest
+    // such entry means holding them all.
+    let c = 0;
+    for (let t = 1; t < s.term && t < this.commitIndexByTerm.length; t++) c = Math.max(c, this.commitIndexByTerm[t] ?? 0);
     if (c === 0 || c <= s.log.snapshotIndex) return;
     const known = this.committed[c] as RegisteredEntry;
     const mine = termAt(s.log, c);
