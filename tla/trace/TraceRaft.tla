@@ -19,6 +19,11 @@ CONSTANTS
     Trace,       \* the events, see tla/trace/convert.ts
     DiagnoseAt   \* 0, or the event at which to print candidates instead of matching
 
+\* TLC evaluates a zero-arity constant definition once, at start-up, but a
+\* constant bound with `<-` in the cfg at every use: read the trace here.
+TraceLog == Trace
+TraceLength == Len(Trace)
+
 \* Beyond raft.tla's state: the trace position; per node its snapshot
 \* point, rejected votes, persistence pipeline (last issued and last
 \* acknowledged persist seq, held responses, responses still to be sent,
@@ -348,10 +353,10 @@ Diagnose(e) ==
     /\ FALSE
 
 TraceNext ==
-    /\ l <= Len(Trace)
-    /\ IF l = DiagnoseAt THEN Diagnose(Trace[l]) ELSE Match(Trace[l])
+    /\ l <= TraceLength
+    /\ IF l = DiagnoseAt THEN Diagnose(TraceLog[l]) ELSE Match(TraceLog[l])
     /\ l' = l + 1
 
-TraceNotFullyMatched == l <= Len(Trace)
+TraceNotFullyMatched == l <= TraceLength
 
 =============================================================================
