@@ -348,12 +348,14 @@ export function advanceCommitIndex(ctx: StepContext): void {
   const leader = ctx.leader();
   const candidate = quorumMin(s.cluster, (id) => (id === ctx.id ? leader.durableMatch : leader.progress[id].match));
   if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return;
-  const committedBytes = bytesBetween(ctx, s.commitIndex + 1, candidate);
   const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
   s.commitIndex = candidate;
-  ctx.updateLeader({ uncommittedBytes: Math.max(0, leader.uncommittedBytes - committedBytes) });
   ctx.action('AdvanceCommitIndex');
-  applyCommitted(ctx);
+  const applied = applyCommitted(ctx);
+  // Only this term's proposals were counted as uncommitted bytes (appendAsLeader).
+  let committedBytes = 0;
+  for (const e of applied) if (e.term === s.term) committedBytes += entryBytes(e);
+  ctx.updateLeader({ uncommittedBytes: Math.max(0, leader.uncommittedBytes - committedBytes) });
   if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
   // Followers learn the new commit index with the next AppendEntries; a follower with nothing
   // more to receive gets an empty one, anchored at its match so that it cannot be rejected.
@@ -364,19 +366,15 @@ export function advanceCommitIndex(ctx: StepContext): void {
   }
 }
 
-function bytesBetween(ctx: StepContext, from: LogIndex, to: LogIndex): number {
-  let bytes = 0;
-  for (const e of entriesBetween(ctx.s.log, from, to)) if (e.term === ctx.s.term) bytes += entryBytes(e);
-  return bytes;
-}
-
-/** Hands newly committed entries to the application, then any reads they unblock. */
-export function applyCommitted(ctx: StepContext): void {
+/** Hands newly committed entries to the application, then any reads they unblock. Returns them. */
+export function applyCommitted(ctx: StepContext): readonly Entry[] {
   const s = ctx.s;
-  if (s.commitIndex <= s.appliedIndex) return;
+  if (s.commitIndex <= s.appliedIndex) return [];
   const from = Math.max(s.appliedIndex + 1, s.log.snapshotIndex + 1);
   const entries = entriesBetween(s.log, from, s.commitIndex);
-  for (let k = 0; k < entries.length; k++) ctx.apply.push({ index: from + k, entry: entries[k] });
+  const apply = ctx.apply;
+  for (let k = 0; k < entries.length; k++) apply.push({ index: from + k, entry: entries[k] });
   s.appliedIndex = s.commitIndex;
   releaseReadyReads(ctx);
+  return entries;
 }
