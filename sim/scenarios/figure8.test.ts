@@ -24,6 +24,8 @@ const onlyCampaigner = (node: string) => campaignsExcept(node);
 function figure8(bug?: PlantedBug): Figure8Run {
   const run = { xIndex: 0, xTerm: 0, xHolders: [] as string[], maxCommitWhileOnMajority: -1, finalTerms: {} } as Figure8Run;
   const termAtX = (c: ScenarioContext, id: string) => c.log(id).find((e) => e.index === run.xIndex)?.entry.term;
+  /** The running scenario, for the traffic filter below to consult the followers' logs. */
+  let live: ScenarioContext | null = null;
   const result = scenario({ nodes: 5, seed: 8, durationMs: 3_500, bug, config: { raft: { maxEntriesPerAppend: 1 } } })
     // (a) n1 leads and replicates x to n2 only, then crashes.
     .drop(onlyCampaigner('n1'))
@@ -47,9 +49,14 @@ function figure8(bug?: PlantedBug): Figure8Run {
     .crash('n5')
     // (c) n1 returns, wins a newer term and copies x to a majority, but the no-op of its own term
     // is held back. x is on a majority and yet must not be committed.
+    // A probing follower's heartbeat is the probe itself, at next - 1: n1's first probes carry its
+    // no-op right after x. Holding them all would keep n3 and n4 from ever rejecting one, so they
+    // would never be sent x. Only a follower that already holds x has its no-op held; the others
+    // reject theirs (x is missing beneath it), and n1 backs up and sends them x.
     .clearFilters()
     .drop(onlyCampaigner('n1'))
-    .hold((m) => m.type === 'AppendEntriesRequest' && m.from === 'n1' && m.entries.some((e) => e.term > run.xTerm))
+    .do((c) => (live = c))
+    .hold((m) => m.type === 'AppendEntriesRequest' && m.from === 'n1' && m.entries.some((e) => e.term > run.xTerm) && live !== null && termAtX(live, m.to) === run.xTerm)
     .restart('n1')
     .at(1_600)
     .do((c) => {
