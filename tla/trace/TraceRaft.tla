@@ -137,6 +137,24 @@ ApplyAll(img, recs) ==
 
 Persistent(i) == [term |-> currentTerm[i], vote |-> votedFor[i], log |-> log[i], snap |-> snapIdx[i]]
 
+\* A crash can strike during a write: the record reaches the disk's queue
+\* but is never logged. It is rebuilt from what it must do: take the
+\* written image to the node's persistent state (snapshot first, then the
+\* hard state, then the log from the first index where they differ).
+UnloggedRecord(i) ==
+    LET w     == wimg[i]
+        snap  == IF snapIdx[i] /= w.snap THEN snapIdx[i] ELSE 0
+        sterm == IF snap > 0 THEN TermAt(log[i], snap) ELSE 0
+        base  == IF snap > 0 THEN SnapshotLog(w, snap, sterm) ELSE w.log
+        same  == {k \in 0..Min(Len(base), Len(log[i])) :
+                     \A x \in 1..k : base[x].term = log[i][x].term}
+        k     == MaxOf(same) + 1
+    IN [term |-> currentTerm[i], hasVote |-> TRUE, vote |-> votedFor[i],
+        trunc |-> IF k <= Len(base) THEN k ELSE 0,
+        app |-> IF k <= Len(log[i]) THEN k ELSE 0,
+        ents |-> EntryTerms(SubSeq(log[i], k, Len(log[i]))),
+        snap |-> snap, snapTerm |-> sterm]
+
 ImageFields(img) ==
     [term |-> img.term, votedFor |-> img.vote, entryTerms |-> EntryTerms(img.log),
      snapshotIndex |-> img.snap]
@@ -267,7 +285,10 @@ Checks(e, c, N) ==
              msg  |-> InOutbox(e.msg.msource, e.msg) \/ ValidRequest(e.msg.msource, e.msg)]
       [] e.ev = "Duplicate" -> [msg |-> e.msg \in DOMAIN messages]
       [] e.ev = "Apply" -> [node |-> up[e.node], to |-> e.to <= commitIndex[e.node]]
-      [] e.ev = "Crash" -> [node |-> up[e.node], output |-> OutputsLogged]
+      \* Only the crashing node's own step may be cut short.
+      [] e.ev = "Crash" ->
+            [node |-> up[e.node],
+             output |-> \A j \in Server \ {e.node} : outbox[j] = <<>> /\ ~mustPersist[j]]
       [] e.ev = "Restart" ->
             [node |-> ~up[e.node],
              lostRecords |-> crashInfo[e.node].lost < 0 \/
@@ -317,9 +338,13 @@ Effects(e, c, N) ==
             LET i == e.node IN
             /\ up' = [up EXCEPT ![i] = FALSE]
             /\ held' = [held EXCEPT ![i] = <<>>]
+            /\ outbox' = [outbox EXCEPT ![i] = <<>>]
+            /\ mustPersist' = [mustPersist EXCEPT ![i] = FALSE]
+            /\ unsynced' = IF mustPersist[i]
+                           THEN [unsynced EXCEPT ![i] = Append(@, [seq |-> pseq[i], rec |-> UnloggedRecord(i)])]
+                           ELSE unsynced
             /\ crashInfo' = [crashInfo EXCEPT ![i] = [lost |-> e.lost, torn |-> e.torn]]
-            /\ UNCHANGED <<vars, snapIdx, votesRejected, pseq, dseq, outbox, mustPersist,
-                           dimg, unsynced, wimg, snapData>>
+            /\ UNCHANGED <<vars, snapIdx, votesRejected, pseq, dseq, dimg, wimg, snapData>>
       [] e.ev = "Restart" ->
             LET i == e.node
                 img == RestartImage(e, c)

@@ -1,0 +1,249 @@
+/**
+ * TLA+ trace validation: does TLC find a behaviour of tla/trace/TraceRaft.tla matching a trace?
+ *
+ * Verdicts come from TLC's exit code together with its `-tool` message codes (tla/tlc.ts):
+ *   exit 12 + "Invariant TraceNotFullyMatched is violated"  -> pass (the whole trace matched);
+ *   exit 0  + "No error has been found"                      -> fail (no behaviour matches);
+ *   anything else                                             -> error.
+ * On a fail, the search depth says how far the best behaviour got, and a second run with
+ * DiagnoseAt prints the spec's candidates at the first unmatched event (tla/trace/diagnose.ts).
+ *
+ * `raftbed tla validate` and `raftbed tla bench` dispatch here (runValidateCli, runTlaBenchCli).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TraceFormatError } from '../sim/trace/read';
+import { TlcJarNotFoundError, TlcLaunchError, findTlcJar, runTlc, type TlcResult } from './tlc';
+import { convertTrace, generateModule, type ConvertedTrace } from './trace/convert';
+import { disagreeingFields, extractDiagnostics } from './trace/diagnose';
+
+export { runTlaBenchCli } from './bench-validate';
+
+export const TRACE_SPEC_DIR = path.join(__dirname, 'trace');
+export const SPEC_DIR = __dirname;
+export const ACCEPTANCE_INVARIANT = 'TraceNotFullyMatched';
+export const JAR_HOW_TO = 'TLC jar not found: run `bash tla/install-tlc.sh` (or set TLA2TOOLS_JAR to a tla2tools jar)';
+
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export interface FirstUnmatched {
+  /** 1-based line number in the trace file (the header is line 1). */
+  readonly line: number;
+  /** The line as written. */
+  readonly content: string;
+  /** Fields of that event that disagree with every behaviour of the spec (see diagnose.ts). */
+  readonly disagreeingFields: string[];
+}
+
+export interface ValidationResult {
+  readonly verdict: Verdict;
+  /** Events (of those the spec models) matched before the first that could not be. */
+  readonly eventsMatched: number;
+  /** Events the spec models; trace lines it ignores by design are not counted. */
+  readonly eventsTotal: number;
+  readonly firstUnmatched?: FirstUnmatched;
+  readonly tlcExitCode: number | null;
+  readonly wallMs: number;
+  /** For verdict 'error': what went wrong. */
+  readonly error?: string;
+}
+
+export interface ValidateOptions {
+  /** Stop each TLC run after this long (verdict 'error'). */
+  readonly timeoutMs?: number;
+  readonly jar?: string;
+  /** Skip the second TLC run that names the disagreeing fields. */
+  readonly skipDiagnosis?: boolean;
+}
+
+async function runTraceModule(trace: ConvertedTrace, diagnoseAt: number, options: ValidateOptions): Promise<TlcResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raftbed-trace-'));
+  try {
+    const generated = generateModule(trace, { diagnoseAt });
+    const spec = path.join(dir, `${generated.name}.tla`);
+    const config = path.join(dir, `${generated.name}.cfg`);
+    fs.writeFileSync(spec, generated.tla);
+    fs.writeFileSync(config, generated.cfg);
+    return await runTlc({
+      spec,
+      config,
+      jar: options.jar ?? findTlcJar(),
+      workers: 1,
+      libraryDirs: [TRACE_SPEC_DIR, SPEC_DIR],
+      timeoutMs: options.timeoutMs,
+      // A passing trace ends in an "invariant violation" whose counterexample is the whole run:
+      // print only what changes between states, or printing costs more than checking.
+      extraArgs: ['-difftrace'],
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Validates already parsed text; throws TraceFormatError for malformed traces. */
+export async function validateTraceText(text: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const started = Date.now();
+  const trace = convertTrace(text);
+  const total = trace.events.length;
+  const jar = options.jar ?? findTlcJar();
+  const run = await runTraceModule(trace, 0, { ...options, jar });
+  const base = { eventsTotal: total, tlcExitCode: run.exitCode };
+
+  if (run.verdict === 'invariant-violated' && run.violated === ACCEPTANCE_INVARIANT) {
+    return { ...base, verdict: 'pass', eventsMatched: total, wallMs: Date.now() - started };
+  }
+  if (run.verdict !== 'no-error' || run.depth === undefined) {
+    const error = run.verdict === 'no-error' ? 'TLC reported no search depth' : `${run.verdict}: ${run.errorText ?? 'no detail'}`;
+    return { ...base, verdict: 'error', eventsMatched: 0, wallMs: Date.now() - started, error };
+  }
+  // Depth d means states with l = 1..d were reached: events 1..d-1 matched, event d did not.
+  const eventsMatched = Math.min(run.depth - 1, total);
+  const event = trace.events[eventsMatched];
+  if (event === undefined) {
+    return { ...base, verdict: 'error', eventsMatched, wallMs: Date.now() - started, error: `TLC found no match, yet reached depth ${run.depth} of ${total} events` };
+  }
+  let fields = ['unknown'];
+  if (!options.skipDiagnosis) {
+    const diagnosis = await runTraceModule(trace, eventsMatched + 1, { ...options, jar });
+    fields = disagreeingFields(extractDiagnostics(diagnosis.untagged.join('\n')));
+  }
+  return {
+    ...base,
+    verdict: 'fail',
+    eventsMatched,
+    firstUnmatched: { line: event.line, content: trace.lines[event.line - 1], disagreeingFields: fields },
+    wallMs: Date.now() - started,
+  };
+}
+
+/** Validates the trace file at `tracePath`; throws TraceFormatError for malformed traces. */
+export async function validateTrace(tracePath: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  return validateTraceText(fs.readFileSync(tracePath, 'utf8'), options);
+}
+
+export interface ManyResult {
+  readonly path: string;
+  readonly result?: ValidationResult;
+  /** A trace that could not be read or converted (TraceFormatError, missing file). */
+  readonly problem?: string;
+}
+
+/**
+ * Validates many traces, `workers` TLC processes at a time (for `raftbed sweep --validate K`).
+ * Results come back in the order of `paths`; a bad trace is reported, never thrown.
+ */
+export async function validateMany(paths: readonly string[], workers: number, options: ValidateOptions = {}): Promise<ManyResult[]> {
+  if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  const jar = options.jar ?? findTlcJar();
+  const results: ManyResult[] = new Array(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const index = next++;
+      const file = paths[index];
+      try {
+        results[index] = { path: file, result: await validateTrace(file, { ...options, jar }) };
+      } catch (error) {
+        if (error instanceof TraceFormatError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          results[index] = { path: file, problem: (error as Error).message };
+        } else {
+          throw error;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, paths.length) }, worker));
+  return results;
+}
+
+// ------------------------------------------------------------------------------------------------
+// raftbed tla validate
+// ------------------------------------------------------------------------------------------------
+
+export const VALIDATE_USAGE = `usage: raftbed tla validate TRACE.ndjson [--json] [--timeout-seconds S] [--no-diagnosis]
+
+Decides with TLC whether the trace is a behaviour of tla/trace/TraceRaft.tla.
+Exit codes: 0 pass, 1 fail (the first unmatched line and its disagreeing fields are printed),
+2 usage error or malformed trace, 3 environment (TLC jar or Java missing), 4 TLC error.`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const STD_IO: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+export function positiveSeconds(flag: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new CliUsageError(`${flag} needs a positive whole number of seconds, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+  }
+  return Number(value) * 1000;
+}
+
+function describe(file: string, r: ValidationResult): string[] {
+  const seconds = (r.wallMs / 1000).toFixed(1);
+  if (r.verdict === 'pass') return [`PASS ${file}: all ${r.eventsTotal} events match a behaviour of TraceRaft (${seconds} s)`];
+  if (r.verdict === 'error') return [`ERROR ${file}: TLC exited ${r.tlcExitCode}: ${r.error ?? ''} (${seconds} s)`];
+  const u = r.firstUnmatched as FirstUnmatched;
+  return [
+    `FAIL ${file}: line ${u.line} matches no behaviour of TraceRaft (${r.eventsMatched} of ${r.eventsTotal} events matched, ${seconds} s)`,
+    `  disagreeing: ${u.disagreeingFields.join(', ')}`,
+    `  ${u.content}`,
+  ];
+}
+
+/** `raftbed tla validate ...`; never throws, returns the exit code. */
+export async function runValidateCli(argv: string[], io: CliIo = STD_IO): Promise<number> {
+  try {
+    let json = false;
+    let timeoutMs: number | undefined;
+    let skipDiagnosis = false;
+    const files: string[] = [];
+    for (let k = 0; k < argv.length; k++) {
+      const arg = argv[k];
+      if (arg === '--help' || arg === '-h') {
+        io.out(VALIDATE_USAGE);
+        return 0;
+      } else if (arg === '--json') json = true;
+      else if (arg === '--no-diagnosis') skipDiagnosis = true;
+      else if (arg === '--timeout-seconds') timeoutMs = positiveSeconds(arg, argv[++k]);
+      else if (arg.startsWith('-')) throw new CliUsageError(`unknown option ${arg}`);
+      else files.push(arg);
+    }
+    if (files.length !== 1) throw new CliUsageError(files.length === 0 ? 'name one trace file' : `name one trace file, got ${files.length}`);
+    const file = files[0];
+    if (!fs.existsSync(file)) throw new CliUsageError(`no such trace file: ${file}`);
+    const jar = findTlcJar();
+    const result = await validateTrace(file, { timeoutMs, skipDiagnosis, jar });
+    if (json) io.out(JSON.stringify(result, null, 2));
+    else for (const line of describe(file, result)) io.out(line);
+    return result.verdict === 'pass' ? 0 : result.verdict === 'fail' ? 1 : 4;
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.err(`raftbed tla validate: ${error.message}\n${VALIDATE_USAGE}`);
+      return 2;
+    }
+    if (error instanceof TraceFormatError) {
+      io.err(`raftbed tla validate: malformed trace: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof TlcJarNotFoundError) {
+      io.err(JAR_HOW_TO);
+      return 3;
+    }
+    if (error instanceof TlcLaunchError) {
+      io.err(`raftbed tla validate: ${error.message} (is Java 11+ installed?)`);
+      return 3;
+    }
+    io.err(`raftbed tla validate: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return 4;
+  }
+}
