@@ -384,4 +384,7 @@ TraceNext ==
 
 TraceNotFullyMatched == l <= TraceLength
 
+\* States merged by trace position: see tla/validate.ts (fast path).
+TraceView == l
+
 =============================================================================

@@ -298,11 +298,20 @@ export interface GeneratedModule {
   readonly cfg: string;
 }
 
-/**
- * The root module TLC runs: the trace as a definition, bound to TraceRaft's constants by the cfg.
- * `diagnoseAt` > 0 makes the spec print its candidate states at that event instead of matching it.
- */
-export function generateModule(trace: ConvertedTrace, options: { diagnoseAt?: number } = {}): GeneratedModule {
+export interface GenerateOptions {
+  /** > 0: print the spec's candidates at that event (1-based) instead of matching it. */
+  readonly diagnoseAt?: number;
+  /**
+   * Merge states by trace position (`VIEW TraceView`, run with -view): TLC keeps one state per
+   * event, and a passing run prints only `l` in its counterexample instead of whole states. A
+   * pass stays sound (the path found is a genuine behaviour); a fail may not be, because a
+   * branch needed later can have been merged away, so a fail must be confirmed without it.
+   */
+  readonly mergeByPosition?: boolean;
+}
+
+/** The root module TLC runs: the trace as a definition, bound to TraceRaft's constants by the cfg. */
+export function generateModule(trace: ConvertedTrace, options: GenerateOptions = {}): GeneratedModule {
   const events = trace.events.map((e) => printTla(e.value)).join(',\n  ');
   const servers = printTla(tla.set(trace.nodes.map(tla.str)));
   const body = `TraceServers == ${servers}\n\nTraceEvents == <<\n  ${events}\n>>\n`;
@@ -327,6 +336,7 @@ export function generateModule(trace: ConvertedTrace, options: { diagnoseAt?: nu
     `  DiagnoseAt = ${options.diagnoseAt ?? 0}`,
     'INIT TraceInit',
     'NEXT TraceNext',
+    ...(options.mergeByPosition ? ['VIEW TraceView'] : []),
     'INVARIANT TraceNotFullyMatched',
     'CHECK_DEADLOCK FALSE',
     '',
