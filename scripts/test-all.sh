@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need (npm packages, Chromium
-# from Debian, TLC through Maven), then type-checks and runs every test. CI runs exactly this.
+# from Debian, TLC through Maven), then type-checks and runs every test, then model-checks the
+# TLA+ spec and its mutants. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 bash scripts/install-chromium.sh
 bash tla/install-tlc.sh
 npm test
+bin/raftbed tla check --workers 2
