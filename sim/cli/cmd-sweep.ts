@@ -21,6 +21,7 @@ const FLAGS: Record<string, FlagSpec> = {
   workers: { kind: 'int', min: 1, max: 64, help: 'worker threads (default: the number of cores)' },
   shard: { kind: 'string', help: 'i/n: run only this machine\'s share of the seeds (CI fan-out)' },
   out: { kind: 'string', help: 'directory for traces of failing seeds (default ./raftbed-failures)' },
+  validate: { kind: 'int', min: 0, help: 'also validate K of the passing runs\' traces with TLC (TLA+ trace validation)' },
   ...SIM_FLAGS,
 };
 
@@ -35,6 +36,7 @@ export interface SweepReport {
   readonly linearizability: Record<string, number>;
   readonly coverage: Record<string, number>;
   readonly missingCoverage: string[];
+  readonly validation: readonly TraceValidation[];
 }
 
 export async function sweepCommand(argv: readonly string[], io: CliIo, now: () => number): Promise<number> {
@@ -73,13 +75,46 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
     .filter((s) => s.violation !== null)
     .map((s) => reproduce(base, s, outDir));
   const missing = missingCoverage(base.faults, coverage.counts);
+  const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir) : [];
   const report: SweepReport = {
     runs: summaries.length, violations, events, eventsPerSecond: events / (wallMs / 1000), simulatedMs, wallMs,
-    speedOverRealTime: simulatedMs / wallMs, linearizability, coverage: coverage.counts, missingCoverage: missing,
+    speedOverRealTime: simulatedMs / wallMs, linearizability, coverage: coverage.counts, missingCoverage: missing, validation,
   };
   if (flags.json) io.out(JSON.stringify(report, null, 2));
   else printReport(io, base, report, workers);
-  return violations.length > 0 || missing.length > 0 ? 1 : 0;
+  const rejected = validation.filter((v) => v.verdict !== 'pass');
+  return violations.length > 0 || missing.length > 0 || rejected.length > 0 ? 1 : 0;
+}
+
+export interface TraceValidation {
+  readonly seed: number;
+  readonly trace: string;
+  readonly verdict: string;
+  readonly detail: string;
+}
+
+/** Re-runs K passing seeds with traces and asks TLC whether each is a behaviour of the spec. */
+async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[], k: number, workers: number, outDir: string): Promise<TraceValidation[]> {
+  // Loaded on demand: plain sweeps need neither Java nor TLC.
+  const { validateMany } = require('../../tla/validate') as typeof import('../../tla/validate');
+  const dir = join(outDir, 'validated');
+  mkdirSync(dir, { recursive: true });
+  const { version, commit } = buildInfo();
+  const chosen = summaries.filter((s) => s.violation === null).slice(0, k);
+  const paths = chosen.map((s) => {
+    const trace = new MemoryTrace(true);
+    runSeed(makeSimConfig({ ...base, seed: s.seed }), { trace, bug: resolveBug(base.bug), version, commit });
+    const path = join(dir, `seed-${s.seed}.ndjson`);
+    writeFileSync(path, trace.ndjson());
+    return path;
+  });
+  const results = await validateMany(paths, workers);
+  return results.map((r, i) => ({
+    seed: chosen[i].seed,
+    trace: r.path,
+    verdict: r.result?.verdict ?? 'error',
+    detail: r.problem ?? r.result?.error ?? (r.result?.firstUnmatched ? `line ${r.result.firstUnmatched.line}: ${r.result.firstUnmatched.disagreeingFields.join(', ')}` : `${r.result?.eventsMatched} events matched`),
+  }));
 }
 
 function runInWorkers(base: SimConfig, seeds: readonly number[], workers: number, onResult: (s: SeedSummary) => void): Promise<SeedSummary[]> {
@@ -129,6 +164,11 @@ function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number
   io.out(`  simulated ${(r.simulatedMs / 1000).toFixed(1)} s in ${(r.wallMs / 1000).toFixed(1)} s of wall time: ${Math.round(r.speedOverRealTime).toLocaleString('en-US')}x real time`);
   io.out(`  linearizability: ${Object.entries(r.linearizability).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   io.out(`  coverage: ${Object.entries(r.coverage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (r.validation.length > 0) {
+    const passed = r.validation.filter((v) => v.verdict === 'pass').length;
+    io.out(`  TLA+ trace validation: ${passed}/${r.validation.length} traces are behaviours of the spec`);
+    for (const v of r.validation) if (v.verdict !== 'pass') io.out(`    seed ${v.seed}: ${v.verdict.toUpperCase()} ${v.detail} (${v.trace})`);
+  }
   if (r.missingCoverage.length > 0) io.out(`  FAULTS NEVER HAPPENED under profile ${base.faults}: ${r.missingCoverage.join(', ')}`);
   if (r.violations.length === 0) {
     io.out('  violations: none');
