@@ -189,7 +189,7 @@ describe('sweep', () => {
     const { code, io } = await cli('sweep', '--seeds', '2', '--workers', '1', '--duration', '2000', '--json', '--out', join(dir, 'failures'));
     const report = JSON.parse(io.stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['runs', 'violations', 'events', 'eventsPerSecond', 'simulatedMs', 'wallMs', 'speedOverRealTime', 'linearizability', 'coverage', 'missingCoverage'].sort(),
+      ['runs', 'violations', 'events', 'eventsPerSecond', 'simulatedMs', 'wallMs', 'speedOverRealTime', 'linearizability', 'coverage', 'missingCoverage', 'validation'].sort(),
     );
     expect(report).toMatchObject({ runs: 2, violations: [], simulatedMs: 4000, missingCoverage: [] });
     expect(report.linearizability).toEqual({ ok: 2, unknown: 0, violation: 0, skipped: 0 });
