@@ -8,6 +8,9 @@ export const ackBeforeSync: PlantedBug = {
   name: 'ack-before-sync',
   description: 'writes are acknowledged to core when issued, before fsync, so a crash loses votes and entries others counted on',
   caughtBy: ['DurableStateRegressed', 'OneVotePerTerm', 'ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety'],
-  config: { nodes: 3, faults: 'crashes', durationMs: 4_000 },
+  // A slow disk (fsync 5 to 30 ms) keeps more acknowledged writes unsynced when a crash strikes.
+  // Measured: caught on 16 of seeds 1-60 (first at seed 2), the unmodified core clean on all 60; with
+  // the default fsync (0.5 to 8 ms) once in 40 seeds (seed 11), as faults in a 4 s run stop at 1 s.
+  config: { nodes: 3, faults: 'crashes', durationMs: 4_000, fsyncMinMs: 5, fsyncMaxMs: 30 },
   ackBeforeSync: true,
 };

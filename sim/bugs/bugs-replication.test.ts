@@ -9,7 +9,7 @@ import { huntWithControl } from './expect-caught';
 const CASES: readonly { name: string; firstSeed: number; maxSeeds: number }[] = [
   { name: 'truncate-on-stale-append', firstSeed: 1, maxSeeds: 20 },
   { name: 'follower-commit-beyond-match', firstSeed: 7, maxSeeds: 40 },
-  { name: 'read-index-without-heartbeat', firstSeed: 3, maxSeeds: 30 },
+  { name: 'read-index-without-heartbeat', firstSeed: 18, maxSeeds: 45 },
   { name: 'match-index-regresses', firstSeed: 1, maxSeeds: 10 },
 ];
 

@@ -11,7 +11,13 @@ import { continueStep, producedMessage, received } from './step-helpers';
 export const truncateOnStaleAppend: PlantedBug = {
   name: 'truncate-on-stale-append',
   description: 'a follower drops every entry after the last one an accepted AppendEntries carries, even when they match the leader\'s',
-  caughtBy: ['LeaderCompleteness', 'StateMachineSafety'],
+  // LivenessOperations is an honest catch too: the leader holds the follower's acknowledged match,
+  // which core trusts never to shrink, so it backs up no further than match + 1; the follower, having
+  // cut those entries, rejects every AppendEntries there, forever. Once a majority is in that state
+  // nothing commits after the cluster heals (seed 3: n3 and three followers trade the same rejected
+  // AppendEntries until the operations time out). About half the seeds of 1-40 end that way; the
+  // unmodified core was clean on every one of them.
+  caughtBy: ['LeaderCompleteness', 'StateMachineSafety', 'LivenessOperations'],
   config: { faults: 'all', durationMs: 6_000 },
   step: (core) => (state, input) => {
     const result = core(state, input);
