@@ -209,8 +209,13 @@ function describe(file: string, r: ValidationResult): string[] {
   ];
 }
 
+export interface CliDeps {
+  /** Finds the TLC jar (tests replace it to simulate a missing jar). */
+  readonly findJar?: () => string;
+}
+
 /** `raftbed tla validate ...`; never throws, returns the exit code. */
-export async function runValidateCli(argv: string[], io: CliIo = STD_IO): Promise<number> {
+export async function runValidateCli(argv: string[], io: CliIo = STD_IO, deps: CliDeps = {}): Promise<number> {
   try {
     let json = false;
     let timeoutMs: number | undefined;
@@ -230,7 +235,7 @@ export async function runValidateCli(argv: string[], io: CliIo = STD_IO): Promis
     if (files.length !== 1) throw new CliUsageError(files.length === 0 ? 'name one trace file' : `name one trace file, got ${files.length}`);
     const file = files[0];
     if (!fs.existsSync(file)) throw new CliUsageError(`no such trace file: ${file}`);
-    const jar = findTlcJar();
+    const jar = (deps.findJar ?? findTlcJar)();
     const result = await validateTrace(file, { timeoutMs, skipDiagnosis, jar });
     if (json) io.out(JSON.stringify(result, null, 2));
     else for (const line of describe(file, result)) io.out(line);

@@ -245,11 +245,12 @@ RoleStep(N, m, c, snapData) ==
       [] OTHER -> FollowerStep(N, m, c, snapData)
 
 \* `c.ignore`: a vote request from a higher term ignored under a leader
-\* lease (CheckQuorum, section 9.6); core then logs no action at all.
+\* lease (CheckQuorum, section 9.6); core then logs no action at all, while
+\* handling such a request always logs one (UpdateTerm or the handler).
+LeaseIgnorable(m) == m.mtype = PreVoteRequest \/ (m.mtype = RequestVoteRequest /\ ~m.mtransfer)
+
 ReceiveMessageStep(N, m, c, snapData) ==
-    IF m.mterm > N.term /\ c.ignore
-    THEN IF m.mtype = PreVoteRequest \/ (m.mtype = RequestVoteRequest /\ ~m.mtransfer)
-         THEN N ELSE Disable(N)
+    IF m.mterm > N.term /\ c.ignore /\ LeaseIgnorable(m) THEN N
     ELSE IF m.mterm < N.term THEN AnswerStale(N, m)
     ELSE LET bumps == /\ m.mterm > N.term
                       /\ m.mtype /= PreVoteRequest

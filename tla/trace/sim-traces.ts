@@ -7,6 +7,7 @@ import { Simulation } from '../../sim/cluster/simulation';
 import { makeSimConfig, type SimConfig } from '../../sim/config';
 import { MemoryTrace } from '../../sim/trace/sink';
 import type { PlantedBug } from '../../sim/bugs/types';
+import { bugSimConfig } from '../../sim/bugs/run';
 
 export interface SimTraceOptions {
   readonly seed: number;
@@ -53,4 +54,19 @@ export function simTrace(options: SimTraceOptions): SimTrace {
 export function tracePrefix(text: string, events: number): string {
   const lines = text.split('\n').filter((line) => line !== '');
   return `${lines.slice(0, events + 1).join('\n')}\n`;
+}
+
+/**
+ * A traced run of a planted bug under exactly the configuration its hunts use (bugSimConfig),
+ * optionally shortened.
+ */
+export function bugTrace(bug: PlantedBug, seed: number, durationMs?: number): SimTrace {
+  const config = bugSimConfig(bug, seed, durationMs === undefined ? {} : { durationMs });
+  const trace = new MemoryTrace();
+  const result = new Simulation(config, { trace, bug }).run();
+  return {
+    text: trace.ndjson(),
+    events: trace.lines - 1,
+    violation: result.violation === null ? null : `${result.violation.property}: ${result.violation.detail}`,
+  };
 }
