@@ -1,7 +1,7 @@
 // Median wall time to first detection, per planted bug: each bug is hunted from several
 // independent starting seeds (1, 1001, 2001, ...) so that one lucky seed does not set the figure.
 // Detection counts only by a property the bug declares (declaredOnly): other violations, such as
-// the OneVotePerTerm false positive described in the README, are passed over.
+// the simulator and core false positives listed in the README, are passed over.
 // For humans; nothing asserts on these times.
 //
 //   node -r ts-node/register/transpile-only sim/bugs/bench-bugs.ts [--hunts N] [--max-seeds N] [--only NAME]

@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli/io';
+import { main } from '../cli/main';
 import { bugNames } from './catalogue';
 import { exitCode, runBugsCli, type BugReport } from './cli-bugs';
 
@@ -47,6 +48,25 @@ describe('raftbed bugs', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ bug: 'match-index-regresses', caught: true, seed: 1, expected: true, controlFlagged: [], undeclared: [] });
     expect(rows[0].replay).toBe('raftbed run --seed 1 --bug match-index-regresses --faults lossy --duration 3000');
+  });
+
+  it('gives a replay command that reproduces the hunted violation, even for settings without a flag', async () => {
+    // double-count-vote's config sets raft options (no PreVote, short election timeouts) that no run
+    // flag expresses: the replay is exact only because `run --bug` applies the bug's config itself.
+    const hunt = capture();
+    expect(await runBugsCli(['--only', 'double-count-vote', '--max-seeds', '30', '--json'], hunt, clock)).toBe(0);
+    const [row] = JSON.parse(hunt.outText()) as BugReport[];
+    expect(row.replay).toMatch(/^raftbed run --seed \d+ --bug double-count-vote/);
+    const replay = capture();
+    expect(await main(row.replay!.replace(/^raftbed /, '').split(' '), replay)).toBe(1);
+    expect(replay.outText()).toContain(`VIOLATION seed ${row.seed}: ${row.property} at `);
+    expect(replay.outText()).toContain(`(trace event ${row.eventIndex})`);
+  });
+
+  it('marks no replay as inexact', async () => {
+    const io = capture();
+    expect(await runBugsCli(['--only', 'double-count-vote', '--max-seeds', '30'], io, clock)).toBe(0);
+    expect(io.outText()).not.toMatch(/\*/);
   });
 
   it('exits 1 when any bug escaped', () => {

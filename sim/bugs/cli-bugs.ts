@@ -7,7 +7,7 @@ import { CliUsageError, helpText, parseArgs, type FlagSpec } from '../cli/args';
 import { PROCESS_IO, type CliIo } from '../cli/io';
 import { PLANTED_BUGS, findBug, UnknownBugError } from './catalogue';
 import { huntBug, type HuntResult } from './hunt';
-import { replayCommand, replayNeedsBugConfig } from './run';
+import { replayCommand } from './run';
 import type { PlantedBug } from './types';
 
 export const DEFAULT_MAX_SEEDS = 200;
@@ -26,14 +26,12 @@ export interface BugReport extends HuntResult {
   readonly expected: boolean;
   readonly caughtBy: readonly string[];
   readonly replay?: string;
-  /** The replay needs `run --bug` to apply the bug's config (settings the CLI has no flags for). */
-  readonly replayNeedsBugConfig?: boolean;
 }
 
 function report(bug: PlantedBug, hunt: HuntResult): BugReport {
   const expected = hunt.property !== undefined && bug.caughtBy.includes(hunt.property);
   if (!hunt.caught || hunt.seed === undefined) return { ...hunt, expected, caughtBy: bug.caughtBy };
-  return { ...hunt, expected, caughtBy: bug.caughtBy, replay: replayCommand(bug, hunt.seed), replayNeedsBugConfig: replayNeedsBugConfig(bug) };
+  return { ...hunt, expected, caughtBy: bug.caughtBy, replay: replayCommand(bug, hunt.seed) };
 }
 
 function table(rows: readonly BugReport[]): string[] {
@@ -45,7 +43,7 @@ function table(rows: readonly BugReport[]): string[] {
     r.property ?? '-',
     String(r.seedsTried),
     r.wallMs.toFixed(0),
-    r.replay === undefined ? '-' : r.replay + (r.replayNeedsBugConfig ? '  *' : ''),
+    r.replay ?? '-',
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));
   const line = (c: readonly string[]) => c.map((x, k) => (k === c.length - 1 ? x : x.padEnd(widths[k]))).join('  ');
@@ -55,7 +53,6 @@ function table(rows: readonly BugReport[]): string[] {
 function footnotes(rows: readonly BugReport[]): string[] {
   const notes: string[] = [];
   if (rows.some((r) => r.caught && !r.expected)) notes.push('(!) caught, but by a property the bug does not list in caughtBy');
-  if (rows.some((r) => r.replayNeedsBugConfig)) notes.push('*  the bug\'s config sets options the run flags cannot express: the replay is exact only if `run --bug` applies that config');
   const missed = rows.filter((r) => !r.caught);
   if (missed.length > 0) notes.push(`not caught: ${missed.map((r) => r.bug).join(', ')}`);
   return notes;

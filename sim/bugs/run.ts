@@ -45,8 +45,9 @@ export function runJudged(config: SimConfig, bug: PlantedBug | null): JudgedRun 
 }
 
 /**
- * The command that replays one hunted seed: `raftbed run --seed S --bug NAME` plus the run flags
- * the CLI has (faults, nodes, duration, clients) for every setting that differs from the defaults.
+ * The command that replays one hunted seed: `raftbed run --seed S --bug NAME`, which applies the
+ * bug's config itself (raft options and disk timings included), plus the run flags for the settings
+ * that differ from the defaults (faults, nodes, duration, clients), so a reader sees them.
  */
 export function replayCommand(bug: PlantedBug, seed: number, options: BugRunOptions = {}): string {
   const c = bugSimConfig(bug, seed, options);
@@ -56,15 +57,4 @@ export function replayCommand(bug: PlantedBug, seed: number, options: BugRunOpti
   if (c.durationMs !== DEFAULT_SIM_CONFIG.durationMs) flags.push(`--duration ${c.durationMs}`);
   if (c.workload.clients !== DEFAULT_SIM_CONFIG.workload.clients) flags.push(`--clients ${c.workload.clients}`);
   return `raftbed run ${flags.join(' ')}`;
-}
-
-/**
- * Whether replayCommand reproduces the hunted run by its flags alone. It does not when the bug's
- * config changes a setting the CLI has no flag for (raft options, fsync times): then the replay is
- * exact only if `run --bug` applies the bug's config itself.
- */
-export function replayNeedsBugConfig(bug: PlantedBug): boolean {
-  const expressible = new Set(['nodes', 'faults', 'durationMs', 'seed', 'bug']);
-  const own = bug.config ?? {};
-  return Object.keys(own).some((k) => !expressible.has(k) && !(k === 'workload' && Object.keys(own.workload ?? {}).every((w) => w === 'clients')));
 }
