@@ -327,6 +327,9 @@ function probeForLostAppends(ctx: StepContext, to: NodeId, pr: Progress): void {
 function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): void {
   const s = ctx.s;
   if (pr.mode === 'Snapshot') return;
+  // A rejection of an index beyond our log answers a message of an earlier life of this node
+  // (entries it sent then were lost in a crash before they were durable): stale, not a guide.
+  if (m.prevLogIndex > lastIndex(s.log)) return;
   if (pr.mode === 'Replicate' && m.prevLogIndex <= pr.match) return;
   if (pr.mode === 'Probe' && m.prevLogIndex !== pr.next - 1) return;
   let next = m.conflictIndex;
@@ -343,11 +346,12 @@ function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): vo
  * AdvanceCommitIndex: the highest index a majority holds durably, but only if it is from the
  * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it.
  */
-export function advanceCommitIndex(ctx: StepContext): void {
+/** Returns whether the commit index moved. */
+export function advanceCommitIndex(ctx: StepContext): boolean {
   const s = ctx.s;
   const leader = ctx.leader();
   const candidate = quorumMin(s.cluster, (id) => (id === ctx.id ? leader.durableMatch : leader.progress[id].match));
-  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return;
+  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return false;
   const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
   s.commitIndex = candidate;
   ctx.action('AdvanceCommitIndex');
@@ -364,6 +368,7 @@ export function advanceCommitIndex(ctx: StepContext): void {
     const pr = ctx.progress(id);
     if (pr.mode === 'Replicate' && pr.next > lastIndex(s.log) && pr.match > 0) sendAnchoredHeartbeat(ctx, id, pr);
   }
+  return true;
 }
 
 /** Hands newly committed entries to the application, then any reads they unblock. Returns them. */

@@ -196,9 +196,7 @@ function receiveUntrusted(ctx: StepContext, raw: unknown): void {
     if (m.type === 'AppendEntriesResponse' && m.matchIndex > lastIndex(s.log)) {
       return reject(`matchIndex ${m.matchIndex} beyond the leader's last index ${lastIndex(s.log)}`);
     }
-    if (m.type === 'AppendEntriesResponse' && m.prevLogIndex > lastIndex(s.log)) {
-      return reject(`prevLogIndex ${m.prevLogIndex} beyond the leader's last index ${lastIndex(s.log)}: we never sent it`);
-    }
+
     if (m.type === 'AppendEntriesRequest') return reject(`a second leader in term ${m.term}`);
   }
   receive(ctx, m);

@@ -53,6 +53,8 @@ export interface SimNode {
   lastSyncAtMs: number;
   /** A crash fault is waiting for this node's next write. */
   crashOnNextWrite: boolean;
+  /** A tick fell inside a pause and was not rescheduled; the resume restarts the chain. */
+  tickChainBroken: boolean;
 }
 
 const CRASH_DURING_WRITE_WINDOW_MS = 50;
@@ -130,7 +132,7 @@ export class Simulation {
       const state = restartState(raftConfig, { term: 0, votedFor: null, snapshot: null, entries: [] }, 0);
       return {
         id, index, config: raftConfig, state, disk: new SimDisk(), kv: new KvStateMachine(), up: true, epoch: 0,
-        pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false,
+        pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false,
       };
     });
     const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
@@ -254,7 +256,10 @@ export class Simulation {
   private onTick(index: number, epoch: number): void {
     const node = this.nodes[index];
     if (!node.up || node.epoch !== epoch) return;
-    if (this.nowMs < node.pausedUntilMs) return; // Resume restarts the tick chain.
+    if (this.nowMs < node.pausedUntilMs) {
+      node.tickChainBroken = true; // Resume restarts the chain: exactly one chain per node.
+      return;
+    }
     this.scheduleTick(node, Math.max(this.nowMs + this.tickIntervalMs(node), node.clockHeldUntilMs));
     this.stepNode(node, { type: 'Tick' });
   }
@@ -515,6 +520,10 @@ export class Simulation {
   private onResume(index: number, epoch: number): void {
     const node = this.nodes[index];
     if (!node.up || node.epoch !== epoch || this.nowMs < node.pausedUntilMs) return;
+    // A pause shorter than a tick interval never broke the chain: starting another would make
+    // this node's clock run at double speed for the rest of the run.
+    if (!node.tickChainBroken) return;
+    node.tickChainBroken = false;
     this.scheduleTick(node, this.nowMs);
   }
 
