@@ -1,14 +1,11 @@
 // raftbed replay FILE | --seed S: re-runs a run, proves the trace is identical byte for byte, and
 // reports its violation.
 
-import { readFileSync } from 'node:fs';
 import { runSeed } from '../run-seed';
+import type { SimConfig } from '../config';
 import { MemoryTrace } from '../trace/sink';
-import { parseTrace, TraceFormatError } from '../trace/read';
-import { makeSimConfig, SimConfigError, type SimConfig } from '../config';
-import { parseFaultPlan } from '../faults';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import { SIM_FLAGS, simConfigFromFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { SIM_FLAGS, simConfigFromFlags, describeViolation, buildInfo, resolveBug, loadSimTrace } from './common';
 import { loadPlan } from './cmd-run';
 import type { CliIo } from './io';
 
@@ -17,24 +14,6 @@ const FLAGS: Record<string, FlagSpec> = {
   plan: { kind: 'string', help: 'with --seed: the fault plan file printed by a property-based counterexample' },
   ...SIM_FLAGS,
 };
-
-function configFromTrace(path: string): SimConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const { header } = parseTrace(text);
-  if (header.source !== 'sim') throw new CliUsageError(`${path} comes from ${header.source}, not the simulator: nothing to re-run`);
-  try {
-    const config = header.config as SimConfig;
-    return makeSimConfig({ ...config, faultPlan: parseFaultPlan(header.faultPlan, { nodes: header.nodes }) });
-  } catch (e) {
-    if (e instanceof SimConfigError || (e as Error).name === 'FaultPlanError') throw new TraceFormatError(0, `header: ${(e as Error).message}`);
-    throw e;
-  }
-}
 
 export async function replayCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { flags, positional } = parseArgs(argv, FLAGS, 1);
@@ -47,8 +26,9 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
   let config: SimConfig;
   let expected: readonly string[] | null = null;
   if (positional.length === 1) {
-    config = configFromTrace(positional[0]);
-    expected = parseTrace(readFileSync(positional[0], 'utf8')).lines;
+    const recorded = loadSimTrace(positional[0]);
+    config = recorded.config;
+    expected = recorded.lines;
   } else {
     config = simConfigFromFlags(flags, Number(flags.seed));
     if (flags.plan !== undefined) config = { ...config, faultPlan: loadPlan(String(flags.plan), config.nodes) };

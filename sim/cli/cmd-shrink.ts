@@ -1,14 +1,13 @@
 // raftbed shrink TRACE.ndjson: reduces a failing run to a minimal fault schedule that still
 // breaks the same property, and prints it with its replay command.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { runSeed } from '../run-seed';
-import { parseTrace } from '../trace/read';
-import { makeSimConfig, type SimConfig } from '../config';
-import { parseFaultPlan, describeFault } from '../faults';
+import type { SimConfig } from '../config';
+import { describeFault } from '../faults';
 import { shrinkPlan } from '../shrink';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import { configFlags, describeViolation, resolveBug } from './common';
+import { configFlags, describeViolation, resolveBug, loadSimTrace } from './common';
 import type { CliIo } from './io';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -26,15 +25,8 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo): Promise
   }
   if (positional.length !== 1) throw new CliUsageError('give the trace of a failing run');
   const path = positional[0];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const { header } = parseTrace(text);
-  const plan = parseFaultPlan(header.faultPlan, { nodes: header.nodes });
-  const config: SimConfig = makeSimConfig({ ...(header.config as SimConfig), faultPlan: plan });
+  const { header, config } = loadSimTrace(path);
+  const plan = config.faultPlan as NonNullable<SimConfig['faultPlan']>;
   const bug = resolveBug(config.bug);
   const original = runSeed(config, { bug });
   if (original.violation === null) {
