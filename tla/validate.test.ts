@@ -51,7 +51,17 @@ const SEEDS = [1, 2, 3, 4];
 const SIM_DURATION_MS = 700;
 
 describe('simulator traces (5 profiles x 4 fixed seeds, 3 nodes, 700 ms)', () => {
-  const cases = PROFILES.flatMap((faults) => SEEDS.map((seed) => ({ faults, seed })));
+  // The fourth crashes seed is the first from 4 on whose run loses an unsynced write, so the set
+  // keeps that case however the simulator's seeds drift.
+  const losesWrite = (seed: number): boolean =>
+    lines(simTrace({ seed, faults: 'crashes', durationMs: SIM_DURATION_MS }).text).some((e) => e.ev === 'Crash' && (e.lostRecords > 0 || e.torn));
+  const lossySeed = (): number => {
+    for (let seed = 4; seed < 200; seed++) if (losesWrite(seed)) return seed;
+    throw new Error('no crashes seed in 4..199 loses an unsynced write');
+  };
+  const cases = PROFILES.flatMap((faults) =>
+    (faults === 'crashes' ? [1, 2, 3, lossySeed()] : SEEDS).map((seed) => ({ faults, seed })),
+  );
   let results: { name: string; text: string; result?: ValidationResult; problem?: string }[] = [];
 
   beforeAll(async () => {
