@@ -14,7 +14,7 @@ export interface HuntOptions {
   readonly durationMs?: number;
   /** Stop starting new seeds once this much wall time has passed (measured with `now`). */
   readonly wallBudgetMs?: number;
-  /** Milliseconds from any origin, e.g. `() => performance.now()`, supplied by the CLI. */
+  /** Milliseconds from any origin: the CLI supplies the wall clock; tests supply a constant. */
   readonly now: () => number;
   /**
    * Keep hunting past violations of properties the bug does not declare in caughtBy (they are
@@ -52,7 +52,7 @@ function validate(o: HuntOptions): void {
   if (!Number.isSafeInteger(o.fromSeed) || o.fromSeed < 0) throw new HuntOptionsError(`fromSeed must be a non-negative integer, got ${o.fromSeed}`);
   if (!Number.isSafeInteger(o.maxSeeds) || o.maxSeeds < 1) throw new HuntOptionsError(`maxSeeds must be a positive integer, got ${o.maxSeeds}`);
   if (o.wallBudgetMs !== undefined && !(o.wallBudgetMs > 0)) throw new HuntOptionsError(`wallBudgetMs must be positive, got ${o.wallBudgetMs}`);
-  if (typeof o.now !== 'function') throw new HuntOptionsError('now must be a clock function, e.g. () => performance.now()');
+  if (typeof o.now !== 'function') throw new HuntOptionsError('now must be a clock function returning milliseconds (the CLI passes the wall clock)');
 }
 
 function sameViolation(a: Violation, b: Violation | null): boolean {
