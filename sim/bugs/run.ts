@@ -1,10 +1,10 @@
 // One run of the simulator with (or, as the control, without) a planted bug, judged by the
 // simulator's own safety checks and then by linearizability of the client history.
 
-import { Simulation, type RunResult, type Violation } from '../cluster/simulation';
+import type { RunResult, Violation } from '../cluster/simulation';
+import { runSeed } from '../run-seed';
 import { DEFAULT_SIM_CONFIG, makeSimConfig, type SimConfig } from '../config';
 import type { PlantedBug } from './types';
-import { checkHistory } from './linearizability-check';
 import { CountingTrace } from './counting-trace';
 
 export interface BugRunOptions {
@@ -37,11 +37,8 @@ export interface JudgedRun {
  * bugSimConfig is the natural control: the same settings and seed, without the bug.
  */
 export function runJudged(config: SimConfig, bug: PlantedBug | null): JudgedRun {
-  const trace = new CountingTrace();
-  const result = new Simulation(config, { trace, ...(bug !== null ? { bug } : {}) }).run();
-  if (result.violation !== null) return { result, violation: result.violation };
-  if (!config.checkLinearizability) return { result, violation: null };
-  return { result, violation: checkHistory(result, { eventIndex: trace.lines }) };
+  const result = runSeed(config, { trace: new CountingTrace(), ...(bug !== null ? { bug } : {}) });
+  return { result, violation: result.violation };
 }
 
 /**

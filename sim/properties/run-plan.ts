@@ -3,8 +3,7 @@
 // replays with exactly the settings that found it.
 
 import type { Input, RaftState, StepResult } from '../../core';
-import { Simulation, type RunResult, type Violation } from '../cluster/simulation';
-import { checkLinearizability } from '../linearizability';
+import type { Simulation } from '../cluster/simulation';
 import { makeSimConfig, type SimConfig } from '../config';
 import type { FaultPlan } from '../faults';
 import type { PlantedBug } from '../bugs/types';
@@ -59,27 +58,7 @@ export function planSimConfig(seed: number, plan: FaultPlan, config: PlanConfig 
 export function runPlan(seed: number, plan: FaultPlan, config: PlanConfig = {}, options: RunPlanOptions = {}): PlanOutcome {
   const simConfig = planSimConfig(seed, plan, config);
   const bug = withObserver(options.bug, options.observe);
-  if (options.prepare === undefined) return runSeed(simConfig, { trace: options.trace, bug });
-  // runSeed builds its Simulation internally, and a script needs the instance before the run. Until
-  // runSeed takes a `prepare` hook, a prepared run is simulated here and judged like runSeed does.
-  const sim = new Simulation(simConfig, { trace: options.trace, bug });
-  options.prepare(sim);
-  return judgeLinearizability(sim.run(), simConfig, options.trace);
-}
-
-function judgeLinearizability(result: RunResult, config: SimConfig, trace: TraceSink | undefined): PlanOutcome {
-  if (result.violation !== null || !config.checkLinearizability) return { ...result, linearizability: null };
-  const linearizability = checkLinearizability(result.history, { maxSearchSteps: 2_000_000 });
-  if (linearizability.verdict !== 'violation') return { ...result, linearizability };
-  const key = linearizability.violatingKeys[0];
-  const violation: Violation = {
-    property: 'Linearizability',
-    detail: `key ${key}: operation ${linearizability.perKey.get(key)?.failedOp ?? '?'} cannot be placed in any linearization`,
-    node: null,
-    atMs: result.simulatedMs,
-    eventIndex: trace?.lines ?? 0,
-  };
-  return { ...result, violation, linearizability };
+  return runSeed(simConfig, { trace: options.trace, bug, prepare: options.prepare });
 }
 
 /** Puts `observe` after the planted bug's step (if any), keeping the bug's other behaviours. */
