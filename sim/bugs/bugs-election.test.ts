@@ -3,10 +3,9 @@
 // the first seed found when this was written (noted beside each), so an unrelated change in core
 // or sim that shifts the seeds does not fail the test, while a checker that stops catching does.
 
-import { findBug } from './catalogue';
-import { huntWithControl } from './expect-caught';
+import { describeBugCases, type BugCase } from './describe-bug-cases';
 
-const CASES: readonly { name: string; firstSeed: number; maxSeeds: number }[] = [
+const CASES: readonly BugCase[] = [
   { name: 'vote-without-log-check', firstSeed: 1, maxSeeds: 20 },
   { name: 'forget-vote-on-restart', firstSeed: 1, maxSeeds: 10 },
   { name: 'ack-before-sync', firstSeed: 2, maxSeeds: 30 },
@@ -16,17 +15,5 @@ const CASES: readonly { name: string; firstSeed: number; maxSeeds: number }[] = 
   { name: 'quorum-half', firstSeed: 3, maxSeeds: 20 },
 ];
 
-describe.each(CASES)('$name (first caught at seed $firstSeed)', ({ name, maxSeeds }) => {
-  const bug = findBug(name);
-  const { hunt, control } = huntWithControl(bug, maxSeeds);
+describeBugCases(CASES);
 
-  it(`is caught within ${maxSeeds} seeds by a property it declares`, () => {
-    expect(hunt.caught).toBe(true);
-    expect(bug.caughtBy).toContain(hunt.property);
-  });
-
-  it('is not flagged without the bug on the same seed (the control)', () => {
-    expect(control).not.toBeNull();
-    expect(control?.violation).toBeNull();
-  });
-});
