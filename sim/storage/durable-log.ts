@@ -1,4 +1,5 @@
 import type { DurableState, Entry, LogIndex, NodeId, PersistRecord, Snapshot, Term } from '../../core/types';
+import { applyPersistRecordInPlace } from '../../core/persist';
 
 export type DiskWriteErrorKind =
   /** appendFrom is not the last index + 1 after truncation. */
@@ -45,7 +46,7 @@ export class DurableLog {
   term: Term;
   votedFor: NodeId | null;
   snapshot: Snapshot | null;
-  readonly entries: Entry[];
+  entries: Entry[];
 
   constructor(initial?: DurableState) {
     this.term = initial?.term ?? 0;
@@ -77,24 +78,9 @@ export class DurableLog {
    */
   apply(record: PersistRecord, entryLimit = Number.POSITIVE_INFINITY): void {
     this.validate(record);
-    const snap = record.snapshot;
-    if (snap !== undefined) {
-      const keepSuffix = this.termAt(snap.index) === snap.term;
-      if (keepSuffix) this.entries.splice(0, snap.index - this.base);
-      else this.entries.length = 0;
-      this.snapshot = snap;
-    }
-    if (record.term !== undefined) this.term = record.term;
-    if (record.votedFor !== undefined) this.votedFor = record.votedFor;
-    if (record.truncateFrom !== undefined) {
-      const keep = record.truncateFrom - this.base - 1;
-      if (keep < this.entries.length) this.entries.length = keep;
-    }
-    const entries = record.entries;
-    if (entries !== undefined) {
-      const n = Math.min(entries.length, entryLimit);
-      for (let i = 0; i < n; i++) this.entries.push(entries[i]!);
-    }
+    // What a record means is core's to say; the disk adds validation and torn writes only.
+    const torn = record.entries !== undefined && entryLimit < record.entries.length;
+    applyPersistRecordInPlace(this, torn ? { ...record, entries: (record.entries as readonly Entry[]).slice(0, entryLimit) } : record);
   }
 
   /** A detached copy: what a restarting node reads. */
@@ -153,4 +139,4 @@ export function applyRecord(state: DurableState, record: PersistRecord): Durable
   return log.toDurableState();
 }
 
-export const EMPTY_DURABLE_STATE: DurableState = Object.freeze({ term: 0, votedFor: null, snapshot: null, entries: Object.freeze([]) as readonly Entry[] });
+export { EMPTY_DURABLE_STATE } from '../../core';
