@@ -284,12 +284,18 @@ export interface RunTlcOptions {
 /** Runs TLC on a spec and resolves with its interpreted result; rejects only if Java cannot start. */
 export async function runTlc(options: RunTlcOptions): Promise<TlcResult> {
   const jar = options.jar ?? findTlcJar();
-  const ownMetaDir = options.metaDir === undefined;
-  const metaDir = options.metaDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'raftbed-tlc-'));
+  // TLC 2.18 extracts standard modules (Sequences.tla, ...) from its jar into java.io.tmpdir under
+  // fixed names, so TLC processes running at once overwrite each other's copies mid-parse and fail
+  // with "Cannot find source file for module Sequences". Each run gets its own java.io.tmpdir.
+  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'raftbed-tlc-'));
+  const javaTmpDir = path.join(scratchDir, 'java-tmp');
+  fs.mkdirSync(javaTmpDir);
+  const metaDir = options.metaDir ?? path.join(scratchDir, 'states');
   const specDir = path.dirname(path.resolve(options.spec));
   const library = (options.libraryDirs ?? []).map((dir) => path.resolve(dir));
   const args = [
     ...(library.length > 0 ? [`-DTLA-Library=${library.join(path.delimiter)}`] : []),
+    `-Djava.io.tmpdir=${javaTmpDir}`,
     '-XX:+UseParallelGC',
     '-cp',
     jar,
@@ -314,7 +320,7 @@ export async function runTlc(options: RunTlcOptions): Promise<TlcResult> {
     }
     return { ...outcome, durationMs: Date.now() - started, command: [java, ...args], stderr };
   } finally {
-    if (ownMetaDir) fs.rmSync(metaDir, { recursive: true, force: true });
+    fs.rmSync(scratchDir, { recursive: true, force: true });
   }
 }
 
