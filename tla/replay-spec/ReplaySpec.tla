@@ -1,0 +1,196 @@
+----------------------------- MODULE ReplaySpec -----------------------------
+(***************************************************************************)
+(* Random behaviours of the spec, to be replayed against core.            *)
+(*                                                                         *)
+(* Every step is one composite action of TraceRaftSteps.tla, i.e. exactly  *)
+(* one core input (a Tick that times out, a Receive, a PersistAck, a      *)
+(* Propose), or a network event (a leader sends an AppendEntries, a        *)
+(* message is dropped or duplicated). `act` records which step produced   *)
+(* the state: TLC's -simulate files list states, not actions.             *)
+(*                                                                         *)
+(* Bias. TLC's simulator picks one enabled sub-action uniformly, and an   *)
+(* existential over a constant set is split into one sub-action per       *)
+(* value. `\E w \in 1..W` therefore gives an action W times the weight.   *)
+(* Deliveries and acknowledgements are heavy, timeouts and faults light,  *)
+(* so leaders get elected and entries committed within a few dozen steps. *)
+(* Bounds (MaxTerm, MaxLog) stop runaway elections and proposals; they    *)
+(* restrict behaviours, they never add any.                               *)
+(***************************************************************************)
+EXTENDS TraceRaftSteps
+
+CONSTANTS
+    PreVote,     \* TRUE: core runs with config.preVote, Timeout starts a pre-vote
+    MaxTerm,     \* no Timeout once a node's term reaches this
+    MaxLog,      \* no ClientRequest beyond this log length
+    MaxBatch,    \* entries per ClientRequest and per AppendEntries, at most
+    MaxCopies    \* a message is duplicated only while fewer copies are in flight
+
+\* Beyond Raft.tla's variables: rejected votes and the persistence pipeline
+\* (as in TraceRaft.tla), and the step that produced the state.
+VARIABLES votesRejected, pseq, dseq, held, act
+
+replayVars == <<votesRejected, pseq, dseq, held, act>>
+
+NoSnapshots == [x \in {} |-> <<>>]
+PlainReceive == [ignore |-> FALSE, install |-> FALSE, go |-> FALSE, take |-> FALSE]
+
+ReplayInit ==
+    /\ messages       = EmptyBag
+    /\ elections      = {}
+    /\ allLogs        = {<<>>}
+    /\ commits        = {}
+    /\ currentTerm    = [i \in Server |-> 0]
+    /\ state          = [i \in Server |-> Follower]
+    /\ votedFor       = [i \in Server |-> Nil]
+    /\ log            = [i \in Server |-> <<>>]
+    /\ commitIndex    = [i \in Server |-> 0]
+    /\ votesResponded = [i \in Server |-> {}]
+    /\ votesGranted   = [i \in Server |-> {}]
+    /\ nextIndex      = [i \in Server |-> [j \in Server |-> 1]]
+    /\ matchIndex     = [i \in Server |-> ZeroMatch]
+    /\ votesRejected  = [i \in Server |-> {}]
+    /\ pseq           = [i \in Server |-> 0]
+    /\ dseq           = [i \in Server |-> 0]
+    /\ held           = [i \in Server |-> <<>>]
+    /\ act            = [name |-> "Init"]
+
+----------------------------------------------------------------------------
+(* A node as the record TraceRaftSteps' steps work on, and back.          *)
+
+NodeR(i) ==
+    [id |-> i, term |-> currentTerm[i], role |-> state[i], vote |-> votedFor[i],
+     log |-> log[i], commit |-> commitIndex[i], snap |-> 0,
+     granted |-> votesGranted[i], rejected |-> votesRejected[i], match |-> matchIndex[i],
+     pseq |-> pseq[i], dseq |-> dseq[i], held |-> held[i], out |-> <<>>,
+     persisted |-> FALSE, el |-> {}, cm |-> {}, ok |-> TRUE]
+
+\* Puts every message of a sequence, then one copy of each of a set, into a bag.
+PutAll(bag, ms, set) ==
+    LET F[k \in 0..Len(ms)] == IF k = 0 THEN bag ELSE BagPut(F[k - 1], ms[k])
+        B == F[Len(ms)]
+    IN [m \in DOMAIN B \cup set |->
+          (IF m \in DOMAIN B THEN B[m] ELSE 0) + (IF m \in set THEN 1 ELSE 0)]
+
+\* Node i's step produced N and sends the requests `extra` besides its responses.
+Store(i, N, bag, extra) ==
+    /\ N.ok
+    /\ currentTerm'    = [currentTerm EXCEPT ![i] = N.term]
+    /\ state'          = [state EXCEPT ![i] = N.role]
+    /\ votedFor'       = [votedFor EXCEPT ![i] = N.vote]
+    /\ log'            = [log EXCEPT ![i] = N.log]
+    /\ commitIndex'    = [commitIndex EXCEPT ![i] = N.commit]
+    /\ votesGranted'   = [votesGranted EXCEPT ![i] = N.granted]
+    /\ votesRejected'  = [votesRejected EXCEPT ![i] = N.rejected]
+    /\ votesResponded' = [votesResponded EXCEPT ![i] = N.granted \cup N.rejected]
+    /\ matchIndex'     = [matchIndex EXCEPT ![i] = N.match]
+    /\ pseq'           = [pseq EXCEPT ![i] = N.pseq]
+    /\ dseq'           = [dseq EXCEPT ![i] = N.dseq]
+    /\ held'           = [held EXCEPT ![i] = N.held]
+    /\ elections'      = elections \cup N.el
+    /\ commits'        = commits \cup N.cm
+    /\ allLogs'        = allLogs \cup {N.log}
+    /\ messages'       = PutAll(bag, N.out, extra)
+    /\ UNCHANGED nextIndex
+
+Unchanged == UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
+                         leaderVars, votesRejected, pseq, dseq, held>>
+
+----------------------------------------------------------------------------
+(* Core inputs.                                                            *)
+
+\* The requests core sends when it starts a (pre-)election, one per peer.
+CampaignRequests(N) ==
+    LET base(j) == [msource |-> N.id, mdest |-> j,
+                    mlastLogIndex |-> Len(N.log), mlastLogTerm |-> LastTerm(N.log)]
+    IN CASE N.role = Candidate ->
+              {base(j) @@ [mtype |-> RequestVoteRequest, mterm |-> N.term, mtransfer |-> FALSE] :
+                 j \in Server \ {N.id}}
+         [] N.role = PreCandidate ->
+              {base(j) @@ [mtype |-> PreVoteRequest, mterm |-> N.term + 1] : j \in Server \ {N.id}}
+         [] OTHER -> {}
+
+\* Tick until the election timer fires (core: Timeout or PreVoteTimeout).
+ReplayTimeout(i) ==
+    /\ state[i] /= Leader
+    /\ currentTerm[i] < MaxTerm
+    /\ LET N == TickStep(NodeR(i), IF PreVote THEN {"PreVoteTimeout"} ELSE {"Timeout"})
+       IN Store(i, N, messages, CampaignRequests(N))
+    /\ act' = [name |-> "Timeout", node |-> i]
+
+\* A granted pre-vote quorum starts the election inside a Receive.
+NewElectionRequests(i, N) ==
+    IF N.role = Candidate /\ N.term /= currentTerm[i] THEN CampaignRequests(N) ELSE {}
+
+ReplayReceive(m) ==
+    /\ LET N == ReceiveMessageStep(NodeR(m.mdest), m, PlainReceive, NoSnapshots)
+       IN Store(m.mdest, N, BagTake(messages, m), NewElectionRequests(m.mdest, N))
+    /\ act' = [name |-> "Receive", node |-> m.mdest, msg |-> m]
+
+\* Storage acknowledges writes up to k.
+ReplayPersistAck(i) ==
+    \E k \in (dseq[i] + 1)..pseq[i] :
+        /\ Store(i, PersistAckStep(NodeR(i), k), messages, {})
+        /\ act' = [name |-> "PersistAck", node |-> i, seq |-> k]
+
+ReplayClientRequest(i, n) ==
+    /\ state[i] = Leader
+    /\ Len(log[i]) + n <= MaxLog
+    /\ Store(i, ProposeStep(NodeR(i), {"ClientRequest"}, n), messages, {})
+    /\ act' = [name |-> "ClientRequest", node |-> i, count |-> n]
+
+----------------------------------------------------------------------------
+(* The network. A leader may send any window of its log that it could     *)
+(* send (TraceRaft.tla's ValidRequest); when it does is core's flow       *)
+(* control, which this direction does not check.                          *)
+
+AppendEntriesRequestFrom(i, j, prev, n) ==
+    [mtype |-> AppendEntriesRequest, msource |-> i, mdest |-> j, mterm |-> currentTerm[i],
+     mprevLogIndex |-> prev, mprevLogTerm |-> TermAt(log[i], prev),
+     mentries |-> EntryTerms(SubSeq(log[i], prev + 1, prev + n)),
+     mcommitIndex |-> commitIndex[i]]
+
+SendAppendEntries(i, j, prev, n) ==
+    /\ state[i] = Leader
+    /\ i /= j
+    /\ prev + n <= Len(log[i])
+    /\ messages' = BagPut(messages, AppendEntriesRequestFrom(i, j, prev, n))
+    /\ act' = [name |-> "AppendEntries", node |-> i, msg |-> AppendEntriesRequestFrom(i, j, prev, n)]
+    /\ Unchanged
+
+\* What a leader should send j next: everything after j's known match.
+SendProgress(i, j) ==
+    LET prev == matchIndex[i][j]
+    IN SendAppendEntries(i, j, prev, Min(MaxBatch, Len(log[i]) - prev))
+
+\* Any window: stale, overlapping or conflicting requests.
+SendAny(i, j) ==
+    \E prev \in 0..Len(log[i]) : \E n \in 0..Min(MaxBatch, Len(log[i]) - prev) :
+        SendAppendEntries(i, j, prev, n)
+
+ReplayDrop(m) ==
+    /\ messages' = BagTake(messages, m)
+    /\ act' = [name |-> "Drop", msg |-> m]
+    /\ Unchanged
+
+ReplayDuplicate(m) ==
+    /\ messages[m] < MaxCopies
+    /\ messages' = BagPut(messages, m)
+    /\ act' = [name |-> "Duplicate", msg |-> m]
+    /\ Unchanged
+
+----------------------------------------------------------------------------
+(* Weights: `\E w \in 1..W` repeats an action W times (see the header).   *)
+
+ReplayNext ==
+    \/ \E w \in 1..30 : \E m \in DOMAIN messages : ReplayReceive(m)
+    \/ \E w \in 1..8, i \in Server : ReplayPersistAck(i)
+    \/ \E i \in Server : ReplayTimeout(i)
+    \/ \E w \in 1..4, i, j \in Server : SendProgress(i, j)
+    \/ \E i, j \in Server : SendAny(i, j)
+    \/ \E w \in 1..2, i \in Server, n \in 1..MaxBatch : ReplayClientRequest(i, n)
+    \/ \E m \in DOMAIN messages : ReplayDrop(m)
+    \/ \E m \in DOMAIN messages : ReplayDuplicate(m)
+
+ReplaySpecification == ReplayInit /\ [][ReplayNext]_<<vars, replayVars>>
+
+=============================================================================
