@@ -452,7 +452,7 @@ export function mergeBrowserTraces(inputs: readonly TraceInput[]): MergedTrace {
     config: {
       clusterId,
       merged: {
-        inputs: read.map((r) => ({ name: r.incarnation.name, node: r.incarnation.node, incarnation: r.incarnation.restored.incarnation, events: r.incarnation.events.length })),
+        inputs: nodes.flatMap((n) => (byNode.get(n) as Incarnation[]).map((inc) => ({ name: inc.name, node: n, incarnation: inc.restored.incarnation, events: inc.events.length }))),
         times: absolute ? 'page time origin + t, from the earliest origin' : 'each trace\'s own t (no time origins recorded)',
         assumptions: MERGE_ASSUMPTIONS,
       },

@@ -35,6 +35,8 @@ export interface BrowserRaftNodeOptions {
   readonly traceMaxLines?: number;
   /** Milliseconds on a monotonic clock. Default performance.now. */
   readonly now?: () => number;
+  /** Epoch milliseconds at which now() was 0, for traces. Default performance.timeOrigin when now is the default. */
+  readonly timeOrigin?: number;
   /** 0 for the first start of this tab, then 1, 2, ... after each restart. */
   readonly incarnation?: number;
   /** A client operation that has not completed by then is rejected. Default 10 s. */
@@ -109,6 +111,7 @@ export class BrowserRaftNode {
   private readonly opTimeoutMs: number;
   private readonly retryMs: number;
   private readonly now: () => number;
+  private readonly timeOrigin: number | undefined;
   private readonly traceEnabled: boolean;
   private readonly traceMaxLines: number | undefined;
 
@@ -147,6 +150,7 @@ export class BrowserRaftNode {
     this.opTimeoutMs = options.opTimeoutMs ?? 10_000;
     this.retryMs = options.retryMs ?? 5000;
     this.now = options.now ?? (() => performance.now());
+    this.timeOrigin = options.timeOrigin ?? (options.now ? undefined : performance.timeOrigin);
     this.traceEnabled = options.trace ?? true;
     this.traceMaxLines = options.traceMaxLines;
     this.incarnation = options.incarnation ?? 0;
@@ -179,7 +183,7 @@ export class BrowserRaftNode {
     this.state = restartState(this.config, durable, loaded.lastSeq);
     if (durable.snapshot) this.kv = KvStateMachine.restore(durable.snapshot.data);
     if (this.traceEnabled) {
-      this.trace = new TraceRecorder({ now: this.now, maxLines: this.traceMaxLines }, this.config, restoredFrom(durable, this.incarnation));
+      this.trace = new TraceRecorder({ now: this.now, maxLines: this.traceMaxLines, timeOrigin: this.timeOrigin }, this.config, restoredFrom(durable, this.incarnation));
       if (this.incarnation > 0) this.trace.restart(this.id, this.state);
     }
     this.run = 'running';

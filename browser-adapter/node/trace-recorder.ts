@@ -25,6 +25,11 @@ export interface RestoredState {
 export interface BrowserTraceConfig {
   readonly raft: RaftConfig;
   readonly restored: RestoredState;
+  /**
+   * Epoch milliseconds at which this trace's t is 0 (performance.timeOrigin), so the traces of
+   * different tabs can be put on one time line. trace-merge.ts uses it only to break ties.
+   */
+  readonly timeOrigin?: number;
 }
 
 type EventBody = TraceEvent extends infer E ? (E extends unknown ? Omit<E, 'i' | 't'> : never) : never;
@@ -34,6 +39,8 @@ export interface TraceRecorderOptions {
   readonly now: () => number;
   /** Stop keeping lines past this many (the rest are counted, not kept), so memory stays bounded. */
   readonly maxLines?: number;
+  /** Epoch milliseconds at which now() was 0, written to the header (BrowserTraceConfig.timeOrigin). */
+  readonly timeOrigin?: number;
 }
 
 export function restoredFrom(durable: DurableState, incarnation: number): RestoredState {
@@ -62,7 +69,7 @@ export class TraceRecorder {
     this.maxLines = options.maxLines ?? 2_000_000;
     const header: TraceHeader = {
       type: 'header', format: TRACE_FORMAT, source: 'browser', seed: null, version, commit: 'unknown',
-      nodes: config.cluster.voters, profile: 'browser', config: { raft: config, restored } satisfies BrowserTraceConfig, faultPlan: null,
+      nodes: config.cluster.voters, profile: 'browser', config: { raft: config, restored, ...(options.timeOrigin !== undefined ? { timeOrigin: options.timeOrigin } : {}) } satisfies BrowserTraceConfig, faultPlan: null,
     };
     this.write(JSON.stringify(header));
   }
