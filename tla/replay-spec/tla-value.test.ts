@@ -1,0 +1,39 @@
+import { TlaShapeError, TlaValueParseError, asInt, asPairs, asRecord, asSeq, parseTlaValue } from './tla-value';
+
+describe('parseTlaValue', () => {
+  it('reads every kind of value TLC prints in a state file', () => {
+    const v = parseTlaValue('[ a |-> -3, b |-> "x\\"y", c |-> TRUE, d |-> <<1, <<>>>>, e |-> {"n1", "n2"}, f |-> ( [k |-> 1] :> 2 @@ "s" :> FALSE ) ]');
+    const r = asRecord(v, 'v');
+    expect(asInt(r.get('a')!, 'a')).toBe(-3);
+    expect(r.get('b')).toEqual({ kind: 'str', value: 'x"y' });
+    expect(r.get('c')).toEqual({ kind: 'bool', value: true });
+    expect(asSeq(r.get('d')!, 'd')).toHaveLength(2);
+    expect(r.get('e')).toEqual({ kind: 'set', items: [{ kind: 'str', value: 'n1' }, { kind: 'str', value: 'n2' }] });
+    const pairs = asPairs(r.get('f')!, 'f');
+    expect(pairs.map(([, x]) => x)).toEqual([{ kind: 'int', value: 2 }, { kind: 'bool', value: false }]);
+  });
+
+  it('treats <<>> as an empty function too (TLC prints an empty bag so)', () => {
+    expect(asPairs(parseTlaValue('<<>>'), 'bag')).toEqual([]);
+    expect(asRecord(parseTlaValue('<<>>'), 'rec').size).toBe(0);
+  });
+
+  it.each([
+    ['', 'end of the text'],
+    ['<<1, 2', 'expected ">>"'],
+    ['[a |-> 1, a |-> 2]', 'appears twice'],
+    ['"open', 'unterminated string'],
+    ['( 1 :> 2 @@ )', 'expected a value'],
+    ['[x \\in S |-> 1]', 'expected "|->"'],
+    ['1 2', 'unexpected text'],
+    ['99999999999999999999', 'out of range'],
+    ['"\\q"', 'unknown string escape'],
+  ])('rejects %j with a typed error (%s)', (text, reason) => {
+    expect(() => parseTlaValue(text)).toThrow(TlaValueParseError);
+    expect(() => parseTlaValue(text)).toThrow(reason);
+  });
+
+  it('typed accessors name the path and the kind they got', () => {
+    expect(() => asInt(parseTlaValue('"n1"'), 'currentTerm.n1')).toThrow(new TlaShapeError('currentTerm.n1', 'expected an integer, got str "n1"'));
+  });
+});
