@@ -17,7 +17,9 @@ commands:
   check          model-check MCRaft and the extensions, run every mutant (must
                  violate its invariant) and its control (must not)
   validate       decide with TLC whether a trace (sim or browser) is a behaviour of the spec
-  replay-spec    (not implemented yet) replay a spec behaviour in the simulator
+  merge          merge a browser run's per-tab traces into one cluster trace (--validate: TLC + invariants)
+  replay-spec    TLC generates random spec behaviours; replay each against core's step
+                 function and report any disagreement with its step (see replay-spec --help)
   bench          measure trace-validation speed (events/s, a 10,000-event trace)
 
 check options:
@@ -146,14 +148,14 @@ export async function runTlaCli(
     switch (command) {
       case 'check':
         return await checkCommand(rest, io.out);
+      case 'merge':
+        return await (require('../browser-adapter/trace-merge-cli') as typeof import('../browser-adapter/trace-merge-cli')).runTraceMergeCli(rest);
       case 'validate':
         return await (require('./validate') as typeof import('./validate')).runValidateCli(rest);
       case 'bench':
         return await (require('./validate') as typeof import('./validate')).runTlaBenchCli(rest);
       case 'replay-spec':
-        // Spec-to-implementation replay is not built yet; say so rather than pretend.
-        io.err('raftbed tla replay-spec: not implemented yet (see docs/status.md)');
-        return EXIT_USAGE;
+        return await (require('./replay-spec/command') as typeof import('./replay-spec/command')).runReplaySpecCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':
