@@ -274,6 +274,7 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   if (m.success) {
     if (m.matchIndex > pr.match) {
       const match = m.matchIndex;
+      const previousMatch = pr.match;
       let inflight = pr.inflight;
       let inflightBytes = pr.inflightBytes;
       while (inflight.length > 0 && inflight[0].lastIndex <= match) {
@@ -285,7 +286,13 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
         match, next: Math.max(pr.next, match + 1), mode, probeSent: false, inflight, inflightBytes,
       });
       if (mode === 'Probe') pr = ctx.updateProgress(m.from, { mode: 'Replicate' });
-      advanceCommitIndex(ctx);
+      const commitNewlyVisible = Math.min(s.commitIndex, match) > Math.min(s.commitIndex, previousMatch);
+      if (!advanceCommitIndex(ctx) && commitNewlyVisible && pr.next > lastIndex(s.log)) {
+        // The commit was reached without this follower's answer, so the heartbeats it triggered
+        // told this follower only its old match; with nothing else queued for it, it would learn
+        // the commit (and answer its clients) only at the next heartbeat, a tick later.
+        sendAnchoredHeartbeat(ctx, m.from, pr);
+      }
       maybeSendTimeoutNow(ctx, m.from);
     } else if (pr.mode === 'Probe') {
       ctx.updateProgress(m.from, { probeSent: false });
@@ -344,9 +351,9 @@ function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): vo
 
 /**
  * AdvanceCommitIndex: the highest index a majority holds durably, but only if it is from the
- * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it.
+ * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it. Returns whether the
+ * commit index moved.
  */
-/** Returns whether the commit index moved. */
 export function advanceCommitIndex(ctx: StepContext): boolean {
   const s = ctx.s;
   const leader = ctx.leader();

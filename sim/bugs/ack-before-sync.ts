@@ -7,7 +7,10 @@ import type { PlantedBug } from './types';
 export const ackBeforeSync: PlantedBug = {
   name: 'ack-before-sync',
   description: 'writes are acknowledged to core when issued, before fsync, so a crash loses votes and entries others counted on',
-  caughtBy: ['DurableStateRegressed', 'OneVotePerTerm', 'ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety'],
+  // Liveness too: a leader that counted entries a follower's crash then erased anchors its
+  // heartbeats at that phantom match; the follower rejects them and the leader, trusting its
+  // match, never backs up, so operations stall once a second follower is also behind.
+  caughtBy: ['DurableStateRegressed', 'OneVotePerTerm', 'ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety', 'LivenessOperations'],
   // A slow disk (fsync 5 to 30 ms) keeps more acknowledged writes unsynced when a crash strikes.
   // Measured: caught on 16 of seeds 1-60 (first at seed 2), the unmodified core clean on all 60; with
   // the default fsync (0.5 to 8 ms) once in 40 seeds (seed 11), as faults in a 4 s run stop at 1 s.
