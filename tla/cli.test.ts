@@ -21,14 +21,37 @@ describe('runTlaCli', () => {
     }
   });
 
-  it('rejects unknown commands and reports replay-spec as not implemented', async () => {
+  it('rejects unknown commands with exit 2', async () => {
     const unknown = capture();
     expect(await runTlaCli(['frobnicate'], unknown.io)).toBe(EXIT_USAGE);
     expect(unknown.err.join('\n')).toContain('unknown command "frobnicate"');
-    const placeholder = capture();
-    expect(await runTlaCli(['replay-spec'], placeholder.io)).toBe(EXIT_USAGE);
-    expect(placeholder.err.join('\n')).toContain('not implemented yet');
   });
+
+  it('lists replay-spec in the help and prints its own help without running TLC', async () => {
+    const top = capture();
+    expect(await runTlaCli(['--help'], top.io)).toBe(EXIT_OK);
+    expect(top.out.join('\n')).toMatch(/replay-spec +TLC generates random spec behaviours/);
+    const help = capture();
+    expect(await runTlaCli(['replay-spec', '--help'], help.io)).toBe(EXIT_OK);
+    expect(help.out.join('\n')).toContain('--count N');
+    expect(help.out.join('\n')).toContain('--pre-vote MODE');
+  });
+
+  it.each([
+    [[], '--count N is required'],
+    [['--count'], '--count needs an integer of at least 1, got nothing'],
+    [['--count', '0'], '--count needs an integer of at least 1, got "0"'],
+    [['--count', '3', '--depth', '1'], '--depth needs an integer of at least 2, got "1"'],
+    [['--count', '3', '--seed', '-4'], '--seed needs an integer of at least 0, got "-4"'],
+    [['--count', '3', '--pre-vote', 'maybe'], '--pre-vote needs on, off or both, got "maybe"'],
+    [['--count', '3', '--count', '4'], '--count given twice'],
+    [['--count', '3', '--fast'], 'unknown option "--fast"'],
+  ])('replay-spec %j is a usage error (exit 2): %s', async (args, message) => {
+    const { io, err } = capture();
+    expect(await runTlaCli(['replay-spec', ...args], io)).toBe(EXIT_USAGE);
+    expect(err.join('\n')).toBe(`raftbed tla replay-spec: ${message} (see --help)`);
+  });
+
 });
 
 describe('parseCheckFlags', () => {
