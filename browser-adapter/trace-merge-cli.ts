@@ -12,7 +12,8 @@ import { TraceMergeError, mergeBrowserTraces, type MergeStats, type TraceInput }
 export const MERGE_USAGE = `usage: raftbed tla merge TRACE_OR_DIR... -o MERGED.ndjson [--validate] [--timeout-seconds S] [--json]
 
 Merges the per-tab, per-incarnation traces of one browser run (files, or directories whose
-*.ndjson files are taken) into one cluster trace in causal order, written to MERGED.ndjson.
+*.ndjson files are taken, except *.merged.ndjson) into one cluster trace in causal order,
+written to MERGED.ndjson.
 --validate then checks it: TLC trace validation against TraceRaft and sim's SafetyChecker.
 Exit codes: 0 merged (and valid), 1 TLC or the checker rejected it, 2 usage error or inputs that
 cannot be merged (the error kind is printed), 3 TLC jar or Java missing, 4 TLC error.`;
@@ -29,13 +30,16 @@ const STD_IO: MergeCliIo = {
 
 class UsageError extends Error {}
 
+/** Merged traces, skipped when a directory is read (the e2e test saves one beside its inputs). */
+export const MERGED_SUFFIX = '.merged.ndjson';
+
 /** Files named, plus every *.ndjson in directories named (sorted); the output file is never an input. */
 export function collectTraceFiles(args: readonly string[], output: string): string[] {
   const files: string[] = [];
   for (const arg of args) {
     if (!fs.existsSync(arg)) throw new UsageError(`no such file or directory: ${arg}`);
     if (fs.statSync(arg).isDirectory()) {
-      files.push(...fs.readdirSync(arg).filter((f) => f.endsWith('.ndjson')).sort().map((f) => path.join(arg, f)));
+      files.push(...fs.readdirSync(arg).filter((f) => f.endsWith('.ndjson') && !f.endsWith(MERGED_SUFFIX)).sort().map((f) => path.join(arg, f)));
     } else {
       files.push(arg);
     }
