@@ -15,8 +15,9 @@
 //   StateMachineSafety  every node applies the same term at each index (by Log Matching, the same
 //                       entry), applies in order and never beyond its commit index, and installs
 //                       snapshots that agree with what was applied.
-// Leader Completeness needs a global order of events; tabs have no common clock, so it is left to
-// TLA+ trace validation.
+// Leader Completeness needs a global order of events, which one tab's trace lacks: trace-merge.ts
+// builds a causal order of the whole run, and merged-trace-safety.ts runs sim's SafetyChecker
+// (Leader Completeness included) over it, as TLA+ trace validation does.
 //
 // This module is independent of sim/ at run time: it only reads JSON.
 
