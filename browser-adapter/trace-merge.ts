@@ -178,7 +178,7 @@ function readInput(input: TraceInput): ReadInput {
     throw new TraceMergeError('HeaderMismatch', `header.config.raft.id ${JSON.stringify(node)} is not one of header.nodes`, name, 1);
   }
   const restored = readRestored(name, config.restored);
-  const timeOrigin = isInt(config.timeOrigin) || typeof config.timeOrigin === 'number' ? (config.timeOrigin as number) : null;
+  const timeOrigin = typeof config.timeOrigin === 'number' && Number.isFinite(config.timeOrigin) ? config.timeOrigin : null;
 
   const events: { ev: Json; line: number }[] = [];
   let lastT = -Infinity;
