@@ -73,6 +73,30 @@ export const MUTANTS: MutantRun[] = [
     expectedInvariant: 'LogMatching',
     description: 'follower ignores prevLogTerm in the AppendEntries consistency check',
   },
+  {
+    id: 'snapshot-keep-suffix',
+    module: 'mutants/MutantSnapshotSuffix.tla',
+    config: 'mutants/MutantSnapshotSuffix.cfg',
+    controlConfig: 'mutants/MutantSnapshotSuffix.control.cfg',
+    expectedInvariant: 'LogMatching',
+    description: 'follower installing a snapshot keeps its log suffix even where its log disagrees with the snapshot',
+  },
+  {
+    id: 'read-no-quorum',
+    module: 'mutants/MutantReadIndex.tla',
+    config: 'mutants/MutantReadNoQuorum.cfg',
+    controlConfig: 'mutants/MutantReadIndex.control.cfg',
+    expectedInvariant: 'LinearizableRead',
+    description: 'ReadIndex served without a heartbeat round acknowledged by a quorum (deposed leader reads stale)',
+  },
+  {
+    id: 'read-no-term-commit',
+    module: 'mutants/MutantReadIndex.tla',
+    config: 'mutants/MutantReadNoTermCommit.cfg',
+    controlConfig: 'mutants/MutantReadIndex.control.cfg',
+    expectedInvariant: 'LinearizableRead',
+    description: 'ReadIndex taken before the leader has committed an entry of its own term',
+  },
 ];
 
 /** Extension modules, each checked on its own small bounded model: must find no error. */
@@ -94,6 +118,30 @@ export const EXTENSIONS: ModelRun[] = [
     module: 'MCRaftSelfVote.tla',
     config: 'MCRaftSelfVote.cfg',
     description: 'RaftSelfVote.tla: candidate votes for itself atomically on timeout',
+  },
+  {
+    id: 'check-quorum',
+    module: 'MCRaftCheckQuorum.tla',
+    config: 'MCRaftCheckQuorum.cfg',
+    description: 'RaftCheckQuorum.tla: leader steps down without a quorum; leader stickiness',
+  },
+  {
+    id: 'snapshot',
+    module: 'MCRaftSnapshot.tla',
+    config: 'MCRaftSnapshot.cfg',
+    description: 'RaftSnapshot.tla: log compaction and InstallSnapshot, from a directed stale-follower start',
+  },
+  {
+    id: 'transfer',
+    module: 'MCRaftTransfer.tla',
+    config: 'MCRaftTransfer.cfg',
+    description: 'RaftTransfer.tla: leadership transfer with TimeoutNowRequest',
+  },
+  {
+    id: 'read-index',
+    module: 'MCRaftReadIndex.tla',
+    config: 'MCRaftReadIndex.cfg',
+    description: 'RaftReadIndex.tla: ReadIndex reads are linearizable, from a directed two-leader start',
   },
 ];
 

@@ -3,9 +3,32 @@
  * missing jar fails here with the one-line instruction rather than skipping silently.
  * The extensions and the mutants' controls take longer; `raftbed tla check` runs those.
  */
-import { MUTANTS, SMALL_MODEL } from './catalogue';
+import * as fs from 'fs';
+import { EXTENSIONS, FULL_MODEL, MUTANTS, SMALL_MODEL, inTlaDir } from './catalogue';
 import { expectNoError, expectViolation } from './check';
 import { findTlcJar } from './tlc';
+
+describe('the TLC run catalogue', () => {
+  it('names only modules and configs that exist', () => {
+    const files = [
+      ...[FULL_MODEL, SMALL_MODEL, ...EXTENSIONS].flatMap((r) => [r.module, r.config]),
+      ...MUTANTS.flatMap((m) => [m.module, m.config, m.controlConfig]),
+    ];
+    expect(files.filter((f) => !fs.existsSync(inTlaDir(f)))).toEqual([]);
+  });
+
+  it('gives every run a distinct id', () => {
+    const ids = [...EXTENSIONS, ...MUTANTS].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('checks an extension for each modelled implementation feature', () => {
+    const modules = EXTENSIONS.map((e) => e.module);
+    for (const feature of ['CheckQuorum', 'Snapshot', 'Transfer', 'ReadIndex', 'PreVote', 'Batched', 'SelfVote']) {
+      expect(modules).toContain(`MCRaft${feature}.tla`);
+    }
+  });
+});
 
 describe('TLC on the raftbed specs', () => {
   let jar: string;
