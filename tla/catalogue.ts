@@ -74,6 +74,14 @@ export const MUTANTS: MutantRun[] = [
     description: 'follower ignores prevLogTerm in the AppendEntries consistency check',
   },
   {
+    id: 'check-quorum-stale',
+    module: 'mutants/MutantCheckQuorumStale.tla',
+    config: 'mutants/MutantCheckQuorumStale.cfg',
+    controlConfig: 'mutants/MutantCheckQuorumStale.control.cfg',
+    expectedInvariant: 'HeardFromCurrentTerm',
+    description: 'CheckQuorum counts an AppendEntries answer from an earlier term as a sign of life',
+  },
+  {
     id: 'snapshot-keep-suffix',
     module: 'mutants/MutantSnapshotSuffix.tla',
     config: 'mutants/MutantSnapshotSuffix.cfg',
