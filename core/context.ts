@@ -10,7 +10,7 @@
 //   the same path, so nothing counts toward a quorum before it is durable.
 
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
-import type { LeaderState, Progress, RaftState } from './state';
+import { copyState, type LeaderState, type Progress, type RaftState } from './state';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -76,7 +76,7 @@ export class StepContext {
   private pending: PendingPersist | null = null;
 
   constructor(state: RaftState) {
-    this.s = { ...state };
+    this.s = copyState(state) as Draft;
   }
 
   get id(): string {
