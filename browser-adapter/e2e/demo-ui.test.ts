@@ -1,0 +1,139 @@
+// The demo page as a user sees it: three headless Chromium tabs, driven only through the DOM
+// (typing into the form, clicking the buttons, reading the status panel and the key-value table),
+// never through window.raftbed. It checks that every control of the demo does what it says.
+//
+// Every wait polls a condition with a timeout; nothing sleeps for a fixed time.
+
+import type { Page } from 'playwright-core';
+import { TabCluster } from '../harness/tab-cluster';
+
+jest.setTimeout(60_000);
+
+let cluster: TabCluster;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  cluster = await TabCluster.start({
+    params: { tick: '25' },
+    onConsole: (id, text) => {
+      if (!/favicon|Failed to load resource/.test(text)) consoleErrors.push(`${id}: ${text}`);
+    },
+  });
+  await cluster.openAll();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+/** The status panel as shown: first column (label) to second column (value). */
+async function statusPanel(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('#status tbody tr', (rows) =>
+    Object.fromEntries(rows.map((r) => [r.children[0]?.textContent ?? '', r.children[1]?.textContent ?? ''])),
+  );
+}
+
+/** Waits until the tab's status panel satisfies `predicate` (evaluated in the page on the DOM). */
+async function waitStatus(id: string, what: string, predicate: (status: Record<string, string>) => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = { left: timeoutMs };
+  // Polled from Node: the predicate is a Node closure over the panel the page renders every 250 ms.
+  for (;;) {
+    const status = await statusPanel(cluster.page(id));
+    if (predicate(status)) return;
+    if (deadline.left <= 0) throw new Error(`tab ${id}: timed out waiting for ${what}; panel shows ${JSON.stringify(status)}`);
+    await cluster.page(id).waitForTimeout(100);
+    deadline.left -= 100;
+  }
+}
+
+async function tabsShowingRole(role: string, ids: readonly string[] = cluster.ids): Promise<string[]> {
+  const shown = await Promise.all(ids.map(async (id) => [id, (await statusPanel(cluster.page(id))).role] as const));
+  return shown.filter(([, r]) => r === role).map(([id]) => id);
+}
+
+async function waitForOneLeader(ids: readonly string[], minTerm = 0): Promise<string> {
+  for (let waitedMs = 0; ; waitedMs += 100) {
+    const leaders = await tabsShowingRole('Leader', ids);
+    if (leaders.length === 1 && Number((await statusPanel(cluster.page(leaders[0]))).term) > minTerm) return leaders[0];
+    if (waitedMs > 20_000) throw new Error(`no single leader above term ${minTerm} among ${ids.join(', ')}: ${leaders.join(', ')}`);
+    await cluster.page(ids[0]).waitForTimeout(100);
+  }
+}
+
+/** Types a key and value and presses Put; resolves with what the result line then says. */
+async function putThroughForm(id: string, key: string, value: string): Promise<string> {
+  const page = cluster.page(id);
+  await page.fill('#key', key);
+  await page.fill('#value', value);
+  await page.evaluate(() => {
+    (document.getElementById('op-result') as HTMLElement).textContent = '';
+  });
+  await page.click('#put-form button[type=submit]');
+  await page.waitForFunction(() => (document.getElementById('op-result')?.textContent ?? '') !== '', undefined, { timeout: 20_000 });
+  return (await page.textContent('#op-result')) ?? '';
+}
+
+async function waitKvRow(id: string, key: string, value: string): Promise<void> {
+  await cluster.page(id).waitForFunction(
+    ([k, v]) => Array.from(document.querySelectorAll('#kv tbody tr')).some((r) => r.children[0]?.textContent === k && r.children[1]?.textContent === v),
+    [key, value] as const,
+    { timeout: 20_000, polling: 100 },
+  );
+}
+
+let leader = '';
+
+test('the status panel shows one leader, its term, and every peer connected', async () => {
+  leader = await waitForOneLeader(cluster.ids);
+  for (const id of cluster.ids) {
+    await waitStatus(id, 'the leader to be known', (s) => s.leader === leader && s.state === 'running');
+    const peers = await cluster.page(id).$$eval('#peers tbody tr', (rows) => rows.map((r) => [r.children[0]?.textContent, r.children[1]?.textContent]));
+    expect(peers.map(([peer]) => peer).sort()).toEqual(cluster.ids.filter((p) => p !== id).sort());
+    expect(peers.every(([, state]) => state === 'connected')).toBe(true);
+    expect(await cluster.page(id).textContent('#who')).toBe(id);
+  }
+});
+
+test('Put from a follower tab commits, and the key appears in every tab; Read answers through ReadIndex', async () => {
+  const follower = cluster.ids.find((id) => id !== leader) as string;
+  expect(await putThroughForm(follower, 'colour', 'blue')).toBe('put colour committed');
+  for (const id of cluster.ids) await waitKvRow(id, 'colour', 'blue');
+  const reader = cluster.ids.find((id) => id !== leader && id !== follower) as string;
+  const page = cluster.page(reader);
+  await page.fill('#key', 'colour');
+  await page.click('#read');
+  await page.waitForFunction(() => document.getElementById('op-result')?.textContent === 'colour = "blue"', undefined, { timeout: 20_000 });
+});
+
+test('Partition this tab deposes its leader; the other two elect one and commit; Heal brings it back', async () => {
+  const oldLeader = leader;
+  const oldTerm = Number((await statusPanel(cluster.page(oldLeader))).term);
+  await cluster.page(oldLeader).click('#partition');
+  await waitStatus(oldLeader, 'the partition to show', (s) => s.partitioned === 'yes');
+  expect(await cluster.page(oldLeader).textContent('#partition')).toBe('Heal partition');
+  const majority = cluster.ids.filter((id) => id !== oldLeader);
+  leader = await waitForOneLeader(majority, oldTerm);
+  // CheckQuorum: the cut-off leader notices it hears from nobody and steps down.
+  await waitStatus(oldLeader, 'the cut-off leader to step down', (s) => s.role !== 'Leader');
+  expect(await putThroughForm(majority.find((id) => id !== leader) as string, 'during', 'partition')).toBe('put during committed');
+  await cluster.page(oldLeader).click('#partition');
+  await waitStatus(oldLeader, 'the partition to heal', (s) => s.partitioned === 'no' && s.leader === leader && s.role === 'Follower');
+  await waitKvRow(oldLeader, 'during', 'partition');
+});
+
+test('Crash node stops the node; Restart node recovers it from storage and it catches up', async () => {
+  const victim = cluster.ids.find((id) => id !== leader) as string;
+  await cluster.page(victim).click('#crash');
+  await waitStatus(victim, 'the node to stop', (s) => !s.state.startsWith('running'));
+  const survivor = cluster.ids.find((id) => id !== leader && id !== victim) as string;
+  expect(await putThroughForm(survivor, 'while', 'crashed')).toBe('put while committed');
+  await cluster.page(victim).click('#restart');
+  await waitStatus(victim, 'the node to run again', (s) => s.state === 'running');
+  // It kept what it had durably (the earlier keys) and learns the write it missed.
+  await waitKvRow(victim, 'colour', 'blue');
+  await waitKvRow(victim, 'while', 'crashed');
+});
+
+test('no tab logged an error', () => {
+  expect(consoleErrors).toEqual([]);
+});
