@@ -10,7 +10,7 @@
 //   the same path, so nothing counts toward a quorum before it is durable.
 
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
-import { copyState, type LeaderState, type Progress, type RaftState } from './state';
+import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -161,21 +161,23 @@ export class StepContext {
   // edit that private copy. The caller's state is never touched, and a step that updates
   // progress five times pays for one copy, not five.
   private ownedLeader: LeaderState | null = null;
-  private ownedProgress: string[] = [];
+  /** Followers whose progress this step already copied (a handful at most: a list beats a set). */
+  private readonly ownedProgress: string[] = [];
 
-  private mutableLeader(): Mutable<LeaderState> {
+  /** This step's private copy of the leader state, for direct writes (made on first use). */
+  ownLeader(): Mutable<LeaderState> {
     const leader = this.leader();
     if (this.ownedLeader !== leader) {
-      this.s.leader = { ...leader, progress: { ...leader.progress } };
+      this.s.leader = copyLeaderState(leader);
       this.ownedLeader = this.s.leader;
-      this.ownedProgress = [];
+      this.ownedProgress.length = 0;
     }
     return this.s.leader as Mutable<LeaderState>;
   }
 
   updateLeader(patch: Partial<LeaderState>): void {
-    Object.assign(this.mutableLeader(), patch);
-    if (patch.progress !== undefined) this.ownedProgress = [];
+    Object.assign(this.ownLeader(), patch);
+    if (patch.progress !== undefined) this.ownedProgress.length = 0;
   }
 
   progress(id: string): Progress {
@@ -184,14 +186,18 @@ export class StepContext {
     return pr;
   }
 
-  updateProgress(id: string, patch: Partial<Progress>): Progress {
-    const leader = this.mutableLeader();
-    const progress = leader.progress as Record<string, Progress>;
+  /** This step's private copy of one follower's progress, for direct writes (made on first use). */
+  ownProgress(id: string): Mutable<Progress> {
+    const progress = this.ownLeader().progress as Record<string, Progress>;
     if (!this.ownedProgress.includes(id)) {
-      progress[id] = { ...progress[id] };
+      progress[id] = copyProgress(this.progress(id));
       this.ownedProgress.push(id);
     }
-    return Object.assign(progress[id] as Mutable<Progress>, patch);
+    return progress[id] as Mutable<Progress>;
+  }
+
+  updateProgress(id: string, patch: Partial<Progress>): Progress {
+    return Object.assign(this.ownProgress(id), patch);
   }
 
   finish(): { state: RaftState; output: Output } {

@@ -1,10 +1,11 @@
-// The step's draft is written field by field (state.ts: copyState) rather than spread, for
-// speed. A field added to RaftState but forgotten there would be silently dropped at the next
-// step; these tests catch that, and a changed field order (which would change JSON.stringify of a state).
+// The step's drafts are written field by field (state.ts: copyState, copyLeaderState,
+// copyProgress) rather than spread, for speed. A field added to RaftState, LeaderState or Progress
+// but forgotten there would be silently dropped at the next step; these tests catch that, and a
+// changed field order (which would change JSON.stringify of a state).
 
 import { TestCluster } from './testing/cluster';
 import { tickUntilRole } from './testing/fixtures';
-import { copyState, type RaftState } from './state';
+import { copyLeaderState, copyProgress, copyState, type LeaderState, type RaftState } from './state';
 
 function expectSameFields(copy: object, original: object): void {
   expect(Object.keys(copy)).toEqual(Object.keys(original));
@@ -27,6 +28,20 @@ describe('explicit copies of the step draft', () => {
     const copy = copyState(leader);
     expect(copy).not.toBe(leader);
     expectSameFields(copy, leader);
+  });
+
+  it('copyLeaderState keeps every field, in order, and gives progress a fresh record', () => {
+    const original = leader.leader as LeaderState;
+    const copy = copyLeaderState(original);
+    expect(Object.keys(copy)).toEqual(Object.keys(original));
+    expect(copy.progress).not.toBe(original.progress);
+    expectSameFields(copy.progress, original.progress);
+    expectSameFields({ ...copy, progress: null }, { ...original, progress: null });
+  });
+
+  it('copyProgress keeps every field, in order', () => {
+    const original = (leader.leader as LeaderState).progress.n2;
+    expectSameFields(copyProgress(original), original);
   });
 
   it('would notice a forgotten field (the check can fail)', () => {

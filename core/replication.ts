@@ -52,7 +52,7 @@ export function appendAsLeader(ctx: StepContext, entries: readonly Entry[]): voi
   ctx.persistAppend(from, entries);
   let bytes = 0;
   for (const e of entries) bytes += entryBytes(e);
-  ctx.updateLeader({ uncommittedBytes: ctx.leader().uncommittedBytes + bytes });
+  ctx.ownLeader().uncommittedBytes += bytes;
   ctx.respond(selfAppendResponse(ctx, lastIndex(s.log)));
 }
 
@@ -82,7 +82,7 @@ function isPaused(ctx: StepContext, pr: Progress): boolean {
  */
 export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): void {
   const s = ctx.s;
-  let pr = ctx.progress(to);
+  const pr = ctx.progress(to);
   if (isPaused(ctx, pr)) return;
   const prevLogIndex = pr.next - 1;
   const prevLogTerm = termAt(s.log, prevLogIndex);
@@ -104,14 +104,13 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
   const sentLast = prevLogIndex + entries.length;
   if (pr.mode === 'Replicate') {
     if (entries.length > 0) {
-      pr = ctx.updateProgress(to, {
-        next: sentLast + 1,
-        inflight: [...pr.inflight, { lastIndex: sentLast, bytes }],
-        inflightBytes: pr.inflightBytes + bytes,
-      });
+      const owned = ctx.ownProgress(to);
+      owned.next = sentLast + 1;
+      owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes }];
+      owned.inflightBytes = pr.inflightBytes + bytes;
     }
   } else {
-    ctx.updateProgress(to, { probeSent: true });
+    ctx.ownProgress(to).probeSent = true;
   }
 }
 
@@ -140,8 +139,14 @@ export function broadcastHeartbeat(ctx: StepContext): void {
   const s = ctx.s;
   const leader = ctx.leader();
   const round = leader.round + 1;
-  const roundSentAt = [...leader.roundSentAt.slice(-15), { round, tick: s.tick }];
-  ctx.updateLeader({ round, roundSentAt });
+  // The last 16 rounds' send ticks (lease reads look a confirmed round up here).
+  const previous = leader.roundSentAt;
+  const roundSentAt: { round: number; tick: number }[] = [];
+  for (let k = Math.max(0, previous.length - 15); k < previous.length; k++) roundSentAt.push(previous[k]);
+  roundSentAt.push({ round, tick: s.tick });
+  const owned = ctx.ownLeader();
+  owned.round = round;
+  owned.roundSentAt = roundSentAt;
   for (const to of s.cluster.voters) {
     if (to === ctx.id) continue;
     const pr = ctx.progress(to);
@@ -152,7 +157,7 @@ export function broadcastHeartbeat(ctx: StepContext): void {
     if (pr.mode === 'Probe') {
       // Its match is unknown, so an anchored heartbeat proves nothing: the heartbeat is the probe
       // itself, at next - 1 (or the snapshot, if next was compacted away). It carries the round.
-      ctx.updateProgress(to, { probeSent: false });
+      ctx.ownProgress(to).probeSent = false;
       sendAppend(ctx, to, true);
       continue;
     }
@@ -264,28 +269,31 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   if (s.role !== 'Leader' || m.term !== s.term) return;
   if (m.from === ctx.id) {
     if (m.matchIndex > ctx.leader().durableMatch) {
-      ctx.updateLeader({ durableMatch: m.matchIndex });
+      ctx.ownLeader().durableMatch = m.matchIndex;
       advanceCommitIndex(ctx);
     }
     return;
   }
-  let pr = ctx.progress(m.from);
-  pr = ctx.updateProgress(m.from, { recentActive: true, ackedRound: Math.max(pr.ackedRound, m.round) });
+  const pr = ctx.ownProgress(m.from);
+  pr.recentActive = true;
+  pr.ackedRound = Math.max(pr.ackedRound, m.round);
   if (m.success) {
     if (m.matchIndex > pr.match) {
       const match = m.matchIndex;
       const previousMatch = pr.match;
-      let inflight = pr.inflight;
+      // Acknowledged messages leave the front of the in-flight list: one slice, not one per message.
+      const inflight = pr.inflight;
+      let acked = 0;
       let inflightBytes = pr.inflightBytes;
-      while (inflight.length > 0 && inflight[0].lastIndex <= match) {
-        inflightBytes -= inflight[0].bytes;
-        inflight = inflight.slice(1);
-      }
-      const mode = pr.mode === 'Snapshot' ? (match >= pr.snapshotIndex ? 'Probe' : 'Snapshot') : 'Replicate';
-      pr = ctx.updateProgress(m.from, {
-        match, next: Math.max(pr.next, match + 1), mode, probeSent: false, inflight, inflightBytes,
-      });
-      if (mode === 'Probe') pr = ctx.updateProgress(m.from, { mode: 'Replicate' });
+      while (acked < inflight.length && inflight[acked].lastIndex <= match) inflightBytes -= inflight[acked++].bytes;
+      // This answer proves the follower's match, so it pipelines from here (Replicate), unless it
+      // is still short of the snapshot it is being sent.
+      pr.mode = pr.mode === 'Snapshot' && match < pr.snapshotIndex ? 'Snapshot' : 'Replicate';
+      pr.next = Math.max(pr.next, match + 1);
+      pr.match = match;
+      pr.probeSent = false;
+      if (acked > 0) pr.inflight = inflight.slice(acked);
+      pr.inflightBytes = inflightBytes;
       const commitNewlyVisible = Math.min(s.commitIndex, match) > Math.min(s.commitIndex, previousMatch);
       if (!advanceCommitIndex(ctx) && commitNewlyVisible && pr.next > lastIndex(s.log)) {
         // The commit was reached without this follower's answer, so the heartbeats it triggered
@@ -295,7 +303,7 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       }
       maybeSendTimeoutNow(ctx, m.from);
     } else if (pr.mode === 'Probe') {
-      ctx.updateProgress(m.from, { probeSent: false });
+      pr.probeSent = false;
     } else if (isHeartbeatAnswer(ctx, m) && pr.match < lastIndex(s.log)) {
       probeForLostAppends(ctx, m.from, pr);
     }
@@ -366,7 +374,7 @@ export function advanceCommitIndex(ctx: StepContext): boolean {
   // Only this term's proposals were counted as uncommitted bytes (appendAsLeader).
   let committedBytes = 0;
   for (const e of applied) if (e.term === s.term) committedBytes += entryBytes(e);
-  ctx.updateLeader({ uncommittedBytes: Math.max(0, leader.uncommittedBytes - committedBytes) });
+  ctx.ownLeader().uncommittedBytes = Math.max(0, leader.uncommittedBytes - committedBytes);
   if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
   // Followers learn the new commit index with the next AppendEntries; a follower with nothing
   // more to receive gets an empty one, anchored at its match so that it cannot be rejected.

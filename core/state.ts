@@ -182,3 +182,34 @@ export function copyState(s: RaftState): RaftState {
     held: s.held,
   };
 }
+
+/** The leader's state, copied field by field for the same reason; `progress` gets a fresh record. */
+export function copyLeaderState(l: LeaderState): LeaderState {
+  return {
+    progress: { ...l.progress },
+    round: l.round,
+    roundSentAt: l.roundSentAt,
+    readsAwaitingCommit: l.readsAwaitingCommit,
+    pendingReads: l.pendingReads,
+    transfer: l.transfer,
+    leaseRevoked: l.leaseRevoked,
+    uncommittedBytes: l.uncommittedBytes,
+    durableMatch: l.durableMatch,
+  };
+}
+
+/** One follower's progress, field by field, in the order a new leader creates it. */
+export function copyProgress(p: Progress): Progress {
+  return {
+    match: p.match,
+    mode: p.mode,
+    probeSent: p.probeSent,
+    inflight: p.inflight,
+    inflightBytes: p.inflightBytes,
+    recentActive: p.recentActive,
+    ackedRound: p.ackedRound,
+    snapshotIndex: p.snapshotIndex,
+    snapshotAckedBytes: p.snapshotAckedBytes,
+    next: p.next,
+  };
+}
