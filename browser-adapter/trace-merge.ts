@@ -17,6 +17,7 @@
 // MERGE_ASSUMPTIONS below; the continuity of incarnations is checked, not assumed.
 
 import { TRACE_FORMAT } from '../sim/trace/format';
+import type { RestoredState } from './node/trace-recorder';
 
 export const MERGE_ASSUMPTIONS: readonly string[] = [
   'each input is the complete trace of one node incarnation up to the moment it stopped (checked: the next incarnation must restart from exactly the state its Persist lines build)',
@@ -76,14 +77,8 @@ export interface MergedTrace {
 
 type Json = Record<string, unknown>;
 
-interface Restored {
-  readonly incarnation: number;
-  readonly term: number;
-  readonly votedFor: string | null;
-  readonly snapshotIndex: number;
-  readonly snapshotTerm: number;
-  readonly entryTerms: readonly number[];
-}
+/** What an incarnation restarted from, as its trace header records it. */
+type Restored = RestoredState;
 
 interface Incarnation {
   readonly name: string;
