@@ -142,3 +142,25 @@ describe('decodeCommand rejects garbage with KvDecodeError', () => {
     expect(decodeCommand(encodeCommand(c))).toEqual(c);
   });
 });
+
+describe('replicas applying the same entry object', () => {
+  it('parse it once and agree; a bad entry fails for every replica', () => {
+    const shared = entry({ client: 'c', seq: 1, op: { kind: 'put', key: 'k', value: 'a' } });
+    const bad: ApplyEntry = { index: 2, entry: { term: 1, type: 'Normal', data: '{"client":"c"}' } };
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const replicas = [new KvStateMachine(), new KvStateMachine(), new KvStateMachine()];
+      const results = replicas.map((kv) => kv.apply(shared));
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(results.map((r) => r?.result)).toEqual([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }]);
+      expect(replicas.map((kv) => kv.read('k'))).toEqual(['a', 'a', 'a']);
+      // Shared between replicas, so nobody may change it under the others.
+      expect(Object.isFrozen(results[0]?.command)).toBe(true);
+      expect(Object.isFrozen(results[0]?.command.op)).toBe(true);
+      for (const kv of replicas) expect(() => kv.apply(bad)).toThrow(KvDecodeError);
+      expect(parse).toHaveBeenCalledTimes(4);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // for exactly-once semantics (dissertation §6.3): each client numbers its commands, and a command
 // whose number the session has already seen returns the recorded result instead of running twice.
 
-import type { ApplyEntry } from './types';
+import type { ApplyEntry, Entry } from './types';
 
 export type KvOp =
   | { readonly kind: 'put'; readonly key: string; readonly value: string }
@@ -74,6 +74,25 @@ export function decodeCommand(data: string): KvCommand {
   return c as unknown as KvCommand;
 }
 
+/**
+ * Decoded commands, by entry. Within one process every replica applies the very same Entry object
+ * (the simulator passes entries by reference from the leader's log to each follower's), so each
+ * command is parsed and validated once instead of once per replica. Keyed weakly: an entry that
+ * nobody holds any more takes its command with it. The commands are frozen because replicas now
+ * share them. A command that fails to decode is not cached, so it fails again, the same way.
+ */
+const decodedByEntry = new WeakMap<Entry, KvCommand>();
+
+function commandOf(entry: Entry): KvCommand {
+  let command = decodedByEntry.get(entry);
+  if (command === undefined) {
+    command = decodeCommand(entry.data);
+    Object.freeze(command.op);
+    decodedByEntry.set(entry, Object.freeze(command));
+  }
+  return command;
+}
+
 interface Session {
   seq: number;
   result: KvResult;
@@ -100,7 +119,7 @@ export class KvStateMachine {
     }
     this.appliedIndex = applied.index;
     if (applied.entry.type !== 'Normal') return null;
-    const command = decodeCommand(applied.entry.data);
+    const command = commandOf(applied.entry);
     const session = this.sessions.get(command.client);
     if (session !== undefined && command.seq <= session.seq) {
       const result: KvResult = command.seq === session.seq ? session.result : { kind: 'stale' };
