@@ -8,7 +8,7 @@
 import type { Input, Message, Output } from './types';
 import { StepContext } from './context';
 import type { RaftState } from './state';
-import { validateMessage } from './validate';
+import { checkMessage } from './validate';
 import { lastIndex } from './log';
 import { hasQuorum, isVoter } from './quorum';
 import {
@@ -179,27 +179,27 @@ function drainSelfInbox(ctx: StepContext): void {
 
 function receiveUntrusted(ctx: StepContext, raw: unknown): void {
   const s = ctx.s;
-  const checked = validateMessage(raw);
-  if (!checked.ok) {
-    ctx.errors.push({ type: 'InvalidMessage', reason: checked.reason, from: (raw as { from?: unknown } | null)?.from });
+  const m = checkMessage(raw);
+  if (typeof m === 'string') {
+    ctx.errors.push({ type: 'InvalidMessage', reason: m, from: (raw as { from?: unknown } | null)?.from });
     return;
   }
-  const m = checked.message;
-  const reject = (reason: string): void => {
-    ctx.errors.push({ type: 'InvalidMessage', reason, from: m.from });
-  };
-  if (m.cluster !== s.config.clusterId) return reject(`wrong cluster id ${JSON.stringify(m.cluster)}`);
-  if (m.to !== ctx.id) return reject(`addressed to ${m.to}, not ${ctx.id}`);
-  if (m.from === ctx.id || !isVoter(s.cluster, m.from)) return reject(`unknown sender ${JSON.stringify(m.from)}`);
+  if (m.cluster !== s.config.clusterId) return reject(ctx, m, `wrong cluster id ${JSON.stringify(m.cluster)}`);
+  if (m.to !== ctx.id) return reject(ctx, m, `addressed to ${m.to}, not ${ctx.id}`);
+  if (m.from === ctx.id || !isVoter(s.cluster, m.from)) return reject(ctx, m, `unknown sender ${JSON.stringify(m.from)}`);
   if (m.term === s.term && s.role === 'Leader') {
     // Things a follower cannot know: it cannot match beyond what we have.
     if (m.type === 'AppendEntriesResponse' && m.matchIndex > lastIndex(s.log)) {
-      return reject(`matchIndex ${m.matchIndex} beyond the leader's last index ${lastIndex(s.log)}`);
+      return reject(ctx, m, `matchIndex ${m.matchIndex} beyond the leader's last index ${lastIndex(s.log)}`);
     }
 
-    if (m.type === 'AppendEntriesRequest') return reject(`a second leader in term ${m.term}`);
+    if (m.type === 'AppendEntriesRequest') return reject(ctx, m, `a second leader in term ${m.term}`);
   }
   receive(ctx, m);
+}
+
+function reject(ctx: StepContext, m: Message, reason: string): void {
+  ctx.errors.push({ type: 'InvalidMessage', reason, from: m.from });
 }
 
 function receive(ctx: StepContext, m: Message): void {
