@@ -55,7 +55,9 @@ export class SafetyChecker {
     }
     if (output.persist) this.onPersist(node, after, output.persist);
     if (input.type === 'PersistAck') this.onDurable(node, input.seq);
-    for (const a of output.apply) this.onApply(node, a.index, a.entry);
+    // Indexed: empty output lists are a shared frozen array, which for-of would iterate slowly.
+    const apply = output.apply;
+    for (let k = 0; k < apply.length; k++) this.onApply(node, apply[k].index, apply[k].entry);
     if (output.restore) this.onRestore(node, output.restore.index, output.restore.term);
     if (before.role === 'Leader' && after.role === 'Leader' && before.term === after.term) {
       if (lastIndex(after.log) < lastIndex(before.log) || output.persist?.truncateFrom !== undefined) {

@@ -308,35 +308,49 @@ export class Simulation {
     }
     this.checker.afterStep(node.id, input, before, result.state, output);
     this.count(before, result.state, output);
-    for (const e of output.errors) {
+    // Indexed loops throughout: core returns a shared frozen array for every empty list, and V8
+    // does not inline for-of over frozen arrays, so each for-of here cost an iterator and a result
+    // object per element (about a sixth of all bytes allocated per event).
+    const errors = output.errors;
+    for (let k = 0; k < errors.length; k++) {
+      const e = errors[k];
       if (e.type === 'InvalidMessage') throw new SafetyViolation('CoreRejectedOwnMessage', `${node.id} rejected a message core produced: ${e.reason}`, node.id);
     }
     if (output.persist) this.persist(node, output);
     if (!node.up) return; // It crashed during that write: nothing else of this step happened.
-    for (const m of output.messages) this.send(m);
+    const messages = output.messages;
+    for (let k = 0; k < messages.length; k++) this.send(messages[k]);
     if (output.restore) node.kv = KvStateMachine.restore(output.restore.data);
-    for (const a of output.apply) {
-      const applied = node.kv.apply(a);
+    const apply = output.apply;
+    for (let k = 0; k < apply.length; k++) {
+      const applied = node.kv.apply(apply[k]);
       if (applied) this.workload.onApplied(node.id, this.nowMs, applied);
     }
-    if (output.apply.length > 0 && this.trace.enabled) {
-      this.trace.event(this.nowMs, { ev: 'Apply', node: node.id, from: output.apply[0].index, to: output.apply[output.apply.length - 1].index });
+    if (apply.length > 0 && this.trace.enabled) {
+      this.trace.event(this.nowMs, { ev: 'Apply', node: node.id, from: apply[0].index, to: apply[apply.length - 1].index });
     }
-    for (const r of output.reads) this.workload.onRead(node.id, this.nowMs, r.requestId, (key) => node.kv.read(key));
-    for (const e of output.errors) this.workload.onError(node.id, this.nowMs, e);
-    if (output.apply.length > 0) this.maybeSnapshot(node);
+    const reads = output.reads;
+    for (let k = 0; k < reads.length; k++) this.workload.onRead(node.id, this.nowMs, reads[k].requestId, (key) => node.kv.read(key));
+    for (let k = 0; k < errors.length; k++) this.workload.onError(node.id, this.nowMs, errors[k]);
+    if (apply.length > 0) this.maybeSnapshot(node);
   }
 
   private count(before: RaftState, after: RaftState, output: Output): void {
     const c = this.coverage;
     if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) c.add('leaderChanges');
     if (output.restore) c.add('snapshotInstalls');
-    for (const a of output.actions) {
+    const actions = output.actions;
+    for (let k = 0; k < actions.length; k++) {
+      const a = actions[k];
       if (a === 'TruncateLog') c.add('truncations');
       else if (a === 'CheckQuorumStepDown') c.add('checkQuorumStepDowns');
       else if (a === 'CompactLog') c.add('compactions');
     }
-    for (const m of output.messages) if (m.type === 'PreVoteResponse' && !m.granted) c.add('preVoteRejections');
+    const messages = output.messages;
+    for (let k = 0; k < messages.length; k++) {
+      const m = messages[k];
+      if (m.type === 'PreVoteResponse' && !m.granted) c.add('preVoteRejections');
+    }
   }
 
   private persist(node: SimNode, output: Output): void {
@@ -382,7 +396,9 @@ export class Simulation {
       this.coverage.add('drops');
       return;
     }
-    for (const d of outcome.deliveries) {
+    const deliveries = outcome.deliveries;
+    for (let k = 0; k < deliveries.length; k++) {
+      const d = deliveries[k];
       if (d.duplicate) {
         this.coverage.add('duplicates');
         if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Duplicate', msg: traceMessage(message) });
