@@ -20,6 +20,23 @@ export function hasQuorum(cluster: ClusterConfig, ids: readonly NodeId[]): boole
 
 /** The largest value that a majority of voters have reached (the commit candidate of §5.3). */
 export function quorumMin(cluster: ClusterConfig, valueOf: (id: NodeId) => LogIndex): LogIndex {
-  const values = cluster.voters.map(valueOf).sort((a, b) => b - a);
+  const voters = cluster.voters;
+  const values: number[] = [];
+  for (let k = 0; k < voters.length; k++) insertDescending(values, valueOf(voters[k]));
   return values[quorumSize(cluster) - 1];
+}
+
+/**
+ * Inserts `value` into the descending list `sorted`. Voter lists are a handful long, so building
+ * the order by insertion beats Array.prototype.sort, its comparator calls and its scratch arrays
+ * (this runs for every AppendEntries answer a leader gets).
+ */
+export function insertDescending(sorted: number[], value: number): void {
+  let k = sorted.length;
+  sorted.push(value);
+  while (k > 0 && sorted[k - 1] < value) {
+    sorted[k] = sorted[k - 1];
+    k--;
+  }
+  sorted[k] = value;
 }

@@ -14,7 +14,7 @@
 import type { LogIndex, NodeId, ReadIndexRequest, ReadIndexResponse } from './types';
 import { StepContext } from './context';
 import { termAt } from './log';
-import { quorumSize } from './quorum';
+import { insertDescending, quorumSize } from './quorum';
 import { broadcastHeartbeat } from './replication';
 
 function committedInCurrentTerm(ctx: StepContext): boolean {
@@ -67,7 +67,12 @@ function answer(ctx: StepContext, requestId: string, requester: NodeId | null, i
 function quorumAckedRound(ctx: StepContext): number {
   const s = ctx.s;
   const leader = ctx.leader();
-  const rounds = s.cluster.voters.map((id) => (id === ctx.id ? leader.round : leader.progress[id].ackedRound)).sort((a, b) => b - a);
+  const voters = s.cluster.voters;
+  const rounds: number[] = [];
+  for (let k = 0; k < voters.length; k++) {
+    const id = voters[k];
+    insertDescending(rounds, id === ctx.id ? leader.round : leader.progress[id].ackedRound);
+  }
   return rounds[quorumSize(s.cluster) - 1];
 }
 
