@@ -15,7 +15,9 @@ import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progre
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
 
+/** The step's persist record, built in place: the output gets this very object. */
 interface PendingPersist {
+  seq: number;
   term?: number;
   votedFor?: string | null;
   truncateFrom?: LogIndex;
@@ -105,8 +107,8 @@ export class StepContext {
 
   private record(): PendingPersist {
     if (!this.pending) {
-      this.pending = {};
       this.s.persistSeq += 1;
+      this.pending = { seq: this.s.persistSeq };
     }
     return this.pending;
   }
@@ -159,10 +161,12 @@ export class StepContext {
 
   // Leader state is copied at most once per step, on first write; later writes in the same step
   // edit that private copy. The caller's state is never touched, and a step that updates
-  // progress five times pays for one copy, not five.
+  // progress five times pays for one copy, not five. The progress record and each follower's
+  // entry in it are copied the same way, separately: most leader steps touch one follower or none.
   private ownedLeader: LeaderState | null = null;
+  private progressRecordOwned = false;
   /** Followers whose progress this step already copied (a handful at most: a list beats a set). */
-  private readonly ownedProgress: string[] = [];
+  private ownedProgress: string[] | null = null;
 
   /** This step's private copy of the leader state, for direct writes (made on first use). */
   ownLeader(): Mutable<LeaderState> {
@@ -170,14 +174,15 @@ export class StepContext {
     if (this.ownedLeader !== leader) {
       this.s.leader = copyLeaderState(leader);
       this.ownedLeader = this.s.leader;
-      this.ownedProgress.length = 0;
+      this.progressRecordOwned = false;
     }
     return this.s.leader as Mutable<LeaderState>;
   }
 
   updateLeader(patch: Partial<LeaderState>): void {
     Object.assign(this.ownLeader(), patch);
-    if (patch.progress !== undefined) this.ownedProgress.length = 0;
+    // A record handed in is not ours to edit: copy it again on the next write.
+    if (patch.progress !== undefined) this.progressRecordOwned = false;
   }
 
   progress(id: string): Progress {
@@ -188,7 +193,14 @@ export class StepContext {
 
   /** This step's private copy of one follower's progress, for direct writes (made on first use). */
   ownProgress(id: string): Mutable<Progress> {
-    const progress = this.ownLeader().progress as Record<string, Progress>;
+    const leader = this.ownLeader();
+    if (!this.progressRecordOwned) {
+      leader.progress = { ...leader.progress };
+      this.progressRecordOwned = true;
+      if (this.ownedProgress !== null) this.ownedProgress.length = 0;
+    }
+    const progress = leader.progress as Record<string, Progress>;
+    if (this.ownedProgress === null) this.ownedProgress = [];
     if (!this.ownedProgress.includes(id)) {
       progress[id] = copyProgress(this.progress(id));
       this.ownedProgress.push(id);
@@ -201,8 +213,7 @@ export class StepContext {
   }
 
   finish(): { state: RaftState; output: Output } {
-    let persist: PersistRecord | null = null;
-    if (this.pending) persist = { seq: this.s.persistSeq, ...this.pending };
+    const persist: PersistRecord | null = this.pending;
     return {
       state: this.s,
       output: {

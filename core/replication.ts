@@ -182,11 +182,13 @@ function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void
 // Follower side
 // ---------------------------------------------------------------------------------------------
 
-function reply(ctx: StepContext, m: AppendEntriesRequest, fields: Pick<AppendEntriesResponse, 'success' | 'matchIndex' | 'conflictIndex' | 'conflictTerm'>): void {
+// Positional rather than a fields object spread into the message: this answers every
+// AppendEntries a follower gets.
+function reply(ctx: StepContext, m: AppendEntriesRequest, success: boolean, matchIndex: LogIndex, conflictIndex: LogIndex, conflictTerm: number): void {
   const s = ctx.s;
   ctx.respond({
     type: 'AppendEntriesResponse', cluster: s.config.clusterId, from: ctx.id, to: m.from, term: s.term,
-    ...fields, prevLogIndex: m.prevLogIndex, round: m.round,
+    success, matchIndex, conflictIndex, conflictTerm, prevLogIndex: m.prevLogIndex, round: m.round,
   });
 }
 
@@ -200,7 +202,7 @@ export function handleAppendEntriesRequest(ctx: StepContext, m: AppendEntriesReq
   if (m.prevLogIndex < known) {
     const skip = known - m.prevLogIndex;
     if (skip >= m.entries.length) {
-      reply(ctx, m, { success: true, matchIndex: known, conflictIndex: 0, conflictTerm: 0 });
+      reply(ctx, m, true, known, 0, 0);
       return;
     }
     acceptEntries(ctx, m, known, m.entries.slice(skip));
@@ -218,11 +220,11 @@ export function handleAppendEntriesRequest(ctx: StepContext, m: AppendEntriesReq
 function rejectWithHint(ctx: StepContext, m: AppendEntriesRequest, localPrevTerm: number | undefined): void {
   const s = ctx.s;
   if (localPrevTerm === undefined) {
-    reply(ctx, m, { success: false, matchIndex: 0, conflictIndex: lastIndex(s.log) + 1, conflictTerm: 0 });
+    reply(ctx, m, false, 0, lastIndex(s.log) + 1, 0);
     return;
   }
   const conflictIndex = firstIndexOfTerm(s.log, localPrevTerm, m.prevLogIndex);
-  reply(ctx, m, { success: false, matchIndex: 0, conflictIndex, conflictTerm: localPrevTerm });
+  reply(ctx, m, false, 0, conflictIndex, localPrevTerm);
 }
 
 function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: LogIndex, entries: readonly Entry[]): void {
@@ -256,7 +258,7 @@ function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: Log
     ctx.action('AdvanceCommitIndex');
     applyCommitted(ctx);
   }
-  reply(ctx, m, { success: true, matchIndex: lastNew, conflictIndex: 0, conflictTerm: 0 });
+  reply(ctx, m, true, lastNew, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -183,10 +183,13 @@ export function copyState(s: RaftState): RaftState {
   };
 }
 
-/** The leader's state, copied field by field for the same reason; `progress` gets a fresh record. */
+/**
+ * The leader's state, copied field by field for the same reason. The progress record is shared:
+ * a step that changes no follower's progress need not copy it (StepContext copies it on first write).
+ */
 export function copyLeaderState(l: LeaderState): LeaderState {
   return {
-    progress: { ...l.progress },
+    progress: l.progress,
     round: l.round,
     roundSentAt: l.roundSentAt,
     readsAwaitingCommit: l.readsAwaitingCommit,
