@@ -84,6 +84,9 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
   const s = ctx.s;
   const pr = ctx.progress(to);
   if (isPaused(ctx, pr)) return;
+  // Nothing to send to a follower that is caught up (the usual answer to a heartbeat): the same
+  // outcome as below, without looking up terms or building an empty batch.
+  if (!sendIfEmpty && pr.next === lastIndex(s.log) + 1) return;
   const prevLogIndex = pr.next - 1;
   const prevLogTerm = termAt(s.log, prevLogIndex);
   if (prevLogTerm === undefined || snapshotNeeded(ctx, pr)) {

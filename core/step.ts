@@ -160,6 +160,8 @@ function persistAck(ctx: StepContext, seq: number): void {
   if (seq <= s.durableSeq) return;
   ctx.action('PersistAck');
   s.durableSeq = seq;
+  // Most acknowledgements release nothing: skip the two filters (and their arrays) then.
+  if (s.held.length === 0 || s.held[0].seq > seq) return;
   const released = s.held.filter((h) => h.seq <= seq);
   if (released.length === 0) return;
   s.held = s.held.filter((h) => h.seq > seq);
