@@ -85,12 +85,16 @@ export class StepContext {
     return this.s.config.id;
   }
 
+  // Most steps perform one action and send at most one message. A list started as a one-element
+  // literal is allocated at its size; [] followed by push reserves room for 17 at once.
   action(name: ActionName): void {
-    this.actions.push(name);
+    if (this._actions === null) this._actions = [name];
+    else this._actions.push(name);
   }
 
   send(message: Message): void {
-    this.messages.push(message);
+    if (this._messages === null) this._messages = [message];
+    else this._messages.push(message);
   }
 
   /** Sends a message whose meaning depends on durable state: see the contract above. */
@@ -101,7 +105,7 @@ export class StepContext {
     } else if (message.to === this.id) {
       this.selfInbox.push(message);
     } else {
-      this.messages.push(message);
+      this.send(message);
     }
   }
 
