@@ -4,8 +4,10 @@ export class EventTimeError extends Error {
 }
 
 /**
- * The simulator's agenda: a binary min-heap ordered by (timeMs, seq), where seq counts insertions.
- * Equal times therefore pop in insertion order, so a run never depends on heap internals.
+ * The simulator's agenda: a 4-ary min-heap ordered by (timeMs, seq), where seq counts insertions.
+ * Equal times therefore pop in insertion order, so a run never depends on heap internals. Four
+ * children per node halve the depth of a binary heap; a pop compares more children per level but
+ * moves fewer elements, which is faster at the simulator's queue sizes (about a hundred).
  *
  * Keys live in parallel typed arrays and payloads in a plain array: push and pop allocate nothing
  * except when the arrays double, which matters at millions of events per second.
@@ -32,7 +34,7 @@ export class EventQueue<T> {
     const seqs = this.seqs;
     const payloads = this.payloads;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const pt = times[parent]!;
       if (pt < timeMs || (pt === timeMs && seqs[parent]! < seq)) break;
       times[i] = pt;
@@ -64,22 +66,27 @@ export class EventQueue<T> {
     const p = payloads[last];
     payloads[last] = undefined; // let the payload be collected
     if (last > 0) {
-      // Sift the former last element down from the root.
+      // Sift the former last element down from the root: at each level, the earliest of up to
+      // four children moves up while it is earlier than the element being placed.
       let i = 0;
-      const half = last >> 1;
-      while (i < half) {
-        let child = 2 * i + 1;
-        const right = child + 1;
-        if (
-          right < last &&
-          (times[right]! < times[child]! || (times[right] === times[child] && seqs[right]! < seqs[child]!))
-        ) {
-          child = right;
+      for (;;) {
+        const first = 4 * i + 1;
+        if (first >= last) break;
+        let child = first;
+        let ct = times[first]!;
+        let cs = seqs[first]!;
+        const end = first + 4 < last ? first + 4 : last;
+        for (let c = first + 1; c < end; c++) {
+          const tc = times[c]!;
+          if (tc < ct || (tc === ct && seqs[c]! < cs)) {
+            child = c;
+            ct = tc;
+            cs = seqs[c]!;
+          }
         }
-        const ct = times[child]!;
-        if (t < ct || (t === ct && s < seqs[child]!)) break;
+        if (t < ct || (t === ct && s < cs)) break;
         times[i] = ct;
-        seqs[i] = seqs[child]!;
+        seqs[i] = cs;
         payloads[i] = payloads[child];
         i = child;
       }
