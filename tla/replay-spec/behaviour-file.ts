@@ -10,7 +10,7 @@
  *
  * Malformed files raise BehaviourFileError naming the state and the reason.
  */
-import { TlaReader, TlaValue, TlaValueParseError } from './tla-value';
+import { TlaReader, TlaValue, TlaValueParseError } from '../tla-value';
 
 export type RawState = ReadonlyMap<string, TlaValue>;
 

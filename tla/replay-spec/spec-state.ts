@@ -3,7 +3,7 @@
  * per node the compared fields, the message bag, and the step (`act`) that produced the state.
  */
 import { BehaviourFileError, RawState } from './behaviour-file';
-import { TlaShapeError, TlaValue, asInt, asPairs, asRecord, asSeq, asStr, field } from './tla-value';
+import { TlaShapeError, TlaValue, asInt, asPairs, asRecord, asSeq, asStr, field } from '../tla-value';
 
 /** A message field as the spec models it: entries are their terms. */
 export type SpecScalar = string | number | boolean | readonly number[];

@@ -1,5 +1,6 @@
 import { TraceFormatError } from '../../sim/trace/read';
-import { convertTrace, generateModule, printTla, tla } from './convert';
+import { convertTrace, generateModule } from './convert';
+import { printTla, tla } from '../tla-value';
 
 const HEADER = JSON.stringify({
   type: 'header', format: 'raftbed-trace/1', source: 'sim', seed: 1, version: 't', commit: 'c',

@@ -14,47 +14,13 @@
  */
 import { createHash } from 'crypto';
 import { TraceFormatError, parseTrace } from '../../sim/trace/read';
+import { printTla, tla, type TlaValue } from '../tla-value';
 
 /** Event kinds the spec ignores, by design (see the module comment). */
 export const IGNORED_EVENT_KINDS: ReadonlySet<string> = new Set(['ClientInvoke', 'ClientComplete', 'Fault', 'Pause', 'Violation']);
 
 const ROLES = new Set(['Follower', 'PreCandidate', 'Candidate', 'Leader']);
 const INPUTS = new Set(['Tick', 'Receive', 'Propose', 'Read', 'PersistAck', 'Snapshot', 'TransferLeadership']);
-
-/** A TLA+ value, built in TypeScript and printed once. */
-export type TlaValue =
-  | { readonly kind: 'str'; readonly v: string }
-  | { readonly kind: 'int'; readonly v: number }
-  | { readonly kind: 'bool'; readonly v: boolean }
-  | { readonly kind: 'seq'; readonly items: readonly TlaValue[] }
-  | { readonly kind: 'set'; readonly items: readonly TlaValue[] }
-  | { readonly kind: 'rec'; readonly fields: readonly (readonly [string, TlaValue])[] };
-
-export const tla = {
-  str: (v: string): TlaValue => ({ kind: 'str', v }),
-  int: (v: number): TlaValue => ({ kind: 'int', v }),
-  bool: (v: boolean): TlaValue => ({ kind: 'bool', v }),
-  seq: (items: readonly TlaValue[]): TlaValue => ({ kind: 'seq', items }),
-  set: (items: readonly TlaValue[]): TlaValue => ({ kind: 'set', items }),
-  rec: (fields: Record<string, TlaValue>): TlaValue => ({ kind: 'rec', fields: Object.entries(fields) }),
-};
-
-export function printTla(value: TlaValue): string {
-  switch (value.kind) {
-    case 'str':
-      return JSON.stringify(value.v); // JSON escapes are a subset of TLA+ string escapes for our alphabet
-    case 'int':
-      return String(value.v);
-    case 'bool':
-      return value.v ? 'TRUE' : 'FALSE';
-    case 'seq':
-      return `<<${value.items.map(printTla).join(', ')}>>`;
-    case 'set':
-      return `{${value.items.map(printTla).join(', ')}}`;
-    case 'rec':
-      return `[${value.fields.map(([k, v]) => `${k} |-> ${printTla(v)}`).join(', ')}]`;
-  }
-}
 
 /** One event the spec must match, and where it came from. */
 export interface ConvertedEvent {

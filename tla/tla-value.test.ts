@@ -1,4 +1,4 @@
-import { TlaShapeError, TlaValueParseError, asInt, asPairs, asRecord, asSeq, parseTlaValue } from './tla-value';
+import { TlaShapeError, TlaValueParseError, asInt, asPairs, asRecord, asSeq, parseTlaValue, printTla, tla, type TlaValue } from './tla-value';
 
 describe('parseTlaValue', () => {
   it('reads every kind of value TLC prints in a state file', () => {
@@ -35,5 +35,25 @@ describe('parseTlaValue', () => {
 
   it('typed accessors name the path and the kind they got', () => {
     expect(() => asInt(parseTlaValue('"n1"'), 'currentTerm.n1')).toThrow(new TlaShapeError('currentTerm.n1', 'expected an integer, got str "n1"'));
+  });
+});
+
+describe('printTla and parseTlaValue', () => {
+  it('read back what they write, for every kind of value', () => {
+    const value = tla.rec({
+      name: tla.str('n1 "quoted"'),
+      term: tla.int(-3),
+      up: tla.bool(true),
+      log: tla.seq([tla.rec({ term: tla.int(1) }), tla.rec({ term: tla.int(2) })]),
+      peers: tla.set([tla.str('n2'), tla.str('n3')]),
+      empty: tla.seq([]),
+    });
+    expect(parseTlaValue(printTla(value))).toEqual(value);
+    const fn: TlaValue = { kind: 'fn', pairs: [[tla.int(1), tla.str('a')], [tla.int(2), tla.str('b')]] };
+    expect(parseTlaValue(printTla(fn))).toEqual(fn);
+  });
+
+  it('print records in field order, as the generated modules need', () => {
+    expect(printTla(tla.rec({ b: tla.int(1), a: tla.bool(false) }))).toBe('[b |-> 1, a |-> FALSE]');
   });
 });

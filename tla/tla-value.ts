@@ -1,7 +1,9 @@
 /**
- * A parser for the TLA+ values TLC prints in its -simulate state files: integers, strings,
- * booleans, sequences <<...>>, sets {...}, records [k |-> v, ...] (TLC also prints functions over
- * strings this way) and functions (k :> v @@ ...). Anything else is a typed error that says where.
+ * TLA+ values on our side of TLC: built and printed for the modules we generate (trace
+ * validation), and parsed from what TLC prints in its -simulate state files (replay-spec):
+ * integers, strings, booleans, sequences <<...>>, sets {...}, records [k |-> v, ...] (TLC also
+ * prints functions over strings this way) and functions (k :> v @@ ...). Anything else that is
+ * parsed is a typed error that says where.
  */
 
 export type TlaValue =
@@ -12,6 +14,36 @@ export type TlaValue =
   | { readonly kind: 'set'; readonly items: readonly TlaValue[] }
   | { readonly kind: 'rec'; readonly fields: ReadonlyMap<string, TlaValue> }
   | { readonly kind: 'fn'; readonly pairs: readonly (readonly [TlaValue, TlaValue])[] };
+
+/** Builders for the values we generate. */
+export const tla = {
+  str: (value: string): TlaValue => ({ kind: 'str', value }),
+  int: (value: number): TlaValue => ({ kind: 'int', value }),
+  bool: (value: boolean): TlaValue => ({ kind: 'bool', value }),
+  seq: (items: readonly TlaValue[]): TlaValue => ({ kind: 'seq', items }),
+  set: (items: readonly TlaValue[]): TlaValue => ({ kind: 'set', items }),
+  rec: (fields: Record<string, TlaValue>): TlaValue => ({ kind: 'rec', fields: new Map(Object.entries(fields)) }),
+};
+
+/** TLA+ source text for a value; parseTlaValue reads it back. */
+export function printTla(value: TlaValue): string {
+  switch (value.kind) {
+    case 'str':
+      return JSON.stringify(value.value); // JSON escapes are a subset of TLA+ string escapes for our alphabet
+    case 'int':
+      return String(value.value);
+    case 'bool':
+      return value.value ? 'TRUE' : 'FALSE';
+    case 'seq':
+      return `<<${value.items.map(printTla).join(', ')}>>`;
+    case 'set':
+      return `{${value.items.map(printTla).join(', ')}}`;
+    case 'rec':
+      return `[${[...value.fields].map(([k, v]) => `${k} |-> ${printTla(v)}`).join(', ')}]`;
+    case 'fn':
+      return value.pairs.length === 0 ? '<<>>' : `(${value.pairs.map(([k, v]) => `${printTla(k)} :> ${printTla(v)}`).join(' @@ ')})`;
+  }
+}
 
 export class TlaValueParseError extends Error {
   override readonly name = 'TlaValueParseError';
