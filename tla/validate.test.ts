@@ -185,6 +185,7 @@ describe('raftbed tla validate', () => {
     expect((await run(['a', 'b'])).code).toBe(2);
     expect((await run(['--frobnicate', 'x'])).err).toMatch(/unknown option --frobnicate/);
     expect((await run(['--timeout-seconds', 'soon', 'x'])).err).toMatch(/--timeout-seconds needs a positive whole number/);
+    expect((await run(['--events', '0', 'x'])).err).toMatch(/--events needs a positive whole number, got "0"/);
     const missing = await run([path.join(dir, 'nope.ndjson')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no such trace file/);
@@ -223,6 +224,11 @@ describe('raftbed tla validate', () => {
     expect(report.firstUnmatched?.line).toBe(k + 1);
     expect(report.firstUnmatched?.disagreeingFields).toContain('term');
     expect(report.tlcExitCode).toBe(0);
+
+    // --events validates a prefix: the events before the doctored one are a behaviour of the spec.
+    const prefix = await run([bad, '--events', String(k - 1)]);
+    expect(prefix.code).toBe(0);
+    expect(prefix.out).toMatch(/^PASS .*all \d+ events match/);
   });
 });
 

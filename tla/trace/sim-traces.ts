@@ -51,10 +51,7 @@ export function simTrace(options: SimTraceOptions): SimTrace {
 }
 
 /** The first `events` events of a trace (a prefix of a behaviour is a behaviour). */
-export function tracePrefix(text: string, events: number): string {
-  const lines = text.split('\n').filter((line) => line !== '');
-  return `${lines.slice(0, events + 1).join('\n')}\n`;
-}
+export { tracePrefix } from '../validate';
 
 /**
  * A traced run of a planted bug under exactly the configuration its hunts use (bugSimConfig),
