@@ -1,17 +1,23 @@
 // Flag parsing shared by every raftbed command: each command declares its flags, and anything
-// undeclared, missing a value, or of the wrong type is a CliUsageError naming the flag.
+// undeclared, missing a value, of the wrong type, or given twice is a CliUsageError naming the flag.
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
-export type FlagKind = 'int' | 'string' | 'bool';
+export type FlagKind = 'int' | 'string' | 'bool' | 'choice';
 
 export interface FlagSpec {
   readonly kind: FlagKind;
   readonly help: string;
   readonly min?: number;
   readonly max?: number;
+  /** The allowed values of a 'choice' flag. */
+  readonly choices?: readonly string[];
+  /** A short spelling, e.g. '-h' for --help or '-o' for --output. */
+  readonly alias?: string;
+  /** The value's name in the help text (default N for int, VALUE otherwise). */
+  readonly value?: string;
 }
 
 export interface ParsedArgs {
@@ -19,46 +25,63 @@ export interface ParsedArgs {
   readonly positional: readonly string[];
 }
 
+/** `-x` or `--x`, but not `-` (conventionally stdin) nor a negative number. */
+function looksLikeFlag(arg: string): boolean {
+  return arg.startsWith('--') || (arg.length > 1 && arg.startsWith('-') && !/^-\d/.test(arg));
+}
+
 export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>, maxPositional = 0): ParsedArgs {
   const flags: Record<string, string | number | boolean> = {};
   const positional: string[] = [];
+  const aliases = new Map(Object.entries(spec).flatMap(([name, s]) => (s.alias === undefined ? [] : [[s.alias, name] as const])));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) {
+    if (!looksLikeFlag(arg)) {
       if (positional.length >= maxPositional) throw new CliUsageError(`unexpected argument ${JSON.stringify(arg)}`);
       positional.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const s = spec[name];
-    if (s === undefined) throw new CliUsageError(`unknown flag --${name} (see --help)`);
+    const typed = eq >= 0 ? arg.slice(0, eq) : arg;
+    const name = typed.startsWith('--') ? typed.slice(2) : aliases.get(typed);
+    const s = name === undefined ? undefined : spec[name];
+    if (name === undefined || s === undefined) throw new CliUsageError(`unknown flag ${typed} (see --help)`);
+    // A repeated flag is almost always a mistake (which one wins?), so it is refused, not resolved.
+    if (name in flags) throw new CliUsageError(`--${name} given twice`);
     if (s.kind === 'bool') {
-      if (eq >= 0) throw new CliUsageError(`--${name} takes no value`);
+      if (eq >= 0) throw new CliUsageError(`${typed} takes no value`);
       flags[name] = true;
       continue;
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new CliUsageError(`--${name} needs a value`);
-    if (s.kind === 'int') {
-      if (!/^-?\d+$/.test(value)) throw new CliUsageError(`--${name} must be an integer, got ${JSON.stringify(value)}`);
-      const n = Number(value);
-      if (!Number.isSafeInteger(n)) throw new CliUsageError(`--${name} is out of range`);
-      if (s.min !== undefined && n < s.min) throw new CliUsageError(`--${name} must be at least ${s.min}, got ${n}`);
-      if (s.max !== undefined && n > s.max) throw new CliUsageError(`--${name} must be at most ${s.max}, got ${n}`);
-      flags[name] = n;
-    } else {
-      flags[name] = value;
-    }
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new CliUsageError(`${typed} needs a value`);
+    flags[name] = flagValue(typed, s, value);
   }
   return { flags, positional };
+}
+
+function flagValue(typed: string, s: FlagSpec, value: string): string | number {
+  if (s.kind === 'choice') {
+    const choices = s.choices ?? [];
+    if (!choices.includes(value)) throw new CliUsageError(`${typed} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  if (s.kind !== 'int') return value;
+  if (!/^-?\d+$/.test(value)) throw new CliUsageError(`${typed} must be an integer, got ${JSON.stringify(value)}`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new CliUsageError(`${typed} is out of range`);
+  if (s.min !== undefined && n < s.min) throw new CliUsageError(`${typed} must be at least ${s.min}, got ${n}`);
+  if (s.max !== undefined && n > s.max) throw new CliUsageError(`${typed} must be at most ${s.max}, got ${n}`);
+  return n;
 }
 
 export function helpText(usage: string, spec: Readonly<Record<string, FlagSpec>>): string {
   const lines = [`usage: ${usage}`, ''];
   for (const [name, s] of Object.entries(spec)) {
-    const value = s.kind === 'bool' ? '' : s.kind === 'int' ? ' N' : ' VALUE';
-    lines.push(`  --${(name + value).padEnd(22)} ${s.help}`);
+    const placeholder = s.value ?? (s.kind === 'int' ? 'N' : s.kind === 'choice' ? (s.choices ?? []).join('|') : 'VALUE');
+    const value = s.kind === 'bool' ? '' : ` ${placeholder}`;
+    const alias = s.alias === undefined ? '' : `${s.alias}, `;
+    lines.push(`  ${(`${alias}--${name}${value}`).padEnd(24)} ${s.help}`);
   }
   return lines.join('\n');
 }
