@@ -13,11 +13,25 @@ describe('runTlaCli', () => {
     expect(out.join('\n')).toContain('--mutants-only');
   });
 
-  it('rejects unknown flags and bad numbers with exit 2 and a clear message', async () => {
-    for (const argv of [['check', '--fast'], ['check', '--workers', 'two'], ['check', '--workers']]) {
-      const { io, err } = capture();
-      expect(await runTlaCli(argv, io)).toBe(EXIT_USAGE);
-      expect(err.join('\n')).toMatch(/raftbed tla check: .*(unknown option|positive integer)/);
+  it.each([
+    [['check', '--fast'], 'unknown flag --fast (see --help)'],
+    [['check', '-x'], 'unknown flag -x (see --help)'],
+    [['check', '--workers', 'two'], '--workers must be an integer, got "two"'],
+    [['check', '--workers', '0'], '--workers must be at least 1, got 0'],
+    [['check', '--workers'], '--workers needs a value'],
+    [['check', '--timeout-seconds', '--json'], '--timeout-seconds needs a value'],
+    [['check', '--small', '--small'], '--small given twice'],
+  ])('check %j is a usage error (exit 2) naming the flag: %s', async (argv, message) => {
+    const { io, err } = capture();
+    expect(await runTlaCli(argv, io)).toBe(EXIT_USAGE);
+    expect(err.join('\n')).toBe(`raftbed tla check: ${message}`);
+  });
+
+  it('prints check help for -h too, listing every option', async () => {
+    const { io, out } = capture();
+    expect(await runTlaCli(['check', '-h'], io)).toBe(EXIT_OK);
+    for (const flag of ['--small', '--model-only', '--mutants-only', '--extensions-only', '--workers N', '--timeout-seconds S', '--json', '-h, --help']) {
+      expect(out.join('\n')).toContain(flag);
     }
   });
 
@@ -38,23 +52,30 @@ describe('runTlaCli', () => {
   });
 
   it.each([
-    [[], '--count N is required'],
-    [['--count'], '--count needs an integer of at least 1, got nothing'],
-    [['--count', '0'], '--count needs an integer of at least 1, got "0"'],
-    [['--count', '3', '--depth', '1'], '--depth needs an integer of at least 2, got "1"'],
-    [['--count', '3', '--seed', '-4'], '--seed needs an integer of at least 0, got "-4"'],
-    [['--count', '3', '--pre-vote', 'maybe'], '--pre-vote needs on, off or both, got "maybe"'],
+    [[], '--count N is required (see --help)'],
+    [['--count'], '--count needs a value'],
+    [['--count', '0'], '--count must be at least 1, got 0'],
+    [['--count', 'many'], '--count must be an integer, got "many"'],
+    [['--count', '3', '--depth', '1'], '--depth must be at least 2, got 1'],
+    [['--count', '3', '--seed', '-4'], '--seed must be at least 0, got -4'],
+    [['--count', '3', '--pre-vote', 'maybe'], '--pre-vote must be one of on, off, both, got "maybe"'],
+    [['--count', '3', '--pre-vote'], '--pre-vote needs a value'],
     [['--count', '3', '--count', '4'], '--count given twice'],
-    [['--count', '3', '--fast'], 'unknown option "--fast"'],
+    [['--count', '3', '--fast'], 'unknown flag --fast (see --help)'],
   ])('replay-spec %j is a usage error (exit 2): %s', async (args, message) => {
     const { io, err } = capture();
     expect(await runTlaCli(['replay-spec', ...args], io)).toBe(EXIT_USAGE);
-    expect(err.join('\n')).toBe(`raftbed tla replay-spec: ${message} (see --help)`);
+    expect(err.join('\n')).toBe(`raftbed tla replay-spec: ${message}`);
   });
 
 });
 
 describe('parseCheckFlags', () => {
+  it('defaults to two workers, everything, no timeout', () => {
+    expect(parseCheckFlags([])).toEqual({ small: false, json: false, help: false, workers: 2 });
+  });
+
+
   it('parses the options it documents', () => {
     expect(parseCheckFlags(['--small', '--json', '--workers', '1', '--timeout-seconds', '30', '--model-only'])).toEqual({
       small: true,
@@ -67,6 +88,7 @@ describe('parseCheckFlags', () => {
   });
 
   it('refuses two different --*-only flags', () => {
-    expect(() => parseCheckFlags(['--model-only', '--mutants-only'])).toThrow(/conflicts/);
+    expect(() => parseCheckFlags(['--model-only', '--mutants-only'])).toThrow('--mutants-only conflicts with --model-only');
+    expect(() => parseCheckFlags(['--extensions-only', '--model-only'])).toThrow('--extensions-only conflicts with --model-only');
   });
 });

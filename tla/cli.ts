@@ -5,11 +5,23 @@
  */
 import { CheckOutcome, CheckReport, runCheck } from './check';
 import { TlcJarNotFoundError, TlcLaunchError, findTlcJar } from './tlc';
+import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_ENVIRONMENT = 3;
+
+const CHECK_FLAGS: Record<string, FlagSpec> = {
+  small: { kind: 'bool', help: 'use the few-second model instead of the CI model' },
+  'model-only': { kind: 'bool', help: 'only the bounded model' },
+  'mutants-only': { kind: 'bool', help: 'only the mutants and their controls' },
+  'extensions-only': { kind: 'bool', help: 'only the extension models' },
+  workers: { kind: 'int', min: 1, help: 'TLC workers for the model runs (default 2)' },
+  'timeout-seconds': { kind: 'int', min: 1, value: 'S', help: 'stop any single TLC run after S seconds' },
+  json: { kind: 'bool', help: 'print one JSON report instead of text' },
+  help: { kind: 'bool', alias: '-h', help: 'this text' },
+};
 
 const USAGE = `usage: raftbed tla <command> [options]
 
@@ -23,19 +35,8 @@ commands:
   bench          measure trace-validation speed (events/s, a 10,000-event trace)
 
 check options:
-  --small              use the few-second model instead of the CI model
-  --model-only         only the bounded model
-  --mutants-only       only the mutants and their controls
-  --extensions-only    only the extension models
-  --workers N          TLC workers for the model runs (default 2)
-  --timeout-seconds S  stop any single TLC run after S seconds
-  --json               print one JSON report instead of text
-  --help               this text
+${flagHelp(CHECK_FLAGS)}
 `;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 interface CheckFlags {
   small: boolean;
@@ -46,52 +47,20 @@ interface CheckFlags {
   help: boolean;
 }
 
-function positiveInteger(flag: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) {
-    throw new UsageError(`${flag} needs a positive integer, got ${value === undefined ? 'nothing' : `"${value}"`}`);
-  }
-  return Number(value);
-}
+const ONLY_FLAGS = ['model', 'mutants', 'extensions'] as const;
 
 export function parseCheckFlags(args: string[]): CheckFlags {
-  const flags: CheckFlags = { small: false, workers: 2, json: false, help: false };
-  const setOnly = (only: NonNullable<CheckFlags['only']>, flag: string): void => {
-    if (flags.only && flags.only !== only) throw new UsageError(`${flag} conflicts with --${flags.only}-only`);
-    flags.only = only;
+  const { flags } = parseArgs(args, CHECK_FLAGS);
+  const only = ONLY_FLAGS.filter((part) => flags[`${part}-only`] === true);
+  if (only.length > 1) throw new CliUsageError(`--${only[1]}-only conflicts with --${only[0]}-only`);
+  return {
+    small: flags.small === true,
+    ...(only.length === 1 ? { only: only[0] } : {}),
+    workers: flags.workers === undefined ? 2 : Number(flags.workers),
+    ...(flags['timeout-seconds'] === undefined ? {} : { timeoutMs: Number(flags['timeout-seconds']) * 1000 }),
+    json: flags.json === true,
+    help: flags.help === true,
   };
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    switch (arg) {
-      case '--small':
-        flags.small = true;
-        break;
-      case '--model-only':
-        setOnly('model', arg);
-        break;
-      case '--mutants-only':
-        setOnly('mutants', arg);
-        break;
-      case '--extensions-only':
-        setOnly('extensions', arg);
-        break;
-      case '--workers':
-        flags.workers = positiveInteger(arg, args[++index]);
-        break;
-      case '--timeout-seconds':
-        flags.timeoutMs = positiveInteger(arg, args[++index]) * 1000;
-        break;
-      case '--json':
-        flags.json = true;
-        break;
-      case '--help':
-      case '-h':
-        flags.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option for check: ${arg}`);
-    }
-  }
-  return flags;
 }
 
 function describe(outcome: CheckOutcome): string {
@@ -167,8 +136,8 @@ export async function runTlaCli(
         return EXIT_USAGE;
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`raftbed tla ${command}: ${error.message} (see --help)`);
+    if (error instanceof CliUsageError) {
+      io.err(`raftbed tla ${command}: ${error.message}`);
       return EXIT_USAGE;
     }
     if (error instanceof TlcJarNotFoundError || error instanceof TlcLaunchError) {

@@ -76,7 +76,12 @@ function flagValue(typed: string, s: FlagSpec, value: string): string | number {
 }
 
 export function helpText(usage: string, spec: Readonly<Record<string, FlagSpec>>): string {
-  const lines = [`usage: ${usage}`, ''];
+  return [`usage: ${usage}`, '', flagHelp(spec)].join('\n');
+}
+
+/** One line per flag: for commands whose help puts the flags among prose of their own. */
+export function flagHelp(spec: Readonly<Record<string, FlagSpec>>): string {
+  const lines: string[] = [];
   for (const [name, s] of Object.entries(spec)) {
     const placeholder = s.value ?? (s.kind === 'int' ? 'N' : s.kind === 'choice' ? (s.choices ?? []).join('|') : 'VALUE');
     const value = s.kind === 'bool' ? '' : ` ${placeholder}`;

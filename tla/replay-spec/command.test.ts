@@ -1,5 +1,6 @@
 /** The replay-spec command end to end, with the real TLC (small runs). */
-import { runReplaySpecCommand } from './command';
+import { parseReplaySpecFlags, runReplaySpecCommand } from './command';
+import { CliUsageError } from '../../sim/cli/args';
 import { commitsAlone } from './planted-bugs';
 
 function capture() {
@@ -28,4 +29,19 @@ describe('runReplaySpecCommand', () => {
     expect(out.slice(1).length).toBeGreaterThanOrEqual(1);
     for (const line of out.slice(1)) expect(line).toMatch(/^ {2}seed 4 behaviour \d: step \d+ \(ClientRequest n\d x\d\): commitIndex at n\d: spec \d+, core \d+$/);
   }, 60_000);
+});
+
+describe('parseReplaySpecFlags', () => {
+  it('maps --pre-vote to the settings run and applies the documented defaults', () => {
+    expect(parseReplaySpecFlags(['--count', '4'])).toEqual({ count: 4, depth: 50, seed: 1, preVote: [false, true], json: false, help: false });
+    expect(parseReplaySpecFlags(['--count', '4', '--pre-vote', 'on']).preVote).toEqual([true]);
+    expect(parseReplaySpecFlags(['--count', '4', '--pre-vote=off', '--timeout-seconds', '9']))
+      .toMatchObject({ preVote: [false], timeoutMs: 9000 });
+    expect(parseReplaySpecFlags(['-h']).help).toBe(true);
+  });
+
+  it('throws CliUsageError naming the flag', () => {
+    expect(() => parseReplaySpecFlags(['--count', '2', '--pre-vote', 'sometimes'])).toThrow(CliUsageError);
+    expect(() => parseReplaySpecFlags(['--count', '2', '--pre-vote', 'sometimes'])).toThrow('--pre-vote must be one of on, off, both, got "sometimes"');
+  });
 });

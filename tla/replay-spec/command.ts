@@ -8,10 +8,21 @@ import type { StepFunction } from './core-harness';
 import { formatDisagreement } from './replay';
 import { ReplaySpecReport, runReplaySpec } from './replay-spec';
 import { TlcGenerationError } from './run-tlc';
+import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../../sim/cli/args';
 
 const EXIT_OK = 0;
 const EXIT_CHECK_FAILED = 1;
 const EXIT_USAGE = 2;
+
+const FLAGS: Record<string, FlagSpec> = {
+  count: { kind: 'int', min: 1, help: 'behaviours per PreVote setting (required)' },
+  depth: { kind: 'int', min: 2, value: 'D', help: 'states per behaviour, D - 1 steps (default 50, at least 2)' },
+  seed: { kind: 'int', min: 0, value: 'S', help: "TLC's simulation seed and core's timer seed (default 1)" },
+  'pre-vote': { kind: 'choice', choices: ['on', 'off', 'both'], value: 'MODE', help: 'on, off or both (default both: N behaviours with each)' },
+  'timeout-seconds': { kind: 'int', min: 1, value: 'T', help: 'stop any TLC run after T seconds' },
+  json: { kind: 'bool', help: 'print one JSON report instead of text' },
+  help: { kind: 'bool', alias: '-h', help: 'this text' },
+};
 
 export const REPLAY_SPEC_USAGE = `usage: raftbed tla replay-spec --count N [options]
 
@@ -20,21 +31,11 @@ commits); each is replayed against core's step function, and after every step th
 role, vote, log, commit index and persist sequence must equal core's. See docs/replay-spec.md.
 
 options:
-  --count N            behaviours per PreVote setting (required)
-  --depth D            states per behaviour, D - 1 steps (default 50, at least 2)
-  --seed S             TLC's simulation seed and core's timer seed (default 1)
-  --pre-vote MODE      on, off or both (default both: N behaviours with each)
-  --timeout-seconds T  stop any TLC run after T seconds
-  --json               print one JSON report instead of text
-  --help               this text
+${flagHelp(FLAGS)}
 
 exit codes: 0 no disagreement, 1 a disagreement (each printed with its behaviour and step),
 2 usage error, 3 TLC jar or Java missing
 `;
-
-export class ReplaySpecUsageError extends Error {
-  override readonly name = 'ReplaySpecUsageError';
-}
 
 export interface ReplaySpecFlags {
   count?: number;
@@ -46,54 +47,22 @@ export interface ReplaySpecFlags {
   help: boolean;
 }
 
-function integerFlag(flag: string, value: string | undefined, min: number): number {
-  if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
-    throw new ReplaySpecUsageError(`${flag} needs an integer of at least ${min}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
-  }
-  return Number(value);
-}
+const PRE_VOTE_SETTINGS: Readonly<Record<string, readonly boolean[]>> = { on: [true], off: [false], both: [false, true] };
 
+/** Throws CliUsageError naming the flag. */
 export function parseReplaySpecFlags(args: readonly string[]): ReplaySpecFlags {
-  const flags: ReplaySpecFlags = { depth: 50, seed: 1, preVote: [false, true], json: false, help: false };
-  const seen = new Set<string>();
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    if (seen.has(arg)) throw new ReplaySpecUsageError(`${arg} given twice`);
-    seen.add(arg);
-    switch (arg) {
-      case '--count':
-        flags.count = integerFlag(arg, args[++index], 1);
-        break;
-      case '--depth':
-        flags.depth = integerFlag(arg, args[++index], 2);
-        break;
-      case '--seed':
-        flags.seed = integerFlag(arg, args[++index], 0);
-        break;
-      case '--pre-vote': {
-        const mode = args[++index];
-        if (mode === 'on') flags.preVote = [true];
-        else if (mode === 'off') flags.preVote = [false];
-        else if (mode === 'both') flags.preVote = [false, true];
-        else throw new ReplaySpecUsageError(`--pre-vote needs on, off or both, got ${mode === undefined ? 'nothing' : `"${mode}"`}`);
-        break;
-      }
-      case '--timeout-seconds':
-        flags.timeoutMs = integerFlag(arg, args[++index], 1) * 1000;
-        break;
-      case '--json':
-        flags.json = true;
-        break;
-      case '--help':
-      case '-h':
-        flags.help = true;
-        break;
-      default:
-        throw new ReplaySpecUsageError(`unknown option ${JSON.stringify(arg)}`);
-    }
-  }
-  if (!flags.help && flags.count === undefined) throw new ReplaySpecUsageError('--count N is required');
-  return flags;
+  const { flags } = parseArgs(args, FLAGS);
+  const help = flags.help === true;
+  if (!help && flags.count === undefined) throw new CliUsageError('--count N is required (see --help)');
+  return {
+    ...(flags.count === undefined ? {} : { count: Number(flags.count) }),
+    depth: flags.depth === undefined ? 50 : Number(flags.depth),
+    seed: flags.seed === undefined ? 1 : Number(flags.seed),
+    preVote: PRE_VOTE_SETTINGS[String(flags['pre-vote'] ?? 'both')],
+    ...(flags['timeout-seconds'] === undefined ? {} : { timeoutMs: Number(flags['timeout-seconds']) * 1000 }),
+    json: flags.json === true,
+    help,
+  };
 }
 
 function summaryLine(r: ReplaySpecReport): string {
@@ -120,8 +89,8 @@ export async function runReplaySpecCommand(args: readonly string[], io: Io, opti
   try {
     flags = parseReplaySpecFlags(args);
   } catch (error) {
-    if (!(error instanceof ReplaySpecUsageError)) throw error;
-    io.err(`raftbed tla replay-spec: ${error.message} (see --help)`);
+    if (!(error instanceof CliUsageError)) throw error;
+    io.err(`raftbed tla replay-spec: ${error.message}`);
     return EXIT_USAGE;
   }
   if (flags.help) {
