@@ -5,15 +5,27 @@
  * (JVM start-up, parsing), reported separately.
  */
 import { simTrace, tracePrefix } from './trace/sim-traces';
-import { CliUsageError, JAR_HOW_TO, type CliIo, type ValidationResult } from './validate';
+import { JAR_HOW_TO, type CliIo, type ValidationResult } from './validate';
+import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
 import { TlcJarNotFoundError, findTlcJar } from './tlc';
 import type { SimConfig } from '../sim/config';
 import { FAULT_PROFILES } from '../sim/faults';
 
+const BENCH_FLAGS: Record<string, FlagSpec> = {
+  events: { kind: 'int', min: 100, help: 'trace length in events (default 10000, at least 100)' },
+  seed: { kind: 'int', min: 0, value: 'S', help: 'simulator seed (default 1)' },
+  faults: { kind: 'choice', choices: FAULT_PROFILES, value: 'PROFILE', help: `fault profile: ${FAULT_PROFILES.join(', ')} (default all)` },
+  json: { kind: 'bool', help: 'print the report as JSON' },
+  help: { kind: 'bool', alias: '-h', help: 'this text' },
+};
+
 export const BENCH_USAGE = `usage: raftbed tla bench [--events N] [--seed S] [--faults PROFILE] [--json]
 
 Validates one simulator trace of exactly N events (default 10000; seed 1, faults all, 3 nodes,
-2 clients) with one TLC worker and prints the wall time and validated events per second.`;
+2 clients) with one TLC worker and prints the wall time and validated events per second.
+
+options:
+${flagHelp(BENCH_FLAGS)}`;
 
 export interface BenchReport {
   readonly events: number;
@@ -70,28 +82,15 @@ const STD_IO: CliIo = {
 /** `raftbed tla bench ...`; never throws, returns the exit code (0 ok, 1 the trace did not pass, 2 usage, 3 environment). */
 export async function runTlaBenchCli(argv: string[], io: CliIo = STD_IO): Promise<number> {
   try {
-    let events = 10_000;
-    let seed = 1;
-    let faults: SimConfig['faults'] = 'all';
-    let json = false;
-    const integer = (flag: string, value: string | undefined, min: number): number => {
-      if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) throw new CliUsageError(`${flag} needs an integer >= ${min}, got ${value ?? 'nothing'}`);
-      return Number(value);
-    };
-    for (let k = 0; k < argv.length; k++) {
-      const arg = argv[k];
-      if (arg === '--help' || arg === '-h') {
-        io.out(BENCH_USAGE);
-        return 0;
-      } else if (arg === '--events') events = integer(arg, argv[++k], 100);
-      else if (arg === '--seed') seed = integer(arg, argv[++k], 0);
-      else if (arg === '--faults') {
-        const value = argv[++k];
-        if (!(FAULT_PROFILES as readonly string[]).includes(value)) throw new CliUsageError(`--faults must be one of ${FAULT_PROFILES.join(', ')}`);
-        faults = value as SimConfig['faults'];
-      } else if (arg === '--json') json = true;
-      else throw new CliUsageError(`unknown option ${arg}`);
+    const { flags } = parseArgs(argv, BENCH_FLAGS);
+    if (flags.help) {
+      io.out(BENCH_USAGE);
+      return 0;
     }
+    const events = flags.events === undefined ? 10_000 : Number(flags.events);
+    const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+    const faults = (flags.faults ?? 'all') as SimConfig['faults'];
+    const json = flags.json === true;
     const report = await runBench({ events, seed, faults });
     if (json) io.out(JSON.stringify(report, null, 2));
     else {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findTlcJar, TlcJarNotFoundError } from './tlc';
-import { JAR_HOW_TO, runValidateCli, validateMany, validateTrace, validateTraceText, type ValidationResult } from './validate';
+import { JAR_HOW_TO, runTlaBenchCli, runValidateCli, validateMany, validateTrace, validateTraceText, type ValidationResult } from './validate';
 import { simTrace } from './trace/sim-traces';
 import type { SimConfig } from '../sim/config';
 
@@ -174,18 +174,33 @@ describe('raftbed tla validate', () => {
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
-  it('--help prints usage and exits 0', async () => {
-    const r = await run(['--help']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/usage: raftbed tla validate TRACE.ndjson/);
+  it('--help and -h print usage with every option and exit 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/usage: raftbed tla validate TRACE.ndjson/);
+      for (const option of ['--events N', '--json', '--timeout-seconds S', '--no-diagnosis', '-h, --help']) expect(r.out).toContain(option);
+    }
   });
 
   it('usage errors exit 2 with a clear message', async () => {
-    expect((await run([])).err).toMatch(/name one trace file/);
-    expect((await run(['a', 'b'])).code).toBe(2);
-    expect((await run(['--frobnicate', 'x'])).err).toMatch(/unknown option --frobnicate/);
-    expect((await run(['--timeout-seconds', 'soon', 'x'])).err).toMatch(/--timeout-seconds needs a positive whole number/);
-    expect((await run(['--events', '0', 'x'])).err).toMatch(/--events needs a positive whole number, got "0"/);
+    expect((await run([])).err).toMatch(/^raftbed tla validate: name one trace file\n/);
+    const two = await run(['a', 'b']);
+    expect(two.code).toBe(2);
+    expect(two.err).toMatch(/^raftbed tla validate: unexpected argument "b"\n/);
+    for (const [argv, message] of [
+      [['--frobnicate', 'x'], 'unknown flag --frobnicate (see --help)'],
+      [['-q', 'x'], 'unknown flag -q (see --help)'],
+      [['--timeout-seconds', 'soon', 'x'], '--timeout-seconds must be an integer, got "soon"'],
+      [['--timeout-seconds', '0', 'x'], '--timeout-seconds must be at least 1, got 0'],
+      [['--events', '0', 'x'], '--events must be at least 1, got 0'],
+      [['x', '--events'], '--events needs a value'],
+      [['--json', '--json', 'x'], '--json given twice'],
+    ] as const) {
+      const r = await run([...argv]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(new RegExp(`^raftbed tla validate: ${message.replace(/[()]/g, '\\$&')}\nusage: raftbed tla validate`));
+    }
     const missing = await run([path.join(dir, 'nope.ndjson')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no such trace file/);
@@ -229,6 +244,35 @@ describe('raftbed tla validate', () => {
     const prefix = await run([bad, '--events', String(k - 1)]);
     expect(prefix.code).toBe(0);
     expect(prefix.out).toMatch(/^PASS .*all \d+ events match/);
+  });
+});
+
+describe('raftbed tla bench flags (usage errors exit 2 before any TLC run)', () => {
+  const run = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runTlaBenchCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('-h prints the usage with every option', async () => {
+    const r = await run(['-h']);
+    expect(r.code).toBe(0);
+    for (const option of ['--events N', '--seed S', '--faults PROFILE', '--json']) expect(r.out).toContain(option);
+  });
+
+  it.each([
+    [['--events', '99'], '--events must be at least 100, got 99'],
+    [['--seed', 'x'], '--seed must be an integer, got "x"'],
+    [['--faults', 'chaos'], '--faults must be one of '],
+    [['--faults'], '--faults needs a value'],
+    [['--fast'], 'unknown flag --fast (see --help)'],
+    [['trace.ndjson'], 'unexpected argument "trace.ndjson"'],
+  ])('%j: %s', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err.startsWith(`raftbed tla bench: ${message}`)).toBe(true);
+    expect(r.err).toContain('usage: raftbed tla bench');
   });
 });
 

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TraceFormatError } from '../sim/trace/read';
+import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
 import { TlcJarNotFoundError, TlcLaunchError, findTlcJar, runTlc, type TlcResult } from './tlc';
 import { convertTrace, generateModule, type ConvertedTrace } from './trace/convert';
 import { disagreeingFields, extractDiagnostics } from './trace/diagnose';
@@ -170,11 +171,23 @@ export async function validateMany(paths: readonly string[], workers: number, op
 // raftbed tla validate
 // ------------------------------------------------------------------------------------------------
 
+const VALIDATE_FLAGS: Record<string, FlagSpec> = {
+  events: { kind: 'int', min: 1, help: 'validate only the first N events' },
+  json: { kind: 'bool', help: 'print the result as JSON' },
+  'timeout-seconds': { kind: 'int', min: 1, value: 'S', help: 'stop TLC after S seconds' },
+  'no-diagnosis': { kind: 'bool', help: 'on a failure, skip the second TLC run that names the disagreeing fields' },
+  help: { kind: 'bool', alias: '-h', help: 'this text' },
+};
+
 export const VALIDATE_USAGE = `usage: raftbed tla validate TRACE.ndjson [--events N] [--json] [--timeout-seconds S] [--no-diagnosis]
 
 Decides with TLC whether the trace is a behaviour of tla/trace/TraceRaft.tla.
 --events N validates only the first N events: TLC holds the whole trace in memory, and traces of
 about 70,000 events or more exhaust its default heap.
+
+options:
+${flagHelp(VALIDATE_FLAGS)}
+
 Exit codes: 0 pass, 1 fail (the first unmatched line and its disagreeing fields are printed),
 2 usage error or malformed trace, 3 environment (TLC jar or Java missing), 4 TLC error.`;
 
@@ -188,28 +201,10 @@ const STD_IO: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError';
-}
-
 /** The header and the first `events` events of an NDJSON trace. */
 export function tracePrefix(text: string, events: number): string {
   const lines = text.split('\n').filter((line) => line !== '');
   return `${lines.slice(0, events + 1).join('\n')}\n`;
-}
-
-function positiveCount(flag: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) <= 0) {
-    throw new CliUsageError(`${flag} needs a positive whole number, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
-  }
-  return Number(value);
-}
-
-export function positiveSeconds(flag: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) {
-    throw new CliUsageError(`${flag} needs a positive whole number of seconds, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
-  }
-  return Number(value) * 1000;
 }
 
 function describe(file: string, r: ValidationResult): string[] {
@@ -235,24 +230,16 @@ export interface CliDeps {
 /** `raftbed tla validate ...`; never throws, returns the exit code. */
 export async function runValidateCli(argv: string[], io: CliIo = STD_IO, deps: CliDeps = {}): Promise<number> {
   try {
-    let json = false;
-    let timeoutMs: number | undefined;
-    let skipDiagnosis = false;
-    let events: number | undefined;
-    const files: string[] = [];
-    for (let k = 0; k < argv.length; k++) {
-      const arg = argv[k];
-      if (arg === '--help' || arg === '-h') {
-        io.out(VALIDATE_USAGE);
-        return 0;
-      } else if (arg === '--json') json = true;
-      else if (arg === '--no-diagnosis') skipDiagnosis = true;
-      else if (arg === '--timeout-seconds') timeoutMs = positiveSeconds(arg, argv[++k]);
-      else if (arg === '--events') events = positiveCount(arg, argv[++k]);
-      else if (arg.startsWith('-')) throw new CliUsageError(`unknown option ${arg}`);
-      else files.push(arg);
+    const { flags, positional: files } = parseArgs(argv, VALIDATE_FLAGS, 1);
+    if (flags.help) {
+      io.out(VALIDATE_USAGE);
+      return 0;
     }
-    if (files.length !== 1) throw new CliUsageError(files.length === 0 ? 'name one trace file' : `name one trace file, got ${files.length}`);
+    if (files.length === 0) throw new CliUsageError('name one trace file');
+    const json = flags.json === true;
+    const skipDiagnosis = flags['no-diagnosis'] === true;
+    const timeoutMs = flags['timeout-seconds'] === undefined ? undefined : Number(flags['timeout-seconds']) * 1000;
+    const events = flags.events === undefined ? undefined : Number(flags.events);
     const file = files[0];
     if (!fs.existsSync(file)) throw new CliUsageError(`no such trace file: ${file}`);
     const jar = (deps.findJar ?? findTlcJar)();
