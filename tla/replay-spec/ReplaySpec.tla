@@ -27,9 +27,12 @@ CONSTANTS
 
 \* Beyond Raft.tla's variables: rejected votes and the persistence pipeline
 \* (as in TraceRaft.tla), and the step that produced the state.
-VARIABLES votesRejected, pseq, dseq, held, act
+VARIABLES votesRejected, pseq, dseq, held, act,
+          \* Core's leaderId (the leader a follower has heard from in its term), which decides
+          \* whether TimeoutNow starts an election; and a leader's transfer target, or Nil.
+          knownLeader, transferTo
 
-replayVars == <<votesRejected, pseq, dseq, held, act>>
+replayVars == <<votesRejected, pseq, dseq, held, act, knownLeader, transferTo>>
 
 NoSnapshots == [x \in {} |-> <<>>]
 PlainReceive == [ignore |-> FALSE, install |-> FALSE, go |-> FALSE, take |-> FALSE]
@@ -53,6 +56,8 @@ ReplayInit ==
     /\ dseq           = [i \in Server |-> 0]
     /\ held           = [i \in Server |-> <<>>]
     /\ act            = [name |-> "Init"]
+    /\ knownLeader    = [i \in Server |-> Nil]
+    /\ transferTo     = [i \in Server |-> Nil]
 
 ----------------------------------------------------------------------------
 (* A node as the record TraceRaftSteps' steps work on, and back.          *)
@@ -71,8 +76,22 @@ PutAll(bag, ms, set) ==
     IN [m \in DOMAIN B \cup set |->
           (IF m \in DOMAIN B THEN B[m] ELSE 0) + (IF m \in set THEN 1 ELSE 0)]
 
-\* Node i's step produced N and sends the requests `extra` besides its responses.
-Store(i, N, bag, extra) ==
+\* Core's leaderId after the step: the sender of an AppendEntries request it handled; kept
+\* while it stays a follower in the same term; cleared by any new term or campaign.
+LeaderAfter(i, N, heard) ==
+    CASE heard /= Nil /\ N.role = Follower -> heard
+      [] N.role = Follower /\ state[i] = Follower /\ N.term = currentTerm[i] -> knownLeader[i]
+      [] OTHER -> Nil
+
+\* A transfer lasts while its leader stays leader of the term (leaders never tick here, so
+\* core's expiry after an election timeout never fires).
+TransferAfter(i, N) == IF N.role = Leader /\ N.term = currentTerm[i] THEN transferTo[i] ELSE Nil
+
+\* Node i's step produced N and sends the requests `extra` besides its responses; `heard` is
+\* the leader whose AppendEntries request it handled, or Nil.
+Store(i, N, bag, extra, heard) ==
+    /\ knownLeader'   = [knownLeader EXCEPT ![i] = LeaderAfter(i, N, heard)]
+    /\ transferTo'    = [transferTo EXCEPT ![i] = TransferAfter(i, N)]
     /\ N.ok
     /\ currentTerm'    = [currentTerm EXCEPT ![i] = N.term]
     /\ state'          = [state EXCEPT ![i] = N.role]
@@ -93,17 +112,18 @@ Store(i, N, bag, extra) ==
     /\ UNCHANGED nextIndex
 
 Unchanged == UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
-                         leaderVars, votesRejected, pseq, dseq, held>>
+                         leaderVars, votesRejected, pseq, dseq, held, knownLeader, transferTo>>
 
 ----------------------------------------------------------------------------
 (* Core inputs.                                                            *)
 
-\* The requests core sends when it starts a (pre-)election, one per peer.
-CampaignRequests(N) ==
+\* The requests core sends when it starts a (pre-)election, one per peer; `transfer`: the
+\* election was started by TimeoutNow.
+CampaignRequests(N, transfer) ==
     LET base(j) == [msource |-> N.id, mdest |-> j,
                     mlastLogIndex |-> Len(N.log), mlastLogTerm |-> LastTerm(N.log)]
     IN CASE N.role = Candidate ->
-              {base(j) @@ [mtype |-> RequestVoteRequest, mterm |-> N.term, mtransfer |-> FALSE] :
+              {base(j) @@ [mtype |-> RequestVoteRequest, mterm |-> N.term, mtransfer |-> transfer] :
                  j \in Server \ {N.id}}
          [] N.role = PreCandidate ->
               {base(j) @@ [mtype |-> PreVoteRequest, mterm |-> N.term + 1] : j \in Server \ {N.id}}
@@ -114,29 +134,71 @@ ReplayTimeout(i) ==
     /\ state[i] /= Leader
     /\ currentTerm[i] < MaxTerm
     /\ LET N == TickStep(NodeR(i), IF PreVote THEN {"PreVoteTimeout"} ELSE {"Timeout"})
-       IN Store(i, N, messages, CampaignRequests(N))
+       IN Store(i, N, messages, CampaignRequests(N, FALSE), Nil)
     /\ act' = [name |-> "Timeout", node |-> i]
 
-\* A granted pre-vote quorum starts the election inside a Receive.
-NewElectionRequests(i, N) ==
-    IF N.role = Candidate /\ N.term /= currentTerm[i] THEN CampaignRequests(N) ELSE {}
+\* A granted pre-vote quorum, or TimeoutNow, starts the election inside a Receive.
+NewElectionRequests(i, N, m) ==
+    IF N.role = Candidate /\ N.term /= currentTerm[i]
+    THEN CampaignRequests(N, m.mtype = TimeoutNowRequest) ELSE {}
+
+TimeoutNowFrom(i) == [mtype |-> TimeoutNowRequest, msource |-> i, mdest |-> transferTo[i],
+                      mterm |-> currentTerm[i]]
+
+\* Core sends TimeoutNow when the transfer target's match reaches the leader's last index:
+\* at TransferLeadership, or on the AppendEntries response that brings it there.
+TransferRequests(i, N) ==
+    IF /\ N.role = Leader /\ N.term = currentTerm[i] /\ transferTo[i] /= Nil
+       /\ N.match[transferTo[i]] = Len(N.log)
+    THEN {TimeoutNowFrom(i)} ELSE {}
+
+\* TimeoutNow starts an election only from the leader the follower knows (core's leaderId);
+\* a higher term clears it, so such a request only makes a follower.
+ReceiveFlags(m) ==
+    [PlainReceive EXCEPT !.go = /\ m.mterm = currentTerm[m.mdest]
+                                /\ knownLeader[m.mdest] = m.msource]
 
 ReplayReceive(m) ==
-    /\ LET N == ReceiveMessageStep(NodeR(m.mdest), m, PlainReceive, NoSnapshots)
-       IN Store(m.mdest, N, BagTake(messages, m), NewElectionRequests(m.mdest, N))
+    /\ LET i == m.mdest
+           N == ReceiveMessageStep(NodeR(i), m, ReceiveFlags(m), NoSnapshots)
+           caughtUp == /\ m.mtype = AppendEntriesResponse /\ m.msource = transferTo[i]
+                       /\ m.msuccess /\ m.mmatchIndex > matchIndex[i][m.msource]
+       IN Store(i, N, BagTake(messages, m),
+                NewElectionRequests(i, N, m) \cup (IF caughtUp THEN TransferRequests(i, N) ELSE {}),
+                IF m.mtype = AppendEntriesRequest /\ m.mterm >= currentTerm[i] THEN m.msource ELSE Nil)
     /\ act' = [name |-> "Receive", node |-> m.mdest, msg |-> m]
 
 \* Storage acknowledges writes up to k.
 ReplayPersistAck(i) ==
     \E k \in (dseq[i] + 1)..pseq[i] :
-        /\ Store(i, PersistAckStep(NodeR(i), k), messages, {})
+        /\ Store(i, PersistAckStep(NodeR(i), k), messages, {}, Nil)
         /\ act' = [name |-> "PersistAck", node |-> i, seq |-> k]
 
+\* Not while a transfer is in progress: core drops such proposals (with an error).
 ReplayClientRequest(i, n) ==
     /\ state[i] = Leader
+    /\ transferTo[i] = Nil
     /\ Len(log[i]) + n <= MaxLog
-    /\ Store(i, ProposeStep(NodeR(i), {"ClientRequest"}, n), messages, {})
+    /\ Store(i, ProposeStep(NodeR(i), {"ClientRequest"}, n), messages, {}, Nil)
     /\ act' = [name |-> "ClientRequest", node |-> i, count |-> n]
+
+\* TransferLeadership to j: only messages change (the trace spec's StepOutcome), the
+\* TimeoutNow at once if j has caught up; otherwise core brings j up to date (flow control)
+\* and sends it on j's answer. One transfer at a time: a second one aborts the first with an
+\* error. Bounded by MaxTerm like Timeout, because it leads to an election.
+ReplayTransferLeadership(i, j) ==
+    /\ state[i] = Leader
+    /\ i /= j
+    /\ transferTo[i] = Nil
+    /\ currentTerm[i] < MaxTerm
+    /\ transferTo' = [transferTo EXCEPT ![i] = j]
+    /\ messages' = IF matchIndex[i][j] = Len(log[i])
+                   THEN BagPut(messages, [mtype |-> TimeoutNowRequest, msource |-> i, mdest |-> j,
+                                          mterm |-> currentTerm[i]])
+                   ELSE messages
+    /\ act' = [name |-> "TransferLeadership", node |-> i, to |-> j]
+    /\ UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
+                   leaderVars, votesRejected, pseq, dseq, held, knownLeader>>
 
 ----------------------------------------------------------------------------
 (* The network. A leader may send any window of its log that it could     *)
@@ -190,6 +252,7 @@ ReplayNext ==
     \/ \E w \in 1..2, i \in Server, n \in 1..MaxBatch : ReplayClientRequest(i, n)
     \/ \E m \in DOMAIN messages : ReplayDrop(m)
     \/ \E m \in DOMAIN messages : ReplayDuplicate(m)
+    \/ \E i, j \in Server : ReplayTransferLeadership(i, j)
 
 ReplaySpecification == ReplayInit /\ [][ReplayNext]_<<vars, replayVars>>
 

@@ -59,6 +59,8 @@ export function projectMessage(m: Message): SpecMessage | null {
       };
     case 'AppendEntriesResponse':
       return { ...envelope, msuccess: m.success, mmatchIndex: m.matchIndex };
+    case 'TimeoutNowRequest':
+      return envelope;
     default:
       return null;
   }
@@ -123,6 +125,8 @@ export class CoreHarness {
         const data = Array.from({ length: action.count }, () => `v${++this.proposals}`);
         return this.input(action.node, { type: 'Propose', requestId: `p${this.proposals}`, data }, added);
       }
+      case 'TransferLeadership':
+        return this.input(action.node, { type: 'TransferLeadership', to: action.to }, added);
       case 'AppendEntries':
         return this.sendAppendEntries(action.node, action.msg);
       case 'Drop':

@@ -30,3 +30,12 @@ export const overstatesMatch: StepFunction = (state, input) => {
   );
   return { ...result, output: { ...result.output, messages } };
 };
+
+/** A leader tells the transfer target to campaign at once, before the target has caught up. */
+export const sendsTimeoutNowEarly: StepFunction = (state, input) => {
+  const result = step(state, input);
+  if (input.type !== 'TransferLeadership' || result.state.role !== 'Leader') return result;
+  if (result.output.messages.some((m) => m.type === 'TimeoutNowRequest')) return result;
+  const early = { type: 'TimeoutNowRequest' as const, cluster: state.config.clusterId, from: state.config.id, to: input.to, term: state.term };
+  return { ...result, output: { ...result.output, messages: [...result.output.messages, early] } };
+};

@@ -3,8 +3,8 @@ import * as path from 'path';
 import { parseBehaviourFile } from './behaviour-file';
 import { SpecBehaviour, decodeBehaviour } from './spec-state';
 import { projectMessage } from './core-harness';
-import { commitsAlone, forgetsVote, overstatesMatch } from './planted-bugs';
-import { formatDisagreement, replayBehaviour } from './replay';
+import { commitsAlone, forgetsVote, overstatesMatch, sendsTimeoutNowEarly } from './planted-bugs';
+import { addedMessages, formatDisagreement, replayBehaviour } from './replay';
 
 // A behaviour TLC generated (seed 11, PreVote off, the 112th of 150 at depth 40): an election with a split vote, proposals, a commit.
 const fixture: SpecBehaviour = decodeBehaviour(
@@ -91,6 +91,52 @@ describe('projectMessage', () => {
         entries: [{ term: 2, type: 'Noop', data: '' }], leaderCommit: 1, round: 7,
       }),
     ).toEqual({ mtype: 'AppendEntriesRequest', msource: 'n1', mdest: 'n2', mterm: 2, mprevLogIndex: 1, mprevLogTerm: 1, mentries: [2], mcommitIndex: 1 });
-    expect(projectMessage({ type: 'TimeoutNowRequest', cluster: 'c', from: 'n1', to: 'n2', term: 2 })).toBeNull();
+    expect(projectMessage({ type: 'TimeoutNowRequest', cluster: 'c', from: 'n1', to: 'n2', term: 2 })).toEqual({
+      mtype: 'TimeoutNowRequest', msource: 'n1', mdest: 'n2', mterm: 2,
+    });
+    expect(
+      projectMessage({ type: 'ReadIndexRequest', cluster: 'c', from: 'n1', to: 'n2', term: 2, requestId: 'r' }),
+    ).toBeNull();
+  });
+});
+
+// A behaviour TLC generated (seed 13, PreVote off, depth 40): n1 leads, is asked to hand over to a
+// follower that has not caught up (step 15), and the follower campaigns on TimeoutNow (step 24).
+const transferFixture: SpecBehaviour = decodeBehaviour(
+  parseBehaviourFile(fs.readFileSync(path.join(__dirname, 'testdata', 'leadership-transfer.behaviour'), 'utf8'), 'leadership-transfer'),
+  'leadership-transfer',
+);
+
+describe('replayBehaviour: leadership transfer', () => {
+  const transferSteps = transferFixture.states.flatMap((s, k) => (s.action.name === 'TransferLeadership' ? [k] : []));
+  /** A transfer whose target is behind: the spec sends no TimeoutNow yet. */
+  const earlyStep = transferSteps.find((k) => addedMessages(transferFixture.states[k - 1], transferFixture.states[k]).size === 0)!;
+  const campaignStep = transferFixture.states.findIndex(
+    (s) => s.action.name === 'Receive' && s.action.msg.mtype === 'TimeoutNowRequest' && s.nodes.get(s.action.node)!.role === 'Candidate',
+  );
+
+  it('the fixture holds a transfer to a lagging target and a campaign on TimeoutNow', () => {
+    expect(earlyStep).toBeGreaterThan(0);
+    expect(campaignStep).toBeGreaterThan(earlyStep);
+    const before = transferFixture.states[campaignStep - 1].nodes.get((transferFixture.states[campaignStep].action as { node: string }).node)!;
+    const after = transferFixture.states[campaignStep].nodes.get((transferFixture.states[campaignStep].action as { node: string }).node)!;
+    expect(after.term).toBe(before.term + 1);
+    // The campaign's vote requests are marked as a transfer's.
+    const added = [...addedMessages(transferFixture.states[campaignStep - 1], transferFixture.states[campaignStep]).keys()];
+    expect(added.some((k) => k.includes('"mtransfer",true'))).toBe(true);
+  });
+
+  it('replays the transfer against core with no disagreement', () => {
+    const r = replayBehaviour(transferFixture, { preVote: false });
+    expect(r.disagreement).toBeNull();
+    expect(r.steps).toBe(transferFixture.states.length - 1);
+  });
+
+  it('catches a leader that sends TimeoutNow before the target caught up, at that TransferLeadership', () => {
+    const r = replayBehaviour(transferFixture, { preVote: false, step: sendsTimeoutNowEarly });
+    const d = r.disagreement!;
+    expect(d).toMatchObject({ step: earlyStep, field: 'messages', spec: [] });
+    expect(d.action).toMatch(/^TransferLeadership /);
+    expect(d.core).toEqual([expect.objectContaining({ mtype: 'TimeoutNowRequest' })]);
   });
 });

@@ -48,6 +48,8 @@ export function describeAction(action: SpecAction): string {
       return `PersistAck ${action.node} seq ${action.seq}`;
     case 'ClientRequest':
       return `ClientRequest ${action.node} x${action.count}`;
+    case 'TransferLeadership':
+      return `TransferLeadership ${action.node} to ${action.to}`;
     case 'Receive':
     case 'AppendEntries':
     case 'Drop':

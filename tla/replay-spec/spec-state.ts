@@ -34,6 +34,7 @@ export type SpecAction =
   | { readonly name: 'PersistAck'; readonly node: string; readonly seq: number }
   | { readonly name: 'ClientRequest'; readonly node: string; readonly count: number }
   | { readonly name: 'AppendEntries'; readonly node: string; readonly msg: SpecMessage }
+  | { readonly name: 'TransferLeadership'; readonly node: string; readonly to: string }
   | { readonly name: 'Drop'; readonly msg: SpecMessage }
   | { readonly name: 'Duplicate'; readonly msg: SpecMessage };
 
@@ -105,6 +106,8 @@ function decodeAction(v: TlaValue): SpecAction {
       return { name, node: node(), count: asInt(field(f, 'count', path), `${path}.count`) };
     case 'AppendEntries':
       return { name, node: node(), msg: msg() };
+    case 'TransferLeadership':
+      return { name, node: node(), to: asStr(field(f, 'to', path), `${path}.to`) };
     case 'Drop':
     case 'Duplicate':
       return { name, msg: msg() };
