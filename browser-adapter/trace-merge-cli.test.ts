@@ -44,13 +44,28 @@ test('inputs that cannot be merged exit 2 with the error kind', async () => {
   expect(c.err.join('\n')).toContain('cannot merge: MissingIncarnation');
 });
 
+test('-h prints the usage with every option', async () => {
+  const c = capture();
+  expect(await runTraceMergeCli(['-h'], c.io)).toBe(0);
+  for (const option of ['-o, --output MERGED.ndjson', '--validate', '--timeout-seconds S', '--json', '-h, --help']) expect(c.out.join('\n')).toContain(option);
+});
+
 test('usage errors exit 2; a missing TLC jar exits 3 before any work', async () => {
   const c = capture();
   expect(await runTraceMergeCli([dir], c.io)).toBe(2);
   expect(c.err.join('\n')).toContain('-o MERGED.ndjson');
-  expect(await runTraceMergeCli(['-o', 'x.ndjson'], capture().io)).toBe(2);
-  expect(await runTraceMergeCli([path.join(dir, 'nope'), '-o', 'x.ndjson'], capture().io)).toBe(2);
-  expect(await runTraceMergeCli([dir, '-o', 'x.ndjson', '--frobnicate'], capture().io)).toBe(2);
+  for (const [argv, message] of [
+    [['-o', 'x.ndjson'], 'name the traces (files or directories) to merge'],
+    [[path.join(dir, 'nope'), '-o', 'x.ndjson'], `no such file or directory: ${path.join(dir, 'nope')}`],
+    [[dir, '-o', 'x.ndjson', '--frobnicate'], 'unknown flag --frobnicate (see --help)'],
+    [[dir, '-o'], '-o needs a value'],
+    [[dir, '-o', 'a.ndjson', '--output', 'b.ndjson'], '--output given twice'],
+    [[dir, '-o', 'x.ndjson', '--timeout-seconds', '0'], '--timeout-seconds must be at least 1, got 0'],
+  ] as const) {
+    const bad = capture();
+    expect(await runTraceMergeCli([...argv], bad.io)).toBe(2);
+    expect(bad.err.join('\n').startsWith(`raftbed tla merge: ${message}\nusage: raftbed tla merge`)).toBe(true);
+  }
   const noJar = capture();
   const output = path.join(dir, 'out.ndjson');
   expect(await runTraceMergeCli([dir, '-o', output, '--validate'], noJar.io, { findJar: () => { throw new TlcJarNotFoundError([]); } })).toBe(3);

@@ -3,11 +3,20 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
 import { TraceFormatError } from '../sim/trace/read';
 import { TlcJarNotFoundError, TlcLaunchError, findTlcJar } from '../tla/tlc';
 import { JAR_HOW_TO, validateTraceText, type ValidationResult } from '../tla/validate';
 import { checkMergedTraceSafety, type MergedSafetyResult } from './merged-trace-safety';
 import { TraceMergeError, mergeBrowserTraces, type MergeStats, type TraceInput } from './trace-merge';
+
+const MERGE_FLAGS: Record<string, FlagSpec> = {
+  output: { kind: 'string', alias: '-o', value: 'MERGED.ndjson', help: 'write the merged trace here (required)' },
+  validate: { kind: 'bool', help: "then check it: TLC trace validation and sim's SafetyChecker" },
+  'timeout-seconds': { kind: 'int', min: 1, value: 'S', help: 'stop TLC after S seconds' },
+  json: { kind: 'bool', help: 'print one JSON report instead of text' },
+  help: { kind: 'bool', alias: '-h', help: 'this text' },
+};
 
 export const MERGE_USAGE = `usage: raftbed tla merge TRACE_OR_DIR... -o MERGED.ndjson [--validate] [--timeout-seconds S] [--json]
 
@@ -15,6 +24,10 @@ Merges the per-tab, per-incarnation traces of one browser run (files, or directo
 *.ndjson files are taken, except *.merged.ndjson) into one cluster trace in causal order,
 written to MERGED.ndjson.
 --validate then checks it: TLC trace validation against TraceRaft and sim's SafetyChecker.
+
+options:
+${flagHelp(MERGE_FLAGS)}
+
 Exit codes: 0 merged (and valid), 1 TLC or the checker rejected it, 2 usage error or inputs that
 cannot be merged (the error kind is printed), 3 TLC jar or Java missing, 4 TLC error.`;
 
@@ -28,8 +41,6 @@ const STD_IO: MergeCliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-class UsageError extends Error {}
-
 /** Merged traces, skipped when a directory is read (the e2e test saves one beside its inputs). */
 export const MERGED_SUFFIX = '.merged.ndjson';
 
@@ -37,7 +48,7 @@ export const MERGED_SUFFIX = '.merged.ndjson';
 export function collectTraceFiles(args: readonly string[], output: string): string[] {
   const files: string[] = [];
   for (const arg of args) {
-    if (!fs.existsSync(arg)) throw new UsageError(`no such file or directory: ${arg}`);
+    if (!fs.existsSync(arg)) throw new CliUsageError(`no such file or directory: ${arg}`);
     if (fs.statSync(arg).isDirectory()) {
       files.push(...fs.readdirSync(arg).filter((f) => f.endsWith('.ndjson') && !f.endsWith(MERGED_SUFFIX)).sort().map((f) => path.join(arg, f)));
     } else {
@@ -46,7 +57,7 @@ export function collectTraceFiles(args: readonly string[], output: string): stri
   }
   const out = path.resolve(output);
   const inputs = files.filter((f) => path.resolve(f) !== out);
-  if (inputs.length === 0) throw new UsageError('no .ndjson traces found in the inputs');
+  if (inputs.length === 0) throw new CliUsageError('no .ndjson traces found in the inputs');
   return inputs;
 }
 
@@ -78,30 +89,17 @@ function describeTlc(r: ValidationResult): string {
 /** `raftbed tla merge ...`; never throws, returns the exit code. */
 export async function runTraceMergeCli(argv: string[], io: MergeCliIo = STD_IO, deps: { findJar?: () => string } = {}): Promise<number> {
   try {
-    let output: string | undefined;
-    let validate = false;
-    let json = false;
-    let timeoutMs: number | undefined;
-    const args: string[] = [];
-    for (let k = 0; k < argv.length; k++) {
-      const arg = argv[k];
-      if (arg === '--help' || arg === '-h') {
-        io.out(MERGE_USAGE);
-        return 0;
-      } else if (arg === '-o' || arg === '--output') {
-        output = argv[++k];
-        if (output === undefined) throw new UsageError(`${arg} needs a file name`);
-      } else if (arg === '--validate') validate = true;
-      else if (arg === '--json') json = true;
-      else if (arg === '--timeout-seconds') {
-        const v = argv[++k];
-        if (v === undefined || !/^\d+$/.test(v) || Number(v) <= 0) throw new UsageError(`--timeout-seconds needs a positive whole number, got ${v ?? 'nothing'}`);
-        timeoutMs = Number(v) * 1000;
-      } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-      else args.push(arg);
+    const { flags, positional: args } = parseArgs(argv, MERGE_FLAGS, Infinity);
+    if (flags.help) {
+      io.out(MERGE_USAGE);
+      return 0;
     }
-    if (output === undefined) throw new UsageError('name the merged trace with -o MERGED.ndjson');
-    if (args.length === 0) throw new UsageError('name the traces (files or directories) to merge');
+    const output = flags.output === undefined ? undefined : String(flags.output);
+    const validate = flags.validate === true;
+    const json = flags.json === true;
+    const timeoutMs = flags['timeout-seconds'] === undefined ? undefined : Number(flags['timeout-seconds']) * 1000;
+    if (output === undefined) throw new CliUsageError('name the merged trace with -o MERGED.ndjson');
+    if (args.length === 0) throw new CliUsageError('name the traces (files or directories) to merge');
     const files = collectTraceFiles(args, output);
     // The jar is looked up before any work, so a missing one fails fast.
     const jar = validate ? (deps.findJar ?? findTlcJar)() : undefined;
@@ -123,7 +121,7 @@ export async function runTraceMergeCli(argv: string[], io: MergeCliIo = STD_IO, 
     if (tlc.verdict === 'error') return 4;
     return invariants.ok && tlc.verdict === 'pass' ? 0 : 1;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof CliUsageError) {
       io.err(`raftbed tla merge: ${error.message}\n${MERGE_USAGE}`);
       return 2;
     }
