@@ -23,16 +23,21 @@ CONSTANTS
     MaxTerm,     \* no Timeout once a node's term reaches this
     MaxLog,      \* no ClientRequest beyond this log length
     MaxBatch,    \* entries per ClientRequest and per AppendEntries, at most
-    MaxCopies    \* a message is duplicated only while fewer copies are in flight
+    MaxCopies,   \* a message is duplicated only while fewer copies are in flight
+    MaxRestarts  \* crash-and-restarts per behaviour, at most
 
 \* Beyond Raft.tla's variables: rejected votes and the persistence pipeline
 \* (as in TraceRaft.tla), and the step that produced the state.
 VARIABLES votesRejected, pseq, dseq, held, act,
           \* Core's leaderId (the leader a follower has heard from in its term), which decides
           \* whether TimeoutNow starts an election; and a leader's transfer target, or Nil.
-          knownLeader, transferTo
+          knownLeader, transferTo,
+          \* Per node: the image of its acknowledged writes, the images of its unacknowledged
+          \* ones (by seq), and crash-and-restarts so far.
+          durable, pending, restarts
 
-replayVars == <<votesRejected, pseq, dseq, held, act, knownLeader, transferTo>>
+replayVars == <<votesRejected, pseq, dseq, held, act, knownLeader, transferTo, durable, pending,
+                restarts>>
 
 NoSnapshots == [x \in {} |-> <<>>]
 PlainReceive == [ignore |-> FALSE, install |-> FALSE, go |-> FALSE, take |-> FALSE]
@@ -58,6 +63,9 @@ ReplayInit ==
     /\ act            = [name |-> "Init"]
     /\ knownLeader    = [i \in Server |-> Nil]
     /\ transferTo     = [i \in Server |-> Nil]
+    /\ durable        = [i \in Server |-> [term |-> 0, vote |-> Nil, log |-> <<>>]]
+    /\ pending        = [i \in Server |-> <<>>]
+    /\ restarts       = 0
 
 ----------------------------------------------------------------------------
 (* A node as the record TraceRaftSteps' steps work on, and back.          *)
@@ -90,6 +98,15 @@ TransferAfter(i, N) == IF N.role = Leader /\ N.term = currentTerm[i] THEN transf
 \* Node i's step produced N and sends the requests `extra` besides its responses; `heard` is
 \* the leader whose AppendEntries request it handled, or Nil.
 Store(i, N, bag, extra, heard) ==
+    /\ LET written == IF N.pseq > pseq[i]
+                      THEN Append(pending[i], [seq |-> N.pseq,
+                                               img |-> [term |-> N.term, vote |-> N.vote, log |-> N.log]])
+                      ELSE pending[i]
+           acked == SelectSeq(written, LAMBDA w : w.seq <= N.dseq)
+       IN /\ pending' = [pending EXCEPT ![i] = SelectSeq(written, LAMBDA w : w.seq > N.dseq)]
+          /\ durable' = IF acked = <<>> THEN durable
+                        ELSE [durable EXCEPT ![i] = acked[Len(acked)].img]
+    /\ UNCHANGED restarts
     /\ knownLeader'   = [knownLeader EXCEPT ![i] = LeaderAfter(i, N, heard)]
     /\ transferTo'    = [transferTo EXCEPT ![i] = TransferAfter(i, N)]
     /\ N.ok
@@ -112,7 +129,8 @@ Store(i, N, bag, extra, heard) ==
     /\ UNCHANGED nextIndex
 
 Unchanged == UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
-                         leaderVars, votesRejected, pseq, dseq, held, knownLeader, transferTo>>
+                         leaderVars, votesRejected, pseq, dseq, held, knownLeader, transferTo,
+                         durable, pending, restarts>>
 
 ----------------------------------------------------------------------------
 (* Core inputs.                                                            *)
@@ -198,7 +216,8 @@ ReplayTransferLeadership(i, j) ==
                    ELSE messages
     /\ act' = [name |-> "TransferLeadership", node |-> i, to |-> j]
     /\ UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
-                   leaderVars, votesRejected, pseq, dseq, held, knownLeader>>
+                   leaderVars, votesRejected, pseq, dseq, held, knownLeader, durable, pending,
+                   restarts>>
 
 ----------------------------------------------------------------------------
 (* The network. A leader may send any window of its log that it could     *)
@@ -229,6 +248,31 @@ SendAny(i, j) ==
     \E prev \in 0..Len(log[i]) : \E n \in 0..Min(MaxBatch, Len(log[i]) - prev) :
         SendAppendEntries(i, j, prev, n)
 
+\* Crash and restart in one step, from the acknowledged image: every unacknowledged write is
+\* lost (TraceRaft.tla's Restart with p = 0, which is always allowed). Messages in flight
+\* survive; held responses do not. Commit and votes restart from nothing (no snapshots here).
+ReplayRestart(i) ==
+    /\ restarts < MaxRestarts
+    /\ restarts' = restarts + 1
+    /\ LET img == durable[i] IN
+       /\ currentTerm'    = [currentTerm EXCEPT ![i] = img.term]
+       /\ votedFor'       = [votedFor EXCEPT ![i] = img.vote]
+       /\ log'            = [log EXCEPT ![i] = img.log]
+       /\ allLogs'        = allLogs \cup {img.log}
+    /\ state'          = [state EXCEPT ![i] = Follower]
+    /\ commitIndex'    = [commitIndex EXCEPT ![i] = 0]
+    /\ votesGranted'   = [votesGranted EXCEPT ![i] = {}]
+    /\ votesRejected'  = [votesRejected EXCEPT ![i] = {}]
+    /\ votesResponded' = [votesResponded EXCEPT ![i] = {}]
+    /\ matchIndex'     = [matchIndex EXCEPT ![i] = ZeroMatch]
+    /\ pseq'           = [pseq EXCEPT ![i] = dseq[i]]
+    /\ held'           = [held EXCEPT ![i] = <<>>]
+    /\ pending'        = [pending EXCEPT ![i] = <<>>]
+    /\ knownLeader'    = [knownLeader EXCEPT ![i] = Nil]
+    /\ transferTo'     = [transferTo EXCEPT ![i] = Nil]
+    /\ act' = [name |-> "Restart", node |-> i]
+    /\ UNCHANGED <<messages, elections, commits, nextIndex, dseq, durable>>
+
 ReplayDrop(m) ==
     /\ messages' = BagTake(messages, m)
     /\ act' = [name |-> "Drop", msg |-> m]
@@ -253,6 +297,7 @@ ReplayNext ==
     \/ \E m \in DOMAIN messages : ReplayDrop(m)
     \/ \E m \in DOMAIN messages : ReplayDuplicate(m)
     \/ \E i, j \in Server : ReplayTransferLeadership(i, j)
+    \/ \E i \in Server : ReplayRestart(i)
 
 ReplaySpecification == ReplayInit /\ [][ReplayNext]_<<vars, replayVars>>
 

@@ -7,10 +7,11 @@
  * (when a leader sends what is core's flow control, which this direction does not check). Core's
  * own AppendEntries requests are therefore never delivered: they are flow-control output.
  */
-import type { Input, Message, NodeId } from '../../core/types';
+import type { DurableState, Input, Message, NodeId, PersistRecord, RaftConfig } from '../../core/types';
 import type { RaftState } from '../../core/state';
-import { initialState } from '../../core/state';
+import { initialState, restartState } from '../../core/state';
 import { makeConfig } from '../../core/config';
+import { applyPersistRecord } from '../../core/persist';
 import { entriesBetween, termAt } from '../../core/log';
 import { step as coreStep, StepResult } from '../../core/step';
 import { SpecAction, SpecMessage, SpecScalar, messageKey } from './spec-state';
@@ -81,6 +82,11 @@ export class CoreHarness {
   private readonly stepFn: StepFunction;
   private readonly maxTimeoutTicks: number;
   private proposals = 0;
+  private readonly configs = new Map<NodeId, RaftConfig>();
+  /** Per node: what its acknowledged persist records wrote, as a restart would read it back. */
+  private readonly durable = new Map<NodeId, { state: DurableState; seq: number }>();
+  /** Per node: persist records written but not yet acknowledged; a crash loses them. */
+  private readonly unacknowledged = new Map<NodeId, PersistRecord[]>();
 
   constructor(options: HarnessOptions) {
     this.stepFn = options.step ?? coreStep;
@@ -101,6 +107,9 @@ export class CoreHarness {
         heartbeatIntervalTicks: 1,
       });
       this.states.set(id, initialState(config));
+      this.configs.set(id, config);
+      this.durable.set(id, { state: { term: 0, votedFor: null, snapshot: null, entries: [] }, seq: 0 });
+      this.unacknowledged.set(id, []);
     });
   }
 
@@ -125,6 +134,8 @@ export class CoreHarness {
         const data = Array.from({ length: action.count }, () => `v${++this.proposals}`);
         return this.input(action.node, { type: 'Propose', requestId: `p${this.proposals}`, data }, added);
       }
+      case 'Restart':
+        return this.restart(action.node);
       case 'TransferLeadership':
         return this.input(action.node, { type: 'TransferLeadership', to: action.to }, added);
       case 'AppendEntries':
@@ -166,6 +177,7 @@ export class CoreHarness {
       return { node: id, field: 'exception', spec: 'a step', core: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
     this.states.set(id, result.state);
+    this.trackPersistence(id, input, result.output.persist);
     if (result.output.errors.length > 0) return { node: id, field: 'errors', spec: [], core: result.output.errors };
     return { messages: result.output.messages, actions: result.output.actions };
   }
@@ -174,6 +186,36 @@ export class CoreHarness {
     const ran = this.runStep(id, input);
     if ('field' in ran) return ran;
     return this.pairOutputs(id, ran.messages, added);
+  }
+
+  /** Records what core wrote, and makes durable what a PersistAck acknowledged (as a disk would). */
+  private trackPersistence(id: NodeId, input: Input, record: PersistRecord | null): void {
+    const pending = this.unacknowledged.get(id) as PersistRecord[];
+    if (record !== null) pending.push(record);
+    if (input.type !== 'PersistAck') return;
+    const durable = this.durable.get(id) as { state: DurableState; seq: number };
+    let state = durable.state;
+    let seq = durable.seq;
+    while (pending.length > 0 && pending[0].seq <= input.seq) {
+      const r = pending.shift() as PersistRecord;
+      state = applyPersistRecord(state, r);
+      seq = r.seq;
+    }
+    this.durable.set(id, { state, seq: Math.max(seq, input.seq) });
+  }
+
+  /** A crash that loses every unacknowledged write, then core's restart from the durable image. */
+  private restart(id: NodeId): StepProblem | null {
+    const config = this.configs.get(id);
+    const durable = this.durable.get(id);
+    if (config === undefined || durable === undefined) return { node: id, field: 'exception', spec: 'a node of the cluster', core: `no node ${id}` };
+    try {
+      this.states.set(id, restartState(config, durable.state, durable.seq));
+    } catch (error) {
+      return { node: id, field: 'exception', spec: 'a restart', core: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+    this.unacknowledged.set(id, []);
+    return null;
   }
 
   /** Ticks until core's election timer fires: the spec's Timeout has no notion of time. */

@@ -39,3 +39,12 @@ export const sendsTimeoutNowEarly: StepFunction = (state, input) => {
   const early = { type: 'TimeoutNowRequest' as const, cluster: state.config.clusterId, from: state.config.id, to: input.to, term: state.term };
   return { ...result, output: { ...result.output, messages: [...result.output.messages, early] } };
 };
+
+/** Persist records leave the vote out: the vote is lost on disk, and with it the vote after a restart. */
+export const forgetsVoteOnDisk: StepFunction = (state, input) => {
+  const result = step(state, input);
+  const persist = result.output.persist;
+  if (persist === null || !('votedFor' in persist)) return result;
+  const { votedFor: _dropped, ...withoutVote } = persist;
+  return { ...result, output: { ...result.output, persist: withoutVote } };
+};

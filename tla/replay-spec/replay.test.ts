@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseBehaviourFile } from './behaviour-file';
 import { SpecBehaviour, decodeBehaviour } from './spec-state';
 import { projectMessage } from './core-harness';
-import { commitsAlone, forgetsVote, overstatesMatch, sendsTimeoutNowEarly } from './planted-bugs';
+import { commitsAlone, forgetsVote, forgetsVoteOnDisk, overstatesMatch, sendsTimeoutNowEarly } from './planted-bugs';
 import { addedMessages, formatDisagreement, replayBehaviour } from './replay';
 
 // A behaviour TLC generated (seed 11, PreVote off, the 112th of 150 at depth 40): an election with a split vote, proposals, a commit.
@@ -138,5 +138,32 @@ describe('replayBehaviour: leadership transfer', () => {
     expect(d).toMatchObject({ step: earlyStep, field: 'messages', spec: [] });
     expect(d.action).toMatch(/^TransferLeadership /);
     expect(d.core).toEqual([expect.objectContaining({ mtype: 'TimeoutNowRequest' })]);
+  });
+});
+
+// A behaviour TLC generated (seed 5, PreVote off, depth 40): nodes crash and restart from their
+// acknowledged writes (unacknowledged ones lost), one after voting and logging, and entries commit.
+const restartFixture: SpecBehaviour = decodeBehaviour(
+  parseBehaviourFile(fs.readFileSync(path.join(__dirname, 'testdata', 'crash-restart.behaviour'), 'utf8'), 'crash-restart'),
+  'crash-restart',
+);
+
+describe('replayBehaviour: crash and restart', () => {
+  const restartOf = (k: number) => restartFixture.states[k].nodes.get((restartFixture.states[k].action as { node: string }).node)!;
+  const firstVotedRestart = restartFixture.states.findIndex((s, k) => s.action.name === 'Restart' && restartOf(k).votedFor !== null);
+
+  it('replays restarts from the durable image with no disagreement', () => {
+    expect(firstVotedRestart).toBeGreaterThan(0);
+    expect(restartOf(firstVotedRestart).logTerms.length).toBeGreaterThan(0);
+    const r = replayBehaviour(restartFixture, { preVote: false });
+    expect(r.disagreement).toBeNull();
+    expect(r.steps).toBe(restartFixture.states.length - 1);
+    expect(r.maxCommitIndex).toBeGreaterThanOrEqual(1);
+  });
+
+  it('catches persist records that leave out the vote, at the first restart of a node that had voted', () => {
+    const r = replayBehaviour(restartFixture, { preVote: false, step: forgetsVoteOnDisk });
+    expect(r.disagreement).toMatchObject({ step: firstVotedRestart, field: 'votedFor', spec: restartOf(firstVotedRestart).votedFor, core: null });
+    expect(r.disagreement!.action).toMatch(/^Restart /);
   });
 });

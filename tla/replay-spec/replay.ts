@@ -43,7 +43,8 @@ export function describeAction(action: SpecAction): string {
     case 'Init':
       return 'Init';
     case 'Timeout':
-      return `Timeout ${action.node}`;
+    case 'Restart':
+      return `${action.name} ${action.node}`;
     case 'PersistAck':
       return `PersistAck ${action.node} seq ${action.seq}`;
     case 'ClientRequest':

@@ -23,6 +23,8 @@ export interface GenerateOptions {
   readonly maxTerm?: number;
   readonly maxLog?: number;
   readonly maxBatch?: number;
+  /** Crash-and-restarts per behaviour (default 2). */
+  readonly maxRestarts?: number;
   readonly jar?: string;
   readonly timeoutMs?: number;
 }
@@ -46,6 +48,7 @@ export function replayConfig(options: GenerateOptions): string {
     `    MaxLog = ${options.maxLog ?? 6}`,
     `    MaxBatch = ${options.maxBatch ?? 2}`,
     '    MaxCopies = 2',
+    `    MaxRestarts = ${options.maxRestarts ?? 2}`,
     'CHECK_DEADLOCK FALSE',
     '',
   ].join('\n');

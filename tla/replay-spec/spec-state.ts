@@ -35,6 +35,7 @@ export type SpecAction =
   | { readonly name: 'ClientRequest'; readonly node: string; readonly count: number }
   | { readonly name: 'AppendEntries'; readonly node: string; readonly msg: SpecMessage }
   | { readonly name: 'TransferLeadership'; readonly node: string; readonly to: string }
+  | { readonly name: 'Restart'; readonly node: string }
   | { readonly name: 'Drop'; readonly msg: SpecMessage }
   | { readonly name: 'Duplicate'; readonly msg: SpecMessage };
 
@@ -97,6 +98,7 @@ function decodeAction(v: TlaValue): SpecAction {
     case 'Init':
       return { name };
     case 'Timeout':
+    case 'Restart':
       return { name, node: node() };
     case 'Receive':
       return { name, node: node(), msg: msg() };
