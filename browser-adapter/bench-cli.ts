@@ -5,20 +5,25 @@
 // Wall-clock figures for humans; nothing asserts them.
 
 import { TabCluster } from './harness/tab-cluster';
-import { CliArgsError, numberFlag, parseFlags } from './cli-args';
+import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
 import type { BenchRunOptions, BenchRunResult } from './demo/bench-main';
+
+const BENCH_FLAGS: Record<string, FlagSpec> = {
+  rate: { kind: 'number', min: 1, help: 'total writes/s of the fixed-rate phase, split over the tabs (default 6000)' },
+  window: { kind: 'int', min: 1, help: 'writes in flight per tab in the saturation phase (default 2000)' },
+  duration: { kind: 'number', min: 0.5, max: 600, value: 'S', help: 'measured seconds per phase (default 5)' },
+  warmup: { kind: 'number', min: 0, max: 60, value: 'S', help: 'unmeasured seconds before each phase (default 1.5)' },
+  keys: { kind: 'int', min: 1, help: 'distinct keys per tab (default 1000)' },
+  'value-bytes': { kind: 'int', min: 0, max: 10_000, help: 'bytes per value (default 16)' },
+  tick: { kind: 'number', min: 1, max: 1000, value: 'MS', help: 'Raft tick (default 30)' },
+  'snapshot-every': { kind: 'int', min: 10, help: 'applied entries between snapshots (default 5000)' },
+  json: { kind: 'bool', help: 'print one JSON object instead of a table' },
+  help: { kind: 'bool', alias: '-h', help: 'this text' },
+};
 
 export const BENCH_USAGE = `Usage: raftbed bench browser [options]
 
-  --rate N          total writes/s of the fixed-rate phase, split over the tabs (default 6000)
-  --window N        writes in flight per tab in the saturation phase (default 2000)
-  --duration S      measured seconds per phase (default 5)
-  --warmup S        unmeasured seconds before each phase (default 1.5)
-  --keys N          distinct keys per tab (default 1000)
-  --value-bytes N   bytes per value (default 16)
-  --tick MS         Raft tick (default 30)
-  --snapshot-every N  applied entries between snapshots (default 5000)
-  --json            print one JSON object instead of a table
+${flagHelp(BENCH_FLAGS)}
 `;
 
 export interface PhaseResult {
@@ -52,24 +57,23 @@ function summarise(phase: string, results: readonly BenchRunResult[]): PhaseResu
 }
 
 export async function runBrowserBenchCli(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  let flags: Map<string, string>;
-  let o: { rate: number; window: number; duration: number; warmup: number; keys: number; valueBytes: number; tick: number; snapshotEvery: number };
+  let flags: Readonly<Record<string, string | number | boolean>>;
   try {
-    flags = parseFlags(argv, ['--rate', '--window', '--duration', '--warmup', '--keys', '--value-bytes', '--tick', '--snapshot-every'], ['--json', '--help', '-h']);
-    o = {
-      rate: numberFlag(flags, '--rate', 6000, 1), window: numberFlag(flags, '--window', 2000, 1), duration: numberFlag(flags, '--duration', 5, 0.5, 600),
-      warmup: numberFlag(flags, '--warmup', 1.5, 0, 60), keys: numberFlag(flags, '--keys', 1000, 1), valueBytes: numberFlag(flags, '--value-bytes', 16, 0, 10_000),
-      tick: numberFlag(flags, '--tick', 30, 1, 1000), snapshotEvery: numberFlag(flags, '--snapshot-every', 5000, 10),
-    };
+    flags = parseArgs(argv, BENCH_FLAGS).flags;
   } catch (e) {
-    if (!(e instanceof CliArgsError)) throw e;
+    if (!(e instanceof CliUsageError)) throw e;
     out(`${e.message}\n\n${BENCH_USAGE}`);
     return 2;
   }
-  if (flags.has('--help') || flags.has('-h')) {
+  if (flags.help) {
     out(BENCH_USAGE);
     return 0;
   }
+  const num = (name: string, fallback: number): number => (flags[name] as number | undefined) ?? fallback;
+  const o = {
+    rate: num('rate', 6000), window: num('window', 2000), duration: num('duration', 5), warmup: num('warmup', 1.5),
+    keys: num('keys', 1000), valueBytes: num('value-bytes', 16), tick: num('tick', 30), snapshotEvery: num('snapshot-every', 5000),
+  };
   let cluster: TabCluster;
   try {
     cluster = await TabCluster.start({ page: 'bench.html', params: { trace: '0', tick: String(o.tick), snapshotEvery: String(o.snapshotEvery) } });
@@ -107,7 +111,7 @@ export async function runBrowserBenchCli(argv: readonly string[], out: (line: st
       const s = window.raftbed!.status();
       return { id: s.id, role: s.role, term: s.term, applied: s.applied, snapshots: s.counters.snapshotsTaken, storageUnits: window.raftbed!.storageUsage().units };
     })));
-    if (flags.has('--json')) {
+    if (flags.json) {
       out(JSON.stringify({ options: o, leaderAtStart: leader, phases, nodes: statuses }));
     } else {
       out(`raftbed bench browser: 3 Chromium tabs, WebRTC + localStorage, leader at start ${leader}; ${o.duration}s measured per phase`);

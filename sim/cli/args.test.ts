@@ -7,6 +7,7 @@ const SPEC: Record<string, FlagSpec> = {
   mode: { kind: 'choice', choices: ['on', 'off', 'both'], help: 'pick one' },
   output: { kind: 'string', alias: '-o', value: 'FILE', help: 'where to write' },
   count: { kind: 'int', min: 1, help: 'how many' },
+  seconds: { kind: 'number', min: 0.5, max: 60, help: 'how long' },
   help: { kind: 'bool', alias: '-h', help: 'this text' },
 };
 
@@ -42,6 +43,15 @@ describe('parseArgs', () => {
     expect(usage(['-x'])).toBe('unknown flag -x (see --help)');
     expect(parseArgs(['-'], SPEC, 1).positional).toEqual(['-']);
     expect(usage(['--count', '-3'])).toBe('--count must be at least 1, got -3');
+  });
+
+  it('reads a number flag with a fraction, and refuses junk and values out of range', () => {
+    expect(parseArgs(['--seconds', '1.5'], SPEC).flags).toEqual({ seconds: 1.5 });
+    expect(parseArgs(['--seconds=.75'], SPEC).flags).toEqual({ seconds: 0.75 });
+    expect(usage(['--seconds', '1e3'])).toBe('--seconds must be a number, got "1e3"');
+    expect(usage(['--seconds', 'soon'])).toBe('--seconds must be a number, got "soon"');
+    expect(usage(['--seconds', '0.25'])).toBe('--seconds must be at least 0.5, got 0.25');
+    expect(usage(['--seconds', '61'])).toBe('--seconds must be at most 60, got 61');
   });
 
   it('names the flag as typed when an alias lacks its value', () => {

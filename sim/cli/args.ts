@@ -5,7 +5,7 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
-export type FlagKind = 'int' | 'string' | 'bool' | 'choice';
+export type FlagKind = 'int' | 'number' | 'string' | 'bool' | 'choice';
 
 export interface FlagSpec {
   readonly kind: FlagKind;
@@ -66,6 +66,13 @@ function flagValue(typed: string, s: FlagSpec, value: string): string | number {
     if (!choices.includes(value)) throw new CliUsageError(`${typed} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
     return value;
   }
+  if (s.kind === 'number') {
+    const n = /^-?(\d+\.?\d*|\.\d+)$/.test(value) ? Number(value) : NaN;
+    if (!Number.isFinite(n)) throw new CliUsageError(`${typed} must be a number, got ${JSON.stringify(value)}`);
+    if (s.min !== undefined && n < s.min) throw new CliUsageError(`${typed} must be at least ${s.min}, got ${n}`);
+    if (s.max !== undefined && n > s.max) throw new CliUsageError(`${typed} must be at most ${s.max}, got ${n}`);
+    return n;
+  }
   if (s.kind !== 'int') return value;
   if (!/^-?\d+$/.test(value)) throw new CliUsageError(`${typed} must be an integer, got ${JSON.stringify(value)}`);
   const n = Number(value);
@@ -83,7 +90,7 @@ export function helpText(usage: string, spec: Readonly<Record<string, FlagSpec>>
 export function flagHelp(spec: Readonly<Record<string, FlagSpec>>): string {
   const lines: string[] = [];
   for (const [name, s] of Object.entries(spec)) {
-    const placeholder = s.value ?? (s.kind === 'int' ? 'N' : s.kind === 'choice' ? (s.choices ?? []).join('|') : 'VALUE');
+    const placeholder = s.value ?? (s.kind === 'int' || s.kind === 'number' ? 'N' : s.kind === 'choice' ? (s.choices ?? []).join('|') : 'VALUE');
     const value = s.kind === 'bool' ? '' : ` ${placeholder}`;
     const alias = s.alias === undefined ? '' : `${s.alias}, `;
     lines.push(`  ${(`${alias}--${name}${value}`).padEnd(24)} ${s.help}`);
