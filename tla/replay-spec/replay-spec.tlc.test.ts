@@ -1,7 +1,8 @@
 /**
  * Runs the real TLC (the jar is required, as in tla-integration.test.ts): a small bounded count of
  * random spec behaviours, replayed against core, must agree step for step, and the bias must show:
- * leaders elected and entries committed. The same behaviours must expose a planted core bug.
+ * leaders elected, entries committed, transfers and restarts taken. The same behaviours must expose
+ * a planted core bug.
  */
 import { findTlcJar } from '../tlc';
 import { generateBehaviours } from './run-tlc';
@@ -34,6 +35,12 @@ describe('replay-spec with TLC', () => {
     expect(replays.reduce((n, r) => n + r.steps, 0)).toBeGreaterThanOrEqual(COUNT * 40);
     expect(replays.reduce((n, r) => n + r.leadersElected, 0)).toBeGreaterThanOrEqual(3);
     expect(replays.filter((r) => r.maxCommitIndex > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the generated behaviours include leadership transfers and crash-restarts, so both are compared too', () => {
+    const actions = [...generated.values()].flat().flatMap((b) => b.states.map((s) => s.action.name));
+    expect(actions.filter((name) => name === 'TransferLeadership').length).toBeGreaterThanOrEqual(1);
+    expect(actions.filter((name) => name === 'Restart').length).toBeGreaterThanOrEqual(1);
   });
 
   it('the same behaviours expose a planted bug (a leader that commits alone) at a ClientRequest', () => {
