@@ -5,7 +5,7 @@
 // Wall-clock figures for humans; nothing asserts them.
 
 import { TabCluster } from './harness/tab-cluster';
-import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
+import { flagHelp, parseOrExit, type FlagSpec } from '../sim/cli/args';
 import type { BenchRunOptions, BenchRunResult } from './demo/bench-main';
 
 const BENCH_FLAGS: Record<string, FlagSpec> = {
@@ -57,18 +57,9 @@ function summarise(phase: string, results: readonly BenchRunResult[]): PhaseResu
 }
 
 export async function runBrowserBenchCli(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  let flags: Readonly<Record<string, string | number | boolean>>;
-  try {
-    flags = parseArgs(argv, BENCH_FLAGS).flags;
-  } catch (e) {
-    if (!(e instanceof CliUsageError)) throw e;
-    out(`${e.message}\n\n${BENCH_USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    out(BENCH_USAGE);
-    return 0;
-  }
+  const parsed = parseOrExit(argv, BENCH_FLAGS, BENCH_USAGE, out);
+  if (typeof parsed === 'number') return parsed;
+  const flags = parsed.flags;
   const num = (name: string, fallback: number): number => (flags[name] as number | undefined) ?? fallback;
   const o = {
     rate: num('rate', 6000), window: num('window', 2000), duration: num('duration', 5), warmup: num('warmup', 1.5),

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { startIntroducer } from '../introducer';
 import { buildBrowserAssets } from './build';
 import { clusterUrls, nodeOrigin } from './harness/cluster-urls';
-import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
+import { flagHelp, parseOrExit, type FlagSpec } from '../sim/cli/args';
 
 const DEMO_FLAGS: Record<string, FlagSpec> = {
   port: { kind: 'int', min: 0, max: 65535, help: 'HTTP/WebSocket port (default 8080; 0 picks a free one)' },
@@ -25,18 +25,9 @@ ${flagHelp(DEMO_FLAGS)}
 `;
 
 export async function runDemoCli(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  let flags: Readonly<Record<string, string | number | boolean>>;
-  try {
-    flags = parseArgs(argv, DEMO_FLAGS).flags;
-  } catch (e) {
-    if (!(e instanceof CliUsageError)) throw e;
-    out(`${e.message}\n\n${DEMO_USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    out(DEMO_USAGE);
-    return 0;
-  }
+  const parsed = parseOrExit(argv, DEMO_FLAGS, DEMO_USAGE, out);
+  if (typeof parsed === 'number') return parsed;
+  const flags = parsed.flags;
   const port = (flags.port as number | undefined) ?? 8080;
   const count = Number(flags.nodes ?? '3');
   const ids = Array.from({ length: count }, (_, k) => `n${k + 1}`);

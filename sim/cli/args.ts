@@ -82,6 +82,28 @@ function flagValue(typed: string, s: FlagSpec, value: string): string | number {
   return n;
 }
 
+/**
+ * For commands that print their own usage text: the parsed flags, or the exit code when the run
+ * ends here (2 after printing the error and usage, 0 after printing help for --help).
+ */
+export function parseOrExit(
+  argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>, usage: string, out: (line: string) => void,
+): ParsedArgs | number {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(argv, spec);
+  } catch (e) {
+    if (!(e instanceof CliUsageError)) throw e;
+    out(`${e.message}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.flags.help) {
+    out(usage);
+    return 0;
+  }
+  return parsed;
+}
+
 export function helpText(usage: string, spec: Readonly<Record<string, FlagSpec>>): string {
   return [`usage: ${usage}`, '', flagHelp(spec)].join('\n');
 }
