@@ -14,6 +14,7 @@ export { CrashingStore, SimulatedCrash } from './crashing-store';
 export { RaftStorage, DEFAULT_STORAGE_LIMITS } from './raft-storage';
 export type { RaftStorageOptions, LoadResult, LoadError, StorageUsage } from './raft-storage';
 export { StorageCorruption, StorageFull, StorageUnavailable } from './errors';
+export { FencedStore, FencedOut, ownerKey } from './fenced-store';
 export type { CorruptionReason } from './errors';
 export { keyPrefix, FORMAT_VERSION } from './layout';
 export { fnv1a32, checksumHex } from './checksum';

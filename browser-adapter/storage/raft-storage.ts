@@ -15,6 +15,7 @@ import { applyPersistRecord, PersistSequenceError } from '../../core';
 import type { DurableState, Entry, PersistRecord, Snapshot } from '../../core';
 import { KeyValueStore, isQuotaExceededError } from './key-value-store';
 import { StorageCorruption, StorageFull, StorageUnavailable } from './errors';
+import { FencedOut } from './fenced-store';
 import {
   ChunkBuilder, ChunkRef, Meta, SnapshotRef, chunkKey, decodeChunk, decodeMeta, decodeSnapshotPart, encodeMeta,
   encodeSnapshotPart, entryJson, isDataKey, keyPrefix, metaKey, snapshotPartKey,
@@ -84,7 +85,7 @@ export class RaftStorage {
   private readonly maxSnapshotPartUnits: number;
   private loaded: Loaded | null = null;
   /** Why this instance refuses to write, when it does. */
-  private refusal: StorageUnavailable | null = new StorageUnavailable('RaftStorage: call load() before append()');
+  private refusal: StorageUnavailable | FencedOut | null = new StorageUnavailable('RaftStorage: call load() before append()');
 
   constructor(private readonly store: KeyValueStore, options: RaftStorageOptions) {
     this.prefix = keyPrefix(options.cluster, options.node);
@@ -213,6 +214,8 @@ export class RaftStorage {
    *   - PersistSequenceError (core's) when a record does not follow the stored state; nothing written;
    *   - StorageFull when the quota runs out; written keys are removed again, the state is unchanged;
    *   - StorageUnavailable when load() has not succeeded or an earlier write failed unexpectedly;
+   *   - FencedOut (from a FencedStore) when another writer claimed this node's storage: nothing
+   *     more is written, and every later append throws FencedOut (the store stays fenced);
    *   - any other error from the store is rethrown, and this instance refuses further writes
    *     (the next load() decides what is durable).
    */
@@ -266,6 +269,18 @@ export class RaftStorage {
     // After the commit point: old values are unreferenced, so failing to delete them costs only
     // space until the next load() collects them.
     for (const key of removals) this.removeQuietly(key);
+  }
+
+  /**
+   * Writes the loaded metadata again, unchanged. A writer that has just claimed this storage from
+   * another (FencedStore.claim, then load()) calls it before anything else: a write of the previous
+   * owner that was under way when the claim landed can still replace the metadata after the load,
+   * naming keys the load has since collected as leftovers. This puts back exactly what was loaded.
+   * Through a FencedStore it is also the check that this writer still owns the storage.
+   */
+  recommit(): void {
+    const loaded = this.requireLoaded();
+    this.writeInOrder([[metaKey(this.prefix), encodeMeta(loaded.meta)]]);
   }
 
   /**
@@ -345,6 +360,11 @@ export class RaftStorage {
           throw new StorageFull(key, attempted, e);
         }
         this.loaded = null;
+        if (e instanceof FencedOut) {
+          // Another writer owns the storage now: keep the typed reason for every later call.
+          this.refusal = e;
+          throw e;
+        }
         this.refusal = new StorageUnavailable(`RaftStorage: writing ${key} failed (${(e as Error)?.message ?? e}); load() again before writing`, e);
         throw e;
       }
