@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     window.raftbench = { run: (o) => run(api, o) };
   } catch (e) {
     window.raftbedError = (e as Error).message;
+    window.raftbedErrorName = (e as Error).name;
     (document.getElementById('out') as HTMLElement).textContent = (e as Error).message;
   }
 }

@@ -52,9 +52,14 @@ async function main(): Promise<void> {
     api = await startPage();
   } catch (e) {
     window.raftbedError = (e as Error).message;
+    window.raftbedErrorName = (e as Error).name;
     $('error').textContent = (e as Error).message;
+    $('who').textContent = new URLSearchParams(location.search).get('node') ?? '?';
+    // Nothing here works without a node; leave only the message.
+    (document.querySelector('.cols') as HTMLElement).style.display = 'none';
     return;
   }
+  if (api.warning) $('error').textContent = api.warning;
   $('who').textContent = api.config.node;
   document.title = `raftbed ${api.config.node}`;
   const result = (msg: string): void => {

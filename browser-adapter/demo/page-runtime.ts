@@ -1,9 +1,14 @@
 // Starts this tab's cluster member from the URL and exposes it as `window.raftbed`, which the demo
 // UI, the benchmark page and the end-to-end tests all drive.
+//
+// One tab per node: before anything is written, the page takes the node's Web Lock (held until
+// the page unloads) and then claims its storage with a fencing token. A second tab of the same
+// node gets NodeAlreadyOpen and writes nothing; a tab that loses the lock stops writing for good.
 
 import { ClusterMember } from '../node/cluster-member';
 import type { NodeStatus } from '../node/browser-raft-node';
-import { LocalStorageStore } from '../storage';
+import { FencedStore, LocalStorageStore, keyPrefix } from '../storage';
+import { NodeAlreadyOpen, acquireNodeLock, nodeLockName, type LockManagerLike } from '../node/node-lock';
 import type { SimplePeerConstructor } from '../transport/peer-transport';
 import type { WebSocketLike } from '../../introducer/client';
 import type { KvResult } from '../../core';
@@ -25,12 +30,16 @@ export interface PageApi {
   partition(on: boolean): void;
   storageUsage(): { keys: number; units: number };
   transportCounters(): unknown;
+  /** Set when this tab runs without the one-tab-per-node lock (no Web Locks here). */
+  readonly warning: string | null;
 }
 
 declare global {
   interface Window {
     raftbed?: PageApi;
     raftbedError?: string;
+    /** The error's class name (e.g. 'NodeAlreadyOpen'), for tests. */
+    raftbedErrorName?: string;
     SimplePeer?: SimplePeerConstructor;
   }
 }
@@ -66,17 +75,34 @@ export async function startPage(): Promise<PageApi> {
   const config = parsePageConfig(location.search, location);
   const SimplePeer = window.SimplePeer;
   if (!SimplePeer) throw new Error('simple-peer is not loaded (simplepeer.min.js must come before this script)');
+  // The lock comes first: a tab that does not get it must not write even the page-load counter.
+  const locks = (navigator as { locks?: LockManagerLike }).locks;
+  let warning: string | null = null;
+  const lockName = nodeLockName(config.cluster, config.node);
+  const lock = locks ? await acquireNodeLock(locks, lockName) : null;
+  if (locks && lock === null) throw new NodeAlreadyOpen(config.node, lockName);
+  if (!locks) {
+    warning = 'Web Locks are unavailable here (an insecure context?): only the storage fence keeps two tabs of this node apart, and it stops the tab that opened first.';
+    console.warn(warning);
+  }
+  const store = FencedStore.claim(new LocalStorageStore(), keyPrefix(config.cluster, config.node));
   if (config.getUserMedia) await unlockLoopbackIce();
   const member = new ClusterMember({
     firstIncarnation: nextPageIncarnation(config),
     id: config.node, voters: config.voters, clusterId: config.cluster, introducerUrl: config.wsUrl,
     expires: config.expires, token: config.token,
     WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
-    SimplePeer, iceServers: [], store: new LocalStorageStore(),
+    SimplePeer, iceServers: [], store,
     node: { tickMs: config.tickMs, snapshotEvery: config.snapshotEvery, trace: config.trace },
+  });
+  lock?.onLost((reason) => {
+    // Another context took the lock, so another tab may be writing: never write again here.
+    store.revoke(`this tab lost the node's Web Lock (${(reason as Error)?.message ?? reason})`);
+    member.crash();
   });
   member.start();
   const api: PageApi = {
+    warning,
     config, member,
     status: () => member.node.status(),
     put: (k, v) => member.node.put(k, v),

@@ -12,7 +12,7 @@
 
 import { KvStateMachine, decodeCommand, encodeCommand, restartState, step } from '../../core';
 import type { Input, KvOp, KvResult, Message, Output, RaftConfig, RaftError, RaftState } from '../../core';
-import { RaftStorage, StorageFull } from '../storage';
+import { FencedOut, RaftStorage, StorageFull } from '../storage';
 import type { KeyValueStore, StorageUsage } from '../storage';
 import type { AppFrame } from '../transport/app-frames';
 import { splitForward } from '../transport/app-frames';
@@ -51,7 +51,8 @@ export interface BrowserRaftNodeOptions {
   readonly clientId?: string;
 }
 
-export type NodeRunState = 'created' | 'running' | 'stopped' | 'refused' | 'storage-full' | 'failed';
+/** 'fenced-out': another tab claimed this node's storage; this one stopped and writes nothing more. */
+export type NodeRunState = 'created' | 'running' | 'stopped' | 'refused' | 'fenced-out' | 'storage-full' | 'failed';
 
 export interface NodeCounters {
   stepCount: number;
@@ -168,7 +169,8 @@ export class BrowserRaftNode {
   /**
    * Loads durable state and starts ticking. Returns false, with status().run 'refused' and the
    * reason, when storage is corrupt or unreadable: a node must not vote or acknowledge entries
-   * with a damaged log.
+   * with a damaged log; or with 'fenced-out' when another writer owns the storage (see
+   * storage/fenced-store.ts).
    */
   start(): boolean {
     if (this.run !== 'created') throw new Error(`BrowserRaftNode.start: already ${this.run}`);
@@ -176,6 +178,16 @@ export class BrowserRaftNode {
     if (!loaded.ok) {
       this.run = 'refused';
       this.reason = `storage refused to load: ${loaded.error.message}`;
+      this.notify();
+      return false;
+    }
+    try {
+      // Puts back the loaded metadata in case a previous owner's last write landed after the load,
+      // and, through a FencedStore, proves this node still owns the storage before it runs.
+      this.storage.recommit();
+    } catch (e) {
+      this.run = e instanceof FencedOut ? 'fenced-out' : 'refused';
+      this.reason = `storage refused the first write: ${(e as Error)?.message ?? e}`;
       this.notify();
       return false;
     }
@@ -215,7 +227,7 @@ export class BrowserRaftNode {
     this.notify();
   }
 
-  private fail(run: 'storage-full' | 'failed', reason: string): void {
+  private fail(run: 'storage-full' | 'fenced-out' | 'failed', reason: string): void {
     this.run = run;
     this.reason = reason;
     this.halt();
@@ -359,6 +371,11 @@ export class BrowserRaftNode {
     try {
       this.storage.appendAll(records);
     } catch (e) {
+      if (e instanceof FencedOut) {
+        // Not acknowledged: core never learns these records are durable, so nothing they promise is sent.
+        this.fail('fenced-out', `another tab took over this node's storage: ${e.message}`);
+        return;
+      }
       if (!(e instanceof StorageFull)) {
         this.fail('failed', `storage write failed: ${(e as Error)?.message ?? e}`);
         return;
@@ -371,6 +388,10 @@ export class BrowserRaftNode {
       try {
         this.storage.appendAll(records);
       } catch (again) {
+        if (again instanceof FencedOut) {
+          this.fail('fenced-out', `another tab took over this node's storage: ${again.message}`);
+          return;
+        }
         this.fail(again instanceof StorageFull ? 'storage-full' : 'failed', `storage full even after compaction: ${(again as Error)?.message ?? again}`);
         return;
       }
@@ -501,6 +522,11 @@ export class BrowserRaftNode {
         // A UI listener's bug must not stop the node.
       }
     }
+  }
+
+  /** status().run without building the rest of the status. */
+  get runState(): NodeRunState {
+    return this.run;
   }
 
   status(): NodeStatus {

@@ -93,6 +93,13 @@ export class ClusterMember {
     });
     this.current = { node, transport, signalling };
     this.latest = node;
+    // A node fenced out of its storage (another tab took it over) leaves the network at once.
+    node.onChange(() => {
+      if (node.runState !== 'fenced-out') return;
+      queueMicrotask(() => {
+        if (this.current?.node === node) this.crash();
+      });
+    });
     const ok = node.start();
     // A node that refused to start stays off the network: it must not answer anyone.
     if (ok) signalling.start();
