@@ -3,6 +3,8 @@
 export interface IntroducerCounters {
   /** WebSocket connections open right now. */
   connectionsOpen: number;
+  /** TCP connections held right now, of any kind (HTTP, WebSocket, silent): what the caps count. */
+  socketsOpen: number;
   /** WebSocket connections accepted since start. */
   connectionsTotal: number;
   /** Nodes currently joined to a room. */
@@ -35,7 +37,7 @@ export class CounterSet {
     this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
   }
 
-  snapshot(live: { connectionsOpen: number; nodesJoined: number; rooms: number }): IntroducerCounters {
+  snapshot(live: { connectionsOpen: number; socketsOpen: number; nodesJoined: number; rooms: number }): IntroducerCounters {
     return {
       ...live,
       connectionsTotal: this.connectionsTotal,

@@ -16,15 +16,26 @@ export interface IntroducerOptions {
   rateLimit?: RateLimitOptions;
   /** Strikes (bad frames) before a socket is closed with 1008. Default 5. */
   maxStrikes?: number;
-  /** Concurrent WebSocket connections from one remote address. Default 32. */
+  /**
+   * Concurrent TCP connections (HTTP or WebSocket, counted from accept) from one remote address.
+   * Default 64: a browser opens up to six HTTP connections per origin besides each tab's WebSocket.
+   */
   maxConnectionsPerAddress?: number;
-  /** Concurrent WebSocket connections in total. Default 1024. */
+  /**
+   * Concurrent TCP connections in total, counted from accept. Once reached, an address below its
+   * fair share (maxConnections / addresses) takes the slot of a socket that has not joined, from
+   * the address holding the most. Default 1024.
+   */
   maxConnections?: number;
+  /** An HTTP request whose headers have not all arrived by then is answered 408 and closed. Default 5 s. */
+  headersTimeoutMs?: number;
+  /** Likewise for the whole request; at least headersTimeoutMs. Default 10 s. */
+  requestTimeoutMs?: number;
   /** If set, an upgrade whose Origin header is not listed is refused with 403. No Origin header is allowed. */
   allowedOrigins?: string[];
   /** Ping period; a socket that has not answered the previous ping is terminated. 0 disables the timer. Default 30 s. */
   heartbeatIntervalMs?: number;
-  /** A socket that has not joined a room by then is closed. 0 disables. Default 10 s. */
+  /** A socket that has not joined a room by then is closed. 0 disables. Default 3 s (browsers join on open). */
   joinTimeoutMs?: number;
   /** A relay to a socket with more than this many bytes queued is dropped (slow reader). Default 1 MiB. */
   maxBufferedBytes?: number;
@@ -59,10 +70,12 @@ export const DEFAULT_OPTIONS = {
   maxPayloadBytes: 64 * 1024,
   rateLimit: { burst: 100, perSecond: 50 },
   maxStrikes: 5,
-  maxConnectionsPerAddress: 32,
+  maxConnectionsPerAddress: 64,
   maxConnections: 1024,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
   heartbeatIntervalMs: 30_000,
-  joinTimeoutMs: 10_000,
+  joinTimeoutMs: 3_000,
   maxBufferedBytes: 1024 * 1024,
   stopGraceMs: 2_000,
 } as const;
@@ -120,6 +133,8 @@ export function resolveOptions(options: IntroducerOptions): ResolvedOptions {
   requireInteger('maxStrikes', resolved.maxStrikes, 1);
   requireInteger('maxConnectionsPerAddress', resolved.maxConnectionsPerAddress, 1);
   requireInteger('maxConnections', resolved.maxConnections, 1);
+  requireInteger('headersTimeoutMs', resolved.headersTimeoutMs, 1);
+  requireInteger('requestTimeoutMs', resolved.requestTimeoutMs, resolved.headersTimeoutMs);
   requireInteger('heartbeatIntervalMs', resolved.heartbeatIntervalMs, 0);
   requireInteger('joinTimeoutMs', resolved.joinTimeoutMs, 0);
   requireInteger('maxBufferedBytes', resolved.maxBufferedBytes, 0);

@@ -1,6 +1,7 @@
 // A hang means a missing frame: fail fast instead of waiting for the global two-minute timeout.
 jest.setTimeout(10_000);
 
+import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { CloseCode, IntroducerOptionError, startIntroducer } from './server';
 import {
@@ -17,6 +18,32 @@ import {
 } from './test-support';
 
 afterEach(cleanup);
+
+/** A raw TCP connection that sends `text` (if any) and then nothing; `closed` resolves when the server closes it. */
+function rawConnection(port: number, text = ''): Promise<{ socket: Socket; closed: Promise<boolean>; received(): string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let data = '';
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+    });
+    const closed = new Promise<boolean>((r) => socket.once('close', () => r(true)));
+    socket.on('error', () => undefined);
+    socket.once('connect', () => {
+      if (text) socket.write(text);
+      resolve({ socket, closed, received: () => data });
+    });
+    socket.once('error', reject);
+  });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /** Two honest peers in ROOM_A; every hostile case checks they are unaffected afterwards. */
 async function honestPair(handle: Awaited<ReturnType<typeof startTestIntroducer>>) {
@@ -201,10 +228,10 @@ describe('access control', () => {
     expect(handle.counters().rejections.origin).toBe(1);
   });
 
-  it('caps connections per remote address with 429 and frees the slot on close', async () => {
+  it('caps connections per remote address at accept, by closing the extra one, and frees the slot on close', async () => {
     const handle = await startTestIntroducer({ maxConnectionsPerAddress: 2 });
     const { alice, bob } = await honestPair(handle);
-    await expect(TestPeer.connect(handle.url)).rejects.toEqual(new UpgradeRefused(429));
+    await expect(TestPeer.connect(handle.url)).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect(handle.counters().rejections['address-cap']).toBe(1);
     await expectHonestPairUnaffected(alice, bob);
     bob.socket.close();
@@ -214,12 +241,56 @@ describe('access control', () => {
     expect(again.socket.readyState).toBe(WebSocket.OPEN);
   });
 
-  it('refuses upgrades beyond the total connection cap with 503', async () => {
+  it('refuses connections beyond the total cap, at accept, when the address already has its fair share', async () => {
     const handle = await startTestIntroducer({ maxConnections: 1 });
     const alice = await joinedPeer(handle, 'alice');
-    await expect(TestPeer.connect(handle.url)).rejects.toEqual(new UpgradeRefused(503));
+    await expect(TestPeer.connect(handle.url)).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect(handle.counters().rejections['server-full']).toBe(1);
     expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('counts plain HTTP connections against the per-address cap from the moment they are accepted', async () => {
+    const handle = await startTestIntroducer({ maxConnectionsPerAddress: 3 });
+    const silent = await Promise.all([0, 1, 2].map(() => rawConnection(handle.port)));
+    const refused = await rawConnection(handle.port);
+    expect(await refused.closed).toBe(true);
+    expect(handle.counters().rejections['address-cap']).toBe(1);
+    expect(handle.counters().socketsOpen).toBe(3);
+    silent[0].socket.destroy();
+    await waitFor(() => handle.counters().socketsOpen === 2);
+    const alice = await joinedPeer(handle, 'alice');
+    expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('answers 408 and closes a connection whose headers never finish, after headersTimeoutMs', async () => {
+    const handle = await startTestIntroducer({ headersTimeoutMs: 100, requestTimeoutMs: 200 });
+    const started = Date.now();
+    const slow = await rawConnection(handle.port, 'GET / HTTP/1.1\r\nHost: x\r\n');
+    const silent = await rawConnection(handle.port);
+    expect(await slow.closed).toBe(true);
+    expect(await silent.closed).toBe(true);
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(handle.counters().rejections['request-timeout']).toBe(2);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('when full, a newcomer below its fair share takes the slot of a socket that never joined, never of a joined one', async () => {
+    const handle = await startTestIntroducer({ maxConnections: 3 });
+    const joined = await joinedPeer(handle, 'alice', {}, '127.0.0.2');
+    const idle = [await TestPeer.connect(handle.url, { localAddress: '127.0.0.2' }), await TestPeer.connect(handle.url, { localAddress: '127.0.0.2' })];
+    // 127.0.0.3 has none of the 3 slots; its share is floor(3 / 2) = 1.
+    const newcomer = await joinedPeer(handle, 'bob', {}, '127.0.0.3');
+    expect(await idle[0].closed).toMatchObject({ code: 1006 });
+    expect(handle.counters().rejections.evicted).toBe(1);
+    // A second socket from the newcomer is over its share: refused, nothing evicted.
+    await expect(TestPeer.connect(handle.url, { localAddress: '127.0.0.3' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(handle.counters().rejections).toMatchObject({ evicted: 1, 'server-full': 1 });
+    // The remaining idle socket goes for the next newcomer; the joined one never does.
+    await joinedPeer(handle, 'carol', {}, '127.0.0.4');
+    expect(await idle[1].closed).toMatchObject({ code: 1006 });
+    await expect(TestPeer.connect(handle.url, { localAddress: '127.0.0.5' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(joined.socket.readyState).toBe(WebSocket.OPEN);
+    expect(newcomer.socket.readyState).toBe(WebSocket.OPEN);
   });
 
   it('refuses upgrades on any path but /ws', async () => {

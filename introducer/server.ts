@@ -1,9 +1,10 @@
 // The introducer: an HTTP server whose /ws endpoint introduces browser peers to each other for
 // WebRTC. It relays signalling frames between nodes of the same room and nothing else.
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
+import { ConnectionTable, type TrackedConnection } from './connection-table';
 import { CounterSet, type IntroducerCounters } from './counters';
 import { resolveOptions, type IntroducerOptions, type ResolvedOptions } from './options';
 import { TokenBucket } from './rate-limit';
@@ -51,6 +52,15 @@ interface Peer {
   closing: boolean;
   joined?: { room: string; node: string };
   joinTimer?: NodeJS.Timeout;
+  /** Its entry in the connection table (absent only for sockets that bypassed accept, i.e. never). */
+  admitted?: Admitted;
+}
+
+/** An accepted TCP connection, counted from accept until it closes. */
+interface Admitted extends TrackedConnection {
+  readonly socket: Socket;
+  /** Set once the connection became a WebSocket. */
+  peer?: Peer;
 }
 
 /** Where ws reports why it is about to fail a connection; mapped to rejection reasons. */
@@ -83,9 +93,9 @@ class Introducer {
   private readonly peers = new Set<Peer>();
   private readonly rooms: RoomRegistry<Peer>;
   private readonly counterSet = new CounterSet();
-  private readonly connectionsByAddress = new Map<string, number>();
-  /** Raw sockets admitted at upgrade and not yet closed, including those still handshaking. */
-  private admittedSockets = 0;
+  /** Every accepted TCP connection (HTTP, WebSocket or silent), by remote address. */
+  private readonly connections: ConnectionTable<Admitted>;
+  private readonly admittedBySocket = new WeakMap<object, Admitted>();
   private readonly wss: WebSocketServer;
   private heartbeat?: NodeJS.Timeout;
   /** Set synchronously when stop() is first called, before any socket is closed. */
@@ -98,6 +108,7 @@ class Introducer {
     readonly http: Server,
   ) {
     this.rooms = new RoomRegistry(options.maxRoomSize);
+    this.connections = new ConnectionTable(options.maxConnections, options.maxConnectionsPerAddress);
     this.startedAtMs = options.now();
     const wssOptions: ServerOptions & { closeTimeout: number } = {
       noServer: true,
@@ -109,11 +120,17 @@ class Introducer {
     };
     this.wss = new WebSocketServer(wssOptions);
     this.wss.on('error', () => undefined); // in noServer mode it has nothing to report, but never crash
+    // Ahead of the HTTP parser: a refused connection is closed before any of it is read.
+    http.prependListener('connection', (socket: Socket) => this.onAccept(socket));
     http.on('request', (req, res) => void this.onRequest(req, res));
     http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    http.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+    http.on('clientError', (err: Error & { code?: string }, socket) => {
+      // headersTimeoutMs / requestTimeoutMs ran out: a client too slow to send its request, or one holding a socket.
+      const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      if (timedOut) this.counterSet.reject('request-timeout');
+      if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      // Do not wait for the client to close its side: the descriptor is what a slow client is after.
+      (socket as Socket).destroySoon();
     });
   }
 
@@ -127,7 +144,7 @@ class Introducer {
   counters(): IntroducerCounters {
     let nodesJoined = 0;
     for (const peer of this.peers) if (peer.joined) nodesJoined += 1;
-    return this.counterSet.snapshot({ connectionsOpen: this.peers.size, nodesJoined, rooms: this.rooms.roomCount });
+    return this.counterSet.snapshot({ connectionsOpen: this.peers.size, socketsOpen: this.connections.size, nodesJoined, rooms: this.rooms.roomCount });
   }
 
   checkLiveness(): void {
@@ -151,6 +168,44 @@ class Introducer {
       this.stopped = this.shutdown();
     }
     return this.stopped;
+  }
+
+  // ---- Accept: every connection is counted from here until it closes ----
+
+  private onAccept(socket: Socket): void {
+    socket.on('error', () => undefined); // a reset before or during the request must not crash the process
+    const address = socket.remoteAddress;
+    if (address === undefined) {
+      this.counterSet.reject('no-address');
+      socket.destroy();
+      return;
+    }
+    const decision = this.connections.decide(address);
+    if (!decision.admit) {
+      // No response: writing one would keep the descriptor until it drains, which is the attack.
+      this.counterSet.reject(decision.reason);
+      socket.destroy();
+      return;
+    }
+    if (decision.evict) this.evict(decision.evict);
+    const entry: Admitted = { address, joined: false, socket };
+    this.connections.add(entry);
+    this.admittedBySocket.set(socket, entry);
+    socket.once('close', () => this.connections.remove(entry));
+  }
+
+  /** Frees a slot held by a connection that has not joined, for an address below its fair share. */
+  private evict(entry: Admitted): void {
+    this.counterSet.reject('evicted');
+    this.connections.remove(entry);
+    const peer = entry.peer;
+    if (peer) {
+      peer.closing = true;
+      clearTimeout(peer.joinTimer);
+      peer.socket.terminate();
+    } else {
+      entry.socket.destroy();
+    }
   }
 
   // ---- HTTP ----
@@ -209,34 +264,24 @@ class Introducer {
     if (origin !== undefined && this.options.allowedOrigins !== undefined && !this.options.allowedOrigins.includes(origin)) {
       return this.refuseUpgrade(socket, 403, 'origin');
     }
-    const address = req.socket.remoteAddress;
-    if (address === undefined) return this.refuseUpgrade(socket, 400, 'no-address');
-    if (this.admittedSockets >= this.options.maxConnections) return this.refuseUpgrade(socket, 503, 'server-full');
-    const fromAddress = this.connectionsByAddress.get(address) ?? 0;
-    if (fromAddress >= this.options.maxConnectionsPerAddress) return this.refuseUpgrade(socket, 429, 'address-cap');
-
-    // Count the raw socket, not the WebSocket, so half-open handshakes also use up the quota.
-    this.admittedSockets += 1;
-    this.connectionsByAddress.set(address, fromAddress + 1);
-    socket.once('close', () => {
-      this.admittedSockets -= 1;
-      const left = (this.connectionsByAddress.get(address) ?? 1) - 1;
-      if (left <= 0) this.connectionsByAddress.delete(address);
-      else this.connectionsByAddress.set(address, left);
-    });
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    // The connection was counted against the caps when it was accepted (onAccept).
+    const admitted = this.admittedBySocket.get(req.socket);
+    if (admitted === undefined) return this.refuseUpgrade(socket, 400, 'no-address');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, admitted));
   }
 
   // ---- WebSocket lifecycle ----
 
-  private onConnection(socket: WebSocket): void {
+  private onConnection(socket: WebSocket, admitted: Admitted): void {
     const peer: Peer = {
       socket,
+      admitted,
       bucket: new TokenBucket(this.options.rateLimit, this.options.now),
       strikes: 0,
       alive: true,
       closing: false,
     };
+    admitted.peer = peer;
     this.peers.add(peer);
     this.counterSet.connectionsTotal += 1;
     if (this.isStopping) {
@@ -330,6 +375,7 @@ class Introducer {
     }
     clearTimeout(peer.joinTimer);
     peer.joined = { room: frame.room, node: frame.node };
+    if (peer.admitted) peer.admitted.joined = true;
     this.send(peer, { type: 'joined', room: frame.room, node: frame.node, roster: outcome.roster });
     for (const other of outcome.others) this.send(other, { type: 'peer-joined', node: frame.node });
   }
@@ -387,7 +433,12 @@ class Introducer {
 /** Starts an introducer; resolves once it is listening. Rejects with IntroducerOptionError on bad options. */
 export async function startIntroducer(options: IntroducerOptions): Promise<IntroducerHandle> {
   const resolved = resolveOptions(options);
-  const http = createServer();
+  const http = createServer({
+    // Short limits for a request to arrive, so connections that never finish one cannot pile up.
+    headersTimeout: resolved.headersTimeoutMs,
+    requestTimeout: resolved.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(resolved.headersTimeoutMs / 2))),
+  });
   const introducer = new Introducer(resolved, http);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -114,9 +114,9 @@ export function joinFrame(node: string, params: JoinParams = {}): Record<string,
   return { type: 'join', room, node, expires, token };
 }
 
-/** Connects and joins; resolves once `joined` arrived. */
-export async function joinedPeer(handle: IntroducerHandle, node: string, params: JoinParams = {}): Promise<TestPeer> {
-  const peer = await TestPeer.connect(handle.url);
+/** Connects (from `localAddress`, a loopback address, if given) and joins; resolves once `joined` arrived. */
+export async function joinedPeer(handle: IntroducerHandle, node: string, params: JoinParams = {}, localAddress?: string): Promise<TestPeer> {
+  const peer = await TestPeer.connect(handle.url, localAddress ? { localAddress } : {});
   peer.send(joinFrame(node, params));
   const joined = await peer.next();
   if (joined.type !== 'joined') throw new Error(`expected joined, got ${JSON.stringify(joined)}`);
