@@ -98,7 +98,7 @@ export async function startPage(): Promise<PageApi> {
   lock?.onLost((reason) => {
     // Another context took the lock, so another tab may be writing: never write again here.
     store.revoke(`this tab lost the node's Web Lock (${(reason as Error)?.message ?? reason})`);
-    member.crash();
+    member.crash('this tab lost the node\'s Web Lock to another tab or window; reload to take the node back');
   });
   member.start();
   const api: PageApi = {

@@ -160,3 +160,22 @@ test('after the first tab closes, a reload of the second runs the node with all 
   expect(changed).toEqual([`raftbed-page/${new URL(cluster.urls.get(NODE) as string).searchParams.get('cluster')}/${NODE}/loads`, expect.stringMatching(/\/n1\/owner$/)]);
   expect(consoleErrors).toEqual([]);
 });
+
+test('a tab whose Web Lock is taken from it stops the node and can never write again', async () => {
+  // Another page of the same origin (not a node page) steals the node's lock.
+  const room = new URL(cluster.urls.get(NODE) as string).searchParams.get('cluster') as string;
+  const thief = await cluster.context.newPage();
+  await thief.goto(new URL('/healthz', cluster.urls.get(NODE) as string).toString());
+  await thief.evaluate((name) => {
+    void navigator.locks.request(name, { steal: true }, () => new Promise(() => undefined));
+  }, `raftbed-node-${room}-${NODE}`);
+  await duplicate.waitForFunction(() => window.raftbed!.status().run !== 'running', undefined, { timeout: 20_000 });
+  const before = await dump(duplicate);
+  const status = await duplicate.evaluate(() => window.raftbed!.status());
+  expect([status.run, status.reason]).toEqual(['stopped', "this tab lost the node's Web Lock to another tab or window; reload to take the node back"]);
+  // Restarting within the page finds the fence revoked: it refuses before writing anything.
+  expect(await duplicate.evaluate(() => window.raftbed!.restart())).toBe(false);
+  expect(await duplicate.evaluate(() => window.raftbed!.status().run)).toBe('fenced-out');
+  expect(await dump(duplicate)).toEqual(before);
+  await thief.close();
+});

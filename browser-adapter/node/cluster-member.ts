@@ -108,11 +108,11 @@ export class ClusterMember {
   }
 
   /** Stops the node and drops every connection; storage keeps what was durable. */
-  crash(): void {
+  crash(reason = 'crashed'): void {
     const c = this.current;
     if (!c) return;
     this.current = null;
-    c.node.stop('crashed');
+    c.node.stop(reason);
     c.signalling.stop();
     c.transport.close();
   }
