@@ -13,6 +13,9 @@ export type PropertyName =
   | 'CoreInternalError'
   | 'LivenessLeader'
   | 'LivenessOperations'
+  | 'LivenessCommitCatchUp'
+  | 'AvailabilityLeaderless'
+  | 'AvailabilityStalledOperation'
   | 'Linearizability'
   | 'FaultsNeverHappened';
 

@@ -3,8 +3,8 @@
 // driven only through core's step function; the simulator owns their clocks, disks and network.
 //
 // After every event the safety checker judges what the step changed. After the fault plan's quiet
-// point the liveness checks start. The client history is judged for linearizability afterwards,
-// by runSeed (sim/run-seed.ts), which every caller goes through.
+// point the liveness and availability checks start (./liveness.ts). The client history is judged
+// for linearizability afterwards, by runSeed (sim/run-seed.ts), which every caller goes through.
 
 import {
   InternalInvariantError, KvStateMachine, makeConfig, restartState, step as coreStep,
@@ -24,6 +24,7 @@ import { NO_TRACE, type TraceSink } from '../trace/sink';
 import { nodeView, traceMessage, TRACE_FORMAT } from '../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
+import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
 
 type SimEvent =
   | { readonly kind: 'Tick'; readonly node: number; readonly epoch: number }
@@ -31,7 +32,8 @@ type SimEvent =
   | { readonly kind: 'Sync'; readonly node: number; readonly seq: number; readonly epoch: number }
   | { readonly kind: 'Fault'; readonly fault: TimedFault }
   | { readonly kind: 'Resume'; readonly node: number; readonly epoch: number }
-  | { readonly kind: 'LivenessLeader' }
+  /** The simulator's own deferred work (liveness checks, a crash waiting for a write). */
+  | { readonly kind: 'Internal'; readonly run: () => void }
   | { readonly kind: 'Script'; readonly action: (sim: Simulation) => void }
   | ClientTimer;
 
@@ -77,6 +79,7 @@ export interface RunResult {
   readonly coverage: Coverage;
   readonly faultPlan: FaultPlan;
   readonly committed: number;
+  readonly availability: AvailabilityMeasures;
 }
 
 export interface SimulationOptions {
@@ -104,6 +107,7 @@ export class Simulation {
   readonly coverage = new Coverage();
   readonly workload: Workload;
   readonly faultPlan: FaultPlan;
+  readonly liveness: LivenessMonitor;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly streams: RandomStreams;
   private readonly storageRng: Rng;
@@ -137,6 +141,13 @@ export class Simulation {
     });
     const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
     this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs);
+    this.liveness = new LivenessMonitor(config, this.faultPlan.quietAfterMs, this.nodes[0].config.electionTimeoutTicks, {
+      nodes: this.nodes,
+      network: this.network,
+      now: () => this.nowMs,
+      pendingOps: () => this.workload.pendingOps(),
+      schedule: (atMs, run) => this.queue.push(atMs, { kind: 'Internal', run }),
+    });
     if (this.trace.enabled) {
       this.trace.header({
         type: 'header', format: TRACE_FORMAT, source: 'sim', seed: config.seed, version: options.version ?? 'dev', commit: options.commit ?? 'unknown',
@@ -155,9 +166,11 @@ export class Simulation {
       },
       traceInvoke: (client: string, op: number, kind: string, key: string) => {
         if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'ClientInvoke', client, op, kind, key });
+        this.liveness.onInvoke(op, this.nowMs);
       },
       traceComplete: (client: string, op: number, outcome: 'ok' | 'unknown') => {
         if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'ClientComplete', client, op, outcome });
+        this.liveness.onComplete(op, outcome);
       },
       count: (counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes') => this.coverage.add(counter),
     };
@@ -177,7 +190,7 @@ export class Simulation {
   run(): RunResult {
     for (const node of this.nodes) this.scheduleTick(node, 0);
     for (const fault of this.faultPlan.schedule) this.queue.push(fault.atMs, { kind: 'Fault', fault });
-    this.queue.push(this.faultPlan.quietAfterMs + this.config.livenessLeaderBoundMs, { kind: 'LivenessLeader' });
+    this.liveness.start();
     this.workload.start(0);
     try {
       while (this.queue.size > 0) {
@@ -189,13 +202,14 @@ export class Simulation {
         this.handle(event);
       }
       this.nowMs = Math.max(this.nowMs, this.config.durationMs);
-      this.checkFinalLiveness();
+      this.liveness.atEnd();
     } catch (e) {
       this.recordViolation(e);
     }
     return {
       seed: this.config.seed, violation: this.violation, events: this.events, simulatedMs: this.nowMs,
       history: this.workload.history, coverage: this.coverage, faultPlan: this.faultPlan, committed: this.checker.highestCommitted,
+      availability: this.liveness.measures(),
     };
   }
 
@@ -228,14 +242,14 @@ export class Simulation {
         return this.onFault(event.fault, true);
       case 'Resume':
         return this.onResume(event.node, event.epoch);
-      case 'LivenessLeader':
-        return this.checkLeaderLiveness();
+      case 'Internal':
+        return event.run();
       case 'Script':
         return event.action(this);
       case 'ClientWake':
       case 'AttemptTimeout': {
         const op = this.workload.onTimer(this.nowMs, event);
-        if (op !== null) this.checkOperationLiveness(op.invokeMs);
+        if (op !== null) this.liveness.onOperationTimedOut(op);
         return;
       }
     }
@@ -307,6 +321,7 @@ export class Simulation {
       });
     }
     this.checker.afterStep(node.id, input, before, result.state, output);
+    this.liveness.afterStep(before, result.state);
     this.count(before, result.state, output);
     // Indexed loops throughout: core returns a shared frozen array for every empty list, and V8
     // does not inline for-of over frozen arrays, so each for-of here cost an iterator and a result
@@ -418,6 +433,11 @@ export class Simulation {
   // -------------------------------------------------------------------------------------------
 
   private onFault(fault: TimedFault, fromPlan: boolean): void {
+    this.applyFaultNow(fault, fromPlan);
+    this.liveness.afterFault(fault);
+  }
+
+  private applyFaultNow(fault: TimedFault, fromPlan: boolean): void {
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault });
     if (applyNetworkFault(this.network, fault)) {
       if (fault.kind === 'partition') this.coverage.add('partitions');
@@ -497,8 +517,11 @@ export class Simulation {
     }
     node.crashOnNextWrite = true;
     const epoch = node.epoch;
-    this.at(deadlineMs, () => {
-      if (node.epoch === epoch && node.crashOnNextWrite) this.crash(node);
+    this.queue.push(deadlineMs, {
+      kind: 'Internal',
+      run: () => {
+        if (node.epoch === epoch && node.crashOnNextWrite) this.crash(node);
+      },
     });
   }
 
@@ -514,6 +537,7 @@ export class Simulation {
     const lost = report.unsyncedRecords - report.survivedRecords;
     if (lost > 0 || report.torn) this.coverage.add('lostUnsyncedWrites');
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Crash', node: node.id, lostRecords: lost, torn: report.torn });
+    this.liveness.afterUpOrDown();
   }
 
   private restart(node: SimNode): void {
@@ -530,6 +554,7 @@ export class Simulation {
     this.coverage.add('restarts');
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Restart', node: node.id, state: nodeView(node.state) });
     this.checker.afterRestart(node.id, node.state);
+    this.liveness.afterUpOrDown();
     this.scheduleTick(node, this.nowMs + this.tickIntervalMs(node));
   }
 
@@ -541,33 +566,5 @@ export class Simulation {
     if (!node.tickChainBroken) return;
     node.tickChainBroken = false;
     this.scheduleTick(node, this.nowMs);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Liveness (VOPR's liveness mode): after the faults stop, the cluster must make progress.
-  // -------------------------------------------------------------------------------------------
-
-  private checkLeaderLiveness(): void {
-    const leaders = this.nodes.filter((n) => n.up && n.state.role === 'Leader');
-    const maxTerm = Math.max(...this.nodes.filter((n) => n.up).map((n) => n.state.term));
-    if (!leaders.some((n) => n.state.term === maxTerm)) {
-      throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${this.faultPlan.quietAfterMs} ms (highest term ${maxTerm})`);
-    }
-  }
-
-  /** An operation invoked once a leader was due must get a definite answer. */
-  private checkOperationLiveness(invokeMs: number): void {
-    if (invokeMs >= this.faultPlan.quietAfterMs + this.config.livenessLeaderBoundMs) {
-      throw new SafetyViolation('LivenessOperations', `an operation invoked at ${invokeMs} ms, after the cluster healed, timed out`);
-    }
-  }
-
-  private checkFinalLiveness(): void {
-    const dueBy = this.faultPlan.quietAfterMs + this.config.livenessLeaderBoundMs;
-    for (const op of this.workload.pendingOps()) {
-      if (op.invokeMs >= dueBy && this.nowMs - op.invokeMs > this.config.livenessOperationBoundMs) {
-        throw new SafetyViolation('LivenessOperations', `operation ${op.id} invoked at ${op.invokeMs} ms is still pending at ${this.nowMs} ms`);
-      }
-    }
   }
 }

@@ -1,0 +1,370 @@
+// Liveness mode (VOPR's): once the fault plan's quiet point has passed, the cluster must make
+// progress, and must keep making it. Safe-but-unavailable behaviour (a leaderless cluster, a
+// follower left behind, operations that hang) is a violation here, reported like a safety one.
+//
+//   LivenessLeader               a leader exists livenessLeaderBoundMs after the quiet point.
+//   LivenessOperations           an operation invoked once a leader was due never times out.
+//   AvailabilityLeaderless       after the quiet point, no stretch without a leader is longer than the bound.
+//   AvailabilityStalledOperation an operation invoked once a leader was due, and answered, was
+//                                answered within the bound (one never answered is LivenessOperations).
+//   LivenessCommitCatchUp        under a stable leader, every live, connected follower reaches the
+//                                leader's commit index within the bound (or keeps making progress
+//                                toward it, e.g. while it receives a large snapshot).
+//
+// Anything that disturbs a node or the network after the quiet point (a scripted crash, pause,
+// partition, clog, clock change, network change or message filter) exempts what it touches from
+// judgement until it is over: these properties judge a healthy cluster, never an injured one.
+
+import type { IncomingSnapshot } from '../../core/state';
+import type { Message, NodeId, RaftState } from '../../core';
+import type { SimConfig } from '../config';
+import type { TimedFault } from '../faults';
+import type { HistoryOp } from '../linearizability';
+import type { SimNetwork } from '../network/network';
+import { SafetyViolation } from '../checkers/violation';
+import { livenessBounds, type LivenessBounds } from './liveness-bounds';
+
+/** What the monitor reads of a node. */
+export interface LivenessNode {
+  readonly id: NodeId;
+  readonly state: RaftState;
+  readonly up: boolean;
+  readonly epoch: number;
+}
+
+/** What the monitor needs from the simulation. */
+export interface LivenessHost {
+  now(): number;
+  readonly nodes: readonly LivenessNode[];
+  readonly network: SimNetwork<Message>;
+  pendingOps(): readonly HistoryOp[];
+  /** Runs `check` at virtual time `atMs`, after whatever is already queued for that time. */
+  schedule(atMs: number, check: () => void): void;
+}
+
+/** How available the cluster was after the quiet point: what the bounds are judged against. */
+export interface AvailabilityMeasures {
+  /** The longest stretch without a leader after the quiet point (the first election included). */
+  readonly maxLeaderlessMs: number;
+  /** The slowest completed operation among those invoked once a leader was due. */
+  readonly maxOperationMs: number;
+  /** Catch-up windows judged (a stable leader throughout, nothing disturbed). */
+  readonly catchUpWindowsJudged: number;
+  /** Windows extended because a follower was still short of the target but making progress. */
+  readonly catchUpExtensions: number;
+  /** The bounds in force (null if the quiet point was never reached). */
+  readonly bounds: LivenessBounds | null;
+}
+
+interface FollowerAtStart {
+  readonly index: number;
+  readonly epoch: number;
+  readonly commitIndex: number;
+  readonly incomingSnapshot: IncomingSnapshot | null;
+}
+
+/** A catch-up window: the leader's commit index at its start must reach these followers by its end. */
+interface CatchUpWindow {
+  readonly startMs: number;
+  readonly leader: number;
+  readonly leaderTerm: number;
+  readonly leaderEpoch: number;
+  readonly target: number;
+  readonly followers: readonly FollowerAtStart[];
+  readonly filterDrops: number;
+  /** How many windows in a row these followers have been given for making progress. */
+  readonly extensions: number;
+}
+
+export class LivenessMonitor {
+  private readonly dueByMs: number;
+  private bounds: LivenessBounds | null = null;
+  private active = false;
+  /** Per node: judged only from this time on (something disturbed it until then). */
+  private readonly disturbedUntilMs: number[];
+  private readonly drifting = new Set<number>();
+  private lastDisturbanceMs = Number.NEGATIVE_INFINITY;
+  private leaderlessSinceMs: number | null = null;
+  /** Identifies the current leaderless stretch, so an expired check of an earlier one does nothing. */
+  private leaderlessStretch = 0;
+  private maxLeaderlessMs = 0;
+  private maxOperationMs = 0;
+  private windowsJudged = 0;
+  private extensions = 0;
+  /** Operations invoked once a leader was due, by id: their invocation times. */
+  private readonly judgedOps = new Map<number, number>();
+
+  constructor(
+    private readonly config: SimConfig,
+    private readonly quietAfterMs: number,
+    private readonly electionTimeoutTicks: number,
+    private readonly host: LivenessHost,
+  ) {
+    this.dueByMs = quietAfterMs + config.livenessLeaderBoundMs;
+    this.disturbedUntilMs = host.nodes.map(() => 0);
+  }
+
+  /** Schedules the checks. Call once the fault plan is queued, so the quiet point's faults come first. */
+  start(): void {
+    this.host.schedule(this.dueByMs, () => this.checkLeaderExists());
+    this.host.schedule(this.quietAfterMs, () => this.onQuiet());
+  }
+
+  measures(): AvailabilityMeasures {
+    const open = this.leaderlessSinceMs === null ? 0 : this.host.now() - this.leaderlessSinceMs;
+    return { maxLeaderlessMs: Math.max(this.maxLeaderlessMs, open), maxOperationMs: this.maxOperationMs, catchUpWindowsJudged: this.windowsJudged, catchUpExtensions: this.extensions, bounds: this.bounds };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Hooks the simulation calls
+  // -------------------------------------------------------------------------------------------
+
+  /** After every step: a role or term change may have made or unmade a leader. */
+  afterStep(before: RaftState, after: RaftState): void {
+    if (this.active && (before.role !== after.role || before.term !== after.term)) this.leadershipMayHaveChanged();
+  }
+
+  /** After a fault (planned or scripted) was applied. */
+  afterFault(fault: TimedFault): void {
+    const now = this.host.now();
+    // The quiet point's own faults (heal, restarts, clearing drift, calming the network) end the
+    // faulty period: they disturb nothing judged afterwards.
+    const quieting = now === this.quietAfterMs && isQuietingFault(fault);
+    const index = 'node' in fault && typeof fault.node === 'string' ? this.host.nodes.findIndex((n) => n.id === fault.node) : -1;
+    const until = (i: number, untilMs: number) => {
+      if (i >= 0) this.disturbedUntilMs[i] = Math.max(this.disturbedUntilMs[i], untilMs);
+    };
+    switch (fault.kind) {
+      case 'pause':
+      case 'clog':
+        until(index, now + fault.durationMs);
+        break;
+      case 'clockDrift':
+        // A drifting clock changes every timeout of its node until the drift is cleared.
+        if (fault.ratePpm !== 0) this.drifting.add(index);
+        else this.drifting.delete(index);
+        if (!quieting) until(index, now);
+        break;
+      case 'crash':
+      case 'restart':
+      case 'clockStep':
+        if (!quieting) until(index, now);
+        break;
+      default: // partitions, heal, setNetwork: every link may have changed
+        if (!quieting) for (let i = 0; i < this.disturbedUntilMs.length; i++) until(i, now);
+    }
+    if (now < this.quietAfterMs || quieting) return;
+    this.lastDisturbanceMs = now;
+    if (!this.active) return;
+    if (fault.kind === 'setNetwork') this.bounds = this.computeBounds();
+    this.restartLeaderlessStretch();
+  }
+
+  /** A node crashed or restarted. */
+  afterUpOrDown(): void {
+    if (this.active) this.leadershipMayHaveChanged();
+  }
+
+  onInvoke(opId: number, invokeMs: number): void {
+    if (invokeMs >= this.dueByMs) this.judgedOps.set(opId, invokeMs);
+  }
+
+  /** An operation got its answer ('ok') or was abandoned ('unknown', judged by onOperationTimedOut). */
+  onComplete(opId: number, outcome: 'ok' | 'unknown'): void {
+    const invokeMs = this.judgedOps.get(opId);
+    if (invokeMs === undefined) return;
+    this.judgedOps.delete(opId);
+    if (outcome === 'ok') this.checkNotStalled(opId, invokeMs);
+  }
+
+  /** An operation was abandoned unanswered (its timeout expired). */
+  onOperationTimedOut(op: HistoryOp): void {
+    if (op.invokeMs >= this.dueByMs) {
+      throw new SafetyViolation('LivenessOperations', `an operation invoked at ${op.invokeMs} ms, after the cluster healed, timed out`);
+    }
+  }
+
+  /** At the end of the run: operations still pending past their bound. */
+  atEnd(): void {
+    const now = this.host.now();
+    for (const op of this.host.pendingOps()) {
+      if (op.invokeMs >= this.dueByMs && now - op.invokeMs > this.config.livenessOperationBoundMs) {
+        throw new SafetyViolation('LivenessOperations', `operation ${op.id} invoked at ${op.invokeMs} ms is still pending at ${now} ms`);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // LivenessLeader, AvailabilityLeaderless
+  // -------------------------------------------------------------------------------------------
+
+  private onQuiet(): void {
+    this.active = true;
+    this.bounds = this.computeBounds();
+    this.leadershipMayHaveChanged();
+    this.scheduleCatchUpWindows();
+  }
+
+  private computeBounds(): LivenessBounds {
+    return livenessBounds(this.config, { electionTimeoutTicks: this.electionTimeoutTicks }, this.host.network.params);
+  }
+
+  /** Something disturbed node i at some time after `sinceMs`, or disturbs it still. */
+  private disturbedSince(i: number, sinceMs: number): boolean {
+    return this.disturbedUntilMs[i] > sinceMs || this.drifting.has(i);
+  }
+
+  /** The up node that leads at the highest term any up node has, if there is one. */
+  private leader(): number {
+    const nodes = this.host.nodes;
+    let maxTerm = -1;
+    for (const n of nodes) if (n.up && n.state.term > maxTerm) maxTerm = n.state.term;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (n.up && n.state.role === 'Leader' && n.state.term === maxTerm) return i;
+    }
+    return -1;
+  }
+
+  private checkLeaderExists(): void {
+    if (this.leader() >= 0) return;
+    const maxTerm = Math.max(...this.host.nodes.filter((n) => n.up).map((n) => n.state.term));
+    throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${this.quietAfterMs} ms (highest term ${maxTerm})`);
+  }
+
+  private leadershipMayHaveChanged(): void {
+    const now = this.host.now();
+    if (this.leader() >= 0) {
+      if (this.leaderlessSinceMs !== null) this.maxLeaderlessMs = Math.max(this.maxLeaderlessMs, now - this.leaderlessSinceMs);
+      this.leaderlessSinceMs = null;
+    } else if (this.leaderlessSinceMs === null) {
+      this.beginLeaderlessStretch(now);
+    }
+  }
+
+  private restartLeaderlessStretch(): void {
+    if (this.leaderlessSinceMs !== null) this.beginLeaderlessStretch(this.host.now());
+  }
+
+  private beginLeaderlessStretch(now: number): void {
+    const bound = (this.bounds as LivenessBounds).leaderlessMs;
+    const stretch = ++this.leaderlessStretch;
+    this.leaderlessSinceMs = now;
+    this.host.schedule(now + bound, () => {
+      if (stretch !== this.leaderlessStretch || this.leaderlessSinceMs === null) return;
+      throw new SafetyViolation('AvailabilityLeaderless', `no leader from ${now} ms to ${this.host.now()} ms, after faults stopped at ${this.quietAfterMs} ms (bound ${bound} ms)`);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // AvailabilityStalledOperation
+  // -------------------------------------------------------------------------------------------
+
+  private checkNotStalled(opId: number, invokeMs: number): void {
+    const now = this.host.now();
+    const tookMs = now - invokeMs;
+    if (this.lastDisturbanceMs >= invokeMs) return;
+    for (let i = 0; i < this.host.nodes.length; i++) if (this.disturbedSince(i, invokeMs)) return;
+    this.maxOperationMs = Math.max(this.maxOperationMs, tookMs);
+    const bound = (this.bounds as LivenessBounds).stalledOperationMs;
+    if (tookMs <= bound) return;
+    throw new SafetyViolation(
+      'AvailabilityStalledOperation',
+      `operation ${opId}, invoked at ${invokeMs} ms once a leader was due (${this.dueByMs} ms), was answered only at ${now} ms: ${tookMs} ms (bound ${bound} ms)`,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // LivenessCommitCatchUp
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Windows open every half bound from the quiet point, and one more closes at the end of the run,
+   * so a follower left behind after the clients stop (nothing left to carry the commit index) is
+   * judged too.
+   */
+  private scheduleCatchUpWindows(): void {
+    const bound = (this.bounds as LivenessBounds).catchUpMs;
+    const endMs = this.config.durationMs;
+    let lastMs = Number.NEGATIVE_INFINITY;
+    for (let t = this.quietAfterMs; t + bound <= endMs; t += bound / 2) {
+      this.host.schedule(t, () => this.openWindow());
+      lastMs = t;
+    }
+    const finalMs = endMs - bound;
+    if (finalMs > lastMs && finalMs >= this.quietAfterMs) this.host.schedule(finalMs, () => this.openWindow());
+  }
+
+  private openWindow(): void {
+    const leader = this.leader();
+    if (leader < 0) return; // No stable leader to catch up with: AvailabilityLeaderless judges this.
+    const nodes = this.host.nodes;
+    const l = nodes[leader];
+    const followers: FollowerAtStart[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (i !== leader && n.up) followers.push({ index: i, epoch: n.epoch, commitIndex: n.state.commitIndex, incomingSnapshot: n.state.incomingSnapshot });
+    }
+    this.scheduleJudgement({
+      startMs: this.host.now(), leader, leaderTerm: l.state.term, leaderEpoch: l.epoch, target: l.state.commitIndex,
+      followers, filterDrops: this.filterInterference(), extensions: 0,
+    });
+  }
+
+  private scheduleJudgement(w: CatchUpWindow): void {
+    this.host.schedule(w.startMs + (this.bounds as LivenessBounds).catchUpMs, () => this.judge(w));
+  }
+
+  /** Messages dropped or held by scripted filters so far: traffic control makes a window unjudgeable. */
+  private filterInterference(): number {
+    const stats = this.host.network.stats();
+    return stats.dropped.filter + stats.held;
+  }
+
+  private judge(w: CatchUpWindow): void {
+    const nodes = this.host.nodes;
+    const l = nodes[w.leader];
+    // Only a leader that held office, undisturbed, for the whole window is a fair measure.
+    if (!l.up || l.epoch !== w.leaderEpoch || l.state.role !== 'Leader' || l.state.term !== w.leaderTerm || this.leader() !== w.leader) return;
+    if (this.disturbedSince(w.leader, w.startMs) || this.filterInterference() !== w.filterDrops) return;
+    const now = this.host.now();
+    this.windowsJudged++;
+    const progressing: FollowerAtStart[] = [];
+    for (const f of w.followers) {
+      const n = nodes[f.index];
+      if (!n.up || n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs)) continue;
+      if (this.host.network.isBlocked(l.id, n.id) || this.host.network.isBlocked(n.id, l.id)) continue;
+      const s = n.state;
+      if (s.commitIndex >= w.target) continue;
+      if (s.commitIndex > f.commitIndex || snapshotProgressed(f.incomingSnapshot, s.incomingSnapshot)) {
+        progressing.push({ index: f.index, epoch: f.epoch, commitIndex: s.commitIndex, incomingSnapshot: s.incomingSnapshot });
+        continue;
+      }
+      const bound = (this.bounds as LivenessBounds).catchUpMs;
+      throw new SafetyViolation(
+        'LivenessCommitCatchUp',
+        `${n.id}, up and connected to leader ${l.id} (term ${w.leaderTerm}) throughout, has commitIndex ${s.commitIndex} at ${now} ms: below ${w.target}, ` +
+          `the leader's commitIndex at ${w.startMs - w.extensions * bound} ms, and no progress toward it in the last ${bound} ms (bound)`,
+        n.id,
+      );
+    }
+    // A follower still moving toward the target (a long catch-up, a large snapshot) gets another window.
+    if (progressing.length > 0) this.extensions++;
+    if (progressing.length > 0) this.scheduleJudgement({ ...w, startMs: now, followers: progressing, extensions: w.extensions + 1 });
+  }
+}
+
+/**
+ * A snapshot transfer moved forward: the follower holds more snapshot bytes than before. A chunk
+ * sent again is not progress, and neither is a transfer restarted for a newer snapshot unless it
+ * gets further than the old one had (else a leader snapshotting faster than it can send would be
+ * given windows for ever).
+ */
+function snapshotProgressed(before: IncomingSnapshot | null, after: IncomingSnapshot | null): boolean {
+  return after !== null && after.data.length > (before?.data.length ?? 0);
+}
+
+/** The faults a plan's quiet block applies at the quiet point. */
+function isQuietingFault(fault: TimedFault): boolean {
+  return fault.kind === 'heal' || fault.kind === 'restart' || fault.kind === 'setNetwork' || (fault.kind === 'clockDrift' && fault.ratePpm === 0);
+}
