@@ -2,7 +2,7 @@
 // sweep workers, the property suites, scenarios and bug hunts all go through here, so they agree
 // on a verdict.
 
-import { Simulation, type RunResult } from './cluster/simulation';
+import { Simulation, uncaughtViolation, type RunResult } from './cluster/simulation';
 import type { SimConfig } from './config';
 import type { PlantedBug } from './bugs/types';
 import type { TraceSink } from './trace/sink';
@@ -29,6 +29,12 @@ export function runSeed(config: SimConfig, options: RunSeedOptions = {}): SeedOu
   options.prepare?.(sim);
   const result = sim.run();
   if (result.violation !== null || !config.checkLinearizability) return { ...result, linearizability: null };
-  const { linearizability, violation } = judgeHistory(result, { maxSearchSteps: options.maxSearchSteps, eventIndex: options.trace?.lines ?? 0 });
-  return { ...result, linearizability, ...(violation !== null ? { violation } : {}) };
+  const eventIndex = options.trace?.lines ?? 0;
+  try {
+    const { linearizability, violation } = judgeHistory(result, { maxSearchSteps: options.maxSearchSteps, eventIndex });
+    return { ...result, linearizability, ...(violation !== null ? { violation } : {}) };
+  } catch (e) {
+    // The checker broke on this history: the seed fails, and says why, like any other violation.
+    return { ...result, linearizability: null, violation: uncaughtViolation(e, result.simulatedMs, eventIndex) };
+  }
 }

@@ -16,6 +16,7 @@ export type PropertyName =
   | 'LivenessCommitCatchUp'
   | 'AvailabilityLeaderless'
   | 'AvailabilityStalledOperation'
+  | 'UncaughtException'
   | 'Linearizability'
   | 'FaultsNeverHappened';
 

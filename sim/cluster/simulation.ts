@@ -5,6 +5,8 @@
 // After every event the safety checker judges what the step changed. After the fault plan's quiet
 // point the liveness and availability checks start (./liveness.ts). The client history is judged
 // for linearizability afterwards, by runSeed (sim/run-seed.ts), which every caller goes through.
+// An exception that escapes the simulator or core fails the run (UncaughtException), like any
+// violation, instead of crashing whoever ran it.
 
 import {
   InternalInvariantError, KvStateMachine, makeConfig, restartState, step as coreStep,
@@ -68,6 +70,8 @@ export interface Violation {
   readonly atMs: number;
   /** Index of the trace line (event) at which it broke. */
   readonly eventIndex: number;
+  /** UncaughtException only: the first frames of the exception's stack. */
+  readonly frames?: readonly string[];
 }
 
 export interface RunResult {
@@ -117,6 +121,8 @@ export class Simulation {
   nowMs = 0;
   events = 0;
   violation: Violation | null = null;
+  /** Set while a scripted action runs: a script's own exceptions are the caller's, not the run's. */
+  private inScript = false;
 
   constructor(readonly config: SimConfig, options: SimulationOptions = {}) {
     this.streams = new RandomStreams(config.seed);
@@ -214,20 +220,18 @@ export class Simulation {
   }
 
   private recordViolation(e: unknown): void {
-    let property: PropertyName;
-    let detail: string;
-    let node: string | null = null;
-    if (e instanceof SafetyViolation) {
-      ({ property, detail, node } = e);
-    } else if (e instanceof InternalInvariantError) {
-      property = 'CoreInternalError';
-      detail = e.message;
-    } else {
-      throw e;
+    if (this.inScript && !(e instanceof SafetyViolation) && !(e instanceof InternalInvariantError)) {
+      throw e; // A scripted scenario's failed expectation: its caller reports it.
     }
     // Without a trace there is no line to point at: -1 says so (the CLI re-runs with a trace).
-    this.violation = { property, detail, node, atMs: this.nowMs, eventIndex: this.trace.enabled ? this.trace.lines : -1 };
-    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Violation', property, detail });
+    const eventIndex = this.trace.enabled ? this.trace.lines : -1;
+    let v: Violation;
+    if (e instanceof SafetyViolation) v = { property: e.property, detail: e.detail, node: e.node, atMs: this.nowMs, eventIndex };
+    else if (e instanceof InternalInvariantError) v = { property: 'CoreInternalError', detail: e.message, node: null, atMs: this.nowMs, eventIndex };
+    else v = uncaughtViolation(e, this.nowMs, eventIndex);
+    this.violation = v;
+    // The trace names the exception, never its stack: a trace must replay byte for byte anywhere.
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Violation', property: v.property, detail: v.detail });
   }
 
   private handle(event: SimEvent): void {
@@ -245,7 +249,10 @@ export class Simulation {
       case 'Internal':
         return event.run();
       case 'Script':
-        return event.action(this);
+        this.inScript = true;
+        event.action(this);
+        this.inScript = false;
+        return;
       case 'ClientWake':
       case 'AttemptTimeout': {
         const op = this.workload.onTimer(this.nowMs, event);
@@ -567,4 +574,16 @@ export class Simulation {
     node.tickChainBroken = false;
     this.scheduleTick(node, this.nowMs);
   }
+}
+
+const UNCAUGHT_FRAMES = 5;
+
+/**
+ * An exception nobody expected, as the run's violation: its name and message, and the first frames
+ * of its stack. `eventIndex` is -1 when the run had no trace (a traced re-run points at the event).
+ */
+export function uncaughtViolation(e: unknown, atMs: number, eventIndex: number): Violation {
+  const error = e instanceof Error ? e : new Error(String(e));
+  const frames = (error.stack ?? '').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('at ')).slice(0, UNCAUGHT_FRAMES);
+  return { property: 'UncaughtException', detail: `${error.name}: ${error.message}`, node: null, atMs, eventIndex, frames };
 }

@@ -118,3 +118,22 @@ export function electionsFailFor(fromTick: number, ticks: number): PlantedBug {
     },
   };
 }
+
+/**
+ * The disk refuses a write, as the simulated disk did in the sweep that lost every seed's result:
+ * once a node of a chosen seed has committed `atCommit` entries, its next persist record repeats
+ * a sequence number, and SimDisk throws DiskWriteError.
+ */
+export function refusedDiskWrite(onSeed: (seed: number) => boolean, atCommit: number): PlantedBug {
+  return {
+    name: 'test-refused-disk-write',
+    description: `on chosen seeds, a persist record after commit ${atCommit} repeats its sequence number`,
+    caughtBy: ['UncaughtException'],
+    step: (core) => (state: RaftState, input: Input) => {
+      const result = core(state, input);
+      const p = result.output.persist;
+      if (p === null || result.state.commitIndex < atCommit || !onSeed(seedOf(state))) return result;
+      return { state: result.state, output: { ...result.output, persist: { ...p, seq: state.durableSeq } } };
+    },
+  };
+}
