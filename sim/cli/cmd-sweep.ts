@@ -1,7 +1,7 @@
 // raftbed sweep --seeds N: the main job. Runs seeds in parallel on worker threads, checks every
-// run, and fails on any violation or on a fault profile whose faults never happened.
+// run, and fails on any violation or on a fault profile whose faults never happened. An exception
+// in one seed is that seed's violation (UncaughtException); the other seeds are still reported.
 
-import { Worker } from 'node:worker_threads';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,12 @@ import { makeSimConfig, type SimConfig } from '../config';
 import { Coverage, missingCoverage } from '../cluster/coverage';
 import { parseArgs, helpText, parseShard, CliUsageError, type FlagSpec } from './args';
 import { SIM_FLAGS, simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { uncaughtViolation, type Violation } from '../cluster/simulation';
 import type { SeedSummary } from './sweep-types';
 import type { CliIo } from './io';
 import { ProgressBar } from './progress';
+import { runInWorkers } from './sweep-pool';
+import type { PlantedBug } from '../bugs/types';
 
 const FLAGS: Record<string, FlagSpec> = {
   seeds: { kind: 'int', min: 1, help: 'how many seeds to run (required)' },
@@ -25,9 +28,33 @@ const FLAGS: Record<string, FlagSpec> = {
   ...SIM_FLAGS,
 };
 
+export interface SweepViolation {
+  readonly seed: number;
+  readonly property: string;
+  readonly detail: string;
+  readonly eventIndex: number;
+  /** UncaughtException: the first frames of the stack, paths relative to the repository. */
+  readonly frames?: readonly string[];
+  /** Empty when no trace could be written (the seed killed its worker: it is not re-run here). */
+  readonly trace: string;
+  readonly replay: string;
+}
+
+/** The worst availability any seed showed after its quiet point, beside the tightest bounds it was held to. */
+export interface SweepAvailability {
+  readonly maxLeaderlessMs: number;
+  /** Bounds are null when no seed reached its quiet point. */
+  readonly leaderlessBoundMs: number | null;
+  readonly maxOperationMs: number;
+  readonly stalledOperationBoundMs: number | null;
+  readonly catchUpBoundMs: number | null;
+  readonly catchUpWindowsJudged: number;
+  readonly catchUpExtensions: number;
+}
+
 export interface SweepReport {
   readonly runs: number;
-  readonly violations: { seed: number; property: string; detail: string; eventIndex: number; trace: string; replay: string }[];
+  readonly violations: SweepViolation[];
   readonly events: number;
   readonly eventsPerSecond: number;
   readonly simulatedMs: number;
@@ -37,9 +64,15 @@ export interface SweepReport {
   readonly coverage: Record<string, number>;
   readonly missingCoverage: string[];
   readonly validation: readonly TraceValidation[];
+  readonly availability: SweepAvailability;
 }
 
-export async function sweepCommand(argv: readonly string[], io: CliIo, now: () => number): Promise<number> {
+/** For tests: plant a harness fault from a module (its `plantedBug` export) in the workers and the parent. */
+export interface SweepHooks {
+  readonly bugModule?: string;
+}
+
+export async function sweepCommand(argv: readonly string[], io: CliIo, now: () => number, hooks: SweepHooks = {}): Promise<number> {
   const { flags } = parseArgs(argv, FLAGS);
   if (flags.help) {
     io.out(helpText('raftbed sweep --seeds N [--from S] [--nodes 5] [--faults PROFILE] [--workers K] [--shard i/n] [--duration MS]', FLAGS));
@@ -51,13 +84,14 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
   const seeds: number[] = [];
   for (let k = 0; k < Number(flags.seeds); k++) if (k % shard.count === shard.index) seeds.push(from + k);
   const base = simConfigFromFlags(flags, from);
-  resolveBug(base.bug);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bug = hooks.bugModule !== undefined ? (require(hooks.bugModule) as { plantedBug: PlantedBug }).plantedBug : resolveBug(base.bug);
   const workers = Math.min(Number(flags.workers ?? availableParallelism()), Math.max(1, seeds.length));
   const outDir = String(flags.out ?? 'raftbed-failures');
 
   const t0 = now();
   const progress = new ProgressBar(io, seeds.length, now);
-  const summaries = await runInWorkers(base, seeds, workers, (s) => progress.tick(s.violation !== null));
+  const summaries = await runInWorkers(base, seeds, { workers, bugModule: hooks.bugModule, onResult: (s) => progress.tick(s.violation !== null) });
   progress.done();
   const wallMs = now() - t0;
 
@@ -73,12 +107,13 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
   }
   const violations = summaries
     .filter((s) => s.violation !== null)
-    .map((s) => reproduce(base, s, outDir));
+    .map((s) => reproduce(base, s, outDir, bug));
   const missing = missingCoverage(base.faults, coverage.counts);
-  const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir) : [];
+  const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir, bug) : [];
   const report: SweepReport = {
     runs: summaries.length, violations, events, eventsPerSecond: events / (wallMs / 1000), simulatedMs, wallMs,
     speedOverRealTime: simulatedMs / wallMs, linearizability, coverage: coverage.counts, missingCoverage: missing, validation,
+    availability: worstAvailability(summaries),
   };
   if (flags.json) io.out(JSON.stringify(report, null, 2));
   else printReport(io, base, report, workers);
@@ -94,7 +129,7 @@ export interface TraceValidation {
 }
 
 /** Re-runs K passing seeds with traces and asks TLC whether each is a behaviour of the spec. */
-async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[], k: number, workers: number, outDir: string): Promise<TraceValidation[]> {
+async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[], k: number, workers: number, outDir: string, bug: PlantedBug | undefined): Promise<TraceValidation[]> {
   // Loaded on demand: plain sweeps need neither Java nor TLC.
   const { validateMany } = require('../../tla/validate') as typeof import('../../tla/validate');
   const dir = join(outDir, 'validated');
@@ -103,7 +138,7 @@ async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[
   const chosen = summaries.filter((s) => s.violation === null).slice(0, k);
   const paths = chosen.map((s) => {
     const trace = new MemoryTrace(true);
-    runSeed(makeSimConfig({ ...base, seed: s.seed }), { trace, bug: resolveBug(base.bug), version, commit });
+    runSeed(makeSimConfig({ ...base, seed: s.seed }), { trace, bug, version, commit });
     const path = join(dir, `seed-${s.seed}.ndjson`);
     writeFileSync(path, trace.ndjson());
     return path;
@@ -117,45 +152,62 @@ async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[
   }));
 }
 
-function runInWorkers(base: SimConfig, seeds: readonly number[], workers: number, onResult: (s: SeedSummary) => void): Promise<SeedSummary[]> {
-  const results: SeedSummary[] = [];
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    let live = workers;
-    for (let w = 0; w < workers; w++) {
-      const worker = new Worker(join(__dirname, 'worker-boot.js'), { workerData: { script: join(__dirname, 'sweep-worker.ts'), config: base } });
-      const feed = () => {
-        if (next < seeds.length) worker.postMessage(seeds[next++]);
-        else void worker.terminate();
-      };
-      worker.on('message', (s: SeedSummary) => {
-        results.push(s);
-        onResult(s);
-        feed();
-      });
-      worker.on('error', reject);
-      worker.on('exit', () => {
-        if (--live === 0) resolve(results.sort((a, b) => a.seed - b.seed));
-      });
-      feed();
-    }
-  });
+function worstAvailability(summaries: readonly SeedSummary[]): SweepAvailability {
+  let w = {
+    maxLeaderlessMs: 0, leaderlessBoundMs: Infinity, maxOperationMs: 0, stalledOperationBoundMs: Infinity, catchUpBoundMs: Infinity, catchUpWindowsJudged: 0, catchUpExtensions: 0,
+  };
+  for (const s of summaries) {
+    const a = s.availability;
+    if (a === null || a.bounds === null) continue;
+    w = {
+      maxLeaderlessMs: Math.max(w.maxLeaderlessMs, a.maxLeaderlessMs),
+      leaderlessBoundMs: Math.min(w.leaderlessBoundMs, a.bounds.leaderlessMs),
+      maxOperationMs: Math.max(w.maxOperationMs, a.maxOperationMs),
+      stalledOperationBoundMs: Math.min(w.stalledOperationBoundMs, a.bounds.stalledOperationMs),
+      catchUpBoundMs: Math.min(w.catchUpBoundMs, a.bounds.catchUpMs),
+      catchUpWindowsJudged: w.catchUpWindowsJudged + a.catchUpWindowsJudged,
+      catchUpExtensions: w.catchUpExtensions + a.catchUpExtensions,
+    };
+  }
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return { ...w, leaderlessBoundMs: finite(w.leaderlessBoundMs), stalledOperationBoundMs: finite(w.stalledOperationBoundMs), catchUpBoundMs: finite(w.catchUpBoundMs) };
 }
 
-/** Re-runs a failing seed with a trace: the run is deterministic, so it fails the same way. */
-function reproduce(base: SimConfig, s: SeedSummary, outDir: string) {
+/**
+ * Re-runs a failing seed with a trace: the run is deterministic, so it fails the same way. A seed
+ * that killed its worker is not re-run here (it could take the sweep down with it); a re-run that
+ * throws keeps the worker's verdict. Either way the seed is reported with its replay command.
+ */
+function reproduce(base: SimConfig, s: SeedSummary, outDir: string, bug: PlantedBug | undefined): SweepViolation {
   const config = makeSimConfig({ ...base, seed: s.seed });
-  const trace = new MemoryTrace(true);
-  const { version, commit } = buildInfo();
-  const again = runSeed(config, { trace, bug: resolveBug(config.bug), version, commit });
-  mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, `seed-${s.seed}.ndjson`);
-  writeFileSync(path, trace.ndjson());
-  const v = again.violation ?? s.violation;
+  const replayRun = `raftbed run ${configFlags(config)}`;
+  let again: Violation | null = null;
+  let path = '';
+  if (s.workerDied !== true) {
+    const trace = new MemoryTrace(true);
+    const { version, commit } = buildInfo();
+    try {
+      again = runSeed(config, { trace, bug, version, commit }).violation;
+    } catch (e) {
+      again = uncaughtViolation(e, -1, trace.lines);
+    }
+    mkdirSync(outDir, { recursive: true });
+    path = join(outDir, `seed-${s.seed}.ndjson`);
+    writeFileSync(path, trace.ndjson());
+  }
+  const v = again ?? s.violation;
+  const frames = v?.frames?.map(repoRelative);
   return {
-    seed: s.seed, property: v?.property ?? '?', detail: v?.detail ?? '', eventIndex: v?.eventIndex ?? -1, trace: path,
-    replay: `raftbed replay ${path}   # or: raftbed run ${configFlags(config)}`,
+    seed: s.seed, property: v?.property ?? '?', detail: v?.detail ?? '', eventIndex: v?.eventIndex ?? -1, ...(frames ? { frames } : {}), trace: path,
+    replay: path !== '' ? `raftbed replay ${path}   # or: ${replayRun}` : replayRun,
   };
+}
+
+const REPO_ROOT = join(__dirname, '..', '..');
+
+/** A stack frame with the repository's location on this machine left out. */
+function repoRelative(frame: string): string {
+  return frame.split(REPO_ROOT + '/').join('');
 }
 
 function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number): void {
@@ -164,6 +216,11 @@ function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number
   io.out(`  simulated ${(r.simulatedMs / 1000).toFixed(1)} s in ${(r.wallMs / 1000).toFixed(1)} s of wall time: ${Math.round(r.speedOverRealTime).toLocaleString('en-US')}x real time`);
   io.out(`  linearizability: ${Object.entries(r.linearizability).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   io.out(`  coverage: ${Object.entries(r.coverage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const a = r.availability;
+  if (a.catchUpWindowsJudged > 0 || a.maxLeaderlessMs > 0) {
+    const ms = (x: number | null) => (x === null ? '-' : x.toFixed(0));
+    io.out(`  availability after quiet: longest leaderless ${ms(a.maxLeaderlessMs)} ms (bound ${ms(a.leaderlessBoundMs)}), slowest operation ${ms(a.maxOperationMs)} ms (bound ${ms(a.stalledOperationBoundMs)}), catch-up windows ${a.catchUpWindowsJudged} judged, ${a.catchUpExtensions} extended (bound ${ms(a.catchUpBoundMs)} ms)`);
+  }
   if (r.validation.length > 0) {
     const passed = r.validation.filter((v) => v.verdict === 'pass').length;
     io.out(`  TLA+ trace validation: ${passed}/${r.validation.length} traces are behaviours of the spec`);
@@ -177,7 +234,8 @@ function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number
   io.out(`  VIOLATIONS: ${r.violations.length}`);
   for (const v of r.violations) {
     io.out(`    seed ${v.seed}: ${v.property} at trace event ${v.eventIndex}: ${v.detail}`);
-    io.out(`      trace: ${v.trace}`);
+    for (const f of v.frames ?? []) io.out(`      ${f}`);
+    if (v.trace !== '') io.out(`      trace: ${v.trace}`);
     io.out(`      replay: ${v.replay}`);
   }
 }
