@@ -148,6 +148,15 @@ describe('healthy clusters pass every availability property', () => {
     expect(result.coverage.counts.leaderChanges).toBeGreaterThanOrEqual(5);
   });
 
+  it('a majority crashed by a script after the quiet point is an injury, not an availability failure', () => {
+    // No clients: LivenessOperations keeps its old rule and judges scripted injuries too.
+    const { result } = run(settings({ workload: { ...makeSimConfig().workload, clients: 0 } }), undefined, (sim) => {
+      for (const node of ['n1', 'n2', 'n3']) sim.at(6_500, (s) => s.applyFault({ atMs: s.nowMs, kind: 'crash', node }));
+    });
+    expect(result.violation).toBeNull();
+    expect(result.availability.maxLeaderlessMs).toBeGreaterThan(1_000);
+  });
+
   it.each(['none', 'partitions', 'crashes', 'all', 'swarm'] as const)('profile %s: within bounds, with windows judged', (faults) => {
     for (const seed of [1, 2, 3]) {
       const { result } = run(settings({ seed, faults }));

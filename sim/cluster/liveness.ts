@@ -14,6 +14,7 @@
 // Anything that disturbs a node or the network after the quiet point (a scripted crash, pause,
 // partition, clog, clock change, network change or message filter) exempts what it touches from
 // judgement until it is over: these properties judge a healthy cluster, never an injured one.
+// Generated fault plans never disturb anything after their quiet point; scripts may.
 
 import type { IncomingSnapshot } from '../../core/state';
 import type { Message, NodeId, RaftState } from '../../core';
@@ -66,6 +67,8 @@ interface FollowerAtStart {
 /** A catch-up window: the leader's commit index at its start must reach these followers by its end. */
 interface CatchUpWindow {
   readonly startMs: number;
+  /** When the target was taken (the first window's start, if this one extends it). */
+  readonly targetAtMs: number;
   readonly leader: number;
   readonly leaderTerm: number;
   readonly leaderEpoch: number;
@@ -83,6 +86,8 @@ export class LivenessMonitor {
   /** Per node: judged only from this time on (something disturbed it until then). */
   private readonly disturbedUntilMs: number[];
   private readonly drifting = new Set<number>();
+  /** A partition is in force (until the next heal). */
+  private partitioned = false;
   private lastDisturbanceMs = Number.NEGATIVE_INFINITY;
   private leaderlessSinceMs: number | null = null;
   /** Identifies the current leaderless stretch, so an expired check of an earlier one does nothing. */
@@ -127,33 +132,24 @@ export class LivenessMonitor {
   /** After a fault (planned or scripted) was applied. */
   afterFault(fault: TimedFault): void {
     const now = this.host.now();
+    if (fault.kind === 'partition') this.partitioned = true;
+    if (fault.kind === 'heal') this.partitioned = false;
+    const index = 'node' in fault && typeof fault.node === 'string' ? this.host.nodes.findIndex((n) => n.id === fault.node) : -1;
+    if (fault.kind === 'clockDrift' && index >= 0) {
+      // A drifting clock changes every timeout of its node until the drift is cleared.
+      if (fault.ratePpm !== 0) this.drifting.add(index);
+      else this.drifting.delete(index);
+    }
     // The quiet point's own faults (heal, restarts, clearing drift, calming the network) end the
     // faulty period: they disturb nothing judged afterwards.
-    const quieting = now === this.quietAfterMs && isQuietingFault(fault);
-    const index = 'node' in fault && typeof fault.node === 'string' ? this.host.nodes.findIndex((n) => n.id === fault.node) : -1;
+    if (now === this.quietAfterMs && isQuietingFault(fault)) return;
     const until = (i: number, untilMs: number) => {
       if (i >= 0) this.disturbedUntilMs[i] = Math.max(this.disturbedUntilMs[i], untilMs);
     };
-    switch (fault.kind) {
-      case 'pause':
-      case 'clog':
-        until(index, now + fault.durationMs);
-        break;
-      case 'clockDrift':
-        // A drifting clock changes every timeout of its node until the drift is cleared.
-        if (fault.ratePpm !== 0) this.drifting.add(index);
-        else this.drifting.delete(index);
-        if (!quieting) until(index, now);
-        break;
-      case 'crash':
-      case 'restart':
-      case 'clockStep':
-        if (!quieting) until(index, now);
-        break;
-      default: // partitions, heal, setNetwork: every link may have changed
-        if (!quieting) for (let i = 0; i < this.disturbedUntilMs.length; i++) until(i, now);
-    }
-    if (now < this.quietAfterMs || quieting) return;
+    if (fault.kind === 'pause' || fault.kind === 'clog') until(index, now + fault.durationMs);
+    else if (index >= 0) until(index, now);
+    else for (let i = 0; i < this.disturbedUntilMs.length; i++) until(i, now); // partitions, heal, setNetwork: any link may have changed
+    if (now < this.quietAfterMs) return;
     this.lastDisturbanceMs = now;
     if (!this.active) return;
     if (fault.kind === 'setNetwork') this.bounds = this.computeBounds();
@@ -209,9 +205,16 @@ export class LivenessMonitor {
     return livenessBounds(this.config, { electionTimeoutTicks: this.electionTimeoutTicks }, this.host.network.params);
   }
 
-  /** Something disturbed node i at some time after `sinceMs`, or disturbs it still. */
+  /** Something disturbed node i at some time after `sinceMs`, or disturbs it still (it is down, its clock drifts). */
   private disturbedSince(i: number, sinceMs: number): boolean {
-    return this.disturbedUntilMs[i] > sinceMs || this.drifting.has(i);
+    return this.disturbedUntilMs[i] > sinceMs || this.drifting.has(i) || !this.host.nodes[i].up;
+  }
+
+  /** Anything in the cluster was disturbed after `sinceMs`, or still is. */
+  private clusterDisturbedSince(sinceMs: number): boolean {
+    if (this.partitioned || this.lastDisturbanceMs >= sinceMs) return true;
+    for (let i = 0; i < this.host.nodes.length; i++) if (this.disturbedSince(i, sinceMs)) return true;
+    return false;
   }
 
   /** The up node that leads at the highest term any up node has, if there is one. */
@@ -238,21 +241,24 @@ export class LivenessMonitor {
       if (this.leaderlessSinceMs !== null) this.maxLeaderlessMs = Math.max(this.maxLeaderlessMs, now - this.leaderlessSinceMs);
       this.leaderlessSinceMs = null;
     } else if (this.leaderlessSinceMs === null) {
-      this.beginLeaderlessStretch(now);
+      this.leaderlessSinceMs = now;
+      this.judgeLeaderlessFrom(now);
     }
   }
 
+  /** A disturbance restarts the clock of a leaderless stretch (not its measure). */
   private restartLeaderlessStretch(): void {
-    if (this.leaderlessSinceMs !== null) this.beginLeaderlessStretch(this.host.now());
+    if (this.leaderlessSinceMs !== null) this.judgeLeaderlessFrom(this.host.now());
   }
 
-  private beginLeaderlessStretch(now: number): void {
+  private judgeLeaderlessFrom(fromMs: number): void {
     const bound = (this.bounds as LivenessBounds).leaderlessMs;
     const stretch = ++this.leaderlessStretch;
-    this.leaderlessSinceMs = now;
-    this.host.schedule(now + bound, () => {
+    this.host.schedule(fromMs + bound, () => {
       if (stretch !== this.leaderlessStretch || this.leaderlessSinceMs === null) return;
-      throw new SafetyViolation('AvailabilityLeaderless', `no leader from ${now} ms to ${this.host.now()} ms, after faults stopped at ${this.quietAfterMs} ms (bound ${bound} ms)`);
+      // A node still down or cut off (by a script) may be what an election needs: watch on.
+      if (this.clusterDisturbedSince(fromMs)) return this.judgeLeaderlessFrom(this.host.now());
+      throw new SafetyViolation('AvailabilityLeaderless', `no leader from ${this.leaderlessSinceMs} ms to ${this.host.now()} ms, after faults stopped at ${this.quietAfterMs} ms (bound ${bound} ms)`);
     });
   }
 
@@ -263,8 +269,7 @@ export class LivenessMonitor {
   private checkNotStalled(opId: number, invokeMs: number): void {
     const now = this.host.now();
     const tookMs = now - invokeMs;
-    if (this.lastDisturbanceMs >= invokeMs) return;
-    for (let i = 0; i < this.host.nodes.length; i++) if (this.disturbedSince(i, invokeMs)) return;
+    if (this.clusterDisturbedSince(invokeMs)) return;
     this.maxOperationMs = Math.max(this.maxOperationMs, tookMs);
     const bound = (this.bounds as LivenessBounds).stalledOperationMs;
     if (tookMs <= bound) return;
@@ -306,7 +311,7 @@ export class LivenessMonitor {
       if (i !== leader && n.up) followers.push({ index: i, epoch: n.epoch, commitIndex: n.state.commitIndex, incomingSnapshot: n.state.incomingSnapshot });
     }
     this.scheduleJudgement({
-      startMs: this.host.now(), leader, leaderTerm: l.state.term, leaderEpoch: l.epoch, target: l.state.commitIndex,
+      startMs: this.host.now(), targetAtMs: this.host.now(), leader, leaderTerm: l.state.term, leaderEpoch: l.epoch, target: l.state.commitIndex,
       followers, filterDrops: this.filterInterference(), extensions: 0,
     });
   }
@@ -325,14 +330,14 @@ export class LivenessMonitor {
     const nodes = this.host.nodes;
     const l = nodes[w.leader];
     // Only a leader that held office, undisturbed, for the whole window is a fair measure.
-    if (!l.up || l.epoch !== w.leaderEpoch || l.state.role !== 'Leader' || l.state.term !== w.leaderTerm || this.leader() !== w.leader) return;
+    if (l.epoch !== w.leaderEpoch || l.state.role !== 'Leader' || l.state.term !== w.leaderTerm || this.leader() !== w.leader) return;
     if (this.disturbedSince(w.leader, w.startMs) || this.filterInterference() !== w.filterDrops) return;
     const now = this.host.now();
     this.windowsJudged++;
     const progressing: FollowerAtStart[] = [];
     for (const f of w.followers) {
       const n = nodes[f.index];
-      if (!n.up || n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs)) continue;
+      if (n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs)) continue;
       if (this.host.network.isBlocked(l.id, n.id) || this.host.network.isBlocked(n.id, l.id)) continue;
       const s = n.state;
       if (s.commitIndex >= w.target) continue;
@@ -344,13 +349,14 @@ export class LivenessMonitor {
       throw new SafetyViolation(
         'LivenessCommitCatchUp',
         `${n.id}, up and connected to leader ${l.id} (term ${w.leaderTerm}) throughout, has commitIndex ${s.commitIndex} at ${now} ms: below ${w.target}, ` +
-          `the leader's commitIndex at ${w.startMs - w.extensions * bound} ms, and no progress toward it in the last ${bound} ms (bound)`,
+          `the leader's commitIndex at ${w.targetAtMs} ms, and no progress toward it in the last ${bound} ms (bound)`,
         n.id,
       );
     }
     // A follower still moving toward the target (a long catch-up, a large snapshot) gets another window.
-    if (progressing.length > 0) this.extensions++;
-    if (progressing.length > 0) this.scheduleJudgement({ ...w, startMs: now, followers: progressing, extensions: w.extensions + 1 });
+    if (progressing.length === 0) return;
+    this.extensions++;
+    this.scheduleJudgement({ ...w, startMs: now, followers: progressing, extensions: w.extensions + 1 });
   }
 }
 
