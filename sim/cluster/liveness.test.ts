@@ -59,11 +59,9 @@ describe('liveness checks', () => {
     expect(result.violation?.property).toBe('LivenessOperations');
   });
 
-  // DEFECT (kept failing on purpose): the leader check is scheduled at quietAfterMs (0.7 of the
-  // duration) + livenessLeaderBoundMs and the run loop stops at durationMs, so any run shorter than
-  // bound / 0.3 (3.33 s with the 1 s default; e.g. `raftbed sweep --duration 3000`) never judges
-  // leader liveness: a cluster that never elects anybody passes. Expected: LivenessLeader (or a
-  // SimConfigError saying the duration leaves the liveness checks no window).
+  // Regression: the leader check was once scheduled at 0.7 of the duration + livenessLeaderBoundMs,
+  // past the end of any run shorter than bound / 0.3 (3.33 s by default), so a cluster that never
+  // elected anybody passed. quietFraction now leaves the liveness checks their window.
   it('a short run whose cluster never elects a leader is not silently passed', () => {
     let outcome: string;
     try {
