@@ -8,6 +8,7 @@ import { hasQuorum } from './quorum';
 import { randomElectionTimeout } from './state';
 import { appendAsLeader, broadcastAppend, newLeaderState } from './replication';
 import { failAllReads } from './reads';
+import { canCampaign } from './terms';
 
 function resetElectionTimer(ctx: StepContext): void {
   const s = ctx.s;
@@ -48,6 +49,8 @@ export function updateTerm(ctx: StepContext, term: Term, leaderId: NodeId | null
 
 /** Timeout: the election timer fired; start a pre-election, or an election if PreVote is off. */
 export function timeout(ctx: StepContext): void {
+  // At MAX_TERM there is no next term to ask for: stay a follower of whoever leads this one.
+  if (!canCampaign(ctx.s.term)) return;
   if (ctx.s.config.preVote) startPreVote(ctx);
   else startElection(ctx, false);
 }
@@ -77,6 +80,7 @@ function startPreVote(ctx: StepContext): void {
 /** Timeout + RequestVote: a new term, a durable vote for itself, and requests to every voter. */
 export function startElection(ctx: StepContext, transfer: boolean): void {
   const s = ctx.s;
+  if (!canCampaign(s.term)) return;
   ctx.action('Timeout');
   s.role = 'Candidate';
   s.term += 1;

@@ -9,6 +9,7 @@ import type { Input, Message, Output } from './types';
 import { StepContext } from './context';
 import type { RaftState } from './state';
 import { checkMessage } from './validate';
+import { MAX_TERM_STEP, termStepRefusal } from './terms';
 import { lastIndex } from './log';
 import { hasQuorum, isVoter } from './quorum';
 import {
@@ -189,6 +190,8 @@ function receiveUntrusted(ctx: StepContext, raw: unknown): void {
   if (m.cluster !== s.config.clusterId) return reject(ctx, m, `wrong cluster id ${JSON.stringify(m.cluster)}`);
   if (m.to !== ctx.id) return reject(ctx, m, `addressed to ${m.to}, not ${ctx.id}`);
   if (m.from === ctx.id || !isVoter(s.cluster, m.from)) return reject(ctx, m, `unknown sender ${JSON.stringify(m.from)}`);
+  const tooFarAhead = termStepRefusal(s.term, m.term);
+  if (tooFarAhead !== null) return refuseAndCatchUp(ctx, m, tooFarAhead);
   if (m.term === s.term && s.role === 'Leader') {
     // Things a follower cannot know: it cannot match beyond what we have.
     if (m.type === 'AppendEntriesResponse' && m.matchIndex > lastIndex(s.log)) {
@@ -202,6 +205,19 @@ function receiveUntrusted(ctx: StepContext, raw: unknown): void {
 
 function reject(ctx: StepContext, m: Message, reason: string): void {
   ctx.errors.push({ type: 'InvalidMessage', reason, from: m.from });
+}
+
+/**
+ * A message from a voter whose term is more than MAX_TERM_STEP above ours (see terms.ts): it is
+ * refused, and our term moves up by MAX_TERM_STEP only. Refusing alone would strand us for good
+ * if the sender is a correct node that a faulty one pushed ahead; adopting would let one message
+ * spend the whole term range. Each such message moves us one step closer, so a stranded peer
+ * is caught up after a few of its retries, and a faulty one needs thousands to exhaust the range.
+ * Vote requests during a leader lease are ignored as usual (§9.6).
+ */
+function refuseAndCatchUp(ctx: StepContext, m: Message, reason: string): void {
+  reject(ctx, m, reason);
+  if (!ignoresHigherTerm(ctx, m)) updateTerm(ctx, ctx.s.term + MAX_TERM_STEP, null);
 }
 
 function receive(ctx: StepContext, m: Message): void {

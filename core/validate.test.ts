@@ -174,3 +174,35 @@ describe('fuzz: random values never throw, and a rejected message never changes 
     if (checked.ok) expect(checked.message).not.toHaveProperty('evil');
   });
 });
+
+describe('hostile shapes: refusals never throw, and what is kept is a clean copy', () => {
+  const nested = (depth: number): unknown => {
+    let v: unknown = [];
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+
+  it('a field nested 100,000 deep, or a cyclic one, is refused with a reason, not a RangeError', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const bad of [nested(100_000), cyclic]) {
+      for (const field of ['type', 'term', 'prevLogIndex', 'entries']) {
+        const r = validateMessage({ ...validAppend, [field]: bad });
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.reason).not.toMatch(/call stack|circular/i);
+      }
+      expectRejectedUnchanged(follower, { ...validAppend, term: bad });
+    }
+  });
+
+  it('a snapshot configuration is copied down to its voter list: nothing else rides into storage', () => {
+    const snapshot = { type: 'InstallSnapshotRequest', cluster: 'test', from: 'n1', to: 'n2', term: 4, lastIncludedIndex: 9, lastIncludedTerm: 3, offset: 0, data: '', done: true, round: 0 };
+    const config = { voters: ['n1', 'n2', 'n3'], junk: nested(1000), more: 'x'.repeat(100_000) };
+    const r = validateMessage({ ...snapshot, lastIncludedConfig: config });
+    expect(r.ok && r.message.type === 'InstallSnapshotRequest' && r.message.lastIncludedConfig).toEqual({ voters: ['n1', 'n2', 'n3'] });
+    expect(r.ok && r.message.type === 'InstallSnapshotRequest' && r.message.lastIncludedConfig.voters).not.toBe(config.voters);
+    for (const voters of [['n1', 'n1'], [''], ['x'.repeat(300)], [1], Array.from({ length: 2000 }, (_, i) => `n${i}`)]) {
+      expect(validateMessage({ ...snapshot, lastIncludedConfig: { voters } }).ok).toBe(false);
+    }
+  });
+});

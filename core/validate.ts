@@ -2,7 +2,8 @@
 // networks it does not trust (browser data channels, fuzzed simulators): a malformed one must
 // produce a typed error and change nothing, never a crash or a corrupted state.
 
-import type { Entry, Message, MessageType } from './types';
+import type { ClusterConfig, Entry, Message, MessageType, Term } from './types';
+import { MAX_TERM, isTerm } from './terms';
 
 export type Validation = { readonly ok: true; readonly message: Message } | { readonly ok: false; readonly reason: string };
 
@@ -18,9 +19,27 @@ function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A short description of an untrusted value for an error message. Never recursive: a value
+ * nested thousands deep (or cyclic) must not turn a refusal into a RangeError.
+ */
+export function describeUntrusted(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return `a value of type ${typeof v}`;
+}
+
 function index(o: Obj, key: string): number {
   const v = o[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${key} must be a non-negative integer, got ${describeUntrusted(v)}`);
+  return v;
+}
+
+function termField(o: Obj, key: string): Term {
+  const v = o[key];
+  if (!isTerm(v)) fail(`${key} must be a term (an integer in [0, ${MAX_TERM}]), got ${describeUntrusted(v)}`);
   return v;
 }
 
@@ -48,7 +67,7 @@ function entries(o: Obj, messageTerm: number, prevLogTerm: number): readonly Ent
   for (let k = 0; k < v.length; k++) {
     const e: unknown = v[k];
     if (!isObject(e)) fail(`entries[${k}] must be an object`);
-    const term = index(e, 'term');
+    const term = termField(e, 'term');
     if (term > messageTerm) fail(`entries[${k}].term ${term} is above the message term ${messageTerm}`);
     if (term < previousTerm) fail(`entries[${k}].term ${term} is below the term before it (${previousTerm}): terms never decrease along a log`);
     previousTerm = term;
@@ -59,12 +78,18 @@ function entries(o: Obj, messageTerm: number, prevLogTerm: number): readonly Ent
   return v as Entry[];
 }
 
-function voters(o: Obj, key: string): { voters: string[] } {
+const MAX_VOTERS = 1024;
+
+/** A fresh copy holding only the voter list: the configuration is stored, so nothing else may ride along. */
+function voters(o: Obj, key: string): ClusterConfig {
   const c = o[key];
-  if (!isObject(c) || !Array.isArray(c.voters) || c.voters.length === 0 || !c.voters.every((v) => typeof v === 'string')) {
-    fail(`${key}.voters must be a non-empty array of node ids`);
+  if (!isObject(c) || !Array.isArray(c.voters) || c.voters.length === 0 || c.voters.length > MAX_VOTERS) {
+    fail(`${key}.voters must be an array of 1..${MAX_VOTERS} node ids`);
   }
-  return c as { voters: string[] };
+  const ids = c.voters as unknown[];
+  for (const id of ids) if (typeof id !== 'string' || id.length === 0 || id.length > 256) fail(`${key}.voters must hold node ids (strings of 1..256 characters)`);
+  if (new Set(ids).size !== ids.length) fail(`${key}.voters has duplicates`);
+  return { voters: ids.slice() as string[] };
 }
 
 function termNotAbove(value: number, term: number, what: string): void {
@@ -84,22 +109,22 @@ const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>([
 function parseMessage(raw: unknown): Message {
   if (!isObject(raw)) fail('a message must be an object');
   const type = raw.type;
-  if (typeof type !== 'string' || !MESSAGE_TYPES.has(type)) fail(`unknown message type ${JSON.stringify(type)}`);
+  if (typeof type !== 'string' || !MESSAGE_TYPES.has(type)) fail(`unknown message type ${describeUntrusted(type)}`);
   const cluster = str(raw, 'cluster');
   const from = str(raw, 'from');
   const to = str(raw, 'to');
-  const term = index(raw, 'term');
+  const term = termField(raw, 'term');
   const o = raw;
   switch (type as MessageType) {
     case 'RequestVoteRequest': {
-      const lastLogTerm = index(o, 'lastLogTerm');
+      const lastLogTerm = termField(o, 'lastLogTerm');
       termNotAbove(lastLogTerm, term, 'lastLogTerm');
       return { type: 'RequestVoteRequest', cluster, from, to, term, lastLogIndex: index(o, 'lastLogIndex'), lastLogTerm, transfer: bool(o, 'transfer') };
     }
     case 'RequestVoteResponse':
       return { type: 'RequestVoteResponse', cluster, from, to, term, granted: bool(o, 'granted') };
     case 'PreVoteRequest': {
-      const lastLogTerm = index(o, 'lastLogTerm');
+      const lastLogTerm = termField(o, 'lastLogTerm');
       termNotAbove(lastLogTerm, term, 'lastLogTerm');
       return { type: 'PreVoteRequest', cluster, from, to, term, lastLogIndex: index(o, 'lastLogIndex'), lastLogTerm };
     }
@@ -107,7 +132,7 @@ function parseMessage(raw: unknown): Message {
       return { type: 'PreVoteResponse', cluster, from, to, term, granted: bool(o, 'granted') };
     case 'AppendEntriesRequest': {
       const prevLogIndex = index(o, 'prevLogIndex');
-      const prevLogTerm = index(o, 'prevLogTerm');
+      const prevLogTerm = termField(o, 'prevLogTerm');
       termNotAbove(prevLogTerm, term, 'prevLogTerm');
       if (prevLogIndex === 0 && prevLogTerm !== 0) fail('prevLogTerm must be 0 at prevLogIndex 0');
       return {
@@ -118,10 +143,10 @@ function parseMessage(raw: unknown): Message {
     case 'AppendEntriesResponse':
       return {
         type: 'AppendEntriesResponse', cluster, from, to, term, success: bool(o, 'success'), matchIndex: index(o, 'matchIndex'),
-        conflictIndex: index(o, 'conflictIndex'), conflictTerm: index(o, 'conflictTerm'), prevLogIndex: index(o, 'prevLogIndex'), round: index(o, 'round'),
+        conflictIndex: index(o, 'conflictIndex'), conflictTerm: termField(o, 'conflictTerm'), prevLogIndex: index(o, 'prevLogIndex'), round: index(o, 'round'),
       };
     case 'InstallSnapshotRequest': {
-      const lastIncludedTerm = index(o, 'lastIncludedTerm');
+      const lastIncludedTerm = termField(o, 'lastIncludedTerm');
       termNotAbove(lastIncludedTerm, term, 'lastIncludedTerm');
       return {
         type: 'InstallSnapshotRequest', cluster, from, to, term, lastIncludedIndex: index(o, 'lastIncludedIndex'), lastIncludedTerm,
