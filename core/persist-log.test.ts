@@ -21,7 +21,7 @@ describe('applyPersistRecord', () => {
   });
 
   it('appends must follow the stored log; truncation then append in one record', () => {
-    let d = applyPersistRecord(EMPTY_DURABLE_STATE, { seq: 1, appendFrom: 1, entries: entriesOfTerms([1, 1, 2]) });
+    let d = applyPersistRecord(EMPTY_DURABLE_STATE, { seq: 1, term: 3, appendFrom: 1, entries: entriesOfTerms([1, 1, 2]) });
     expect(d.entries.map((e) => e.term)).toEqual([1, 1, 2]);
     d = applyPersistRecord(d, { seq: 2, truncateFrom: 3, appendFrom: 3, entries: entriesOfTerms([3, 3], 3) });
     expect(d.entries.map((e) => e.term)).toEqual([1, 1, 3, 3]);
@@ -30,7 +30,7 @@ describe('applyPersistRecord', () => {
   });
 
   it('a snapshot keeps the suffix after a matching entry, drops the log otherwise; then later parts apply', () => {
-    const d = applyPersistRecord(EMPTY_DURABLE_STATE, { seq: 1, appendFrom: 1, entries: entriesOfTerms([1, 1, 2, 2]) });
+    const d = applyPersistRecord(EMPTY_DURABLE_STATE, { seq: 1, term: 5, appendFrom: 1, entries: entriesOfTerms([1, 1, 2, 2]) });
     const kept = applyPersistRecord(d, { seq: 2, snapshot: snap(2, 1) });
     expect(kept.snapshot?.index).toBe(2);
     expect(kept.entries.map((e) => e.data)).toEqual(['i3t2', 'i4t2']);
@@ -42,7 +42,7 @@ describe('applyPersistRecord', () => {
   });
 
   it('is pure: the given state is never modified', () => {
-    const d = applyPersistRecord(EMPTY_DURABLE_STATE, { seq: 1, appendFrom: 1, entries: entriesOfTerms([1, 1]) });
+    const d = applyPersistRecord(EMPTY_DURABLE_STATE, { seq: 1, term: 2, appendFrom: 1, entries: entriesOfTerms([1, 1]) });
     const json = JSON.stringify(d);
     applyPersistRecord(d, { seq: 2, truncateFrom: 1, appendFrom: 1, entries: entriesOfTerms([2]) });
     applyPersistRecord(d, { seq: 2, appendFrom: 3, entries: entriesOfTerms([2], 3) });

@@ -2,9 +2,23 @@
 // simulator's disk, the browser's localStorage, the test harness) applies records the same way.
 
 import type { DurableState, Entry, NodeId, PersistRecord, Snapshot, Term } from './types';
+import { DurableViolation, recordViolation } from './durable-invariants';
 
+/** A record that does not follow the stored state. Storage refuses it and writes nothing. */
 export class PersistSequenceError extends Error {
-  override readonly name = 'PersistSequenceError';
+  override readonly name: string = 'PersistSequenceError';
+}
+
+/**
+ * A record whose result would break a durable invariant (./durable-invariants): a state that no
+ * correct node writes and that load would refuse. A PersistSequenceError, so every storage layer
+ * refuses it the same way, writing nothing.
+ */
+export class DurableInvariantError extends PersistSequenceError {
+  override readonly name = 'DurableInvariantError';
+  constructor(readonly violation: DurableViolation, readonly seq: number) {
+    super(`persist record seq ${seq} would break ${violation.invariant}: ${violation.detail}`);
+  }
 }
 
 /** A DurableState that storage layers update in place: appends must not copy the log. */
@@ -15,8 +29,14 @@ export interface MutableDurableState {
   entries: Entry[];
 }
 
-/** Applies one record in place: snapshot, then hard state, then truncation, then the append. */
+/**
+ * Applies one record in place: snapshot, then hard state, then truncation, then the append.
+ * Throws DurableInvariantError, changing nothing, if the result would break a durable invariant.
+ */
 export function applyPersistRecordInPlace(state: MutableDurableState, record: PersistRecord): void {
+  // Checked before anything changes, so a refused record leaves the state as it was.
+  const broken = recordViolation(state, record);
+  if (broken) throw new DurableInvariantError(broken, record.seq);
   if (record.snapshot) {
     const at = record.snapshot.index - (state.snapshot ? state.snapshot.index + 1 : 1);
     const keep = at >= 0 && at < state.entries.length && state.entries[at].term === record.snapshot.term;

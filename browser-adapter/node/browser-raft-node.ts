@@ -145,7 +145,7 @@ export class BrowserRaftNode {
     this.config = options.config;
     this.id = options.config.id;
     this.transport = options.transport;
-    this.storage = new RaftStorage(options.store, { cluster: options.config.clusterId, node: options.config.id });
+    this.storage = new RaftStorage(options.store, { cluster: options.config.clusterId, node: options.config.id, voters: options.config.cluster.voters });
     this.tickMs = options.tickMs ?? 30;
     this.snapshotEvery = options.snapshotEvery ?? 2000;
     this.opTimeoutMs = options.opTimeoutMs ?? 10_000;

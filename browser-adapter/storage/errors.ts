@@ -1,3 +1,5 @@
+import type { DurableInvariant } from '../../core';
+
 // Typed failures of RaftStorage. A node whose storage fails to load must refuse to take part in
 // the cluster: voting or acknowledging entries with a damaged log could break Raft's safety.
 
@@ -13,7 +15,12 @@ export type CorruptionReason =
   /** JSON of the wrong shape (a field missing or of the wrong type). */
   | 'BadShape'
   /** Each value is well formed, but they disagree (gaps in the log, wrong counts, ...). */
-  | 'Inconsistent';
+  | 'Inconsistent'
+  /**
+   * Everything is well formed and consistent, but the state breaks a Raft invariant that every
+   * correct writer keeps (`invariant` names it): forged, or written by a buggy node.
+   */
+  | 'BrokenInvariant';
 
 export class StorageCorruption extends Error {
   override readonly name = 'StorageCorruption';
@@ -22,8 +29,10 @@ export class StorageCorruption extends Error {
     readonly key: string,
     readonly reason: CorruptionReason,
     readonly detail: string,
+    /** For reason 'BrokenInvariant': which one. */
+    readonly invariant?: DurableInvariant,
   ) {
-    super(`${reason} at ${key}: ${detail}`);
+    super(`${reason}${invariant ? ` (${invariant})` : ''} at ${key}: ${detail}`);
   }
 }
 

@@ -51,7 +51,8 @@ describe('RaftStorage under a quota', () => {
 
       // The instance is still usable: compaction frees room and appends go on.
       const compactAt = lastIndex(storage.state);
-      storage.append({ seq: seq + 1, snapshot: { index: compactAt, term: 1, config: { voters: ['n'] }, data: 'compacted' } });
+      // A new term clears the vote: storage refuses a vote for someone the snapshot's configuration does not list.
+      storage.append({ seq: seq + 1, term: storage.state.term + 1, votedFor: null, snapshot: { index: compactAt, term: 1, config: { voters: ['n'] }, data: 'compacted' } });
       storage.append({ seq: seq + 2, appendFrom: compactAt + 1, entries: [entry(1), entry(2)] });
       expect(load(store).state.entries).toEqual([entry(1), entry(2)]);
     }

@@ -111,7 +111,7 @@ describe('RaftStorage write pattern', () => {
   it('writes a hard-state-only record as a single metadata write', () => {
     const store = new CountingStore();
     const s = opened(store);
-    s.append({ seq: 1, appendFrom: 1, entries: entries(10) });
+    s.append({ seq: 1, term: 1, appendFrom: 1, entries: entries(10) });
     store.reset();
     s.append({ seq: 2, term: 4, votedFor: 'n3' });
     expect(store.sets).toEqual(['raftbed/c1/n1/meta']);
@@ -121,7 +121,7 @@ describe('RaftStorage write pattern', () => {
   it('rewrites only the last chunk and the metadata on a small append', () => {
     const store = new CountingStore();
     const s = opened(store, { maxEntriesPerChunk: 8 });
-    s.append({ seq: 1, appendFrom: 1, entries: entries(20) }); // chunks of 8, 8, 4
+    s.append({ seq: 1, term: 1, appendFrom: 1, entries: entries(20) }); // chunks of 8, 8, 4
     expect(store.sets).toHaveLength(4);
     store.reset();
     s.append({ seq: 2, appendFrom: 21, entries: entries(1, 1, 'z') });
@@ -139,7 +139,7 @@ describe('RaftStorage write pattern', () => {
     const store = new MemoryStore();
     const s = opened(store, { maxChunkUnits: 200 });
     const big: Entry = { term: 1, type: 'Normal', data: 'x'.repeat(500) };
-    s.append({ seq: 1, appendFrom: 1, entries: [...entries(3), big, ...entries(30)] });
+    s.append({ seq: 1, term: 1, appendFrom: 1, entries: [...entries(3), big, ...entries(30)] });
     const chunkValues = store.keys().filter((k) => k.includes('/log/')).map((k) => store.getItem(k) as string);
     expect(chunkValues.length).toBeGreaterThan(3);
     expect(chunkValues.filter((v) => v.length > 200)).toHaveLength(1);
@@ -150,7 +150,7 @@ describe('RaftStorage write pattern', () => {
     const store = new MemoryStore();
     const s = opened(store, { maxSnapshotPartUnits: 10 });
     const data = 'abcdefghij'.repeat(4) + 'xyz';
-    s.append({ seq: 1, snapshot: { index: 5, term: 2, config: { voters: ['n1'] }, data } });
+    s.append({ seq: 1, term: 2, snapshot: { index: 5, term: 2, config: { voters: ['n1'] }, data } });
     expect(store.keys().filter((k) => k.includes('/snap/'))).toHaveLength(5);
     expect(reload(store).state.snapshot?.data).toBe(data);
     s.append({ seq: 2, snapshot: { index: 6, term: 2, config: { voters: ['n1'] }, data: '' } });
@@ -202,7 +202,7 @@ describe('RaftStorage misuse', () => {
   it('collects leftovers of an interrupted write on load, and only its own', () => {
     const store = new MemoryStore();
     const s = opened(store);
-    s.append({ seq: 1, appendFrom: 1, entries: entries(3) });
+    s.append({ seq: 1, term: 1, appendFrom: 1, entries: entries(3) });
     store.setItem('raftbed/c1/n1/log/zz', 'leftover');
     store.setItem('raftbed/c1/n1/snap/zz/0', 'leftover');
     store.setItem('raftbed/c1/n2/log/zz', 'another node');

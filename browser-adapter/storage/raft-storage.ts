@@ -11,7 +11,7 @@
 // What a PersistRecord *means* is core's applyPersistRecord; this class only decides how to lay
 // the resulting state out in keys, rewriting as little as it can.
 
-import { applyPersistRecord, PersistSequenceError } from '../../core';
+import { applyPersistRecord, checkDurableState, PersistSequenceError } from '../../core';
 import type { DurableState, Entry, PersistRecord, Snapshot } from '../../core';
 import { KeyValueStore, isQuotaExceededError } from './key-value-store';
 import { StorageCorruption, StorageFull, StorageUnavailable } from './errors';
@@ -30,6 +30,11 @@ export interface RaftStorageOptions {
   readonly maxChunkUnits?: number;
   /** Snapshot data is split into parts of at most this many UTF-16 units. */
   readonly maxSnapshotPartUnits?: number;
+  /**
+   * The node's configured voters. load() then refuses a stored vote for anyone else (without a
+   * snapshot, storage has no other way to know the members).
+   */
+  readonly voters?: readonly string[];
 }
 
 export const DEFAULT_STORAGE_LIMITS = Object.freeze({
@@ -83,6 +88,7 @@ export class RaftStorage {
   private readonly maxEntriesPerChunk: number;
   private readonly maxChunkUnits: number;
   private readonly maxSnapshotPartUnits: number;
+  private readonly voters: readonly string[] | undefined;
   private loaded: Loaded | null = null;
   /** Why this instance refuses to write, when it does. */
   private refusal: StorageUnavailable | FencedOut | null = new StorageUnavailable('RaftStorage: call load() before append()');
@@ -92,6 +98,7 @@ export class RaftStorage {
     this.maxEntriesPerChunk = positive('maxEntriesPerChunk', options.maxEntriesPerChunk, DEFAULT_STORAGE_LIMITS.maxEntriesPerChunk);
     this.maxChunkUnits = positive('maxChunkUnits', options.maxChunkUnits, DEFAULT_STORAGE_LIMITS.maxChunkUnits);
     this.maxSnapshotPartUnits = positive('maxSnapshotPartUnits', options.maxSnapshotPartUnits, DEFAULT_STORAGE_LIMITS.maxSnapshotPartUnits);
+    this.voters = options.voters;
   }
 
   /** The durable state as of the last successful load or append. */
@@ -170,7 +177,11 @@ export class RaftStorage {
     } else if (chunks.length > 0) {
       inconsistent('chunks are listed for an empty log');
     }
-    return { state: { term: meta.term, votedFor: meta.votedFor, snapshot, entries }, meta, chunks };
+    const state: DurableState = { term: meta.term, votedFor: meta.votedFor, snapshot, entries };
+    // Checksums vouch for the bytes, not for Raft: a forged or buggy state can be sealed correctly.
+    const broken = checkDurableState(state, { voters: this.voters });
+    if (broken) throw new StorageCorruption(key, 'BrokenInvariant', broken.detail, broken.invariant);
+    return { state, meta, chunks };
   }
 
   private readSnapshot(ref: SnapshotRef): Snapshot {

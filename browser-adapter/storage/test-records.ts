@@ -69,7 +69,7 @@ export function buildRecords(choices: readonly RecordChoice[], start: DurableSta
       record.snapshot = { index, term: snapTerm, config: { voters: ['n1', 'n2', 'n3'] }, data: c.snapshotData };
       snapshotIndex = index;
     }
-    const afterSnapshot = record.snapshot ? applyPersistRecord(state, { seq: 0, snapshot: record.snapshot }) : state;
+    const afterSnapshot = record.snapshot ? applyPersistRecord(state, { seq: 0, term: record.term, snapshot: record.snapshot }) : state;
     const base = snapshotIndex + 1;
     let end = lastIndex(afterSnapshot) + 1;
     if (c.truncateAt !== null && end > base) {
@@ -79,8 +79,10 @@ export function buildRecords(choices: readonly RecordChoice[], start: DurableSta
     if (c.appendCount > 0) {
       const lastTerm = termAt(afterSnapshot, end - 1) ?? 0;
       const entries: Entry[] = [];
+      // Terms never go back along a log: the batch steps up (to at most the current term) once, halfway.
       for (let k = 0; k < c.appendCount; k++) {
-        entries.push({ term: Math.max(lastTerm, Math.min(term, lastTerm + (k % 2))), type: ENTRY_TYPES[c.types[k % 20]], data: c.data[k % 20] });
+        const step = 2 * k >= c.appendCount ? 1 : 0;
+        entries.push({ term: Math.max(lastTerm, Math.min(term, lastTerm + step)), type: ENTRY_TYPES[c.types[k % 20]], data: c.data[k % 20] });
       }
       record.appendFrom = end;
       record.entries = entries;

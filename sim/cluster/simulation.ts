@@ -141,7 +141,7 @@ export class Simulation {
       });
       const state = restartState(raftConfig, { term: 0, votedFor: null, snapshot: null, entries: [] }, 0);
       return {
-        id, index, config: raftConfig, state, disk: new SimDisk(), kv: new KvStateMachine(), up: true, epoch: 0,
+        id, index, config: raftConfig, state, disk: new SimDisk(undefined, { voters: this.nodeIds }), kv: new KvStateMachine(), up: true, epoch: 0,
         pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false,
       };
     });

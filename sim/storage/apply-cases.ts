@@ -15,7 +15,8 @@ export interface ApplyCase {
 
 const e = (term: number, data = `t${term}`): Entry => ({ term, type: 'Normal', data });
 const snap = (index: number, term: number): Snapshot => ({ index, term, config: { voters: ['n1', 'n2', 'n3'] }, data: `s${index}` });
-const state = (entries: Entry[], extra: Partial<DurableState> = {}): DurableState => ({ term: 1, votedFor: null, snapshot: null, entries, ...extra });
+// Term 5 by default: no entry or snapshot of these cases is above it, as in any state a node writes.
+const state = (entries: Entry[], extra: Partial<DurableState> = {}): DurableState => ({ term: 5, votedFor: null, snapshot: null, entries, ...extra });
 
 export const APPLY_CASES: readonly ApplyCase[] = [
   {
@@ -95,6 +96,15 @@ export const APPLY_CASES: readonly ApplyCase[] = [
   },
   { name: 'older snapshot', initial: state([], { snapshot: snap(3, 1) }), record: { seq: 1, snapshot: snap(2, 1) }, expect: { rejected: 'staleSnapshot' } },
   { name: 'term going down', initial: state([], { term: 5 }), record: { seq: 1, term: 4 }, expect: { rejected: 'termRegression' } },
+  { name: 'an entry above the current term', initial: state([e(1)]), record: { seq: 1, appendFrom: 2, entries: [e(6)] }, expect: { rejected: 'brokenInvariant' } },
+  { name: 'log terms going backward', initial: state([e(3)]), record: { seq: 1, appendFrom: 2, entries: [e(2)] }, expect: { rejected: 'brokenInvariant' } },
+  { name: 'a term beyond MAX_TERM', initial: state([]), record: { seq: 1, term: 2 ** 53 - 1 }, expect: { rejected: 'brokenInvariant' } },
+  {
+    name: 'a snapshot configuration without voters',
+    initial: state([]),
+    record: { seq: 1, snapshot: { index: 1, term: 1, config: { voters: [] }, data: '' } },
+    expect: { rejected: 'brokenInvariant' },
+  },
   {
     name: 'second vote in one term',
     initial: state([], { term: 5, votedFor: 'n1' }),

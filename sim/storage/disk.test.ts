@@ -1,7 +1,8 @@
 import type { DurableState, Entry, PersistRecord } from '../../core/types';
 import { AleaRng, type Rng } from '../random/rng';
 import { APPLY_CASES, canonicalState, checkApplyFunction } from './apply-cases';
-import { applyRecord, DiskWriteError, DurableLog, EMPTY_DURABLE_STATE, SimDisk } from './disk';
+import { applyRecord, DiskStateError, DiskWriteError, DurableLog, EMPTY_DURABLE_STATE, SimDisk } from './disk';
+import { FORGED_STATES, FORGED_VOTERS, VALID_STATE } from '../../core/testing/forged-states';
 
 const e = (term: number, data = `t${term}`): Entry => ({ term, type: 'Normal', data });
 
@@ -62,13 +63,13 @@ describe('persist record semantics', () => {
   it('applyRecord is pure: its input is left untouched', () => {
     const initial: DurableState = { term: 1, votedFor: null, snapshot: null, entries: [e(1, 'a'), e(1, 'b')] };
     const before = canonicalState(initial);
-    applyRecord(initial, { seq: 1, truncateFrom: 1, appendFrom: 1, entries: [e(2)] });
+    applyRecord(initial, { seq: 1, term: 2, truncateFrom: 1, appendFrom: 1, entries: [e(2)] });
     expect(canonicalState(initial)).toBe(before);
   });
 
   it('has a conformance case for every rejection kind a record can cause', () => {
     const kinds = new Set(APPLY_CASES.flatMap((c) => ('rejected' in c.expect ? [c.expect.rejected] : [])));
-    expect([...kinds].sort()).toEqual(['appendGap', 'missingAppendFrom', 'staleSnapshot', 'termRegression', 'truncateIntoSnapshot', 'voteChangedInTerm']);
+    expect([...kinds].sort()).toEqual(['appendGap', 'brokenInvariant', 'missingAppendFrom', 'staleSnapshot', 'termRegression', 'truncateIntoSnapshot', 'voteChangedInTerm']);
   });
 
   it('refuses malformed records with a typed error', () => {
@@ -114,7 +115,7 @@ describe('SimDisk', () => {
 
   it('lets every unsynced record survive intact', () => {
     const disk = new SimDisk();
-    disk.write({ seq: 1, appendFrom: 1, entries: [e(1, 'a')] });
+    disk.write({ seq: 1, term: 1, appendFrom: 1, entries: [e(1, 'a')] });
     disk.write({ seq: 2, appendFrom: 2, entries: [e(1, 'b')] });
     const report = disk.crash(new ScriptedRng([2], [false]));
     expect(report).toEqual({ unsyncedRecords: 2, survivedRecords: 2, torn: false, lostEntries: 0 });
@@ -123,7 +124,7 @@ describe('SimDisk', () => {
 
   it('after a crash validates new writes against what survived, not what was written', () => {
     const disk = new SimDisk();
-    disk.write({ seq: 1, appendFrom: 1, entries: [e(1, 'a')] });
+    disk.write({ seq: 1, term: 1, appendFrom: 1, entries: [e(1, 'a')] });
     disk.sync(1);
     disk.write({ seq: 2, appendFrom: 2, entries: [e(1, 'b')] });
     disk.crash(new ScriptedRng([0]));
@@ -135,7 +136,7 @@ describe('SimDisk', () => {
 
   it('refuses a corrupt write, names it, and stays usable', () => {
     const disk = new SimDisk();
-    disk.write({ seq: 1, appendFrom: 1, entries: [e(1, 'a')] });
+    disk.write({ seq: 1, term: 1, appendFrom: 1, entries: [e(1, 'a')] });
     let caught: unknown;
     try {
       disk.write({ seq: 2, appendFrom: 5, entries: [e(1, 'b')] });
@@ -171,7 +172,7 @@ describe('SimDisk', () => {
 
   it('sync of a seq between records makes exactly the earlier ones durable', () => {
     const disk = new SimDisk();
-    for (let s = 1; s <= 5; s++) disk.write({ seq: s * 10, appendFrom: s, entries: [e(1, `${s}`)] });
+    for (let s = 1; s <= 5; s++) disk.write({ seq: s * 10, term: 1, appendFrom: s, entries: [e(1, `${s}`)] });
     disk.sync(35);
     expect(disk.lastSyncedSeq).toBe(30);
     expect(disk.pendingSeqs()).toBe(2);
@@ -199,11 +200,11 @@ function randomRecord(rng: Rng, model: DurableLog, seq: number): PersistRecord {
       const index = rng.int(base, last + 1);
       const term = model.termAt(index) ?? 0;
       if (index === 0) return { seq, term: model.term };
-      return { seq, snapshot: { index, term, config: { voters: ['n1'] }, data: `snap${seq}` } };
+      return { seq, snapshot: { index, term, config: { voters: ['n1', 'n2'] }, data: `snap${seq}` } };
     }
     default: {
       const index = rng.int(base + 1, last + 4);
-      return { seq, snapshot: { index, term: model.term + 1, config: { voters: ['n1'] }, data: `snap${seq}` }, term: model.term + 1 };
+      return { seq, snapshot: { index, term: model.term + 1, config: { voters: ['n1', 'n2'] }, data: `snap${seq}` }, term: model.term + 1 };
     }
   }
 }
@@ -244,5 +245,38 @@ describe('SimDisk against the pure reference under random crashes', () => {
       model = new DurableLog(disk.durableState());
       seq = disk.lastSeq;
     }
+  });
+});
+
+describe('SimDisk refuses states no correct node writes (the same checks as the browser\'s load)', () => {
+  it('starts from the valid baseline', () => {
+    expect(canonicalState(new SimDisk(VALID_STATE, { voters: FORGED_VOTERS }).durableState())).toBe(canonicalState(VALID_STATE));
+  });
+
+  it.each(FORGED_STATES.map(([invariant, what, state]) => [what, invariant, state] as const))('refuses to start from %s (%s)', (_what, invariant, state) => {
+    expect(() => new SimDisk(state)).toThrow(expect.objectContaining({ name: 'DiskStateError', violation: expect.objectContaining({ invariant }) }));
+  });
+
+  it('refuses a write whose result breaks an invariant, naming it, and stays as it was', () => {
+    const disk = new SimDisk(VALID_STATE);
+    let caught: unknown;
+    try {
+      disk.write({ seq: 1, appendFrom: 7, entries: [e(3)] });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ kind: 'brokenInvariant', invariant: 'LogTermsNonDecreasing', seq: 1 });
+    disk.sync(1);
+    expect(canonicalState(disk.durableState())).toBe(canonicalState(VALID_STATE));
+  });
+
+  it('checks again at restore: a disk bug that breaks an invariant is caught there, not replayed into the node', () => {
+    const disk = new SimDisk(undefined, { voters: FORGED_VOTERS });
+    disk.write({ seq: 1, term: 2, votedFor: 'n1', appendFrom: 1, entries: [e(2)] });
+    disk.sync(1);
+    // A planted bug in the disk: it flips the stored vote to a stranger behind the checks' back.
+    (disk as unknown as { durable: { votedFor: string } }).durable.votedFor = 'n9';
+    expect(() => disk.durableState()).toThrow(DiskStateError);
+    expect(() => disk.durableState()).toThrow(/VoteForMember/);
   });
 });

@@ -1,4 +1,5 @@
-import type { DurableState, PersistRecord } from '../../core/types';
+import type { DurableState, NodeId, PersistRecord } from '../../core/types';
+import { checkDurableState, type DurableViolation } from '../../core/durable-invariants';
 import type { Rng } from '../random/rng';
 import { DiskWriteError, DurableLog } from './durable-log';
 
@@ -19,6 +20,19 @@ export interface CrashReport {
 export interface SimDiskOptions {
   /** Chance that the last surviving unsynced record is torn (when it has entries). Default 0.5. */
   readonly tornWriteProbability?: number;
+  /** The node's configured voters, so a restore can check whom the stored vote went to. */
+  readonly voters?: readonly NodeId[];
+}
+
+/**
+ * The disk holds a state that breaks a durable invariant (core/durable-invariants): no correct
+ * node writes one, so a restart from it is refused, as the browser's storage refuses to load it.
+ */
+export class DiskStateError extends Error {
+  override readonly name = 'DiskStateError';
+  constructor(readonly violation: DurableViolation, readonly when: 'initial' | 'restore') {
+    super(`${when === 'initial' ? 'initial disk state' : 'state on disk at restore'} breaks ${violation.invariant}: ${violation.detail}`);
+  }
 }
 
 /**
@@ -37,8 +51,12 @@ export class SimDisk {
   private _lastSeq: number;
   private _lastSyncedSeq: number;
   private readonly tornWriteProbability: number;
+  private readonly voters: readonly NodeId[] | undefined;
 
+  /** Throws DiskStateError when `initial` breaks a durable invariant. */
   constructor(initial?: DurableState, options: SimDiskOptions = {}) {
+    this.voters = options.voters;
+    if (initial) this.refuseBroken(initial, 'initial');
     this.durable = new DurableLog(initial);
     this.written = new DurableLog(initial);
     this._lastSeq = 0;
@@ -120,8 +138,19 @@ export class SimDisk {
     return { unsyncedRecords: unsynced.length, survivedRecords: survived, torn, lostEntries };
   }
 
-  /** What a restart sees (a copy; meant to be called at restart, not per event). */
+  /**
+   * What a restart sees (a copy; meant to be called at restart, not per event). Checked with the
+   * same invariants as the browser's load: throws DiskStateError rather than restore a state no
+   * correct node writes.
+   */
   durableState(): DurableState {
-    return this.durable.toDurableState();
+    const state = this.durable.toDurableState();
+    this.refuseBroken(state, 'restore');
+    return state;
+  }
+
+  private refuseBroken(state: DurableState, when: 'initial' | 'restore'): void {
+    const broken = checkDurableState(state, { voters: this.voters });
+    if (broken) throw new DiskStateError(broken, when);
   }
 }

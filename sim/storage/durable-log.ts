@@ -1,5 +1,6 @@
 import type { DurableState, Entry, LogIndex, NodeId, PersistRecord, Snapshot, Term } from '../../core/types';
-import { applyPersistRecordInPlace } from '../../core/persist';
+import { applyPersistRecordInPlace, DurableInvariantError } from '../../core/persist';
+import type { DurableInvariant } from '../../core/durable-invariants';
 
 export type DiskWriteErrorKind =
   /** appendFrom is not the last index + 1 after truncation. */
@@ -17,7 +18,9 @@ export type DiskWriteErrorKind =
   /** Records must carry strictly increasing seqs. */
   | 'seqNotIncreasing'
   /** A field has the wrong type or range. */
-  | 'malformedRecord';
+  | 'malformedRecord'
+  /** The result would break a durable invariant (core/durable-invariants; `invariant` names it). */
+  | 'brokenInvariant';
 
 /**
  * A write sequence no correct core can produce. The disk refuses it (leaving itself unchanged),
@@ -29,6 +32,8 @@ export class DiskWriteError extends Error {
     readonly kind: DiskWriteErrorKind,
     readonly seq: number,
     message: string,
+    /** Which one, for kind 'brokenInvariant'. */
+    readonly invariant?: DurableInvariant,
   ) {
     super(`persist record seq=${seq}: ${kind}: ${message}`);
   }
@@ -80,7 +85,13 @@ export class DurableLog {
     this.validate(record);
     // What a record means is core's to say; the disk adds validation and torn writes only.
     const torn = record.entries !== undefined && entryLimit < record.entries.length;
-    applyPersistRecordInPlace(this, torn ? { ...record, entries: (record.entries as readonly Entry[]).slice(0, entryLimit) } : record);
+    try {
+      applyPersistRecordInPlace(this, torn ? { ...record, entries: (record.entries as readonly Entry[]).slice(0, entryLimit) } : record);
+    } catch (e) {
+      // Refused before anything changed (core checks first): the disk is as it was.
+      if (e instanceof DurableInvariantError) throw new DiskWriteError('brokenInvariant', record.seq, e.violation.detail, e.violation.invariant);
+      throw e;
+    }
   }
 
   /** A detached copy: what a restarting node reads. */
