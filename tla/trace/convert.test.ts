@@ -63,7 +63,7 @@ describe('convertTrace', () => {
     ['an unknown role', JSON.stringify({ i: 1, t: 0, ev: 'Step', node: 'n1', input: 'Tick', actions: [], state: { ...VIEW, role: 'King' } }), 1, /role "King"/],
     ['a node missing from the header', JSON.stringify({ i: 1, t: 0, ev: 'Apply', node: 'n9', from: 1, to: 1 }), 1, /"n9" is not a node/],
     ['an unknown message type', JSON.stringify({ i: 1, t: 0, ev: 'Send', msg: { ...append, type: 'Gossip' } }), 1, /unknown message type "Gossip"/],
-    ['a negative term', JSON.stringify({ i: 1, t: 0, ev: 'Send', msg: { ...append, term: -1 } }), 1, /msg\.term must be a non-negative integer/],
+    ['a negative term', JSON.stringify({ i: 1, t: 0, ev: 'Send', msg: { ...append, term: -1 } }), 1, /msg\.term must be a term \(an integer in \[0, 2147483647\]\)/],
     ['an event out of order', JSON.stringify({ i: 5, t: 0, ev: 'Fault', fault: {} }), 1, /event index 5 where 1 was expected/],
   ])('rejects %s with a TraceFormatError naming the line', (_name, line, index, message) => {
     const text = `${HEADER}\n${line}\n`;
@@ -102,5 +102,15 @@ describe('generateModule', () => {
 
   it('prints strings with escapes TLA+ reads back', () => {
     expect(printTla(tla.seq([tla.str('a"b'), tla.int(-1), tla.bool(true), tla.set([])]))).toBe('<<"a\\"b", -1, TRUE, {}>>');
+  });
+});
+
+describe('convertTrace: bounds the spec can hold', () => {
+  it('refuses a term beyond MAX_TERM (core/terms.ts) and an index beyond TLC\'s integers, naming the line', () => {
+    for (const bad of [{ ...append, term: 2 ** 31 }, { ...append, prevLogTerm: 2 ** 53 - 1 }, { ...append, entries: [1, 2 ** 31] }, { ...append, prevLogIndex: 2 ** 31 }]) {
+      expect(() => convertTrace(trace({ ev: 'Send', msg: bad }))).toThrow(TraceFormatError);
+      expect(() => convertTrace(trace({ ev: 'Send', msg: bad }))).toThrow(/line 2|\b2\b/);
+    }
+    expect(() => convertTrace(trace({ ev: 'Send', msg: { ...append, term: 2 ** 31 - 1, prevLogTerm: 2 ** 31 - 1 } }))).not.toThrow();
   });
 });

@@ -15,6 +15,13 @@
 import { createHash } from 'crypto';
 import { TraceFormatError, parseTrace } from '../../sim/trace/read';
 import { printTla, tla, type TlaValue } from '../tla-value';
+import { MAX_TERM, isTerm } from '../../core/terms';
+
+/**
+ * TLC's integers are 32-bit: a larger index would overflow inside TLC with an error far from the
+ * trace line. Terms have their own, equal, bound (core/terms.ts: MAX_TERM was chosen to be this).
+ */
+const TLC_MAX_INT = 2 ** 31 - 1;
 
 /** Event kinds the spec ignores, by design (see the module comment). */
 export const IGNORED_EVENT_KINDS: ReadonlySet<string> = new Set(['ClientInvoke', 'ClientComplete', 'Fault', 'Pause', 'Violation']);
@@ -52,8 +59,21 @@ class Fields {
 
   nat(key: string): number {
     const v = this.obj[key];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) this.fail(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > TLC_MAX_INT) this.fail(`${key} must be an integer in [0, ${TLC_MAX_INT}], got ${JSON.stringify(v)}`);
     return v;
+  }
+
+  /** A term: the range every layer shares (core/terms.ts). */
+  term(key: string): number {
+    const v = this.obj[key];
+    if (!isTerm(v)) this.fail(`${key} must be a term (an integer in [0, ${MAX_TERM}]), got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  termArray(key: string): number[] {
+    const v = this.obj[key];
+    if (!Array.isArray(v) || !v.every(isTerm)) this.fail(`${key} must be an array of terms (integers in [0, ${MAX_TERM}])`);
+    return v as number[];
   }
 
   optNat(key: string): number | undefined {
@@ -85,14 +105,6 @@ class Fields {
     return this.node(key, nodes);
   }
 
-  natArray(key: string): number[] {
-    const v = this.obj[key];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) {
-      this.fail(`${key} must be an array of non-negative integers`);
-    }
-    return v as number[];
-  }
-
   object(key: string): Fields {
     const v = this.obj[key];
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(`${key} must be an object`);
@@ -112,11 +124,11 @@ function nodeViewValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
   const role = f.str('role');
   if (!ROLES.has(role)) f.fail(`role ${JSON.stringify(role)} is not one of ${[...ROLES].join(', ')}`);
   return tla.rec({
-    term: tla.int(f.nat('term')),
+    term: tla.int(f.term('term')),
     role: tla.str(role),
     vote: tla.str(f.vote('vote', nodes)),
     lastIndex: tla.int(f.nat('lastIndex')),
-    lastTerm: tla.int(f.nat('lastTerm')),
+    lastTerm: tla.int(f.term('lastTerm')),
     commit: tla.int(f.nat('commit')),
     snapshotIndex: tla.int(f.nat('snapshotIndex')),
   });
@@ -133,13 +145,13 @@ export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
     mtype: tla.str(type),
     msource: tla.str(f.node('from', nodes)),
     mdest: tla.str(f.node('to', nodes)),
-    mterm: tla.int(f.nat('term')),
+    mterm: tla.int(f.term('term')),
   };
   switch (type) {
     case 'RequestVoteRequest':
-      return tla.rec({ ...envelope, mlastLogIndex: tla.int(f.nat('lastLogIndex')), mlastLogTerm: tla.int(f.nat('lastLogTerm')), mtransfer: tla.bool(f.bool('transfer')) });
+      return tla.rec({ ...envelope, mlastLogIndex: tla.int(f.nat('lastLogIndex')), mlastLogTerm: tla.int(f.term('lastLogTerm')), mtransfer: tla.bool(f.bool('transfer')) });
     case 'PreVoteRequest':
-      return tla.rec({ ...envelope, mlastLogIndex: tla.int(f.nat('lastLogIndex')), mlastLogTerm: tla.int(f.nat('lastLogTerm')) });
+      return tla.rec({ ...envelope, mlastLogIndex: tla.int(f.nat('lastLogIndex')), mlastLogTerm: tla.int(f.term('lastLogTerm')) });
     case 'RequestVoteResponse':
     case 'PreVoteResponse':
       return tla.rec({ ...envelope, mvoteGranted: tla.bool(f.bool('granted')) });
@@ -147,8 +159,8 @@ export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
       return tla.rec({
         ...envelope,
         mprevLogIndex: tla.int(f.nat('prevLogIndex')),
-        mprevLogTerm: tla.int(f.nat('prevLogTerm')),
-        mentries: tla.seq(f.natArray('entries').map(tla.int)),
+        mprevLogTerm: tla.int(f.term('prevLogTerm')),
+        mentries: tla.seq(f.termArray('entries').map(tla.int)),
         mcommitIndex: tla.int(f.nat('leaderCommit')),
       });
     case 'AppendEntriesResponse':
@@ -157,7 +169,7 @@ export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
       return tla.rec({
         ...envelope,
         mlastIncludedIndex: tla.int(f.nat('lastIncludedIndex')),
-        mlastIncludedTerm: tla.int(f.nat('lastIncludedTerm')),
+        mlastIncludedTerm: tla.int(f.term('lastIncludedTerm')),
         mdone: tla.bool(f.bool('done')),
       });
     case 'InstallSnapshotResponse':
@@ -174,21 +186,21 @@ export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
 /** A persist record: absent parts get neutral values (-1 term, hasVote FALSE, 0 indexes). */
 function persistValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
   const hasAppend = f.has('appendFrom') || f.has('entryTerms');
-  const entries = hasAppend ? f.natArray('entryTerms') : [];
+  const entries = hasAppend ? f.termArray('entryTerms') : [];
   const appendFrom = hasAppend ? f.nat('appendFrom') : 0;
   if (hasAppend && appendFrom < 1) f.fail('appendFrom must be at least 1');
   const hasSnapshot = f.has('snapshotIndex') || f.has('snapshotTerm');
   const truncateFrom = f.optNat('truncateFrom') ?? 0;
   if (f.has('truncateFrom') && truncateFrom < 1) f.fail('truncateFrom must be at least 1');
   return tla.rec({
-    term: tla.int(f.has('term') ? f.nat('term') : -1),
+    term: tla.int(f.has('term') ? f.term('term') : -1),
     hasVote: tla.bool(f.has('votedFor')),
     vote: tla.str(f.has('votedFor') ? f.vote('votedFor', nodes) : 'nil'),
     trunc: tla.int(truncateFrom),
     app: tla.int(appendFrom),
     ents: tla.seq(entries.map(tla.int)),
     snap: tla.int(hasSnapshot ? f.nat('snapshotIndex') : 0),
-    snapTerm: tla.int(hasSnapshot ? f.nat('snapshotTerm') : 0),
+    snapTerm: tla.int(hasSnapshot ? f.term('snapshotTerm') : 0),
   });
 }
 
