@@ -5,7 +5,7 @@ export type { StepResult } from './step';
 export { initialState, restartState } from './state';
 export type { RaftState, Progress, LeaderState } from './state';
 export { makeConfig, validateConfig, ConfigError, DEFAULT_CONFIG } from './config';
-export { validateMessage } from './validate';
+export { validateMessage, describeUntrusted } from './validate';
 export { lastIndex, lastTerm, termAt, entryAt, entriesBetween } from './log';
 export type { RaftLog } from './log';
 export { quorumSize } from './quorum';

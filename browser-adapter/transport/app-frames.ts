@@ -5,7 +5,12 @@
 // start with FRAME_VERSION (1); adapter frames start with APP_FRAME_TAG, then UTF-8 JSON. Like
 // decodeFrame, decoding never throws: the sender is untrusted.
 
+import { describeUntrusted } from '../../core';
+import { nestsDeeperThan } from './json-depth';
+
 export const APP_FRAME_TAG = 0xa1;
+/** The format nests 2 levels (the frame, its data list); a deeper value is refused before anything walks it. */
+export const MAX_APP_FRAME_DEPTH = 2;
 /** Commands per forward frame; a forward of more is split (see splitForward). */
 export const MAX_FORWARD_COMMANDS = 4096;
 
@@ -43,6 +48,7 @@ export function decodeAppFrame(bytes: Uint8Array, maxBytes = 1024 * 1024): AppDe
   } catch (e) {
     return bad(`app frame is not UTF-8 JSON: ${(e as Error).message}`);
   }
+  if (nestsDeeperThan(raw, MAX_APP_FRAME_DEPTH)) return bad(`app frame nests deeper than ${MAX_APP_FRAME_DEPTH} levels`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('app frame must be a JSON object');
   const f = raw as Record<string, unknown>;
   if (!Number.isSafeInteger(f.id) || (f.id as number) < 0) return bad('app frame id must be a non-negative integer');
@@ -60,7 +66,7 @@ export function decodeAppFrame(bytes: Uint8Array, maxBytes = 1024 * 1024): AppDe
       return { ok: true, frame: { kind: 'forward-rejected', id: f.id as number, reason: f.reason, leaderHint: f.leaderHint as string | null } };
     }
     default:
-      return bad(`unknown app frame kind ${JSON.stringify(f.kind)}`);
+      return bad(`unknown app frame kind ${describeUntrusted(f.kind)}`);
   }
 }
 

@@ -5,6 +5,7 @@
 // The codes and field orders ARE the wire format: never renumber or reorder them. Change them
 // only together with FRAME_VERSION in framing.ts.
 
+import { describeUntrusted } from '../../core';
 import type { Entry, EntryType, Message, MessageType } from '../../core';
 
 type Fields<T extends MessageType> = readonly Exclude<keyof Extract<Message, { type: T }>, 'type' | 'cluster' | 'from' | 'to' | 'term'>[];
@@ -53,7 +54,7 @@ export type FromWire = { readonly ok: true; readonly value: Record<string, unkno
 export function fromWire(raw: unknown): FromWire {
   if (!Array.isArray(raw)) return { ok: false, reason: 'a message must be a JSON array [code, cluster, from, to, term, ...]' };
   const type = typeof raw[0] === 'number' ? TYPE_BY_CODE.get(raw[0]) : undefined;
-  if (type === undefined) return { ok: false, reason: `unknown message code ${JSON.stringify(raw[0])}` };
+  if (type === undefined) return { ok: false, reason: `unknown message code ${describeUntrusted(raw[0])}` };
   const fields = WIRE[type].fields as readonly string[];
   if (raw.length !== ENVELOPE + fields.length) return { ok: false, reason: `${type} has ${ENVELOPE + fields.length} positions, got ${raw.length}` };
   const value: Record<string, unknown> = { type, cluster: raw[1], from: raw[2], to: raw[3], term: raw[4] };

@@ -167,7 +167,7 @@ describe('framing errors', () => {
     const errors: FrameError[] = [
       { type: 'UnsupportedInput', detail: 'x' }, { type: 'TooLarge', length: 2, max: 1 }, { type: 'Truncated', length: 0 },
       { type: 'BadVersion', version: 9 }, { type: 'BadKind', kind: 9 }, { type: 'BadEncoding', detail: 'x' },
-      { type: 'NotJson', detail: 'x' }, { type: 'EmptyBatch' }, { type: 'InvalidMessage', index: 0, reason: 'x' },
+      { type: 'NotJson', detail: 'x' }, { type: 'TooDeep', max: 4 }, { type: 'EmptyBatch' }, { type: 'InvalidMessage', index: 0, reason: 'x' },
     ];
     for (const e of errors) expect(describeFrameError(e)).toMatch(/\w/);
   });

@@ -10,6 +10,7 @@
 import { validateMessage } from '../../core';
 import type { Message } from '../../core';
 import { fromWire, toWire } from './framing-wire';
+import { nestsDeeperThan } from './json-depth';
 
 export const FRAME_VERSION = 1;
 export const FRAME_KIND_SINGLE = 1;
@@ -23,6 +24,14 @@ export const FRAME_HEADER_BYTES = 2;
  */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * The deepest nesting a frame's JSON may have. The format needs 4: a batch, a message, its
+ * entries, one entry (or a batch, an InstallSnapshot, its configuration, the voter list). A
+ * deeper frame is refused as soon as it is parsed, before anything walks it (hostile-frames.test.ts
+ * encodes every message type in a batch, so a format change that nests deeper fails there first).
+ */
+export const MAX_FRAME_DEPTH = 4;
+
 export interface FrameOptions {
   readonly maxFrameBytes?: number;
 }
@@ -35,6 +44,8 @@ export type FrameError =
   | { readonly type: 'BadKind'; readonly kind: number }
   | { readonly type: 'BadEncoding'; readonly detail: string }
   | { readonly type: 'NotJson'; readonly detail: string }
+  /** Arrays or objects nested deeper than MAX_FRAME_DEPTH: refused before anything walks them. */
+  | { readonly type: 'TooDeep'; readonly max: number }
   | { readonly type: 'EmptyBatch' }
   /** `index` is the message's position in a batch (0 for a single frame); `reason` is core's. */
   | { readonly type: 'InvalidMessage'; readonly index: number; readonly reason: string };
@@ -173,6 +184,7 @@ export function decodeFrame(input: Uint8Array | ArrayBuffer | string, options?: 
   } catch (e) {
     return fail({ type: 'NotJson', detail: (e as Error).message });
   }
+  if (nestsDeeperThan(payload, MAX_FRAME_DEPTH)) return fail({ type: 'TooDeep', max: MAX_FRAME_DEPTH });
   if (kind === FRAME_KIND_SINGLE) {
     const checked = check(payload, 0);
     return checked.ok ? { ok: true, messages: [checked.message] } : fail(checked.error);
@@ -212,6 +224,7 @@ export function describeFrameError(error: FrameError): string {
     case 'BadKind': return `unknown frame kind ${error.kind}`;
     case 'BadEncoding': return `payload is not UTF-8: ${error.detail}`;
     case 'NotJson': return `payload is not JSON: ${error.detail}`;
+    case 'TooDeep': return `payload nests deeper than ${error.max} levels`;
     case 'EmptyBatch': return 'batch frame holds no messages';
     case 'InvalidMessage': return `message ${error.index}: ${error.reason}`;
   }

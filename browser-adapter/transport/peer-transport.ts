@@ -90,7 +90,7 @@ interface Slot {
 
 export interface TransportCounters {
   badFrames: number;
-  /** Bad frames by reason (a FrameError type, 'AppFrame', 'Spoofed' or 'Unexpected'). */
+  /** Bad frames by reason (a FrameError type, 'AppFrame', 'Spoofed', 'Unexpected' or 'DecoderFault'). */
   badFramesByType: Record<string, number>;
   lastBadFrame: string | null;
   signalsIgnored: number;
@@ -318,6 +318,20 @@ export class PeerTransport implements RaftTransport {
     this.counters.lastBadFrame = `from ${slot.id}: ${detail}`;
   }
 
+  /**
+   * The decoders never throw by contract (and fuzzing says they keep it). Should one break it, the
+   * frame is counted as 'DecoderFault' and dropped: an exception must not escape into
+   * simple-peer's event handler, and a peer must not be able to make us stop counting.
+   */
+  private decodeSafely<T>(slot: Slot, decode: () => T): T | null {
+    try {
+      return decode();
+    } catch (e) {
+      this.bad(slot, 'DecoderFault', `the decoder threw ${(e as Error)?.name ?? 'a non-error'}: ${(e as Error)?.message ?? String(e)}`);
+      return null;
+    }
+  }
+
   private onData(slot: Slot, data: unknown): void {
     slot.framesIn++;
     if (this.partition) return;
@@ -327,12 +341,14 @@ export class PeerTransport implements RaftTransport {
       return;
     }
     if (bytes.length > 0 && bytes[0] === APP_FRAME_TAG) {
-      const app = decodeAppFrame(bytes, this.maxFrameBytes);
+      const app = this.decodeSafely(slot, () => decodeAppFrame(bytes, this.maxFrameBytes));
+      if (app === null) return;
       if (!app.ok) return this.bad(slot, 'AppFrame', app.reason);
       this.receiver?.app(slot.id, app.frame);
       return;
     }
-    const decoded = decodeFrame(bytes, { maxFrameBytes: this.maxFrameBytes });
+    const decoded = this.decodeSafely(slot, () => decodeFrame(bytes, { maxFrameBytes: this.maxFrameBytes }));
+    if (decoded === null) return;
     if (!decoded.ok) return this.bad(slot, decoded.error.type, describeFrameError(decoded.error));
     for (const m of decoded.messages) {
       if (m.from !== slot.id || m.to !== this.options.self) {
