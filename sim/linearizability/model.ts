@@ -21,6 +21,15 @@ export interface SequentialModel<State extends PrimitiveState, Op, Result> {
    * the op can always be applied.
    */
   step(state: State, op: Op, result: Result | null): State | undefined;
+  /**
+   * True only if the op, with this result, leaves the state unchanged in
+   * every state where `step` accepts it: a read, or a cas that reports it did
+   * not swap. The search may move a read-only op to the front of any
+   * completion. A write of the value the key already holds is not read-only:
+   * it leaves this state unchanged, but not every state it could be
+   * linearised in. When in doubt, answer false; that is always sound.
+   */
+  isReadOnly(op: Op, result: Result | null): boolean;
 }
 
 /** A single key's value; `null` means absent. */
@@ -48,5 +57,8 @@ export const kvRegisterModel: SequentialModel<RegisterState, KvOp, KvResult> = {
         return swaps ? op.value : state;
       }
     }
+  },
+  isReadOnly(op, result) {
+    return op.kind === 'get' || (op.kind === 'cas' && result !== null && result.kind === 'cas' && !result.ok);
   },
 };

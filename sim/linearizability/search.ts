@@ -32,10 +32,14 @@ export interface PartitionOutcome {
 /**
  * The order in which a node's candidates are tried.
  *
- * Free: a known-outcome op that leaves the state unchanged (a get that
- * matches, a cas that fails) can be moved to the front of any completion
- * without changing it, so if one fits it is the node's only child: no other
- * candidate is tried, and if it fails the node fails.
+ * Free: a known-outcome op that the model declares read-only (a get, a cas
+ * that reports no swap) and that fits the current state can be moved to the
+ * front of any completion without changing it: it changes no state wherever
+ * it is linearised, and every op that had to follow it still does. So if one
+ * fits it is the node's only child: no other candidate is tried, and if it
+ * fails the node fails. An op that merely leaves *this* state unchanged
+ * (a put of the value already held) is not free: placed later, after some
+ * other write, it changes the state.
  *
  * Otherwise every candidate is tried once per node, and the order only
  * affects speed. Known-outcome ops come first. Unknown-outcome writes never
@@ -168,7 +172,7 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
         const next = model.step(this.state, o.op, o.result);
         let apply: boolean;
         if (next === undefined) apply = false;
-        else if (pass === Pass.Free) apply = next === this.state;
+        else if (pass === Pass.Free) apply = next === this.state && model.isReadOnly(o.op, o.result);
         else if (pass === Pass.Known) apply = true;
         else apply = this.worthApplyingUnknown(o, next, pass, blocker);
         if (apply) {
