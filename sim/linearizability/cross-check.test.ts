@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { checkLinearizability, checkLinearizabilityWithModel } from './check';
+import { checkHistorySync, checkLinearizability } from './check';
 import type { HistoryOp, KvOp, KvResult } from './history';
-import { kvRegisterModel, type RegisterState, type SequentialModel } from './model';
+import { kvModel, type RegisterState } from './kv-model';
+import type { Model } from './model';
 import { tinyHistory } from './test-support/arbitraries';
 import { bruteForceLinearizable } from './test-support/brute-force';
 import { cas, done, get, ok, put, saw, swapped } from './test-support/history-builder';
@@ -32,11 +33,11 @@ const agreesWithBruteForce = (checker: Checker) =>
  * Planted bug 1: a model that ignores cas (treats every cas as a no-op with
  * any result), as a checker author might when adding an op kind in a hurry.
  */
-const casIgnoringModel: SequentialModel<RegisterState, KvOp, KvResult> = {
+const casIgnoringModel: Model<RegisterState, KvOp, KvResult> = {
+  ...kvModel,
   name: 'broken: ignores cas',
-  initialState: null,
-  step: (state, op, result) => (op.kind === 'cas' ? state : kvRegisterModel.step(state, op, result)),
-  isReadOnly: (op, result) => op.kind === 'cas' || kvRegisterModel.isReadOnly(op, result),
+  step: (state, op, result) => (op.kind === 'cas' ? state : kvModel.step(state, op, result)),
+  isReadOnly: (op, result) => op.kind === 'cas' || kvModel.isReadOnly(op, result),
 };
 
 /**
@@ -45,7 +46,7 @@ const casIgnoringModel: SequentialModel<RegisterState, KvOp, KvResult> = {
  * checker's old shortcut, which reported violations in linearisable histories
  * where a put writes the value the key already holds.
  */
-const everythingReadOnlyModel: SequentialModel<RegisterState, KvOp, KvResult> = { ...kvRegisterModel, name: 'broken: all read-only', isReadOnly: () => true };
+const everythingReadOnlyModel: Model<RegisterState, KvOp, KvResult> = { ...kvModel, name: 'broken: all read-only', isReadOnly: () => true };
 
 describe('cross-check against a brute-force oracle', () => {
   it('the generator yields both verdicts, unknown outcomes and concurrent writes of equal values', () => {
@@ -70,14 +71,14 @@ describe('planted bug: a model that ignores cas', () => {
   it('gives the wrong verdict on a cas anomaly', () => {
     const anomaly = [done(1, 'a', 0, 3, cas('x', null, 'a'), swapped), done(2, 'b', 1, 4, cas('x', null, 'b'), swapped)];
     expect(checkLinearizability(anomaly).verdict).toBe('violation');
-    expect(checkLinearizabilityWithModel(anomaly, casIgnoringModel).verdict).toBe('ok');
+    expect(checkHistorySync(anomaly, casIgnoringModel).verdict).toBe('ok');
     const lostSwap = [done(1, 'a', 0, 1, put('x', 'a'), ok), done(2, 'a', 2, 3, cas('x', 'a', 'b'), swapped), done(3, 'b', 4, 5, get('x'), saw('b'))];
     expect(checkLinearizability(lostSwap).verdict).toBe('ok');
-    expect(checkLinearizabilityWithModel(lostSwap, casIgnoringModel).verdict).toBe('violation');
+    expect(checkHistorySync(lostSwap, casIgnoringModel).verdict).toBe('violation');
   });
 
   it('is caught by the brute-force cross-check', () => {
-    const outcome = fc.check(agreesWithBruteForce((h) => checkLinearizabilityWithModel(h, casIgnoringModel).verdict), { seed: SEED, numRuns: HISTORIES });
+    const outcome = fc.check(agreesWithBruteForce((h) => checkHistorySync(h, casIgnoringModel).verdict), { seed: SEED, numRuns: HISTORIES });
     expect(outcome.failed).toBe(true);
     expect(outcome.counterexample![0].some((o) => o.op.kind === 'cas')).toBe(true);
   });
@@ -85,7 +86,7 @@ describe('planted bug: a model that ignores cas', () => {
 
 describe('planted bug: treating a write of the current value as free', () => {
   it('is caught by the brute-force cross-check at CI size, with a linearisable history wrongly rejected', () => {
-    const outcome = fc.check(agreesWithBruteForce((h) => checkLinearizabilityWithModel(h, everythingReadOnlyModel).verdict), {
+    const outcome = fc.check(agreesWithBruteForce((h) => checkHistorySync(h, everythingReadOnlyModel).verdict), {
       seed: SEED,
       numRuns: HISTORIES,
     });

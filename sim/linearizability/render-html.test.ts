@@ -21,13 +21,13 @@ describe('renderViolationHtml', () => {
     expect(html).toMatch(/<div class="op failed"[^>]*data-op-id="3"/);
     expect(html).toMatch(/<div class="op linearised"[^>]*data-op-id="1">1\. put x/);
     expect(html).toMatch(/<div class="op linearised"[^>]*data-op-id="2">2\. put x/);
-    expect(html).toContain('op <b>#3</b>');
+    expect(html).toContain('op <a href="#op-3"><b>#3</b></a>');
     expect(html).toContain('bob');
   });
 
   it('shows only keys that are not linearisable', () => {
-    expect(html).toContain('Key <code>x</code>');
-    expect(html).not.toContain('Key <code>fine</code>');
+    expect(html).toContain('Partition <code>x</code>');
+    expect(html).not.toContain('Partition <code>fine</code>');
   });
 
   it('escapes every string that comes from the history', () => {

@@ -1,14 +1,19 @@
 import { HashedBitset } from './bitset';
-import { SearchBudget } from './budget';
+import { SearchBudget, type StopReason } from './budget';
 import { buildEntryList, lift, unlift, type Entry, type TimedOp } from './entries';
-import type { PrimitiveState, SequentialModel } from './model';
+import type { ResolvedModel } from './model';
+import { StateTable } from './state-table';
 import { VisitedCache } from './visited-cache';
 
 export interface SearchOp<Op, Result> extends TimedOp {
   id: number;
   op: Op;
+  /** Ignored when the outcome is unknown (`completeMs === null`). */
   result: Result | null;
 }
+
+/** Why a search gave up without a verdict. */
+export type Exhausted = 'steps' | StopReason;
 
 export type Verdict = 'ok' | 'violation' | 'unknown';
 
@@ -24,7 +29,7 @@ export interface PartitionOutcome {
   /** For 'violation': the op that had to be linearised after `longestPrefix` but could not be. */
   failedOp?: number;
   /** Why the verdict is 'unknown'. */
-  exhausted?: 'steps' | 'deadline';
+  exhausted?: Exhausted;
   searchSteps: number;
   visitedStates: number;
 }
@@ -59,6 +64,7 @@ const enum Pass {
 interface Frame<State> {
   readonly call: Entry;
   readonly stateBefore: State;
+  readonly stateIdBefore: number;
   /** The pass that made the decision, so backtracking resumes it. */
   readonly pass: Pass;
   /** The node's blocking return event, for decisions made in an unknown pass. */
@@ -83,9 +89,9 @@ interface Frame<State> {
  * afresh (its cache is not valid for a larger limit). Steps are counted
  * across all rounds.
  */
-export function searchPartition<State extends PrimitiveState, Op, Result>(
+export function searchPartition<State, Op, Result>(
   ops: readonly SearchOp<Op, Result>[],
-  model: SequentialModel<State, Op, Result>,
+  model: ResolvedModel<State, Op, Result>,
   budget: SearchBudget,
 ): PartitionOutcome {
   const search = new WglSearch(ops, model, budget);
@@ -98,8 +104,11 @@ export function searchPartition<State extends PrimitiveState, Op, Result>(
 
 const SPECULATION_WINDOW = 32;
 
-class WglSearch<State extends PrimitiveState, Op, Result> {
+class WglSearch<State, Op, Result> {
   private readonly head: Entry;
+  /** Per op: the output the model checks, `undefined` when the outcome is unknown. */
+  private readonly outputs: (Result | undefined)[];
+  private readonly states: StateTable<State>;
   /** Linearised known-outcome ops, by known index. */
   private readonly linearised: HashedBitset;
   /** Applied unknown-outcome ops, by unknown index. */
@@ -109,9 +118,10 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
   readonly unknownCount: number;
   private readonly knownCount: number;
   // Per-round state, reset by run().
-  private visited: VisitedCache<State>;
+  private visited: VisitedCache;
   private knownRemaining = 0;
   private state: State;
+  private stateId: number;
   private top: Frame<State> | null = null;
   private deepest: Frame<State> | null = null;
   private failureFrame: Frame<State> | null = null;
@@ -125,10 +135,12 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
 
   constructor(
     private readonly ops: readonly SearchOp<Op, Result>[],
-    private readonly model: SequentialModel<State, Op, Result>,
+    private readonly model: ResolvedModel<State, Op, Result>,
     private readonly budget: SearchBudget,
   ) {
     this.head = buildEntryList(ops).head;
+    this.outputs = ops.map((o) => (o.completeMs === null ? undefined : (o.result as Result)));
+    this.states = new StateTable(model);
     this.bitOf = new Int32Array(ops.length);
     let unknownCount = 0;
     let knownCount = 0;
@@ -139,20 +151,21 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     this.knownCount = knownCount;
     this.linearised = new HashedBitset(knownCount);
     this.applied = new Uint32Array(Math.ceil(unknownCount / 32));
-    this.visited = new VisitedCache<State>(this.applied.length);
-    this.state = model.initialState;
+    this.visited = new VisitedCache(this.applied.length);
+    this.state = model.init();
+    this.stateId = this.states.intern(this.state);
   }
 
   /** One round; every round ends with the stack empty or abandoned, and the next starts from scratch. */
   run(speculationLimit: number): PartitionOutcome {
     this.unwind();
-    this.visited = new VisitedCache<State>(this.applied.length);
+    this.visited = new VisitedCache(this.applied.length);
     this.knownRemaining = this.knownCount;
     this.deepest = this.failureFrame = null;
     this.failureDepth = this.failedOpIndex = -1;
     this.speculationLimit = speculationLimit;
     this.limitHit = false;
-    const { ops, model, head, visited } = this;
+    const { ops, outputs, model, head, visited } = this;
     let entry: Entry | null = head.next;
     let pass = Pass.Free;
     let blocker: Entry | null = null;
@@ -169,16 +182,18 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
         }
         const exhausted = this.spendStep();
         if (exhausted !== undefined) return this.finish('unknown', exhausted);
-        const next = model.step(this.state, o.op, o.result);
+        const output = outputs[opIndex];
+        const next = model.step(this.state, o.op, output);
         let apply: boolean;
         if (next === undefined) apply = false;
-        else if (pass === Pass.Free) apply = next === this.state && model.isReadOnly(o.op, o.result);
+        else if (pass === Pass.Free) apply = model.isReadOnly(o.op, output) && model.equal(next, this.state);
         else if (pass === Pass.Known) apply = true;
-        else apply = this.worthApplyingUnknown(o, next, pass, blocker);
+        else apply = this.worthApplyingUnknown(opIndex, next, pass, blocker);
         if (apply) {
           this.mark(opIndex, unknownOutcome);
-          if (visited.addIfNew(this.linearised, this.applied, next!)) {
-            this.push(entry, next!, pass, blocker);
+          const nextId = this.states.intern(next!);
+          if (visited.addIfNew(this.linearised, this.applied, nextId)) {
+            this.push(entry, next!, nextId, pass, blocker);
             if (!unknownOutcome) this.knownRemaining--;
             entry = head.next;
             pass = Pass.Free;
@@ -229,12 +244,13 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     }
   }
 
-  private push(call: Entry, next: State, pass: Pass, blocker: Entry | null): void {
+  private push(call: Entry, next: State, nextId: number, pass: Pass, blocker: Entry | null): void {
     const parent = this.top;
     const depth = parent === null ? 1 : parent.depth + 1;
-    this.top = { call, stateBefore: this.state, pass, blocker, parent, depth };
+    this.top = { call, stateBefore: this.state, stateIdBefore: this.stateId, pass, blocker, parent, depth };
     if (this.deepest === null || depth > this.deepest.depth) this.deepest = this.top;
     this.state = next;
+    this.stateId = nextId;
     lift(call);
   }
 
@@ -242,6 +258,7 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     const undone = this.top!;
     this.top = undone.parent;
     this.state = undone.stateBefore;
+    this.stateId = undone.stateIdBefore;
     const opIndex = undone.call.opIndex;
     const unknownOutcome = this.ops[opIndex].completeMs === null;
     this.unmark(opIndex, unknownOutcome);
@@ -292,10 +309,10 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     }
   }
 
-  private spendStep(): 'steps' | 'deadline' | undefined {
-    if (this.steps >= this.budget.maxStepsPerKey) return 'steps';
+  private spendStep(): Exhausted | undefined {
+    if (this.steps >= this.budget.maxSteps) return 'steps';
     this.steps++;
-    if ((this.steps & (SearchBudget.clockCheckInterval - 1)) === 0 && this.budget.deadlinePassed) return 'deadline';
+    if ((this.steps & (SearchBudget.pollInterval - 1)) === 0) return this.budget.stopped();
     return undefined;
   }
 
@@ -308,10 +325,14 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
    *   overwrites (two puts, say) is not needed there: the parent node tries
    *   it on its own.
    */
-  private worthApplyingUnknown(o: SearchOp<Op, Result>, next: State, pass: Pass, blocker: Entry | null): boolean {
-    if (next === this.state) return false;
+  private worthApplyingUnknown(opIndex: number, next: State, pass: Pass, blocker: Entry | null): boolean {
+    const { model, state } = this;
+    if (model.equal(next, state)) return false;
     const top = this.top;
-    if (top !== null && top.pass >= Pass.UnknownEnabling && this.model.step(top.stateBefore, o.op, o.result) === next) return false;
+    if (top !== null && top.pass >= Pass.UnknownEnabling) {
+      const direct = model.step(top.stateBefore, this.ops[opIndex].op, undefined);
+      if (direct !== undefined && model.equal(direct, next)) return false;
+    }
     // "Enables" means the blocking op does not fit the current state but fits
     // the new one. A blocker that fits anyway (an append, say) is blocked by
     // the cache, not by the state, and no single unknown op is more promising
@@ -319,7 +340,8 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     let enables = false;
     if (blocker !== null) {
       const b = this.ops[blocker.opIndex];
-      enables = this.model.step(next, b.op, b.result) !== undefined && this.model.step(this.state, b.op, b.result) === undefined;
+      const out = this.outputs[blocker.opIndex];
+      enables = model.step(next, b.op, out) !== undefined && model.step(state, b.op, out) === undefined;
     }
     return enables === (pass === Pass.UnknownEnabling);
   }
@@ -330,7 +352,7 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     return ids.reverse();
   }
 
-  private finish(verdict: Verdict, exhausted?: 'steps' | 'deadline'): PartitionOutcome {
+  private finish(verdict: Verdict, exhausted?: Exhausted): PartitionOutcome {
     const outcome: PartitionOutcome = { verdict, longestPrefix: [], searchSteps: this.steps, visitedStates: this.visited.size };
     if (verdict === 'ok') outcome.longestPrefix = this.prefixOf(this.top);
     else if (verdict === 'violation') {
