@@ -1,8 +1,7 @@
 import type { KeyResult, LinearizabilityResult } from './check';
 import type { Operation } from './history';
-import { kvModel } from './kv-model';
 import { ModelError, resolveModel, type AnyModel, type ResolvedModel } from './model';
-import { registerModel } from './register-model';
+import { builtInModel } from './models';
 
 /** Ops drawn per partition before the timeline is cut down to a window around the failure. */
 const MAX_OPS_DRAWN = 300;
@@ -27,8 +26,6 @@ export interface ReportOptions {
    */
   viewHref?: string;
 }
-
-const BUILT_IN_MODELS: Record<string, AnyModel> = { [kvModel.name]: kvModel, [registerModel.name]: registerModel };
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -259,7 +256,7 @@ input.zoom{position:absolute;opacity:0;pointer-events:none}
 .zoombar{margin:.3em 0;font-size:12px;color:#555}
 .zoombar label{display:inline-block;border:1px solid #999;border-radius:3px;padding:0 .45em;margin-left:.3em;cursor:pointer;user-select:none}
 .timeline{border:1px solid #ccc;overflow-x:auto;position:relative}
-.scaled{width:100%;min-width:60em;padding:.3em 0}
+.scaled{width:100%;min-width:60em;padding:.3em 2.5em .3em 0;box-sizing:border-box}
 .axis{display:flex;height:18px;color:#666;font-size:11px;border-bottom:1px solid #ddd}
 .axis .track{height:18px}
 .tick{position:absolute;top:0;height:18px;border-left:1px solid #bbb;padding-left:2px;white-space:nowrap}
@@ -282,7 +279,7 @@ function pickModel(result: LinearizabilityResult, given: AnyModel | undefined): 
   if (given !== undefined && given.name !== result.model) {
     throw new ModelError(`the result was checked against model ${JSON.stringify(result.model)}, not ${JSON.stringify(given.name)}`);
   }
-  const model = given ?? BUILT_IN_MODELS[result.model];
+  const model = given ?? builtInModel(result.model);
   if (model === undefined) throw new ModelError(`pass the model ${JSON.stringify(result.model)} that the history was checked against`);
   return resolveModel(model);
 }
