@@ -2,7 +2,7 @@ import { SearchBudget, type StopReason } from './budget';
 import { validateOperations, type HistoryOp, type Operation } from './history';
 import { kvModel } from './kv-model';
 import { resolveModel, type Model, type ResolvedModel } from './model';
-import { searchPartition, type Exhausted, type PartitionOutcome, type SearchOp, type Verdict } from './search';
+import { PartitionSearch, type Exhausted, type PartitionOutcome, type SearchOp, type Verdict } from './search';
 
 export type { Verdict } from './search';
 
@@ -77,16 +77,18 @@ export class CheckOptionsError extends Error {
 export const DEFAULT_MAX_SEARCH_STEPS = 10_000_000;
 
 /**
- * The first attempt at every partition gets this many steps plus a few per
- * op: enough for almost every linearisable partition (a search needs two to
- * three steps per op when nothing is ambiguous) and for most violations.
- * Partitions it cannot decide are retried with eight times the quota, up to
- * maxSearchSteps. So one hard partition no longer holds up the verdict on
- * all the others, and the retries cost at most a seventh more.
+ * Partitions take turns. The first turn of every partition ends after this
+ * many steps plus a few per op: enough for almost every linearisable
+ * partition (a search needs two to three steps per op when nothing is
+ * ambiguous) and for most violations. A partition it does not decide is
+ * paused, and resumes on its next turn, each turn four times longer than the
+ * last, until maxSearchSteps. So one hard partition no longer holds up the
+ * verdict on the others, and since a paused search carries on where it
+ * stopped, taking turns costs no repeated work.
  */
 const FIRST_QUOTA_STEPS = 10_000;
 const FIRST_QUOTA_STEPS_PER_OP = 16;
-const QUOTA_GROWTH = 8;
+const QUOTA_GROWTH = 4;
 
 export function firstQuota(opCount: number): number {
   return FIRST_QUOTA_STEPS + FIRST_QUOTA_STEPS_PER_OP * opCount;
@@ -172,8 +174,11 @@ export function partitionHistory<State, Input, Output>(
  */
 export class CheckRun<State, Input, Output> {
   private readonly results = new Map<string, KeyResult>();
-  private readonly spent = new Map<string, number>();
+  /** Steps of searches that were thrown away (a worker's search restarted elsewhere). */
+  private readonly spentBefore = new Map<string, number>();
   private readonly lastAttempt = new Map<string, PartitionOutcome>();
+  /** Paused in-thread searches, resumed on the partition's next turn. */
+  private readonly searches = new Map<string, PartitionSearch<State, Input, Output>>();
   /** Undecided partitions, smallest first; brought up to date by `prune`. */
   remaining: PartitionTask<Input, Output>[];
   /** Why the check stopped early, if it did. */
@@ -196,16 +201,32 @@ export class CheckRun<State, Input, Output> {
     return this.remaining.length === 0 || this.stoppedBy !== undefined;
   }
 
+  /** Lets go of the paused in-thread searches (the partitions are handed elsewhere and start again). */
+  releaseSearches(): void {
+    for (const task of this.remaining) if (this.searches.has(task.key)) this.restarted(task);
+    this.searches.clear();
+  }
+
   /** Drops decided partitions from `remaining`. */
   prune(): void {
     this.remaining = this.remaining.filter((t) => !this.results.has(t.key));
   }
 
-  /** Records one attempt at a partition; returns true if it decided the partition. */
+  /** Notes that a partition's search was thrown away after `steps` steps, to be started again. */
+  restarted(task: PartitionTask<Input, Output>): void {
+    const last = this.lastAttempt.get(task.key);
+    this.spentBefore.set(task.key, (this.spentBefore.get(task.key) ?? 0) + (last?.searchSteps ?? 0));
+    this.lastAttempt.delete(task.key);
+  }
+
+  private spentOn(key: string): number {
+    return (this.spentBefore.get(key) ?? 0) + (this.lastAttempt.get(key)?.searchSteps ?? 0);
+  }
+
+  /** Records one turn of a partition's search; returns true if it decided the partition. */
   record(task: PartitionTask<Input, Output>, outcome: PartitionOutcome, final: boolean): boolean {
-    const spent = (this.spent.get(task.key) ?? 0) + outcome.searchSteps;
-    this.spent.set(task.key, spent);
     this.lastAttempt.set(task.key, outcome);
+    const spent = this.spentOn(task.key);
     const decided = final || outcome.verdict !== 'unknown';
     if (outcome.exhausted === 'deadline' && this.stoppedBy === undefined) this.stoppedBy = 'deadline';
     if (outcome.exhausted === 'deadline' || outcome.exhausted === 'cancelled') return false;
@@ -216,9 +237,10 @@ export class CheckRun<State, Input, Output> {
   }
 
   /**
-   * The step quota of the next attempt at a partition: small at first, then
-   * growing, so that partitions take turns and a hard one cannot starve the
-   * others of a verdict. The last attempt gets the whole budget.
+   * How many steps a partition's search may have spent by the end of its
+   * next turn: small at first, then growing, so that partitions take turns
+   * and a hard one cannot starve the others of a verdict. The last turn
+   * reaches the whole budget.
    */
   nextQuota(task: PartitionTask<Input, Output>): { steps: number; final: boolean } {
     const attempt = this.attempts.get(task.key) ?? 0;
@@ -236,10 +258,14 @@ export class CheckRun<State, Input, Output> {
         break;
       }
       const quota = this.nextQuota(task);
-      const outcome = searchPartition(task.ops, this.model, new SearchBudget(quota.steps, this.options.deadline));
-      this.record(task, outcome, quota.final);
+      let search = this.searches.get(task.key);
+      if (search === undefined) this.searches.set(task.key, (search = new PartitionSearch(task.ops, this.model)));
+      const outcome = search.advance(new SearchBudget(quota.steps, this.options.deadline));
+      if (this.record(task, outcome, quota.final)) this.searches.delete(task.key);
     }
     this.prune();
+    // A stopped check resumes nothing: let the paused searches' memory go.
+    if (this.stoppedBy !== undefined) this.searches.clear();
   }
 
   /** Rounds with growing quotas until every partition is decided or the check stops. */
@@ -254,7 +280,7 @@ export class CheckRun<State, Input, Output> {
     const keys = this.tasks.map((t) => t.key).sort();
     const byKey = new Map(this.tasks.map((t) => [t.key, t]));
     for (const key of keys) {
-      const steps = this.spent.get(key) ?? 0;
+      const steps = this.spentOn(key);
       searchSteps += steps;
       const decided = this.results.get(key);
       if (decided !== undefined) {

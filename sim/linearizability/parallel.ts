@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CheckOptionsError, prepareRun, type CheckOptions, type CheckRun, type LinearizabilityResult } from './check';
+import { CheckOptionsError, prepareRun, type CheckOptions, type CheckRun, type LinearizabilityResult, type PartitionTask } from './check';
 import type { Operation } from './history';
 import { ModelError, type Model } from './model';
 import { STOP_CANCELLED, STOP_DEADLINE, type WorkerData, type WorkerReply, type WorkerTask } from './worker-protocol';
@@ -55,67 +55,91 @@ export async function checkHistory<State, Input, Output>(
   return run.finish();
 }
 
+/** One worker thread and the partitions whose searches it holds paused. */
+interface PoolWorker {
+  thread: Worker;
+  paused: PartitionTask<unknown, unknown>[];
+}
+
 /**
  * Hands the remaining partitions, smallest first, to a pool of worker
- * threads. Like the in-thread rounds, each attempt has a quota; a partition
- * it does not decide goes to the back of the queue with a larger one, so
- * the workers take turns on hard partitions and none is starved.
+ * threads. As in the calling thread, partitions take turns with growing
+ * quotas, so hard ones cannot starve the others. A worker keeps the searches
+ * it paused and resumes them on their next turn; it takes a new partition
+ * whenever one is left, and when none is, an idle worker takes over a paused
+ * partition from a busy one and starts it again.
  */
 function runInWorkers<State, Input, Output>(run: CheckRun<State, Input, Output>, count: number): Promise<void> {
+  run.releaseSearches();
   const stopFlag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const stop = new Int32Array(stopFlag);
-  const queue = [...run.remaining];
-  const byKey = new Map(queue.map((t) => [t.key, t]));
-  /** The quota each partition's attempt in flight was given. */
-  const inFlight = new Map<string, { steps: number; final: boolean }>();
+  const fresh = [...run.remaining] as PartitionTask<unknown, unknown>[];
+  const byKey = new Map(fresh.map((t) => [t.key, t]));
   const data: WorkerData = {
     script: WORKER_SCRIPT,
     source: run.model.source!,
     stopFlag,
     heartbeatPolls: run.options.deadline === undefined ? 0 : HEARTBEAT_POLLS,
   };
+  const checkRun = run as unknown as CheckRun<unknown, unknown, unknown>;
   run.workerThreads = count;
   return new Promise<void>((resolve, reject) => {
-    const pool = new Set<Worker>();
+    const pool = new Set<PoolWorker>();
+    /** The quota of each partition's turn in flight. */
+    const inFlight = new Map<string, { steps: number; final: boolean }>();
     let failed = false;
     const fail = (message: string): void => {
       if (failed) return;
       failed = true;
       Atomics.store(stop, 0, STOP_CANCELLED);
-      for (const w of pool) void w.terminate();
+      for (const w of pool) void w.thread.terminate();
       reject(new ModelError(`checking partitions in worker threads failed (model ${run.model.name} from ${data.source.module}): ${message}`));
     };
-    const retire = (w: Worker): void => {
+    const retire = (w: PoolWorker): void => {
       pool.delete(w);
-      void w.terminate();
+      void w.thread.terminate();
       if (pool.size === 0 && !failed) {
         run.prune();
         resolve();
       }
     };
-    const feed = (w: Worker): void => {
-      const task = run.stoppedBy === undefined ? queue.shift() : undefined;
-      if (task === undefined) return retire(w);
-      const quota = run.nextQuota(task);
+    const send = (w: PoolWorker, task: PartitionTask<unknown, unknown>, start: boolean): void => {
+      const quota = checkRun.nextQuota(task);
       inFlight.set(task.key, quota);
-      w.postMessage({ key: task.key, ops: task.ops, maxSteps: quota.steps } satisfies WorkerTask);
+      w.thread.postMessage({ kind: 'run', key: task.key, ops: start ? task.ops : undefined, maxSteps: quota.steps } satisfies WorkerTask);
+    };
+    /** Gives an idle worker its next turn: a fresh partition, one of its own paused ones, or one taken over. */
+    const feed = (w: PoolWorker): void => {
+      if (run.stoppedBy !== undefined) return retire(w);
+      const next = fresh.shift();
+      if (next !== undefined) return send(w, next, true);
+      const own = w.paused.shift();
+      if (own !== undefined) return send(w, own, false);
+      for (const other of pool) {
+        const taken = other === w ? undefined : other.paused.shift();
+        if (taken === undefined) continue;
+        other.thread.postMessage({ kind: 'drop', key: taken.key } satisfies WorkerTask);
+        checkRun.restarted(taken);
+        return send(w, taken, true);
+      }
+      retire(w);
     };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_BOOT, { workerData: data });
+      const w: PoolWorker = { thread: new Worker(WORKER_BOOT, { workerData: data }), paused: [] };
       pool.add(w);
-      w.on('message', (reply: WorkerReply) => {
+      w.thread.on('message', (reply: WorkerReply) => {
         if (run.stoppedBy === undefined && run.options.deadline?.() === 'deadline') run.stoppedBy = 'deadline';
         if (reply.kind === 'result') {
           const task = byKey.get(reply.key)!;
-          const decided = run.record(task, reply.outcome, inFlight.get(reply.key)!.final);
-          if (!decided && reply.outcome.exhausted === 'steps') queue.push(task);
+          const decided = checkRun.record(task, reply.outcome, inFlight.get(reply.key)!.final);
+          if (!decided && reply.outcome.exhausted === 'steps') w.paused.push(task);
         }
         if (run.stoppedBy === 'violation') Atomics.store(stop, 0, STOP_CANCELLED);
         else if (run.stoppedBy === 'deadline') Atomics.store(stop, 0, STOP_DEADLINE);
         if (reply.kind === 'result') feed(w);
       });
-      w.on('error', (e: Error) => fail(e.message));
-      w.on('exit', (code) => {
+      w.thread.on('error', (e: Error) => fail(e.message));
+      w.thread.on('exit', (code) => {
         if (pool.has(w)) fail(`a worker exited with code ${code}`);
       });
       feed(w);

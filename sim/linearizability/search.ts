@@ -89,17 +89,51 @@ interface Frame<State> {
  * afresh (its cache is not valid for a larger limit). Steps are counted
  * across all rounds.
  */
+export class PartitionSearch<State, Op, Result> {
+  private readonly search: WglSearch<State, Op, Result>;
+  private limit = 0;
+  private roundStarted = false;
+  private decided: PartitionOutcome | undefined;
+
+  constructor(ops: readonly SearchOp<Op, Result>[], model: ResolvedModel<State, Op, Result>) {
+    this.search = new WglSearch(ops, model);
+  }
+
+  /** Steps spent so far, over all rounds and all calls to `advance`. */
+  get steps(): number {
+    return this.search.steps;
+  }
+
+  /**
+   * Searches until a verdict, or until `budget` stops it: its `maxSteps`
+   * caps the steps spent over all calls so far. An outcome of 'unknown' with
+   * `exhausted: 'steps'` is a pause: call again with a larger budget to
+   * carry on where it stopped, without repeating any work.
+   */
+  advance(budget: SearchBudget): PartitionOutcome {
+    if (this.decided !== undefined) return this.decided;
+    for (;;) {
+      const unlimited = this.limit >= this.search.unknownCount;
+      if (!this.roundStarted) {
+        this.search.startRound(unlimited ? Infinity : this.limit);
+        this.roundStarted = true;
+      }
+      const outcome = this.search.resume(budget);
+      if (outcome.verdict === 'unknown') return outcome;
+      if (unlimited || outcome.verdict !== 'violation' || !this.search.limitHit) return (this.decided = outcome);
+      this.limit = this.limit === 0 ? 1 : this.limit * 2;
+      this.roundStarted = false;
+    }
+  }
+}
+
+/** One search of a partition from scratch, within `budget`. */
 export function searchPartition<State, Op, Result>(
   ops: readonly SearchOp<Op, Result>[],
   model: ResolvedModel<State, Op, Result>,
   budget: SearchBudget,
 ): PartitionOutcome {
-  const search = new WglSearch(ops, model, budget);
-  for (let limit = 0; ; limit = limit === 0 ? 1 : limit * 2) {
-    const unlimited = limit >= search.unknownCount;
-    const outcome = search.run(unlimited ? Infinity : limit);
-    if (unlimited || outcome.verdict !== 'violation' || !search.limitHit) return outcome;
-  }
+  return new PartitionSearch(ops, model).advance(budget);
 }
 
 const SPECULATION_WINDOW = 32;
@@ -117,7 +151,7 @@ class WglSearch<State, Op, Result> {
   private readonly bitOf: Int32Array;
   readonly unknownCount: number;
   private readonly knownCount: number;
-  // Per-round state, reset by run().
+  // Per-round state, reset by startRound().
   private visited: VisitedCache;
   private knownRemaining = 0;
   private state: State;
@@ -131,12 +165,17 @@ class WglSearch<State, Op, Result> {
   /** Whether the current round skipped a speculative application because of its limit. */
   limitHit = false;
   /** Counted across rounds: the budget is for the whole partition. */
-  private steps = 0;
+  steps = 0;
+  // Where a paused round carries on.
+  private cursor: Entry | null = null;
+  private cursorPass = Pass.Free;
+  private cursorBlocker: Entry | null = null;
+  private backtracking = false;
+  private budget = new SearchBudget(0);
 
   constructor(
     private readonly ops: readonly SearchOp<Op, Result>[],
     private readonly model: ResolvedModel<State, Op, Result>,
-    private readonly budget: SearchBudget,
   ) {
     this.head = buildEntryList(ops).head;
     this.outputs = ops.map((o) => (o.completeMs === null ? undefined : (o.result as Result)));
@@ -156,8 +195,8 @@ class WglSearch<State, Op, Result> {
     this.stateId = this.states.intern(this.state);
   }
 
-  /** One round; every round ends with the stack empty or abandoned, and the next starts from scratch. */
-  run(speculationLimit: number): PartitionOutcome {
+  /** Starts a round; every round starts from scratch, and the previous one is abandoned. */
+  startRound(speculationLimit: number): void {
     this.unwind();
     this.visited = new VisitedCache(this.applied.length);
     this.knownRemaining = this.knownCount;
@@ -165,79 +204,103 @@ class WglSearch<State, Op, Result> {
     this.failureDepth = this.failedOpIndex = -1;
     this.speculationLimit = speculationLimit;
     this.limitHit = false;
-    const { ops, outputs, model, head, visited } = this;
-    let entry: Entry | null = head.next;
-    let pass = Pass.Free;
-    let blocker: Entry | null = null;
-    for (;;) {
-      if (this.knownRemaining === 0) return this.finish('ok');
+    this.cursor = this.head.next;
+    this.cursorPass = Pass.Free;
+    this.cursorBlocker = null;
+    this.backtracking = false;
+  }
 
-      if (entry !== null && entry.isCall) {
-        const opIndex = entry.opIndex;
-        const o = ops[opIndex];
-        const unknownOutcome = o.completeMs === null;
-        if (unknownOutcome !== pass >= Pass.UnknownEnabling) {
-          entry = entry.next;
-          continue;
-        }
-        const exhausted = this.spendStep();
-        if (exhausted !== undefined) return this.finish('unknown', exhausted);
-        const output = outputs[opIndex];
-        const next = model.step(this.state, o.op, output);
-        let apply: boolean;
-        if (next === undefined) apply = false;
-        else if (pass === Pass.Free) apply = model.isReadOnly(o.op, output) && model.equal(next, this.state);
-        else if (pass === Pass.Known) apply = true;
-        else apply = this.worthApplyingUnknown(opIndex, next, pass, blocker);
-        if (apply) {
-          this.mark(opIndex, unknownOutcome);
-          const nextId = this.states.intern(next!);
-          if (visited.addIfNew(this.linearised, this.applied, nextId)) {
-            this.push(entry, next!, nextId, pass, blocker);
-            if (!unknownOutcome) this.knownRemaining--;
-            entry = head.next;
-            pass = Pass.Free;
-            blocker = null;
+  /**
+   * Runs the current round until it decides, or until the budget stops it.
+   * A round stopped by the step budget ('unknown', 'steps') is paused at a
+   * point where nothing is half done, and a later call with a larger budget
+   * carries on from there as if it had never stopped.
+   */
+  resume(budget: SearchBudget): PartitionOutcome {
+    this.budget = budget;
+    const { ops, outputs, model, head, visited } = this;
+    let entry = this.cursor;
+    let pass = this.cursorPass;
+    let blocker = this.cursorBlocker;
+    const pause = (exhausted: Exhausted): PartitionOutcome => {
+      this.cursor = entry;
+      this.cursorPass = pass;
+      this.cursorBlocker = blocker;
+      return this.finish('unknown', exhausted);
+    };
+    for (;;) {
+      if (!this.backtracking) {
+        if (this.knownRemaining === 0) return this.finish('ok');
+
+        if (entry !== null && entry.isCall) {
+          const opIndex = entry.opIndex;
+          const o = ops[opIndex];
+          const unknownOutcome = o.completeMs === null;
+          if (unknownOutcome !== pass >= Pass.UnknownEnabling) {
+            entry = entry.next;
             continue;
           }
-          this.unmark(opIndex, unknownOutcome);
-          // A free op is this node's only child; if that child is known to
-          // fail, so does the node.
-          if (pass === Pass.Free) entry = null;
-          else entry = entry.next;
-        } else {
-          entry = entry.next;
-        }
-        if (entry !== null || pass !== Pass.Free) continue;
-        // Fall through to backtracking: the node is dead.
-      } else if (pass === Pass.Free) {
-        pass = Pass.Known;
-        entry = head.next;
-        continue;
-      } else if (pass === Pass.Known && this.unknownCount > 0) {
-        // Reached a return event: every known candidate has been tried.
-        blocker = entry;
-        pass = Pass.UnknownEnabling;
-        entry = head.next;
-        continue;
-      } else if (pass === Pass.UnknownEnabling && this.unknownCount > 0) {
-        if (this.recentSpeculation() < this.speculationLimit) {
-          pass = Pass.UnknownOther;
+          const exhausted = this.spendStep();
+          if (exhausted !== undefined) return pause(exhausted);
+          const output = outputs[opIndex];
+          const next = model.step(this.state, o.op, output);
+          let apply: boolean;
+          if (next === undefined) apply = false;
+          else if (pass === Pass.Free) apply = model.isReadOnly(o.op, output) && model.equal(next, this.state);
+          else if (pass === Pass.Known) apply = true;
+          else apply = this.worthApplyingUnknown(opIndex, next, pass, blocker);
+          if (apply) {
+            this.mark(opIndex, unknownOutcome);
+            const nextId = this.states.intern(next!);
+            if (visited.addIfNew(this.linearised, this.applied, nextId)) {
+              this.push(entry, next!, nextId, pass, blocker);
+              if (!unknownOutcome) this.knownRemaining--;
+              entry = head.next;
+              pass = Pass.Free;
+              blocker = null;
+              continue;
+            }
+            this.unmark(opIndex, unknownOutcome);
+            // A free op is this node's only child; if that child is known to
+            // fail, so does the node.
+            if (pass === Pass.Free) entry = null;
+            else entry = entry.next;
+          } else {
+            entry = entry.next;
+          }
+          if (entry !== null || pass !== Pass.Free) continue;
+          // Fall through to backtracking: the node is dead.
+        } else if (pass === Pass.Free) {
+          pass = Pass.Known;
           entry = head.next;
           continue;
+        } else if (pass === Pass.Known && this.unknownCount > 0) {
+          // Reached a return event: every known candidate has been tried.
+          blocker = entry;
+          pass = Pass.UnknownEnabling;
+          entry = head.next;
+          continue;
+        } else if (pass === Pass.UnknownEnabling && this.unknownCount > 0) {
+          if (this.recentSpeculation() < this.speculationLimit) {
+            pass = Pass.UnknownOther;
+            entry = head.next;
+            continue;
+          }
+          this.limitHit = true;
         }
-        this.limitHit = true;
-      }
 
-      this.noteFailure(entry);
+        this.noteFailure(entry);
+        this.backtracking = true;
+      }
       // Backtrack. Popping a free op's frame means its parent has failed too.
       let undone: Frame<State>;
       do {
         if (this.top === null) return this.finish('violation');
         const exhausted = this.spendStep();
-        if (exhausted !== undefined) return this.finish('unknown', exhausted);
+        if (exhausted !== undefined) return pause(exhausted);
         undone = this.pop();
       } while (undone.pass === Pass.Free);
+      this.backtracking = false;
       entry = undone.call.next;
       pass = undone.pass;
       blocker = undone.blocker;

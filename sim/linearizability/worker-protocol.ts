@@ -16,11 +16,13 @@ export interface WorkerData {
   heartbeatPolls: number;
 }
 
-export interface WorkerTask {
-  key: string;
-  ops: SearchOp<unknown, unknown>[];
-  /** The step quota of this attempt. */
-  maxSteps: number;
-}
+/**
+ * Run a partition's search until it has spent `maxSteps` steps in all: a new
+ * search when `ops` is given, else the one this worker paused earlier.
+ */
+export type WorkerTask =
+  | { kind: 'run'; key: string; ops?: SearchOp<unknown, unknown>[]; maxSteps: number }
+  /** Forget a paused search (its partition moves to another worker). */
+  | { kind: 'drop'; key: string };
 
 export type WorkerReply = { kind: 'heartbeat' } | { kind: 'result'; key: string; outcome: PartitionOutcome };

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SearchBudget, type StopReason } from './budget';
 import { resolveModel, type AnyModel } from './model';
-import { searchPartition } from './search';
+import { PartitionSearch } from './search';
 import { STOP_CANCELLED, STOP_DEADLINE, type WorkerData, type WorkerReply, type WorkerTask } from './worker-protocol';
 
 const data = workerData as WorkerData;
@@ -27,7 +27,18 @@ function poll(): StopReason | undefined {
   return flag === STOP_DEADLINE ? 'deadline' : flag === STOP_CANCELLED ? 'cancelled' : undefined;
 }
 
+/** Searches paused at the end of their turn, resumed on the next. */
+const paused = new Map<string, PartitionSearch<unknown, unknown, unknown>>();
+
 port.on('message', (task: WorkerTask) => {
-  const outcome = searchPartition(task.ops, model, new SearchBudget(task.maxSteps, poll));
+  if (task.kind === 'drop') {
+    paused.delete(task.key);
+    return;
+  }
+  const search = task.ops === undefined ? paused.get(task.key) : new PartitionSearch(task.ops, model);
+  if (search === undefined) throw new Error(`no paused search for partition ${JSON.stringify(task.key)}`);
+  const outcome = search.advance(new SearchBudget(task.maxSteps, poll));
+  if (outcome.verdict === 'unknown' && outcome.exhausted === 'steps') paused.set(task.key, search);
+  else paused.delete(task.key);
   port.postMessage({ kind: 'result', key: task.key, outcome } satisfies WorkerReply);
 });
