@@ -2,7 +2,7 @@ import { checkHistorySync, checkLinearizability } from './check';
 import type { HistoryOp, Operation } from './history';
 import { kvModel } from './kv-model';
 import { ModelError } from './model';
-import { renderViolationHtml } from './render-html';
+import { niceStep, renderViolationHtml, subdivide } from './render-html';
 import { queueModel, type QueueInput, type QueueOutput } from './test-support/queue-model';
 import { generateLinearizableHistory } from './synthetic-history';
 import { done, get, ok, put, saw } from './test-support/history-builder';
@@ -118,5 +118,18 @@ describe('report features', () => {
     expect(html).toContain('Partition <code>a</code>: violation');
     expect(html).not.toContain('Partition <code>b</code>');
     expect(html).toContain('1 not decided because the check stopped at the first violation (b)');
+  });
+});
+
+describe('axis steps', () => {
+  it('are 1, 2 or 5 times a power of ten, and finer ones divide coarser ones', () => {
+    expect([0.013, 0.3, 4.2, 70, 1234].map(niceStep)).toEqual([0.01, 0.2, 5, 50, 1000]);
+    for (const step of [0.01, 0.2, 5, 50, 1000, 2, 20]) {
+      const finer = subdivide(step);
+      const ratio = step / finer;
+      expect(Math.abs(ratio - Math.round(ratio))).toBeLessThan(1e-9);
+      expect(ratio).toBeGreaterThanOrEqual(4);
+      expect(ratio).toBeLessThanOrEqual(5);
+    }
   });
 });

@@ -39,6 +39,17 @@ export function niceStep(raw: number): number {
   return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * power;
 }
 
+/**
+ * A finer step that divides `step` about four or five times: 1 → 0.2,
+ * 2 → 0.5, 5 → 1 (times a power of ten), so finer ticks fall between the
+ * coarser ones, never beside them.
+ */
+export function subdivide(step: number): number {
+  const power = 10 ** Math.floor(Math.log10(step) + 1e-9);
+  const mantissa = Math.round(step / power);
+  return step / (mantissa === 2 ? 4 : 5);
+}
+
 /** How many decimals show a multiple of `step` exactly (at most 6). */
 function decimalsFor(step: number): number {
   return Math.min(6, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
@@ -123,16 +134,18 @@ function chooseWindow(keyOps: Operation[], r: KeyResult, byId: Map<number, Opera
  */
 function renderAxis(w: Window, pct: (t: number) => string): { html: string; tf: TimeFormat } {
   const span = w.end - w.start;
+  const coarse = niceStep(span / TICKS_AT_1X);
   const levels = [
-    { zoom: 1, step: niceStep(span / TICKS_AT_1X) },
-    { zoom: 4, step: niceStep(span / (TICKS_AT_1X * 4)) },
-    { zoom: 16, step: niceStep(span / (TICKS_AT_1X * 16)) },
+    { zoom: 1, step: coarse },
+    { zoom: 4, step: subdivide(coarse) },
+    { zoom: 16, step: subdivide(subdivide(coarse)) },
   ];
   const finest = levels[levels.length - 1].step;
   const tf = new TimeFormat(decimalsFor(finest));
   const ticks = new Map<string, { t: number; zoom: number }>();
   for (const { zoom, step } of [...levels].reverse()) {
-    for (let k = Math.ceil(w.start / step); k * step <= w.end; k++) {
+    // Coarser levels come later and overwrite the finer ticks at the same time.
+    for (let k = Math.ceil(w.start / step - 1e-9); k * step <= w.end; k++) {
       const t = k * step;
       ticks.set(t.toFixed(tf.decimals), { t, zoom });
     }
