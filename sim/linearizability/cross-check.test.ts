@@ -1,8 +1,10 @@
 import fc from 'fast-check';
-import { checkHistorySync, checkLinearizability } from './check';
+import { SearchBudget } from './budget';
+import { checkHistorySync, checkLinearizability, partitionHistory } from './check';
 import type { HistoryOp, KvOp, KvResult } from './history';
 import { kvModel, type RegisterState } from './kv-model';
-import type { Model } from './model';
+import { resolveModel, type Model } from './model';
+import { PartitionSearch } from './search';
 import { tinyHistory } from './test-support/arbitraries';
 import { bruteForceLinearizable } from './test-support/brute-force';
 import { cas, done, get, ok, put, saw, swapped } from './test-support/history-builder';
@@ -64,6 +66,20 @@ describe('cross-check against a brute-force oracle', () => {
 
   it(`agrees with brute force on ${HISTORIES} random tiny multi-key histories`, () => {
     fc.assert(agreesWithBruteForce(realChecker), { seed: SEED, numRuns: HISTORIES });
+  });
+
+  it('agrees with brute force when every search pauses and resumes every 3 steps', () => {
+    const model = resolveModel(kvModel);
+    const inTinyTurns: Checker = (h) => {
+      for (const task of partitionHistory(h, model).tasks) {
+        const search = new PartitionSearch(task.ops, model);
+        let outcome = search.advance(new SearchBudget(3));
+        for (let steps = 6; outcome.verdict === 'unknown'; steps += 3) outcome = search.advance(new SearchBudget(steps));
+        if (outcome.verdict === 'violation') return 'violation';
+      }
+      return 'ok';
+    };
+    fc.assert(agreesWithBruteForce(inTinyTurns), { seed: SEED + 1, numRuns: Math.min(HISTORIES, 2000) });
   });
 });
 
