@@ -6,6 +6,7 @@ import { checkHistory } from './parallel';
 import { registerModel, type RegisterInput, type RegisterOutput } from './register-model';
 import { generateLinearizableHistory } from './synthetic-history';
 import { queueModel, type QueueInput, type QueueOutput } from './test-support/queue-model';
+import { workerHostileModel } from './test-support/worker-hostile-model';
 import type { HistoryOp } from './history';
 
 type QueueOp = Operation<QueueInput, QueueOutput>;
@@ -145,9 +146,20 @@ describe('checking partitions in worker threads', () => {
     expect(summary(r)).toEqual({ a: 'ok', b: 'violation' });
   });
 
-  it('reports a model whose source cannot be loaded', async () => {
+  it('refuses a model whose source would load another model, or none', async () => {
     const history = busyKeys(['p', 'q'], 11);
     const misplaced = { ...kvModel, source: { module: kvModel.source!.module, exportName: 'noSuchModel' } };
-    await expect(checkHistory(history, misplaced, { workers: 2 })).rejects.toThrow(ModelError);
+    await expect(checkHistory(history, misplaced, { workers: 2 })).rejects.toThrow(/does not export it as "noSuchModel"/);
+    // A copy keeps the original's source: workers would check kvModel, not the copy.
+    const copy = { ...kvModel, name: 'kv-copy' };
+    await expect(checkHistory(history, copy, { workers: 2 })).rejects.toThrow(ModelError);
+    const unloadable = { ...kvModel, source: { module: '/no/such/model.ts', exportName: 'kvModel' } };
+    await expect(checkHistory(history, unloadable, { workers: 2 })).rejects.toThrow(/cannot be loaded/);
+  });
+
+  it('reports a worker that fails to load the model', async () => {
+    // The parent can load this module, the workers cannot: it throws whenever it runs in a worker.
+    const history = busyKeys(['p', 'q'], 11);
+    await expect(checkHistory(history, workerHostileModel, { workers: 2 })).rejects.toThrow(/worker threads failed.*not in a worker/);
   });
 });

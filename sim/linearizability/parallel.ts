@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CheckOptionsError, prepareRun, type CheckOptions, type CheckRun, type LinearizabilityResult, type PartitionTask } from './check';
 import type { Operation } from './history';
-import { ModelError, type Model } from './model';
+import { ModelError, type AnyModel, type Model } from './model';
 import { STOP_CANCELLED, STOP_DEADLINE, type WorkerData, type WorkerReply, type WorkerTask } from './worker-protocol';
 
 export interface ParallelCheckOptions extends CheckOptions {
@@ -48,11 +48,33 @@ export async function checkHistory<State, Input, Output>(
   const workers = resolveWorkers(opts.workers);
   const run = prepareRun(history, model, opts);
   run.runRound();
-  if (!run.done && workers >= 2 && run.remaining.length >= 2 && run.model.source !== undefined) {
+  if (!run.done && workers >= 2 && run.remaining.length >= 2 && model.source !== undefined) {
+    assertSourceExports(model);
     await runInWorkers(run, Math.min(workers, run.remaining.length));
   }
   run.runInThread();
   return run.finish();
+}
+
+/**
+ * Workers load the model from its source, so that source must export this
+ * very model. A copy (`{ ...kvModel, step: myStep }` keeps kvModel's source)
+ * would otherwise be checked as the original, silently.
+ */
+function assertSourceExports(model: AnyModel): void {
+  const { module, exportName } = model.source!;
+  let exported: unknown;
+  try {
+    exported = (require(module) as Record<string, unknown>)[exportName];
+  } catch (e) {
+    throw new ModelError(`model ${model.name}: its source ${module} cannot be loaded: ${(e as Error).message}`);
+  }
+  if (exported !== model) {
+    throw new ModelError(
+      `model ${model.name}: its source ${module} does not export it as ${JSON.stringify(exportName)}, so worker threads would check another model; ` +
+        'give the model its own source, or none (then it is checked in this thread)',
+    );
+  }
 }
 
 /** One worker thread and the partitions whose searches it holds paused. */
