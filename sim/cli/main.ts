@@ -11,6 +11,7 @@ usage: raftbed COMMAND [flags]   (every command takes --help and --json)
 
   sweep        run many seeds in parallel under a fault profile (the main job)
   run          run one seed, optionally writing its trace
+  check-history check a recorded history (raftbed JSON or Jepsen EDN) for linearizability
   replay       re-run a trace or seed and prove the trace is identical
   shrink       reduce a failing run to a minimal fault schedule
   bugs         run the planted-bug catalogue and report time to detection
@@ -26,6 +27,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, () => Command> = {
   sweep: () => (argv, io) => require('./cmd-sweep').sweepCommand(argv, io, now),
   run: () => require('./cmd-run').runCommand,
+  'check-history': () => require('./cmd-check-history').checkHistoryCommand,
   replay: () => require('./cmd-replay').replayCommand,
   shrink: () => require('./cmd-shrink').shrinkCommand,
   bugs: () => (argv) => require('../bugs/cli-bugs').runBugsCli(argv),

@@ -1,23 +1,25 @@
 /**
  * The search's stopping rule. Steps are counted, not timed, so a check is
- * reproducible; an optional wall-clock deadline uses a clock the caller
- * injects (code under sim/ never reads the clock itself).
+ * reproducible. Anything else that may stop a search early (a wall-clock
+ * deadline, another partition's violation) is asked through `poll`, which the
+ * caller supplies: code under sim/ never reads the clock itself.
  */
+export type StopReason = 'deadline' | 'cancelled';
+
 export class SearchBudget {
-  private deadlineHit = false;
+  private stoppedBy: StopReason | undefined;
 
   constructor(
-    readonly maxStepsPerKey: number,
-    private readonly now: (() => number) | undefined,
-    private readonly deadline: number | undefined,
+    readonly maxSteps: number,
+    private readonly poll?: () => StopReason | undefined,
   ) {}
 
-  /** How often, in steps, the injected clock is consulted; reading it every step would dominate small searches. */
-  static readonly clockCheckInterval = 1024;
+  /** How often, in steps, `poll` is consulted; asking every step would dominate small searches. */
+  static readonly pollInterval = 1024;
 
-  get deadlinePassed(): boolean {
-    if (this.deadlineHit) return true;
-    if (this.now !== undefined && this.deadline !== undefined && this.now() >= this.deadline) this.deadlineHit = true;
-    return this.deadlineHit;
+  /** Why the search must stop now, if it must; once stopped, stays stopped. */
+  stopped(): StopReason | undefined {
+    if (this.stoppedBy === undefined && this.poll !== undefined) this.stoppedBy = this.poll();
+    return this.stoppedBy;
   }
 }

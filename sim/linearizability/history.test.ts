@@ -1,5 +1,6 @@
 import { checkLinearizability } from './check';
-import { HistoryValidationError, validateHistory, type HistoryOp } from './history';
+import { HistoryValidationError, type HistoryOp } from './history';
+import { validateHistory } from './kv-model';
 
 function codeOf(history: unknown): string | undefined {
   try {
@@ -31,17 +32,24 @@ describe('validateHistory', () => {
     ['bad-time', [{ ...good, completeMs: 'soon' }]],
     ['completes-before-invoke', [{ ...good, invokeMs: 5, completeMs: 4 }]],
     ['result-completion-mismatch', [{ ...good, completeMs: null }]],
-    ['result-completion-mismatch', [{ ...good, result: null }]],
-    ['result-kind-mismatch', [{ ...good, result: { kind: 'value', value: 'v' } }]],
-    ['result-kind-mismatch', [{ ...good, op: { kind: 'get', key: 'x' }, result: { kind: 'value', value: 3 } }]],
-    ['result-kind-mismatch', [{ ...good, op: { kind: 'cas', key: 'x', expected: null, value: 'v' }, result: { kind: 'cas' } }]],
+    ['result-completion-mismatch', [{ ...good, result: undefined }]],
+    ['bad-result', [{ ...good, result: null }]],
+    ['bad-result', [{ ...good, result: { kind: 'value', value: 'v' } }]],
+    ['bad-result', [{ ...good, op: { kind: 'get', key: 'x' }, result: { kind: 'value', value: 3 } }]],
+    ['bad-result', [{ ...good, op: { kind: 'cas', key: 'x', expected: null, value: 'v' }, result: { kind: 'cas' } }]],
+    ['bad-annotation', [{ ...good, node: 3 }]],
+    ['bad-annotation', [{ ...good, term: -1 }]],
+    ['bad-annotation', [{ ...good, eventIndex: 1.5 }]],
   ])('reports %s', (code, history) => {
     expect(codeOf(history)).toBe(code);
   });
 
-  it('names the offending op', () => {
+  it('names the offending op and field', () => {
     expect(() => validateHistory([good, { ...good, id: 9, invokeMs: 5, completeMs: 4 }])).toThrow(
-      expect.objectContaining({ opId: 9, index: 1, message: expect.stringContaining('op 9') }),
+      expect.objectContaining({ opId: 9, index: 1, field: 'completeMs', message: expect.stringContaining('op 9') }),
+    );
+    expect(() => validateHistory([{ ...good, op: { kind: 'put', key: 'x', value: 7 } }])).toThrow(
+      expect.objectContaining({ code: 'bad-op', field: 'op.value' }),
     );
   });
 

@@ -1,14 +1,19 @@
 import { HashedBitset } from './bitset';
-import { SearchBudget } from './budget';
+import { SearchBudget, type StopReason } from './budget';
 import { buildEntryList, lift, unlift, type Entry, type TimedOp } from './entries';
-import type { PrimitiveState, SequentialModel } from './model';
+import type { ResolvedModel } from './model';
+import { StateTable } from './state-table';
 import { VisitedCache } from './visited-cache';
 
 export interface SearchOp<Op, Result> extends TimedOp {
   id: number;
   op: Op;
+  /** Ignored when the outcome is unknown (`completeMs === null`). */
   result: Result | null;
 }
+
+/** Why a search gave up without a verdict. */
+export type Exhausted = 'steps' | StopReason;
 
 export type Verdict = 'ok' | 'violation' | 'unknown';
 
@@ -24,7 +29,7 @@ export interface PartitionOutcome {
   /** For 'violation': the op that had to be linearised after `longestPrefix` but could not be. */
   failedOp?: number;
   /** Why the verdict is 'unknown'. */
-  exhausted?: 'steps' | 'deadline';
+  exhausted?: Exhausted;
   searchSteps: number;
   visitedStates: number;
 }
@@ -32,10 +37,14 @@ export interface PartitionOutcome {
 /**
  * The order in which a node's candidates are tried.
  *
- * Free: a known-outcome op that leaves the state unchanged (a get that
- * matches, a cas that fails) can be moved to the front of any completion
- * without changing it, so if one fits it is the node's only child: no other
- * candidate is tried, and if it fails the node fails.
+ * Free: a known-outcome op that the model declares read-only (a get, a cas
+ * that reports no swap) and that fits the current state can be moved to the
+ * front of any completion without changing it: it changes no state wherever
+ * it is linearised, and every op that had to follow it still does. So if one
+ * fits it is the node's only child: no other candidate is tried, and if it
+ * fails the node fails. An op that merely leaves *this* state unchanged
+ * (a put of the value already held) is not free: placed later, after some
+ * other write, it changes the state.
  *
  * Otherwise every candidate is tried once per node, and the order only
  * affects speed. Known-outcome ops come first. Unknown-outcome writes never
@@ -55,6 +64,7 @@ const enum Pass {
 interface Frame<State> {
   readonly call: Entry;
   readonly stateBefore: State;
+  readonly stateIdBefore: number;
   /** The pass that made the decision, so backtracking resumes it. */
   readonly pass: Pass;
   /** The node's blocking return event, for decisions made in an unknown pass. */
@@ -79,23 +89,60 @@ interface Frame<State> {
  * afresh (its cache is not valid for a larger limit). Steps are counted
  * across all rounds.
  */
-export function searchPartition<State extends PrimitiveState, Op, Result>(
+export class PartitionSearch<State, Op, Result> {
+  private readonly search: WglSearch<State, Op, Result>;
+  private limit = 0;
+  private roundStarted = false;
+  private decided: PartitionOutcome | undefined;
+
+  constructor(ops: readonly SearchOp<Op, Result>[], model: ResolvedModel<State, Op, Result>) {
+    this.search = new WglSearch(ops, model);
+  }
+
+  /** Steps spent so far, over all rounds and all calls to `advance`. */
+  get steps(): number {
+    return this.search.steps;
+  }
+
+  /**
+   * Searches until a verdict, or until `budget` stops it: its `maxSteps`
+   * caps the steps spent over all calls so far. An outcome of 'unknown' with
+   * `exhausted: 'steps'` is a pause: call again with a larger budget to
+   * carry on where it stopped, without repeating any work.
+   */
+  advance(budget: SearchBudget): PartitionOutcome {
+    if (this.decided !== undefined) return this.decided;
+    for (;;) {
+      const unlimited = this.limit >= this.search.unknownCount;
+      if (!this.roundStarted) {
+        this.search.startRound(unlimited ? Infinity : this.limit);
+        this.roundStarted = true;
+      }
+      const outcome = this.search.resume(budget);
+      if (outcome.verdict === 'unknown') return outcome;
+      if (unlimited || outcome.verdict !== 'violation' || !this.search.limitHit) return (this.decided = outcome);
+      this.limit = this.limit === 0 ? 1 : this.limit * 2;
+      this.roundStarted = false;
+    }
+  }
+}
+
+/** One search of a partition from scratch, within `budget`. */
+export function searchPartition<State, Op, Result>(
   ops: readonly SearchOp<Op, Result>[],
-  model: SequentialModel<State, Op, Result>,
+  model: ResolvedModel<State, Op, Result>,
   budget: SearchBudget,
 ): PartitionOutcome {
-  const search = new WglSearch(ops, model, budget);
-  for (let limit = 0; ; limit = limit === 0 ? 1 : limit * 2) {
-    const unlimited = limit >= search.unknownCount;
-    const outcome = search.run(unlimited ? Infinity : limit);
-    if (unlimited || outcome.verdict !== 'violation' || !search.limitHit) return outcome;
-  }
+  return new PartitionSearch(ops, model).advance(budget);
 }
 
 const SPECULATION_WINDOW = 32;
 
-class WglSearch<State extends PrimitiveState, Op, Result> {
+class WglSearch<State, Op, Result> {
   private readonly head: Entry;
+  /** Per op: the output the model checks, `undefined` when the outcome is unknown. */
+  private readonly outputs: (Result | undefined)[];
+  private readonly states: StateTable<State>;
   /** Linearised known-outcome ops, by known index. */
   private readonly linearised: HashedBitset;
   /** Applied unknown-outcome ops, by unknown index. */
@@ -104,10 +151,11 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
   private readonly bitOf: Int32Array;
   readonly unknownCount: number;
   private readonly knownCount: number;
-  // Per-round state, reset by run().
-  private visited: VisitedCache<State>;
+  // Per-round state, reset by startRound().
+  private visited: VisitedCache;
   private knownRemaining = 0;
   private state: State;
+  private stateId: number;
   private top: Frame<State> | null = null;
   private deepest: Frame<State> | null = null;
   private failureFrame: Frame<State> | null = null;
@@ -117,14 +165,21 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
   /** Whether the current round skipped a speculative application because of its limit. */
   limitHit = false;
   /** Counted across rounds: the budget is for the whole partition. */
-  private steps = 0;
+  steps = 0;
+  // Where a paused round carries on.
+  private cursor: Entry | null = null;
+  private cursorPass = Pass.Free;
+  private cursorBlocker: Entry | null = null;
+  private backtracking = false;
+  private budget = new SearchBudget(0);
 
   constructor(
     private readonly ops: readonly SearchOp<Op, Result>[],
-    private readonly model: SequentialModel<State, Op, Result>,
-    private readonly budget: SearchBudget,
+    private readonly model: ResolvedModel<State, Op, Result>,
   ) {
     this.head = buildEntryList(ops).head;
+    this.outputs = ops.map((o) => (o.completeMs === null ? undefined : (o.result as Result)));
+    this.states = new StateTable(model);
     this.bitOf = new Int32Array(ops.length);
     let unknownCount = 0;
     let knownCount = 0;
@@ -135,102 +190,130 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     this.knownCount = knownCount;
     this.linearised = new HashedBitset(knownCount);
     this.applied = new Uint32Array(Math.ceil(unknownCount / 32));
-    this.visited = new VisitedCache<State>(this.applied.length);
-    this.state = model.initialState;
+    this.visited = new VisitedCache(this.applied.length);
+    this.state = model.init();
+    this.stateId = this.states.intern(this.state);
   }
 
-  /** One round; every round ends with the stack empty or abandoned, and the next starts from scratch. */
-  run(speculationLimit: number): PartitionOutcome {
+  /** Starts a round; every round starts from scratch, and the previous one is abandoned. */
+  startRound(speculationLimit: number): void {
     this.unwind();
-    this.visited = new VisitedCache<State>(this.applied.length);
+    this.visited = new VisitedCache(this.applied.length);
     this.knownRemaining = this.knownCount;
     this.deepest = this.failureFrame = null;
     this.failureDepth = this.failedOpIndex = -1;
     this.speculationLimit = speculationLimit;
     this.limitHit = false;
-    const { ops, model, head, visited } = this;
-    let entry: Entry | null = head.next;
-    let pass = Pass.Free;
-    let blocker: Entry | null = null;
-    for (;;) {
-      if (this.knownRemaining === 0) return this.finish('ok');
+    this.cursor = this.head.next;
+    this.cursorPass = Pass.Free;
+    this.cursorBlocker = null;
+    this.backtracking = false;
+  }
 
-      if (entry !== null && entry.isCall) {
-        const opIndex = entry.opIndex;
-        const o = ops[opIndex];
-        const unknownOutcome = o.completeMs === null;
-        if (unknownOutcome !== pass >= Pass.UnknownEnabling) {
-          entry = entry.next;
-          continue;
-        }
-        const exhausted = this.spendStep();
-        if (exhausted !== undefined) return this.finish('unknown', exhausted);
-        const next = model.step(this.state, o.op, o.result);
-        let apply: boolean;
-        if (next === undefined) apply = false;
-        else if (pass === Pass.Free) apply = next === this.state;
-        else if (pass === Pass.Known) apply = true;
-        else apply = this.worthApplyingUnknown(o, next, pass, blocker);
-        if (apply) {
-          this.mark(opIndex, unknownOutcome);
-          if (visited.addIfNew(this.linearised, this.applied, next!)) {
-            this.push(entry, next!, pass, blocker);
-            if (!unknownOutcome) this.knownRemaining--;
-            entry = head.next;
-            pass = Pass.Free;
-            blocker = null;
+  /**
+   * Runs the current round until it decides, or until the budget stops it.
+   * A round stopped by the step budget ('unknown', 'steps') is paused at a
+   * point where nothing is half done, and a later call with a larger budget
+   * carries on from there as if it had never stopped.
+   */
+  resume(budget: SearchBudget): PartitionOutcome {
+    this.budget = budget;
+    const { ops, outputs, model, head, visited } = this;
+    let entry = this.cursor;
+    let pass = this.cursorPass;
+    let blocker = this.cursorBlocker;
+    const pause = (exhausted: Exhausted): PartitionOutcome => {
+      this.cursor = entry;
+      this.cursorPass = pass;
+      this.cursorBlocker = blocker;
+      return this.finish('unknown', exhausted);
+    };
+    for (;;) {
+      if (!this.backtracking) {
+        if (this.knownRemaining === 0) return this.finish('ok');
+
+        if (entry !== null && entry.isCall) {
+          const opIndex = entry.opIndex;
+          const o = ops[opIndex];
+          const unknownOutcome = o.completeMs === null;
+          if (unknownOutcome !== pass >= Pass.UnknownEnabling) {
+            entry = entry.next;
             continue;
           }
-          this.unmark(opIndex, unknownOutcome);
-          // A free op is this node's only child; if that child is known to
-          // fail, so does the node.
-          if (pass === Pass.Free) entry = null;
-          else entry = entry.next;
-        } else {
-          entry = entry.next;
-        }
-        if (entry !== null || pass !== Pass.Free) continue;
-        // Fall through to backtracking: the node is dead.
-      } else if (pass === Pass.Free) {
-        pass = Pass.Known;
-        entry = head.next;
-        continue;
-      } else if (pass === Pass.Known && this.unknownCount > 0) {
-        // Reached a return event: every known candidate has been tried.
-        blocker = entry;
-        pass = Pass.UnknownEnabling;
-        entry = head.next;
-        continue;
-      } else if (pass === Pass.UnknownEnabling && this.unknownCount > 0) {
-        if (this.recentSpeculation() < this.speculationLimit) {
-          pass = Pass.UnknownOther;
+          const exhausted = this.spendStep();
+          if (exhausted !== undefined) return pause(exhausted);
+          const output = outputs[opIndex];
+          const next = model.step(this.state, o.op, output);
+          let apply: boolean;
+          if (next === undefined) apply = false;
+          else if (pass === Pass.Free) apply = model.isReadOnly(o.op, output) && model.equal(next, this.state);
+          else if (pass === Pass.Known) apply = true;
+          else apply = this.worthApplyingUnknown(opIndex, next, pass, blocker);
+          if (apply) {
+            this.mark(opIndex, unknownOutcome);
+            const nextId = this.states.intern(next!);
+            if (visited.addIfNew(this.linearised, this.applied, nextId)) {
+              this.push(entry, next!, nextId, pass, blocker);
+              if (!unknownOutcome) this.knownRemaining--;
+              entry = head.next;
+              pass = Pass.Free;
+              blocker = null;
+              continue;
+            }
+            this.unmark(opIndex, unknownOutcome);
+            // A free op is this node's only child; if that child is known to
+            // fail, so does the node.
+            if (pass === Pass.Free) entry = null;
+            else entry = entry.next;
+          } else {
+            entry = entry.next;
+          }
+          if (entry !== null || pass !== Pass.Free) continue;
+          // Fall through to backtracking: the node is dead.
+        } else if (pass === Pass.Free) {
+          pass = Pass.Known;
           entry = head.next;
           continue;
+        } else if (pass === Pass.Known && this.unknownCount > 0) {
+          // Reached a return event: every known candidate has been tried.
+          blocker = entry;
+          pass = Pass.UnknownEnabling;
+          entry = head.next;
+          continue;
+        } else if (pass === Pass.UnknownEnabling && this.unknownCount > 0) {
+          if (this.recentSpeculation() < this.speculationLimit) {
+            pass = Pass.UnknownOther;
+            entry = head.next;
+            continue;
+          }
+          this.limitHit = true;
         }
-        this.limitHit = true;
-      }
 
-      this.noteFailure(entry);
+        this.noteFailure(entry);
+        this.backtracking = true;
+      }
       // Backtrack. Popping a free op's frame means its parent has failed too.
       let undone: Frame<State>;
       do {
         if (this.top === null) return this.finish('violation');
         const exhausted = this.spendStep();
-        if (exhausted !== undefined) return this.finish('unknown', exhausted);
+        if (exhausted !== undefined) return pause(exhausted);
         undone = this.pop();
       } while (undone.pass === Pass.Free);
+      this.backtracking = false;
       entry = undone.call.next;
       pass = undone.pass;
       blocker = undone.blocker;
     }
   }
 
-  private push(call: Entry, next: State, pass: Pass, blocker: Entry | null): void {
+  private push(call: Entry, next: State, nextId: number, pass: Pass, blocker: Entry | null): void {
     const parent = this.top;
     const depth = parent === null ? 1 : parent.depth + 1;
-    this.top = { call, stateBefore: this.state, pass, blocker, parent, depth };
+    this.top = { call, stateBefore: this.state, stateIdBefore: this.stateId, pass, blocker, parent, depth };
     if (this.deepest === null || depth > this.deepest.depth) this.deepest = this.top;
     this.state = next;
+    this.stateId = nextId;
     lift(call);
   }
 
@@ -238,6 +321,7 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     const undone = this.top!;
     this.top = undone.parent;
     this.state = undone.stateBefore;
+    this.stateId = undone.stateIdBefore;
     const opIndex = undone.call.opIndex;
     const unknownOutcome = this.ops[opIndex].completeMs === null;
     this.unmark(opIndex, unknownOutcome);
@@ -288,10 +372,10 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     }
   }
 
-  private spendStep(): 'steps' | 'deadline' | undefined {
-    if (this.steps >= this.budget.maxStepsPerKey) return 'steps';
+  private spendStep(): Exhausted | undefined {
+    if (this.steps >= this.budget.maxSteps) return 'steps';
     this.steps++;
-    if ((this.steps & (SearchBudget.clockCheckInterval - 1)) === 0 && this.budget.deadlinePassed) return 'deadline';
+    if ((this.steps & (SearchBudget.pollInterval - 1)) === 0) return this.budget.stopped();
     return undefined;
   }
 
@@ -304,10 +388,14 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
    *   overwrites (two puts, say) is not needed there: the parent node tries
    *   it on its own.
    */
-  private worthApplyingUnknown(o: SearchOp<Op, Result>, next: State, pass: Pass, blocker: Entry | null): boolean {
-    if (next === this.state) return false;
+  private worthApplyingUnknown(opIndex: number, next: State, pass: Pass, blocker: Entry | null): boolean {
+    const { model, state } = this;
+    if (model.equal(next, state)) return false;
     const top = this.top;
-    if (top !== null && top.pass >= Pass.UnknownEnabling && this.model.step(top.stateBefore, o.op, o.result) === next) return false;
+    if (top !== null && top.pass >= Pass.UnknownEnabling) {
+      const direct = model.step(top.stateBefore, this.ops[opIndex].op, undefined);
+      if (direct !== undefined && model.equal(direct, next)) return false;
+    }
     // "Enables" means the blocking op does not fit the current state but fits
     // the new one. A blocker that fits anyway (an append, say) is blocked by
     // the cache, not by the state, and no single unknown op is more promising
@@ -315,7 +403,8 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     let enables = false;
     if (blocker !== null) {
       const b = this.ops[blocker.opIndex];
-      enables = this.model.step(next, b.op, b.result) !== undefined && this.model.step(this.state, b.op, b.result) === undefined;
+      const out = this.outputs[blocker.opIndex];
+      enables = model.step(next, b.op, out) !== undefined && model.step(state, b.op, out) === undefined;
     }
     return enables === (pass === Pass.UnknownEnabling);
   }
@@ -326,7 +415,7 @@ class WglSearch<State extends PrimitiveState, Op, Result> {
     return ids.reverse();
   }
 
-  private finish(verdict: Verdict, exhausted?: 'steps' | 'deadline'): PartitionOutcome {
+  private finish(verdict: Verdict, exhausted?: Exhausted): PartitionOutcome {
     const outcome: PartitionOutcome = { verdict, longestPrefix: [], searchSteps: this.steps, visitedStates: this.visited.size };
     if (verdict === 'ok') outcome.longestPrefix = this.prefixOf(this.top);
     else if (verdict === 'violation') {

@@ -1,5 +1,4 @@
 import { HashedBitset, mix32 } from './bitset';
-import type { PrimitiveState } from './model';
 
 const EMPTY = -1;
 
@@ -14,13 +13,12 @@ const EMPTY = -1;
  * everything that follows it.
  *
  * The search inserts one pair per step, so the table avoids per-entry
- * objects: states are interned to small integers, bitset spans are copied
+ * objects: states arrive interned to small integers (StateTable), bitset spans are copied
  * into one growing arena, and entries live in parallel typed arrays behind
  * an open-addressing index keyed by the bitset's Zobrist hash mixed with
  * the state id. Hash collisions are resolved by comparing the sets exactly.
  */
-export class VisitedCache<State extends PrimitiveState> {
-  private readonly stateIds = new Map<State, number>();
+export class VisitedCache {
   private count = 0;
   // Per entry: combined hash, state id, first word of K's span, arena offset
   // of K's span, its length; U's words follow K's span in the arena.
@@ -41,15 +39,6 @@ export class VisitedCache<State extends PrimitiveState> {
     return this.count;
   }
 
-  private internState(state: State): number {
-    let id = this.stateIds.get(state);
-    if (id === undefined) {
-      id = this.stateIds.size;
-      this.stateIds.set(state, id);
-    }
-    return id;
-  }
-
   /** True if entry e has the same K and state, and a U that is a subset of `applied`. */
   private subsumes(e: number, hash: number, stateId: number, set: HashedBitset, applied: Uint32Array): boolean {
     if (this.entryHash[e] !== hash || this.entryState[e] !== stateId) return false;
@@ -66,8 +55,7 @@ export class VisitedCache<State extends PrimitiveState> {
   }
 
   /** Records the node and returns true unless an already recorded node subsumes it. */
-  addIfNew(linearised: HashedBitset, applied: Uint32Array, state: State): boolean {
-    const stateId = this.internState(state);
+  addIfNew(linearised: HashedBitset, applied: Uint32Array, stateId: number): boolean {
     const hash = linearised.hash ^ mix32(stateId + 0x1b873593);
     const mask = this.slots.length - 1;
     let slot = hash & mask;
