@@ -14,6 +14,7 @@ usage: raftbed COMMAND [flags]   (every command takes --help and --json)
   check-history check a recorded history (raftbed JSON or Jepsen EDN) for linearizability
   replay       re-run a trace or seed and prove the trace is identical
   shrink       reduce a failing run to a minimal fault schedule
+  view         write a trace as one self-contained HTML page (lanes, messages, faults)
   bugs         run the planted-bug catalogue and report time to detection
   bench        measure simulator throughput (bench browser: the three-tab benchmark)
   tla          TLA+ spec: check, validate traces, replay-spec, bench
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, () => Command> = {
   'check-history': () => require('./cmd-check-history').checkHistoryCommand,
   replay: () => require('./cmd-replay').replayCommand,
   shrink: () => require('./cmd-shrink').shrinkCommand,
+  view: () => require('./cmd-view').viewCommand,
   bugs: () => (argv) => require('../bugs/cli-bugs').runBugsCli(argv),
   bench: () => (argv, io) =>
     argv[0] === 'browser' ? require('../../browser-adapter/bench-cli').runBrowserBenchCli(argv.slice(1)) : require('./cmd-bench').benchCommand(argv, io, now),
@@ -39,7 +41,7 @@ const COMMANDS: Record<string, () => Command> = {
 };
 
 /** Bad flags, bad files and bad contents: the user's to fix, so a message and exit 2, not a stack trace. */
-const USAGE_ERRORS = new Set(['CliUsageError', 'TraceFormatError', 'FaultPlanError', 'SimConfigError', 'UnknownBugError', 'FaultProfileError']);
+const USAGE_ERRORS = new Set(['CliUsageError', 'TraceFormatError', 'FaultPlanError', 'SimConfigError', 'UnknownBugError', 'FaultProfileError', 'TlaReportError']);
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST']);
 
 function isUsageError(e: unknown): boolean {
