@@ -20,6 +20,8 @@ export class TlaReportError extends Error {
 export const DELIVERED = 0;
 export const DROPPED = 1;
 export const IN_FLIGHT = 2;
+/** Still in flight when its destination crashed, never received: it vanished with the process. */
+export const LOST_IN_CRASH = 3;
 
 export interface ViewerModel {
   readonly title: string;
@@ -200,10 +202,8 @@ export function buildModel(trace: ParsedTrace, tla?: TlaReport): ViewerModel {
         break;
       }
       case 'Drop': {
-        const m = e.msg as Msg;
-        const key = JSON.stringify(m);
-        // A drop at send time (partition, crashed peer) has no Send line before it.
-        const k = take(key) ?? addMsg(e, m, false);
+        // The network decides drops at send time: a Drop line stands instead of a Send line.
+        const k = addMsg(e, e.msg as Msg, false);
         msgs.endI[k] = i;
         msgs.endT[k] = t;
         msgs.status[k] = DROPPED;
@@ -264,6 +264,16 @@ export function buildModel(trace: ParsedTrace, tla?: TlaReport): ViewerModel {
   const t0 = events.length > 0 ? (events[0].t as number) : 0;
   const t1 = events.length > 0 ? Math.max(t0 + 1, events[events.length - 1].t as number) : 1;
   for (const d of down) if (d[2] < 0) d[2] = t1;
+  // A delivery to a crashed node leaves no line: a copy never received, whose destination crashed
+  // after it was sent, vanished in that crash.
+  for (let k = 0; k < msgs.status.length; k++) {
+    if (msgs.status[k] !== IN_FLIGHT) continue;
+    const crash = down.find((d) => d[0] === msgs.to[k] && d[3] > msgs.sendI[k]);
+    if (crash === undefined) continue;
+    msgs.status[k] = LOST_IN_CRASH;
+    msgs.endI[k] = crash[3];
+    msgs.endT[k] = crash[1];
+  }
   for (const p of partitions) if ((p[1] as number) < 0) p[1] = t1;
 
   let tlaMark: ViewerModel['tla'] = null;

@@ -4,7 +4,7 @@
   'use strict';
   var M = JSON.parse(document.getElementById('trace-data').textContent);
   var S = M.strings, N = M.nodes.length;
-  var GUTTER = 84, AXIS_H = 30, LANE_H = 74, BAND_H = 18, CLIENT_H = 15, CLIENT_GAP = 12;
+  var GUTTER = 84, AXIS_H = 30, LANE_H = 74, MAX_ARROWS = 5000, BAND_H = 18, CLIENT_H = 15, CLIENT_GAP = 12;
   var ROLE_COLOR = { Follower: '#d5dde7', PreCandidate: '#f7e7a6', Candidate: '#f3b562', Leader: '#5cb884' };
   var KNOWN_TYPE_COLOR = {
     AppendEntriesRequest: '#2f6fca', AppendEntriesResponse: '#86aee6', RequestVoteRequest: '#d9682b', RequestVoteResponse: '#efaa7f',
@@ -63,6 +63,8 @@
   var laneY = []; // node -> top y, or -1 when hidden
   function layout() {
     var y = AXIS_H, order = laneOrder();
+    // Lanes share the height left after the axis and the client rows, within readable bounds.
+    LANE_H = Math.max(46, Math.min(80, Math.floor((H - AXIS_H - CLIENT_GAP * 2 - clientRows * CLIENT_H) / Math.max(1, order.length))));
     for (var q = 0; q < N; q++) laneY[q] = -1;
     order.forEach(function (q) { laneY[q] = y; y += LANE_H; });
     return y;
@@ -96,7 +98,7 @@
     var items = [['Follower', ROLE_COLOR.Follower], ['PreCandidate', ROLE_COLOR.PreCandidate], ['Candidate', ROLE_COLOR.Candidate], ['Leader (band: role, number: term)', ROLE_COLOR.Leader],
       ['crashed (gap)', 'repeating-linear-gradient(45deg,#9aa5b1 0 2px,#eef1f4 2px 5px)'], ['paused', 'repeating-linear-gradient(-45deg,#b8a9d6 0 2px,#f4f1fa 2px 5px)'],
       ['partitioned away', 'rgba(66,133,244,.16)'], ['clogged', 'rgba(240,160,75,.25)'], ['commit index', 'linear-gradient(#1d2733,#1d2733) 0 50%/100% 2px no-repeat'],
-      ['clock step \u25BC', '#8e44ad'], ['\u2716 dropped', '#d32f2f'], ['\u25CB duplicate copy', '#7b3fa0'], ['- - held / never delivered', '#7f8c8d'], ['client op ok', OUTCOME_COLOR.ok], ['client op unknown', OUTCOME_COLOR.unknown], ['client op pending', '#c5ccd5']];
+      ['clock step \u25BC', '#8e44ad'], ['\u2716 dropped', '#d32f2f'], ['\u25CB duplicate copy', '#7b3fa0'], ['- - in flight at the end', '#7f8c8d'], ['·· lost in a crash', '#5b6878'], ['client op ok', OUTCOME_COLOR.ok], ['client op unknown', OUTCOME_COLOR.unknown], ['client op pending', '#c5ccd5']];
     items.forEach(function (it) { var s = document.createElement('span'), i = document.createElement('i'); i.style.background = it[1]; s.appendChild(i); s.appendChild(document.createTextNode(it[0])); L.appendChild(s); });
     var marks = document.getElementById('marks');
     if (M.violation) addMark(marks, '\u2716 violation: ' + M.violation.property + ' at ' + fmtMs(M.violation.t) + ' (event ' + M.violation.i + '): ' + M.violation.detail, '', M.violation.t);
@@ -179,6 +181,9 @@
       var x0 = clampX(x(c[1])), x1 = clampX(x(c[2]));
       ctx.fillStyle = 'rgba(240,160,75,.25)'; ctx.fillRect(x0, laneY[c[0]] + BAND_H, Math.max(1, x1 - x0), LANE_H - BAND_H);
     });
+    // Too many arrows to read: a thinned, faint layer under the bands (zoom in for all of them).
+    var drawn = null;
+    if (visibleArrows().length > MAX_ARROWS) drawn = drawArrows();
     // role/term bands
     ctx.textAlign = 'center'; ctx.font = '600 11px system-ui, sans-serif';
     order.forEach(function (nq) {
@@ -237,7 +242,7 @@
       ctx.font = '10px system-ui, sans-serif'; ctx.textAlign = 'left'; ctx.fillText((c[2] > 0 ? '+' : '') + c[2] + 'ms', cx + 6, y0 + 6);
     });
     // messages
-    var drawn = drawArrows();
+    if (drawn === null) drawn = drawArrows();
     // client operations
     ctx.textAlign = 'left'; ctx.font = '9px system-ui, sans-serif';
     var opsDrawn = 0;
@@ -258,6 +263,8 @@
     placeMarkers(bottom);
     timeline.dataset.arrowsDrawn = String(drawn.arrows);
     timeline.dataset.dropsDrawn = String(drawn.drops);
+    timeline.dataset.arrowsVisible = String(drawn.visible);
+    document.getElementById('thinned').textContent = drawn.stride > 1 ? 'showing 1 in ' + drawn.stride + ' of ' + drawn.visible.toLocaleString('en') + ' messages: zoom in for every arrow' : drawn.visible.toLocaleString('en') + ' messages in view';
     timeline.dataset.opsDrawn = String(opsDrawn);
     timeline.dataset.viewFrom = String(view.a);
     timeline.dataset.viewTo = String(view.b);
@@ -269,23 +276,30 @@
       timeline.dataset.rendered = '1';
     }
   }
-  function drawArrows() {
-    var lo = lowerBound(ms.sendT, view.a - maxSpan), hi = lowerBound(ms.sendT, view.b + 1e-9);
-    var count = 0, drops = 0, dense = hi - lo > 3000;
-    var pending = [];
+  var visibleCache = null;
+  function visibleArrows() {
+    var key = view.a + ',' + view.b + ',' + laneY.join(',') + ',' + JSON.stringify(typeOn);
+    if (visibleCache && visibleCache.key === key) return visibleCache.list;
+    var lo = lowerBound(ms.sendT, view.a - maxSpan), hi = lowerBound(ms.sendT, view.b + 1e-9), list = [];
     for (var k = lo; k < hi; k++) {
       var from = ms.from[k], to = ms.to[k];
       if (from < 0 || to < 0 || laneY[from] < 0 || laneY[to] < 0 || !typeOn[ms.type[k]]) continue;
       var endT = ms.status[k] === 2 ? M.t1 : ms.endT[k];
       if (endT < view.a) continue;
-      pending.push(k);
+      list.push(k);
     }
+    visibleCache = { key: key, list: list };
+    return list;
+  }
+  function drawArrows() {
+    var pending = visibleArrows(), count = 0, drops = 0, dense = pending.length > MAX_ARROWS;
+    var stride = dense ? Math.ceil(pending.length / MAX_ARROWS) : 1, k;
     ctx.lineWidth = dense ? 0.6 : 1.1;
-    for (var p = 0; p < pending.length; p++) {
+    for (var p = 0; p < pending.length; p += stride) {
       k = pending[p];
       var x0 = x(ms.sendT[k]), y0 = mid(ms.from[k]), x1, y1, status = ms.status[k];
       ctx.strokeStyle = typeColor[ms.type[k]]; ctx.fillStyle = typeColor[ms.type[k]];
-      ctx.globalAlpha = dense ? 0.45 : 0.9;
+      ctx.globalAlpha = dense ? 0.18 : 0.9;
       if (status === 0) { x1 = x(ms.endT[k]); y1 = mid(ms.to[k]); }
       else if (status === 1) {
         // a drop: the arrow stops part-way at the drop time (at send time: a short stub)
@@ -294,16 +308,17 @@
         var frac = ms.endT[k] === ms.sendT[k] ? 0.3 : 0.6;
         if (ms.endT[k] === ms.sendT[k]) x1 = x0 + 8;
         y1 = y0 + (yt - y0) * frac;
-      } else { x1 = x(M.t1); y1 = mid(ms.to[k]); ctx.setLineDash([4, 3]); ctx.strokeStyle = '#7f8c8d'; }
+      } else if (status === 3) { x1 = x(ms.endT[k]); y1 = mid(ms.to[k]); ctx.setLineDash([2, 3]); ctx.strokeStyle = '#5b6878'; }
+      else { x1 = x(M.t1); y1 = mid(ms.to[k]); ctx.setLineDash([4, 3]); ctx.strokeStyle = '#7f8c8d'; }
       ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
       ctx.setLineDash([]);
       if (status === 0 && !dense) arrowHead(x0, y0, x1, y1);
-      if (status === 1) { ctx.globalAlpha = 1; cross(x1, y1); drops++; }
+      if (status === 1) { drops++; if (!dense) { ctx.globalAlpha = 1; cross(x1, y1); } }
       if (ms.dup[k] && !dense) { ctx.globalAlpha = 1; ctx.strokeStyle = '#7b3fa0'; ctx.beginPath(); ctx.arc(x0, y0, 3.5, 0, Math.PI * 2); ctx.stroke(); }
       count++;
     }
     ctx.globalAlpha = 1; ctx.lineWidth = 1;
-    return { arrows: count, drops: drops };
+    return { arrows: count, drops: drops, visible: pending.length, stride: stride };
   }
   function arrowHead(x0, y0, x1, y1) {
     var a = Math.atan2(y1 - y0, x1 - x0), L = 7;
@@ -445,7 +460,7 @@
     body.appendChild(el('h3', {}, 'held for ' + M.nodes[q] + ': ' + held.length + ' message' + (held.length === 1 ? '' : 's') + ' in flight'));
     var ul = el('ul', { class: 'held', id: 'held-list', 'data-count': String(held.length) });
     held.slice(0, 40).forEach(function (k) {
-      ul.appendChild(el('li', {}, S[ms.type[k]] + ' from ' + M.nodes[ms.from[k]] + (ms.term[k] >= 0 ? ' term ' + ms.term[k] : '') + ', sent ' + fmtMs(ms.sendT[k]) + (ms.dup[k] ? ' (dup)' : '') + (ms.status[k] === 2 ? ' never delivered' : '')));
+      ul.appendChild(el('li', {}, S[ms.type[k]] + ' from ' + M.nodes[ms.from[k]] + (ms.term[k] >= 0 ? ' term ' + ms.term[k] : '') + ', sent ' + fmtMs(ms.sendT[k]) + (ms.dup[k] ? ' (dup)' : '') + (ms.status[k] === 2 ? ' (never delivered)' : ms.status[k] === 3 ? ' (lost in the crash)' : '')));
     });
     if (held.length > 40) ul.appendChild(el('li', {}, '\u2026 ' + (held.length - 40) + ' more'));
     body.appendChild(ul);
@@ -453,7 +468,7 @@
     resize(); draw();
   }
   document.getElementById('state-close').addEventListener('click', function () { document.getElementById('state-panel').hidden = true; selected = -1; resize(); draw(); });
-  window.addEventListener('resize', function () { resize(); draw(); });
+  window.addEventListener('resize', function () { resize(); relabel(); draw(); });
 
   // For tests and scripting: where an event is drawn, and selecting one without a mouse.
   window.raftbedViewer = {
