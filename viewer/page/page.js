@@ -383,6 +383,7 @@
     setRange(t - (t - view.a) * f, t + (view.b - t) * f);
   }, { passive: false });
   var tip = document.getElementById('tooltip');
+  timeline.addEventListener('mouseleave', function () { tip.hidden = true; });
   function hover(px, py) {
     var q = laneAt(py);
     if (q < 0 || px < GUTTER) { tip.hidden = true; return; }
