@@ -148,6 +148,36 @@ describe('in Chromium', () => {
     await page.close();
   });
 
+  it('folds the durable log through truncation, a crash that loses a record, and a snapshot', async () => {
+    const view = (term: number, role: string, lastIndex: number, lastTerm: number, snapshotIndex: number) => ({ term, role, vote: null, lastIndex, lastTerm, commit: 0, snapshotIndex });
+    const lines = [
+      { type: 'header', format: 'raftbed-trace/1', source: 'sim', seed: 0, version: 'x', commit: 'x', nodes: ['n1', 'n2'], profile: 'none', config: {}, faultPlan: {} },
+      { i: 1, t: 1, ev: 'Persist', node: 'n1', seq: 1, term: 1, appendFrom: 1, entryTerms: [1, 1] },
+      { i: 2, t: 2, ev: 'Persist', node: 'n1', seq: 2, appendFrom: 3, entryTerms: [2] },
+      { i: 3, t: 3, ev: 'Step', node: 'n1', input: 'Tick', actions: [], state: view(2, 'Follower', 3, 2, 0) },
+      { i: 4, t: 4, ev: 'Crash', node: 'n1', lostRecords: 1, torn: false },
+      { i: 5, t: 9, ev: 'Restart', node: 'n1', state: view(1, 'Follower', 2, 1, 0) },
+      { i: 6, t: 10, ev: 'Persist', node: 'n1', seq: 3, term: 3, truncateFrom: 2, appendFrom: 2, entryTerms: [3, 3] },
+      { i: 7, t: 11, ev: 'Persist', node: 'n1', seq: 4, snapshotIndex: 1, snapshotTerm: 1 },
+      { i: 8, t: 12, ev: 'Step', node: 'n1', input: 'Tick', actions: [], state: view(3, 'Follower', 3, 3, 1) },
+    ];
+    const crafted = parseTrace(lines.map((l) => JSON.stringify(l)).join('\n'));
+    const { page, problems } = await open(writePage('fold.html', crafted));
+    const logAt = async (i: number) => {
+      expect(await page.evaluate((k) => (window as any).raftbedViewer.selectEvent(k), i)).toBe(true);
+      return page.evaluate(() => {
+        const log = document.getElementById('log-terms') as HTMLElement;
+        return { terms: log.dataset.terms, snapshotIndex: Number(log.dataset.snapshotIndex) };
+      });
+    };
+    expect(await logAt(3)).toEqual({ terms: '1,1,2', snapshotIndex: 0 });
+    // The crash lost record 2 (entry 3), so after the restart the log is [1, 1].
+    expect(await logAt(5)).toEqual({ terms: '1,1', snapshotIndex: 0 });
+    expect(await logAt(8)).toEqual({ terms: '3,3', snapshotIndex: 1 });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('filters hide a node lane and its arrows, a message type, and time outside the range', async () => {
     const { page } = await open(writePage('s11-filter.html', trace));
     const all = Number((await dataset(page)).arrowsDrawn);
