@@ -282,6 +282,9 @@ export function buildModel(trace: ParsedTrace, tla?: TlaReport): ViewerModel {
     const i = tla.firstUnmatched.line - 1;
     const e = events[i - 1];
     if (e === undefined || e.i !== i) throw new TlaReportError(`the TLA report names line ${tla.firstUnmatched.line}, which is not an event of this trace`);
+    // The report quotes the line: a report from another trace is refused, not drawn at random.
+    const content = tla.firstUnmatched.content;
+    if (content !== undefined && content !== trace.lines[i]) throw new TlaReportError(`the TLA report's line ${tla.firstUnmatched.line} differs from this trace's: was it made from another trace?`);
     tlaMark = { i, t: e.t as number, fields: [...(tla.firstUnmatched.disagreeingFields ?? [])] };
   }
 

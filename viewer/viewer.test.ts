@@ -75,8 +75,10 @@ describe('the model', () => {
     expect(m.clientOps.length).toBe(events.filter((e) => e.ev === 'ClientInvoke').length);
   });
 
-  it('refuses a TLA report naming a line the trace does not have', () => {
+  it('refuses a TLA report naming a line the trace does not have, or quoting a line it does not have', () => {
     expect(() => buildModel(trace, { firstUnmatched: { line: trace.lines.length + 5 } })).toThrow(TlaReportError);
+    expect(() => buildModel(trace, { firstUnmatched: { line: 10, content: trace.lines[10].replace('"t":', '"t": ') } })).toThrow(/another trace/);
+    expect(buildModel(trace, { firstUnmatched: { line: 10, content: trace.lines[9] } }).tla).toMatchObject({ i: 9, t: (trace.events[8] as Ev).t });
   });
 
   it('writes a page that loads nothing from elsewhere', () => {
