@@ -449,14 +449,21 @@
     body.appendChild(el('h3', {}, 'durable log terms (' + (log.snapIndex + log.terms.length) + ' entries, from ' + log.records + ' persist records)'));
     var cells = el('div', { class: 'log-cells', id: 'log-terms', 'data-terms': log.terms.join(','), 'data-snapshot-index': String(log.snapIndex) });
     if (log.snapIndex > 0) cells.appendChild(el('span', { class: 'cell snap', title: 'snapshot' }, '\u2264' + log.snapIndex + ':t' + log.snapTerm));
-    var from = Math.max(0, log.terms.length - 120);
-    if (from > 0) cells.appendChild(el('span', { class: 'cell snap' }, '\u2026' + from));
-    for (var z = from; z < log.terms.length; z++) {
-      var idx = log.snapIndex + z + 1, c = el('span', { class: 'cell' + (idx <= st.commit[s] ? ' committed' : ''), title: 'index ' + idx + ', term ' + log.terms[z] }, String(log.terms[z]));
-      c.style.background = termColor(log.terms[z]); cells.appendChild(c);
+    // Runs of one term collapse into one cell (index range, term, count); short runs stay per entry.
+    for (var z = 0; z < log.terms.length;) {
+      var run = z; while (run < log.terms.length && log.terms[run] === log.terms[z]) run++;
+      var first = log.snapIndex + z + 1, last = log.snapIndex + run, len = run - z;
+      var pieces = len > 3 ? [[first, last]] : [];
+      if (len <= 3) for (var w = first; w <= last; w++) pieces.push([w, w]);
+      pieces.forEach(function (pc) {
+        var committed = pc[1] <= st.commit[s], label = pc[0] === pc[1] ? String(log.terms[z]) : 't' + log.terms[z] + ' \u00D7' + (pc[1] - pc[0] + 1);
+        var c = el('span', { class: 'cell' + (committed ? ' committed' : ''), title: 'index ' + pc[0] + (pc[1] > pc[0] ? '..' + pc[1] : '') + ', term ' + log.terms[z] }, label);
+        c.style.background = termColor(log.terms[z]); cells.appendChild(c);
+      });
+      z = run;
     }
     body.appendChild(cells);
-    body.appendChild(el('div', { class: 'meta' }, 'outlined: committed (index \u2264 ' + st.commit[s] + '); durable term ' + log.term + ', vote ' + (log.vote || 'none')));
+    body.appendChild(el('div', { class: 'meta' }, 'outlined: wholly committed (index \u2264 ' + st.commit[s] + '); hover a cell for its indexes; durable term ' + log.term + ', vote ' + (log.vote || 'none')));
     var held = heldFor(q, i);
     body.appendChild(el('h3', {}, 'held for ' + M.nodes[q] + ': ' + held.length + ' message' + (held.length === 1 ? '' : 's') + ' in flight'));
     var ul = el('ul', { class: 'held', id: 'held-list', 'data-count': String(held.length) });
