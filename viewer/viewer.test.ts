@@ -180,6 +180,31 @@ describe('in Chromium', () => {
     await page.close();
   });
 
+  it('zooms with the wheel around the pointer and pans with a drag', async () => {
+    const { page } = await open(writePage('s11-zoom.html', trace));
+    const span = async () => {
+      const d = await dataset(page);
+      return { from: Number(d.viewFrom), to: Number(d.viewTo) };
+    };
+    const before = await span();
+    const b = (await (await page.$('#timeline'))!.boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + 150);
+    await page.mouse.wheel(0, -600);
+    await frame(page);
+    const zoomed = await span();
+    expect(zoomed.to - zoomed.from).toBeLessThan((before.to - before.from) / 2);
+    expect(zoomed.from).toBeGreaterThan(before.from);
+    await page.mouse.move(b.x + b.width / 2, b.y + 150);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2 - 200, b.y + 150, { steps: 5 });
+    await page.mouse.up();
+    await frame(page);
+    const panned = await span();
+    expect(panned.from).toBeGreaterThan(zoomed.from);
+    expect(panned.to - panned.from).toBeCloseTo(zoomed.to - zoomed.from, 6);
+    await page.close();
+  });
+
   it('filters hide a node lane and its arrows, a message type, and time outside the range', async () => {
     const { page } = await open(writePage('s11-filter.html', trace));
     const all = Number((await dataset(page)).arrowsDrawn);
