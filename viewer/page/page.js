@@ -318,6 +318,14 @@
       count++;
     }
     ctx.globalAlpha = 1; ctx.lineWidth = 1;
+    if (dense) {
+      // Thinned arrows would hide most drops: every drop still gets a red tick on its sender's lane.
+      ctx.fillStyle = '#d32f2f'; drops = 0;
+      for (p = 0; p < pending.length; p++) {
+        k = pending[p];
+        if (ms.status[k] === 1) { ctx.fillRect(x(ms.sendT[k]) - 0.5, laneY[ms.from[k]] + BAND_H + 2, 1.5, 6); drops++; }
+      }
+    }
     return { arrows: count, drops: drops, visible: pending.length, stride: stride };
   }
   function arrowHead(x0, y0, x1, y1) {
