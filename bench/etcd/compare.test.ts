@@ -39,6 +39,7 @@ test('ratios are medians of per-round ratios, not ratios of medians', () => {
   const s = summarize('m', 1, rounds, ['etcd-v3.6.0', 'raftbed']);
   expect(s.cpuMicrosPerEntry).toEqual({ 'etcd-v3.6.0': 2, raftbed: 4 });
   expect(s.cpuRatio).toEqual({ 'etcd-v3.6.0': 2.5 }); // ratios 3, 1, 2.5; the ratio of medians would be 2
+  expect(s.cpuRatioRange).toEqual({ 'etcd-v3.6.0': [1, 3] });
   expect(s.allocRatio).toEqual({ 'etcd-v3.6.0': 2 });
   expect(median([4, 1, 3, 2])).toBe(2.5);
   expect(() => summarize('m', 1, [[run('raftbed', 1, 1)]], ['etcd-v3.6.0', 'raftbed'])).toThrow(/no result for etcd-v3.6.0/);

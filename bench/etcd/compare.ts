@@ -88,6 +88,8 @@ export interface ModeSummary {
   /** Median of the per-round ratios raftbed / contender (a round's runs sit next to each other in time). */
   readonly cpuRatio: Readonly<Record<string, number>>;
   readonly allocRatio: Readonly<Record<string, number>>;
+  /** Lowest and highest per-round CPU ratio raftbed / contender: the spread the median hides. */
+  readonly cpuRatioRange: Readonly<Record<string, readonly [number, number]>>;
   readonly runs: readonly RunResult[][];
 }
 
@@ -101,14 +103,22 @@ export function summarize(mode: string, entries: number, rounds: readonly RunRes
   const alloc: Record<string, number> = {};
   const cpuRatio: Record<string, number> = {};
   const allocRatio: Record<string, number> = {};
+  const cpuRatioRange: Record<string, readonly [number, number]> = {};
   for (const label of labels) {
     cpu[label] = median(rounds.map((round) => byLabel(round, label).cpuMicrosPerEntry));
     alloc[label] = median(rounds.map((round) => byLabel(round, label).allocBytesPerEntry));
     if (label === 'raftbed') continue;
-    cpuRatio[label] = median(rounds.map((round) => byLabel(round, 'raftbed').cpuMicrosPerEntry / byLabel(round, label).cpuMicrosPerEntry));
+    const cpuRatios = rounds.map((round) => byLabel(round, 'raftbed').cpuMicrosPerEntry / byLabel(round, label).cpuMicrosPerEntry);
+    cpuRatio[label] = median(cpuRatios);
+    cpuRatioRange[label] = [Math.min(...cpuRatios), Math.max(...cpuRatios)];
     allocRatio[label] = median(rounds.map((round) => byLabel(round, 'raftbed').allocBytesPerEntry / byLabel(round, label).allocBytesPerEntry));
   }
-  return { mode, entries, rounds: rounds.length, cpuMicrosPerEntry: cpu, allocBytesPerEntry: alloc, cpuRatio, allocRatio, runs: rounds };
+  return { mode, entries, rounds: rounds.length, cpuMicrosPerEntry: cpu, allocBytesPerEntry: alloc, cpuRatio, allocRatio, cpuRatioRange, runs: rounds };
+}
+
+function ratioWithRange(s: ModeSummary, label: string): string {
+  const [low, high] = s.cpuRatioRange[label];
+  return `${s.cpuRatio[label].toFixed(2)}× (${low.toFixed(2)}–${high.toFixed(2)})`;
 }
 
 export function formatTable(summaries: readonly ModeSummary[]): string {
@@ -117,7 +127,7 @@ export function formatTable(summaries: readonly ModeSummary[]): string {
   const rows = summaries.map((s) => [
     s.mode,
     s.cpuMicrosPerEntry['etcd-v3.6.0'].toFixed(2), s.cpuMicrosPerEntry['etcd-latest'].toFixed(2), s.cpuMicrosPerEntry.raftbed.toFixed(2),
-    `${s.cpuRatio['etcd-v3.6.0'].toFixed(2)}×`, `${s.cpuRatio['etcd-latest'].toFixed(2)}×`,
+    ratioWithRange(s, 'etcd-v3.6.0'), ratioWithRange(s, 'etcd-latest'),
     Math.round(s.allocBytesPerEntry['etcd-v3.6.0']).toString(), Math.round(s.allocBytesPerEntry['etcd-latest']).toString(), Math.round(s.allocBytesPerEntry.raftbed).toString(),
     `${s.allocRatio['etcd-v3.6.0'].toFixed(2)}×`, `${s.allocRatio['etcd-latest'].toFixed(2)}×`,
   ]);
@@ -176,7 +186,7 @@ function main(argv: readonly string[]): void {
     return;
   }
   console.log('raftbed vs etcd-io/raft: 3 nodes in memory, FIFO queue, persist-before-send, 16-byte payload, PreVote+CheckQuorum');
-  console.log('CPU = user+sys time of the measured phase per committed entry; medians over rounds; ratios are medians of per-round ratios\n');
+  console.log('CPU = user+sys time of the measured phase per committed entry; medians over rounds; ratios are medians of per-round ratios (lowest–highest round)\n');
   console.log(formatTable(summaries));
 }
 

@@ -1,11 +1,15 @@
 // The raftbed side of the side-by-side benchmark (README.md here): the same three nodes, FIFO
 // queue, persist-before-send (every write made durable and acknowledged with PersistAck before
 // any message is delivered), 16-byte payload, windows and PreVote/CheckQuorum as the Go harness in
-// go/main.go. Prints one JSON line: CPU time (process.cpuUsage, user+sys) and bytes allocated on
+// go/main.go, and a harness as lean as the Go one (no bookkeeping beyond what the workload needs).
+// Prints one JSON line: CPU time (process.cpuUsage, user+sys) and bytes allocated on
 // V8's heap over the measured phase, per committed entry.
 
 import { GCProfiler } from 'node:v8';
-import { TestCluster } from '../../core/testing/cluster';
+import {
+  applyPersistRecordInPlace, EMPTY_DURABLE_STATE, initialState, makeConfig, step, toMutableDurableState,
+  type Input, type Message, type MutableDurableState, type NodeId, type RaftState,
+} from '../../core';
 
 export interface Mode {
   readonly entriesPerProposal: number;
@@ -32,8 +36,70 @@ export const MIRROR_CONFIG = Object.freeze({
   maxUncommittedBytes: 1 << 30,
 });
 
+interface MirrorNode {
+  state: RaftState;
+  readonly durable: MutableDurableState;
+}
+
+/**
+ * Three nodes and one FIFO queue. Every output's write is made durable and acknowledged
+ * (PersistAck) before the next input, and so before any of its messages is delivered: the
+ * counterpart of the Go harness persisting each Ready before queueing its messages.
+ */
+export class MirrorCluster {
+  readonly ids: readonly NodeId[] = ['n1', 'n2', 'n3'];
+  private readonly nodes = new Map<NodeId, MirrorNode>();
+  private queue: Message[] = [];
+
+  constructor() {
+    for (const [i, id] of this.ids.entries()) {
+      const config = makeConfig({ clusterId: 'bench', id, cluster: { voters: [...this.ids] }, seed: 100 + i, ...MIRROR_CONFIG });
+      this.nodes.set(id, { state: initialState(config), durable: toMutableDurableState(EMPTY_DURABLE_STATE) });
+    }
+  }
+
+  state(id: NodeId): RaftState {
+    return (this.nodes.get(id) as MirrorNode).state;
+  }
+
+  input(id: NodeId, input: Input): void {
+    const node = this.nodes.get(id) as MirrorNode;
+    let { state, output } = step(node.state, input);
+    for (;;) {
+      for (const m of output.messages) this.queue.push(m);
+      if (!output.persist) break;
+      applyPersistRecordInPlace(node.durable, output.persist);
+      ({ state, output } = step(state, { type: 'PersistAck', seq: output.persist.seq }));
+    }
+    node.state = state;
+  }
+
+  deliverAll(): void {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      for (const message of batch) this.input(message.to, { type: 'Receive', message });
+    }
+  }
+
+  leaders(): NodeId[] {
+    return this.ids.filter((id) => this.state(id).role === 'Leader');
+  }
+
+  electLeader(maxTicks = 1000): NodeId {
+    for (let t = 0; t < maxTicks && this.leaders().length !== 1; t++) {
+      for (const id of this.ids) this.input(id, { type: 'Tick' });
+      this.deliverAll();
+    }
+    const leaders = this.leaders();
+    if (leaders.length !== 1) throw new Error(`no single leader after ${maxTicks} ticks`);
+    this.deliverAll();
+    return leaders[0];
+  }
+}
+
 /** Proposes `total` entries, `mode.proposalsInFlight` proposals before each delivery; returns entries committed. */
-function run(cluster: TestCluster, leader: string, mode: Mode, total: number): number {
+function run(cluster: MirrorCluster, leader: NodeId, mode: Mode, total: number): number {
   const startCommit = cluster.state(leader).commitIndex;
   const data = Array.from({ length: mode.entriesPerProposal }, () => PAYLOAD);
   let proposed = 0;
@@ -43,7 +109,6 @@ function run(cluster: TestCluster, leader: string, mode: Mode, total: number): n
       proposed += mode.entriesPerProposal;
     }
     cluster.deliverAll();
-    for (const id of cluster.ids) cluster.node(id).applied.length = 0;
   }
   return cluster.state(leader).commitIndex - startCommit;
 }
@@ -80,9 +145,8 @@ function main(): void {
   const warmup = Number(flag('warmup', String(Math.floor(entries / 4))));
   if (!Number.isInteger(entries) || entries < 1 || !Number.isInteger(warmup) || warmup < 1) throw new Error('--entries and --warmup must be positive integers');
 
-  const cluster = new TestCluster({ size: 3, config: MIRROR_CONFIG });
+  const cluster = new MirrorCluster();
   const leader = cluster.electLeader();
-  cluster.deliverAll();
   const warm = run(cluster, leader, mode, warmup);
   if (warm < warmup) throw new Error(`warm-up committed ${warm} of ${warmup}`);
   (globalThis as { gc?: () => void }).gc?.();
