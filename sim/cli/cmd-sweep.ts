@@ -16,6 +16,7 @@ import type { SeedSummary } from './sweep-types';
 import type { CliIo } from './io';
 import { ProgressBar } from './progress';
 import { runInWorkers } from './sweep-pool';
+import { configDigest, type SweepProvenance } from './sweep-merge';
 import type { PlantedBug } from '../bugs/types';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -110,15 +111,23 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
     .map((s) => reproduce(base, s, outDir, bug));
   const missing = missingCoverage(base.faults, coverage.counts);
   const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir, bug) : [];
-  const report: SweepReport = {
+  const report: SweepReport & SweepProvenance = {
     runs: summaries.length, violations, events, eventsPerSecond: events / (wallMs / 1000), simulatedMs, wallMs,
     speedOverRealTime: simulatedMs / wallMs, linearizability, coverage: coverage.counts, missingCoverage: missing, validation,
     availability: worstAvailability(summaries),
+    ...provenance(base, shard, from, Number(flags.seeds), seeds),
   };
   if (flags.json) io.out(JSON.stringify(report, null, 2));
   else printReport(io, base, report, workers);
   const rejected = validation.filter((v) => v.verdict !== 'pass');
   return violations.length > 0 || missing.length > 0 || rejected.length > 0 ? 1 : 0;
+}
+
+/** Who ran this share of which sweep: what `raftbed merge` checks before it adds shards up. */
+function provenance(base: SimConfig, shard: { index: number; count: number }, from: number, count: number, seeds: readonly number[]): SweepProvenance {
+  const { seed: _seed, ...config } = base;
+  const { version, commit } = buildInfo();
+  return { raftbed: { version, commit }, config, configDigest: configDigest(config), shard, seedRange: { from, count }, seeds };
 }
 
 export interface TraceValidation {

@@ -10,6 +10,7 @@ const USAGE = `raftbed: a deterministic testbed for Raft
 usage: raftbed COMMAND [flags]   (every command takes --help and --json)
 
   sweep        run many seeds in parallel under a fault profile (the main job)
+  merge        join the --json reports of a sharded sweep (--shard i/n) into one summary
   run          run one seed, optionally writing its trace
   check-history check a recorded history (raftbed JSON or Jepsen EDN) for linearizability
   replay       re-run a trace or seed and prove the trace is identical
@@ -27,6 +28,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, () => Command> = {
   sweep: () => (argv, io) => require('./cmd-sweep').sweepCommand(argv, io, now),
+  merge: () => require('./cmd-merge').mergeCommand,
   run: () => require('./cmd-run').runCommand,
   'check-history': () => require('./cmd-check-history').checkHistoryCommand,
   replay: () => require('./cmd-replay').replayCommand,
