@@ -68,7 +68,13 @@ export function buildInfo(): { version: string; commit: string } {
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: `${__dirname}/../..`, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
-    // Not a git checkout (an installed package): the version alone identifies the build.
+    // Not a git checkout: a container image records its commit at build time (deploy/Containerfile);
+    // otherwise (an installed package) the version alone identifies the build.
+    try {
+      commit = readFileSync(`${__dirname}/../../BUILD_COMMIT`, 'utf8').trim() || commit;
+    } catch {
+      // No record: 'unknown'.
+    }
   }
   cachedVersion = { version: pkg.version, commit };
   return cachedVersion;

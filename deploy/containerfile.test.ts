@@ -1,0 +1,72 @@
+// A static check of deploy/Containerfile (no container engine runs where the tests run): the stages
+// exist, the runtime stage runs raftbed as the Job's non-root user, and it carries everything the
+// CLI loads: the package files, bin/, and every source directory sim/cli/main.ts reaches.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sweepJob } from './k8s/job';
+
+const ROOT = join(__dirname, '..');
+const text = readFileSync(join(__dirname, 'Containerfile'), 'utf8');
+const instructions = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).join('\n').replace(/\\\n/g, ' ').split('\n');
+
+function stages(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] = [];
+  for (const line of instructions) {
+    const from = /^FROM\s+\S+\s+AS\s+(\S+)$/i.exec(line);
+    if (from) out.set(from[1], (current = []));
+    else current.push(line);
+  }
+  return out;
+}
+
+/** Top-level directories the CLI requires (its own sim/, and lazily loaded ../../X/ modules). */
+function directoriesTheCliLoads(): string[] {
+  const main = readFileSync(join(ROOT, 'sim', 'cli', 'main.ts'), 'utf8');
+  const dirs = new Set(['bin', 'sim', 'core']);
+  for (const m of main.matchAll(/require\('\.\.\/\.\.\/([\w-]+)\//g)) dirs.add(m[1]);
+  return [...dirs].sort();
+}
+
+describe('deploy/Containerfile', () => {
+  const s = stages();
+  const runtime = s.get('runtime')!;
+
+  it('has the dependency, build, prune, mutation and runtime stages; runtime is the last (the default target)', () => {
+    expect([...s.keys()]).toEqual(['deps', 'build', 'mutation', 'prune', 'runtime']);
+    expect(s.get('deps')).toContain('RUN npm ci --ignore-scripts');
+    expect(s.get('build')).toContain('RUN npx tsc -p tsconfig.json --noEmit');
+  });
+
+  it('prunes dev dependencies but keeps the ts-node and typescript that bin/raftbed runs on, at the locked versions', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const prune = s.get('prune')!.join('\n');
+    expect(prune).toContain('npm prune --omit=dev');
+    expect(prune).toContain(`ts-node@${pkg.devDependencies['ts-node']}`);
+    expect(prune).toContain(`typescript@${pkg.devDependencies.typescript}`);
+    expect(readFileSync(join(ROOT, 'bin', 'raftbed'), 'utf8')).toContain("require('ts-node')");
+  });
+
+  it('runs bin/raftbed as the non-root user the Job expects, with raftbed on PATH for the pod script', () => {
+    expect(runtime).toContain('ENTRYPOINT ["/app/bin/raftbed"]');
+    const pod = sweepJob().toJSON().spec!.template.spec!.securityContext!;
+    expect(runtime).toContain(`USER ${pod.runAsUser}:${pod.runAsGroup}`);
+    expect(runtime.join('\n')).toContain('ln -s /app/bin/raftbed /usr/local/bin/raftbed');
+    expect(runtime).toContain('COPY --from=prune /app/node_modules ./node_modules');
+  });
+
+  it('copies the package files and every directory the CLI loads into the build and runtime stages', () => {
+    const copied = (lines: string[]) => new Set(lines.filter((l) => l.startsWith('COPY')).flatMap((l) => l.split(/\s+/).slice(1, -1)).map((p) => p.replace(/^--from=\w+$/, '').replace(/^\/app\//, '')).filter((p) => p !== ''));
+    const build = copied([...s.get('deps')!, ...s.get('build')!]);
+    const run = copied(runtime);
+    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) {
+      expect(build).toContain(file);
+      expect(run).toContain(file);
+    }
+    for (const dir of directoriesTheCliLoads()) {
+      expect(build).toContain(dir);
+      expect(run).toContain(dir);
+    }
+  });
+});
