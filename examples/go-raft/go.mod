@@ -1,0 +1,3 @@
+module raftbed.example/go-raft
+
+go 1.22
