@@ -3,7 +3,9 @@
 //
 // 1. Cluster: the mini-cluster workload (elect, then one proposal per round) with core in process,
 //    core over stdio (one process per node) and go-raft over stdio. Events are node inputs.
-// 2. Replay: one node's recorded inputs replayed through core's step directly, through the
+// 2. Transport: round trips to a trivial process that answers every input with a fixed line, so
+//    the figure is the driver's own cost per exchange (worker hop, pipes, validation).
+// 3. Replay: one node's recorded inputs replayed through core's step directly, through the
 //    in-process protocol adapter (CoreProtocolNode), and through it with the conformance rules
 //    (CheckedNode): the in-process cost of speaking the protocol.
 //
@@ -149,5 +151,26 @@ function benchReplay(): void {
   }
 }
 
+function benchTransport(): void {
+  const trivial = `node ${join(__dirname, '..', 'testing', 'misbehaving-node.js')} none`;
+  const init: InitInput = { type: 'Init', protocol: 1, id: 'n1', voters: ['n1'], seed: 1, options: { electionTimeoutTicks: 10, heartbeatIntervalTicks: 1, preVote: true, checkQuorum: true } };
+  const exchanges = 2000;
+  const perExchangeUs: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const driver = new ProcessDriver(trivial);
+    const node = driver.factory('n1');
+    node.start(init);
+    for (let k = 0; k < 200; k++) node.handle({ type: 'Tick' });
+    const t0 = performance.now();
+    for (let k = 0; k < exchanges; k++) node.handle({ type: 'Tick' });
+    perExchangeUs.push(((performance.now() - t0) * 1000) / exchanges);
+    node.kill();
+    driver.close();
+  }
+  console.log(`transport: ${exchanges} lock-step exchanges with a trivial process, ${REPS} reps (${load()})`);
+  console.log(`  ${median(perExchangeUs).toFixed(0)} us per exchange (median; runs ${perExchangeUs.map((x) => x.toFixed(0)).join(', ')})`);
+}
+
 benchReplay();
+benchTransport();
 benchCluster();
