@@ -4,7 +4,8 @@
 import { ProcessDriver } from './process-node';
 import { runConformanceScenario } from './testing/conformance-scenario';
 import { buildGoRaft } from './testing/go-raft';
-import { MiniCluster, MiniClusterViolation } from './testing/mini-cluster';
+import { MiniClusterViolation } from './testing/mini-cluster';
+import { splitVote } from './testing/split-vote';
 
 let binary: string;
 beforeAll(() => {
@@ -53,51 +54,24 @@ describe('go-raft speaks the protocol', () => {
 });
 
 describe('go-raft with a planted bug', () => {
-  /**
-   * n1 and n2 each time out into term 1 before hearing anything (only they are ticked), and both
-   * ask n3. A correct n3 grants the first and refuses the second; with -bug=vote-twice it grants
-   * both, both reach a quorum, and the mini-cluster's ElectionSafety check stops the run.
-   */
-  function splitVote(command: string): { grants: boolean[]; error: unknown } {
+  function run(command: string) {
     const driver = new ProcessDriver(command);
-    const cluster = new MiniCluster({ factory: driver.factory, size: 3, seed: 4, options: { preVote: false, checkQuorum: false } }).start();
-    const take = (from: string, to: string, type: string) => {
-      const k = cluster.queue.findIndex((m) => m.from === from && m.to === to && m.type === type);
-      if (k < 0) throw new Error(`no ${type} from ${from} to ${to} queued`);
-      return cluster.queue.splice(k, 1)[0];
-    };
     try {
-      for (const id of ['n1', 'n2']) {
-        for (let t = 0; cluster.node(id).output?.view.role !== 'Candidate'; t++) {
-          if (t > 100) throw new Error(`${id} never campaigned`);
-          cluster.input(id, { type: 'Tick' });
-        }
-      }
-      expect([cluster.node('n1').output?.view.term, cluster.node('n2').output?.view.term]).toEqual([1, 1]);
-      for (const id of ['n1', 'n2']) cluster.input('n3', { type: 'Receive', message: take(id, 'n3', 'RequestVoteRequest') });
-      const responses = ['n1', 'n2'].map((id) => take('n3', id, 'RequestVoteResponse'));
-      const grants = responses.map((m) => m.type === 'RequestVoteResponse' && m.granted);
-      try {
-        for (const m of responses) cluster.input(m.to, { type: 'Receive', message: m });
-      } catch (e) {
-        return { grants, error: e };
-      }
-      return { grants, error: null };
+      return splitVote({ factory: driver.factory, seed: 4 });
     } finally {
-      cluster.stop();
       driver.close();
     }
   }
 
   test('-bug=vote-twice: a voter grants two candidates of one term, and the run fails on ElectionSafety', () => {
-    const { grants, error } = splitVote(`${binary} -bug=vote-twice`);
+    const { grants, error } = run(`${binary} -bug=vote-twice`);
     expect(grants).toEqual([true, true]);
     expect(error).toBeInstanceOf(MiniClusterViolation);
     expect((error as MiniClusterViolation).property).toBe('ElectionSafety');
   });
 
   test('without the bug, the same voter refuses the second candidate and one leader is elected', () => {
-    const { grants, error } = splitVote(binary);
+    const { grants, error } = run(binary);
     expect(grants).toEqual([true, false]);
     expect(error).toBeNull();
   });

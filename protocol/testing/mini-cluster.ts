@@ -8,6 +8,7 @@
 // safety properties across nodes as it goes: one leader per term, and one entry per applied index.
 
 import { CheckedNode } from '../conformance';
+import type { ProtocolTraceRecorder } from './protocol-trace';
 import { ObservedLog } from '../observed-log';
 import { encodeInput, encodeOutput } from '../validate';
 import {
@@ -27,6 +28,8 @@ export interface MiniClusterOptions {
   readonly impl?: Ext;
   /** Keep every exchange as text: `n1 < input` and `n1 > output`. */
   readonly transcript?: boolean;
+  /** Write a raftbed trace (for TLA+ trace validation) from the protocol outputs. */
+  readonly trace?: ProtocolTraceRecorder;
 }
 
 export class MiniClusterViolation extends Error {
@@ -120,6 +123,11 @@ export class MiniCluster {
     n.inputs++;
     n.output = out;
     this.record(n.id, input, out, n.node?.lastOutputLine);
+    const trace = this.config.trace;
+    if (trace !== undefined) {
+      if (input.type === 'Restart') trace.restart(n.id, out.view);
+      else if (input.type !== 'Init') trace.step(n.id, input, out, (m) => !this.isolated.has(m.from) && !this.isolated.has(m.to));
+    }
     for (const r of out.persist) {
       n.disk.apply(r);
       n.lastSeq = r.seq;
@@ -145,6 +153,7 @@ export class MiniCluster {
   /** Delivers what is queued now (not what those deliveries send), then ticks every node once. */
   round(): void {
     this.rounds++;
+    this.config.trace?.at(this.rounds * 10);
     const batch = this.queue;
     this.queue = [];
     for (const m of batch) {
@@ -205,6 +214,7 @@ export class MiniCluster {
     n.node = null;
     this.queue = this.queue.filter((m) => m.to !== id);
     if (this.config.transcript) this.transcript.push(`${id} crash`);
+    this.config.trace?.crash(id);
   }
 
   restart(id: string): void {

@@ -1,0 +1,84 @@
+// A raftbed trace (sim/trace/format.ts, `raftbed-trace/1`) written from protocol outputs alone:
+// views, persist records, messages and applied entries, never an implementation's state. The
+// mini-cluster uses it so TLA+ trace validation can judge any implementation; the simulator's
+// recorder can follow the same mapping when it moves to the protocol.
+//
+// The mapping: a Step line per input (its actions, its received message, the view as NodeView),
+// then one Persist line per record, a Send (or Drop) line per message, and an Apply line. Entries
+// shrink to their terms, as in sim traces. An Extension message is traced under its name (core's
+// ReadIndexRequest/Response are the names the spec knows); `ext` is dropped, since no spec reads it.
+
+import type { Message, NodeOutput, NodeView, StepInput } from '../types';
+
+const TRACE_FORMAT = 'raftbed-trace/1';
+
+function nodeView(v: NodeView): Record<string, unknown> {
+  return { term: v.term, role: v.role, vote: v.votedFor, lastIndex: v.lastIndex, lastTerm: v.lastTerm, commit: v.commitIndex, snapshotIndex: v.snapshotIndex };
+}
+
+export function tracedMessage(m: Message): Record<string, unknown> {
+  const { ext: _ext, ...rest } = m;
+  void _ext;
+  if (m.type === 'Extension') {
+    const { name, type: _type, ...envelope } = rest as Record<string, unknown>;
+    void _type;
+    return { type: name, ...envelope };
+  }
+  if (m.type === 'AppendEntriesRequest') return { ...rest, entries: m.entries.map((e) => e.term) };
+  if (m.type === 'InstallSnapshotRequest') return { ...rest, data: m.data.length };
+  return rest;
+}
+
+export class ProtocolTraceRecorder {
+  readonly lines: string[];
+  private tMs = 0;
+
+  constructor(nodes: readonly string[], seed: number, source = 'protocol mini-cluster') {
+    this.lines = [JSON.stringify({
+      type: 'header', format: TRACE_FORMAT, source: 'sim', seed, version: source, commit: 'unknown', nodes, profile: 'none', config: {}, faultPlan: null,
+    })];
+  }
+
+  /** Virtual time for the lines that follow (the mini-cluster uses its round number). */
+  at(tMs: number): void {
+    this.tMs = tMs;
+  }
+
+  private event(fields: Record<string, unknown>): void {
+    this.lines.push(JSON.stringify({ i: this.lines.length, t: this.tMs, ...fields }));
+  }
+
+  step(node: string, input: StepInput, out: NodeOutput, delivered: (m: Message) => boolean): void {
+    this.event({
+      ev: 'Step', node, input: input.type, actions: out.actions ?? [],
+      ...(input.type === 'Receive' ? { msg: tracedMessage(input.message) } : {}), state: nodeView(out.view),
+    });
+    for (const r of out.persist) {
+      this.event({
+        ev: 'Persist', node, seq: r.seq,
+        ...(r.term !== undefined ? { term: r.term } : {}),
+        ...(r.votedFor !== undefined ? { votedFor: r.votedFor } : {}),
+        ...(r.truncateFrom !== undefined ? { truncateFrom: r.truncateFrom } : {}),
+        ...(r.entries ? { appendFrom: r.appendFrom, entryTerms: r.entries.map((e) => e.term) } : {}),
+        ...(r.snapshot ? { snapshotIndex: r.snapshot.index, snapshotTerm: r.snapshot.term } : {}),
+      });
+    }
+    for (const m of out.messages) {
+      if (delivered(m)) this.event({ ev: 'Send', msg: tracedMessage(m) });
+      else this.event({ ev: 'Drop', reason: 'partition', msg: tracedMessage(m) });
+    }
+    if (out.apply.length > 0) this.event({ ev: 'Apply', node, from: out.apply[0].index, to: out.apply[out.apply.length - 1].index });
+  }
+
+  crash(node: string): void {
+    this.event({ ev: 'Crash', node, lostRecords: 0, torn: false });
+  }
+
+  restart(node: string, view: NodeView): void {
+    this.event({ ev: 'Restart', node, state: nodeView(view) });
+  }
+
+  text(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
