@@ -13,7 +13,7 @@ import { ObservedLog } from '../observed-log';
 import { encodeInput, encodeOutput } from '../validate';
 import {
   PROTOCOL_VERSION,
-  type ApplyEntry, type Ext, type Message, type NodeError, type NodeOptions, type NodeOutput, type ProtocolNode, type ProtocolNodeFactory,
+  type ApplyEntry, type Ext, type PersistRecord, type Message, type NodeError, type NodeOptions, type NodeOutput, type ProtocolNode, type ProtocolNodeFactory,
   type ReadResult, type StartInput, type StepInput,
 } from '../types';
 
@@ -28,6 +28,8 @@ export interface MiniClusterOptions {
   readonly impl?: Ext;
   /** Keep every exchange as text: `n1 < input` and `n1 > output`. */
   readonly transcript?: boolean;
+  /** Acknowledge every write right after the step that issued it (default). Otherwise call `ack`. */
+  readonly autoAck?: boolean;
   /** Write a raftbed trace (for TLA+ trace validation) from the protocol outputs. */
   readonly trace?: ProtocolTraceRecorder;
 }
@@ -43,8 +45,11 @@ export interface MiniNode {
   readonly id: string;
   readonly seed: number;
   node: CheckedNode | null;
-  /** Everything written (and so, here, acknowledged): what a restart gets. */
+  /** What is durable: every acknowledged record. A restart gets this (plus what a crash kept). */
   disk: ObservedLog;
+  /** Records written but not acknowledged yet, in order. */
+  unsynced: PersistRecord[];
+  /** The seq of the last record written. */
   lastSeq: number;
   output: NodeOutput | null;
   applied: ApplyEntry[];
@@ -73,7 +78,7 @@ export class MiniCluster {
     this.options = { ...MINI_OPTIONS, ...config.options };
     for (const [i, id] of this.ids.entries()) {
       const seed = (((config.seed ?? 1) * 1000 + i) >>> 0);
-      this.nodes.set(id, { id, seed, node: null, disk: new ObservedLog(), lastSeq: 0, output: null, applied: [], reads: [], errors: [], inputs: 0 });
+      this.nodes.set(id, { id, seed, node: null, disk: new ObservedLog(), unsynced: [], lastSeq: 0, output: null, applied: [], reads: [], errors: [], inputs: 0 });
     }
   }
 
@@ -129,7 +134,7 @@ export class MiniCluster {
       else if (input.type !== 'Init') trace.step(n.id, input, out, (m) => !this.isolated.has(m.from) && !this.isolated.has(m.to));
     }
     for (const r of out.persist) {
-      n.disk.apply(r);
+      n.unsynced.push(r);
       n.lastSeq = r.seq;
     }
     for (const m of out.messages) if (!this.isolated.has(m.from) && !this.isolated.has(m.to)) this.queue.push(m);
@@ -147,7 +152,19 @@ export class MiniCluster {
       if (other !== undefined && other !== n.id) throw new MiniClusterViolation('ElectionSafety', `${n.id} and ${other} are both leaders of term ${out.view.term}`);
       this.leaderOfTerm.set(out.view.term, n.id);
     }
-    if (out.persist.length > 0 && n.node !== null) this.input(n.id, { type: 'PersistAck', seq: n.lastSeq });
+    if (out.persist.length > 0 && n.node !== null && this.config.autoAck !== false) this.ack(n.id);
+  }
+
+  /** Makes the node's writes up to `seq` (default: all) durable and tells it. */
+  ack(id: string, seq?: number): void {
+    const n = this.node(id);
+    const upTo = seq ?? n.lastSeq;
+    let k = 0;
+    while (k < n.unsynced.length && n.unsynced[k].seq <= upTo) n.disk.apply(n.unsynced[k++]);
+    if (k === 0) return;
+    const acked = n.unsynced[k - 1].seq;
+    n.unsynced = n.unsynced.slice(k);
+    if (n.node !== null) this.input(id, { type: 'PersistAck', seq: acked });
   }
 
   /** Delivers what is queued now (not what those deliveries send), then ticks every node once. */
@@ -208,10 +225,18 @@ export class MiniCluster {
     return this.node(id).applied.filter((a) => a.entry.type === 'Normal').map((a) => a.entry.data);
   }
 
-  crash(id: string): void {
+  /**
+   * Kills the node. Of its unacknowledged writes, the first `survivingRecords` reach the disk anyway
+   * (default none), the last of them keeping only `tornEntries` of its entries if given.
+   */
+  crash(id: string, survivingRecords = 0, tornEntries?: number): void {
     const n = this.node(id);
     n.node?.kill();
     n.node = null;
+    const kept = n.unsynced.slice(0, survivingRecords);
+    for (let k = 0; k < kept.length; k++) n.disk.apply(kept[k], k === kept.length - 1 ? tornEntries : undefined);
+    n.lastSeq = kept.length > 0 ? kept[kept.length - 1].seq : n.lastSeq - n.unsynced.length;
+    n.unsynced = [];
     this.queue = this.queue.filter((m) => m.to !== id);
     if (this.config.transcript) this.transcript.push(`${id} crash`);
     this.config.trace?.crash(id);
