@@ -35,7 +35,7 @@ for (const bug of PLANTED_BUGS) {
     console.log(`| ${bug.name} | - | not caught in 300 seeds | | | | | | | | |`);
     continue;
   }
-  const config = bugSimConfig(bug, hunt.seed);
+  const config = bugSimConfig(bug, hunt.seed as number);
   const base = { ...config, faultPlan: runSeed(config, { bug }).faultPlan };
   const t0 = now();
   const r = shrinkCase(base, { bug, maxAttempts, shouldStop: () => now() - t0 > budgetMs });
@@ -48,7 +48,7 @@ for (const bug of PLANTED_BUGS) {
   const replays = a.digest() === b.digest() && va?.property === r.original.violation.property && a.lines === r.shrunk.size.events;
   const o = r.original.size;
   const s = r.shrunk.size;
-  const row = `| ${bug.name} | ${hunt.seed} | ${r.original.violation.property} | ${o.events} | ${s.events} | ${(s.events / o.events).toFixed(3)} | ${o.faults}/${s.faults} | ${o.operations}/${s.operations} | ${r.attempts}${r.truncated ? '+' : ''} | ${replays ? 'yes' : 'NO'} | ${wallS.toFixed(1)} |`;
+  const row = `| ${bug.name} | ${config.seed} | ${r.original.violation.property} | ${o.events} | ${s.events} | ${(s.events / o.events).toFixed(3)} | ${o.faults}/${s.faults} | ${o.operations}/${s.operations} | ${r.attempts}${r.truncated ? '+' : ''} | ${replays ? 'yes' : 'NO'} | ${wallS.toFixed(1)} |`;
   rows.push(row);
   console.log(row);
 }

@@ -64,6 +64,8 @@ export interface ShrinkCaseOptions {
   /** Asked before every candidate: true ends the search with the best case so far. */
   readonly shouldStop?: () => boolean;
   readonly onAttempt?: (p: ShrinkProgress) => void;
+  /** The property every candidate must break (default: the one the input run breaks; it must be the same). */
+  readonly property?: string;
   /** Rounds of fresh seeds, in a row, that may find nothing smaller before the search ends (default 4). */
   readonly idleSeedRounds?: number;
 }
@@ -239,6 +241,7 @@ export function shrinkCase(base: SimConfig, options: ShrinkCaseOptions = {}): Sh
   const original = judgeCase(base, caseOf(base, base.faultPlan), options.bug);
   if (original === null) throw new NotFailingError(`seed ${base.seed} does not fail: nothing to shrink`);
   const property = original.violation.property;
+  if (options.property !== undefined && options.property !== property) throw new NotFailingError(`seed ${base.seed} breaks ${property}, not ${options.property}`);
   let best = original;
   let attempts = 0;
   let accepted = 0;
