@@ -2,7 +2,7 @@
 // (bug, original events, shrunk events, ratio, faults and operations before/after, wall seconds),
 // and checks that each shrunk run fails with the same property and replays byte for byte.
 //
-//   node -r ts-node/register/transpile-only sim/bench-shrink.ts [--budget-s 60] [--max-attempts 2000] [--only NAME]
+//   node -r ts-node/register/transpile-only sim/bench-shrink.ts [--budget-s 60] [--max-attempts 2000] [--only NAME] [--idle-rounds 4]
 //
 // Wall-clock reads are here, in a report script, only to bound and time each shrink.
 
@@ -22,6 +22,7 @@ function flag(name: string, fallback: string): string {
 const budgetMs = Number(flag('budget-s', '60')) * 1000;
 const maxAttempts = Number(flag('max-attempts', '2000'));
 const only = flag('only', '');
+const idleSeedRounds = Number(flag('idle-rounds', '4'));
 const now = () => performance.now();
 
 const rows: string[] = [];
@@ -38,7 +39,7 @@ for (const bug of PLANTED_BUGS) {
   const config = bugSimConfig(bug, hunt.seed as number);
   const base = { ...config, faultPlan: runSeed(config, { bug }).faultPlan };
   const t0 = now();
-  const r = shrinkCase(base, { bug, maxAttempts, shouldStop: () => now() - t0 > budgetMs });
+  const r = shrinkCase(base, { bug, maxAttempts, idleSeedRounds, shouldStop: () => now() - t0 > budgetMs });
   const wallS = (now() - t0) / 1000;
   const shrunkConfig = caseConfig(base, r.shrunk.case);
   const a = new MemoryTrace(false);

@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { runSeed } from '../run-seed';
+import { runSeed, type SeedOutcome } from '../run-seed';
+import { writeFailureArtifacts, type FailureArtifacts } from './failure-artifacts';
 import { MemoryTrace } from '../trace/sink';
 import { makeSimConfig, type SimConfig } from '../config';
 import { Coverage, missingCoverage } from '../cluster/coverage';
@@ -38,6 +39,9 @@ export interface SweepViolation {
   readonly frames?: readonly string[];
   /** Empty when no trace could be written (the seed killed its worker: it is not re-run here). */
   readonly trace: string;
+  /** The trace's HTML view, and its linearizability report (linearizability failures); empty/null without a trace. */
+  readonly view: string;
+  readonly linearizabilityReport: string | null;
   readonly replay: string;
 }
 
@@ -192,22 +196,33 @@ function reproduce(base: SimConfig, s: SeedSummary, outDir: string, bug: Planted
   const replayRun = `raftbed run ${configFlags(config)}`;
   let again: Violation | null = null;
   let path = '';
+  let artifacts: FailureArtifacts = { view: '', linearizability: null };
   if (s.workerDied !== true) {
     const trace = new MemoryTrace(true);
     const { version, commit } = buildInfo();
+    let outcome: SeedOutcome | null = null;
     try {
-      again = runSeed(config, { trace, bug, version, commit }).violation;
+      outcome = runSeed(config, { trace, bug, version, commit });
+      again = outcome.violation;
     } catch (e) {
       again = uncaughtViolation(e, -1, trace.lines);
     }
     mkdirSync(outDir, { recursive: true });
     path = join(outDir, `seed-${s.seed}.ndjson`);
-    writeFileSync(path, trace.ndjson());
+    const text = trace.ndjson();
+    writeFileSync(path, text);
+    try {
+      artifacts = writeFailureArtifacts(path, text, outcome ?? { history: [], linearizability: null });
+    } catch (e) {
+      // The pages are a convenience: a page that cannot be drawn must not lose the seed's report.
+      artifacts = { view: `(not written: ${(e as Error).message})`, linearizability: null };
+    }
   }
   const v = again ?? s.violation;
   const frames = v?.frames?.map(repoRelative);
   return {
     seed: s.seed, property: v?.property ?? '?', detail: v?.detail ?? '', eventIndex: v?.eventIndex ?? -1, ...(frames ? { frames } : {}), trace: path,
+    view: artifacts.view, linearizabilityReport: artifacts.linearizability,
     replay: path !== '' ? `raftbed replay ${path}   # or: ${replayRun}` : replayRun,
   };
 }
@@ -245,6 +260,8 @@ function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number
     io.out(`    seed ${v.seed}: ${v.property} at trace event ${v.eventIndex}: ${v.detail}`);
     for (const f of v.frames ?? []) io.out(`      ${f}`);
     if (v.trace !== '') io.out(`      trace: ${v.trace}`);
+    if (v.view !== '') io.out(`      view: ${v.view}`);
+    if (v.linearizabilityReport !== null) io.out(`      linearizability report: ${v.linearizabilityReport}`);
     io.out(`      replay: ${v.replay}`);
   }
 }
