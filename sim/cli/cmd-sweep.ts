@@ -15,7 +15,7 @@ import { SIM_FLAGS, simConfigFromFlags, configFlags, describeViolation, buildInf
 import { uncaughtViolation, type Violation } from '../cluster/simulation';
 import type { SeedSummary } from './sweep-types';
 import type { CliIo } from './io';
-import { ProgressBar } from './progress';
+import { RateLine } from './progress';
 import { runInWorkers } from './sweep-pool';
 import { configDigest, type SweepProvenance } from './sweep-merge';
 import type { PlantedBug } from '../bugs/types';
@@ -26,6 +26,7 @@ const FLAGS: Record<string, FlagSpec> = {
   workers: { kind: 'int', min: 1, max: 64, help: 'worker threads (default: the number of cores)' },
   shard: { kind: 'string', help: 'i/n: run only this machine\'s share of the seeds (CI fan-out)' },
   out: { kind: 'string', help: 'directory for traces of failing seeds (default ./raftbed-failures)' },
+  progress: { kind: 'bool', help: 'show the progress line (rate, ETA) even when stderr is not a terminal' },
   validate: { kind: 'int', min: 0, help: 'also validate K of the passing runs\' traces with TLC (TLA+ trace validation)' },
   ...SIM_FLAGS,
 };
@@ -95,8 +96,27 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
   const outDir = String(flags.out ?? 'raftbed-failures');
 
   const t0 = now();
-  const progress = new ProgressBar(io, seeds.length, now);
-  const summaries = await runInWorkers(base, seeds, { workers, bugModule: hooks.bugModule, onResult: (s) => progress.tick(s.violation !== null) });
+  const progress = new RateLine((text) => process.stderr.write(text), io.isTTY || flags.progress === true, now, 'runs');
+  const finished: SeedSummary[] = [];
+  // Ctrl-C: the seeds finished so far, the failing ones with their replay commands, then exit 130.
+  const onInterrupt = () => {
+    progress.done();
+    printInterrupted(io, base, finished, seeds.length);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  let summaries: SeedSummary[];
+  try {
+    summaries = await runInWorkers(base, seeds, {
+      workers, bugModule: hooks.bugModule,
+      onResult: (s) => {
+        finished.push(s);
+        progress.update(finished.length, seeds.length, `${finished.filter((f) => f.violation !== null).length} failing`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
   progress.done();
   const wallMs = now() - t0;
 
@@ -232,6 +252,17 @@ const REPO_ROOT = join(__dirname, '..', '..');
 /** A stack frame with the repository's location on this machine left out. */
 function repoRelative(frame: string): string {
   return frame.split(REPO_ROOT + '/').join('');
+}
+
+/** The partial summary printed on Ctrl-C: no traces are written (that would re-run seeds), only replay commands. */
+export function printInterrupted(io: CliIo, base: SimConfig, finished: readonly SeedSummary[], total: number): void {
+  const failing = finished.filter((s) => s.violation !== null).sort((a, b) => a.seed - b.seed);
+  io.out(`raftbed sweep: interrupted after ${finished.length}/${total} runs, ${failing.length} failing`);
+  for (const s of failing) {
+    const v = s.violation as Violation;
+    io.out(`    seed ${s.seed}: ${v.property}: ${v.detail}`);
+    io.out(`      replay: raftbed run ${configFlags(makeSimConfig({ ...base, seed: s.seed }))} --trace seed-${s.seed}.ndjson`);
+  }
 }
 
 function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number): void {
