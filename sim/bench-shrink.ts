@@ -12,7 +12,7 @@ import { huntBug } from './bugs/hunt';
 import { bugSimConfig } from './bugs/run';
 import { runSeed } from './run-seed';
 import { MemoryTrace } from './trace/sink';
-import { caseConfig, shrinkCase } from './shrink-case';
+import { caseConfig, shrinkCase } from './shrink';
 
 function flag(name: string, fallback: string): string {
   const k = process.argv.indexOf(`--${name}`);

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { runSeed } from '../run-seed';
 import { MemoryTrace } from '../trace/sink';
 import { describeFault } from '../faults';
-import { caseConfig, disruptive, shrinkCase, type Judged } from '../shrink-case';
+import { caseConfig, disruptive, shrinkCase, type Judged } from '../shrink';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
 import { describeViolation, buildInfo, resolveBug, loadSimTrace } from './common';
 import { RateLine, formatSeconds } from './progress';
