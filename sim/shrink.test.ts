@@ -1,77 +1,83 @@
-// shrinkPlan with synthetic failure predicates: fast and exact, so the result can be checked
-// against what the minimal plan must be, independently of any Raft behaviour.
+// The whole-run shrinker on real planted bugs (two fast ones; sim/bench-shrink.ts runs every bug):
+// the shrunk run fails with the same property, has at most a quarter of the original's trace
+// events, and its written trace replays byte for byte through `raftbed replay`.
 
-import { Simulation } from './cluster/simulation';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBug } from './bugs/catalogue';
+import { bugSimConfig } from './bugs/run';
+import { runSeed } from './run-seed';
+import { MemoryTrace } from './trace/sink';
 import { makeSimConfig } from './config';
-import { parseFaultPlan, type FaultPlan, type TimedFault } from './faults';
-import { shrinkPlan } from './shrink';
+import { candidates, caseConfig, disruptive, NotFailingError, shrinkCase } from './shrink';
+import { main } from './cli/main';
+import { CapturingIo } from './test-support/capturing-io';
 
-const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'raftbed-shrink-test-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A generated 'all'-profile plan with plenty of faults, among them more than one crash of n1. */
-function busyPlan(): FaultPlan {
-  for (let seed = 1; seed < 100; seed++) {
-    const plan = new Simulation(makeSimConfig({ seed, faults: 'all', durationMs: 8_000 })).faultPlan;
-    if (plan.schedule.filter((f) => f.kind === 'crash' && f.node === 'n1').length >= 2 && plan.schedule.length >= 40) return plan;
-  }
-  throw new Error('no seed below 100 gives a busy plan');
+/** A planted bug's failing seed (from `raftbed bugs`), with its generated plan made explicit. */
+function failingRun(name: string, seed: number) {
+  const bug = findBug(name);
+  const config = bugSimConfig(bug, seed);
+  return { bug, base: { ...config, faultPlan: runSeed(config, { bug }).faultPlan } };
 }
 
-const faultsBeforeQuiet = (plan: FaultPlan) => plan.schedule.filter((f) => f.atMs < plan.quietAfterMs);
-const crashOf = (node: string) => (f: TimedFault) => f.kind === 'crash' && f.node === node;
+describe.each([
+  ['forget-vote-on-restart', 1],
+  ['prevote-bumps-term', 1],
+])('shrinking %s seed %d', (name, seed) => {
+  it('keeps the property, cuts the events to a quarter or less, and the written trace replays byte for byte', async () => {
+    const { bug, base } = failingRun(name, seed);
+    const progress: number[] = [];
+    const r = shrinkCase(base, { bug, maxAttempts: 400, onAttempt: (p) => progress.push(p.best.size.events) });
+    expect(r.shrunk.violation.property).toBe(r.original.violation.property);
+    expect(r.shrunk.size.events * 4).toBeLessThanOrEqual(r.original.size.events);
+    expect(r.shrunk.size.faults).toBeLessThanOrEqual(r.original.size.faults);
+    expect(r.attempts).toBe(progress.length);
+    // The best size only ever goes down.
+    expect(progress.every((e, k) => k === 0 || e <= progress[k - 1])).toBe(true);
 
-describe('shrinkPlan', () => {
-  const plan = busyPlan();
-  const original = faultsBeforeQuiet(plan);
+    // Traced for real, the shrunk run ends at its own violation...
+    const trace = new MemoryTrace(true);
+    const v = runSeed(caseConfig(base, r.shrunk.case), { trace, bug }).violation!;
+    expect(v).toMatchObject({ property: r.original.violation.property, eventIndex: r.shrunk.size.events - 1 });
+    expect(trace.lines).toBe(r.shrunk.size.events);
+    // ...and `raftbed replay` re-runs its trace file identically.
+    const file = join(dir, `${name}.ndjson`);
+    writeFileSync(file, trace.ndjson());
+    const io = new CapturingIo();
+    expect(await main(['replay', file], io)).toBe(1);
+    // (The header may name another build; every event line must match.)
+    expect(io.outLines[0]).toMatch(new RegExp(`^identical: ${trace.lines} lines, sha256 [0-9a-f]{64}$`));
+    expect(io.outLines[1]).toMatch(new RegExp(`^violation: ${v.property} at .* \\(trace event ${v.eventIndex}\\)`));
+  });
+});
 
-  it('keeps exactly one crash of n1 when failing means "the plan still crashes n1"', () => {
-    const candidates: FaultPlan[] = [];
-    const result = shrinkPlan(NODES, plan, (p) => {
-      candidates.push(p);
-      return faultsBeforeQuiet(p).some(crashOf('n1'));
-    });
-    expect(faultsBeforeQuiet(result.plan)).toEqual([expect.objectContaining({ kind: 'crash', node: 'n1' })]);
-    expect(result.removed).toBe(original.length - 1);
-    expect(result.attempts).toBe(candidates.length);
-    // Every candidate was a valid plan with the original quiet point, ending in the quiet block.
-    for (const c of candidates) {
-      expect(() => parseFaultPlan(JSON.parse(JSON.stringify(c)), { nodes: NODES })).not.toThrow();
-      expect(c.quietAfterMs).toBe(plan.quietAfterMs);
-      expect(c.schedule.some((f) => f.kind === 'heal' && f.atMs === plan.quietAfterMs)).toBe(true);
-    }
-    // The quiet block restarts the node the minimal plan left down.
-    expect(result.plan.schedule).toContainEqual({ atMs: plan.quietAfterMs, kind: 'restart', node: 'n1' });
+describe('the shrinker refuses what it must', () => {
+  it('a run that does not fail is not shrunk', () => {
+    const base = makeSimConfig({ seed: 1, nodes: 3, durationMs: 300, faults: 'none' });
+    const plan = runSeed(base).faultPlan;
+    expect(() => shrinkCase({ ...base, faultPlan: plan })).toThrow(NotFailingError);
   });
 
-  it('keeps both faults when the failure needs two of them', () => {
-    const needsBoth = (p: FaultPlan) => faultsBeforeQuiet(p).some(crashOf('n1')) && faultsBeforeQuiet(p).some((f) => f.kind === 'partition');
-    expect(needsBoth(plan)).toBe(true);
-    const kept = faultsBeforeQuiet(shrinkPlan(NODES, plan, needsBoth).plan);
-    expect(kept.map((f) => f.kind).sort()).toEqual(['crash', 'partition']);
+  it('a run that breaks another property than the one asked for is not shrunk', () => {
+    const { bug, base } = failingRun('forget-vote-on-restart', 1);
+    expect(() => shrinkCase(base, { bug, property: 'ElectionSafety', maxAttempts: 5 })).toThrow(/breaks DurableStateRegressed, not ElectionSafety/);
+    expect(shrinkCase(base, { bug, property: 'DurableStateRegressed', maxAttempts: 5 }).shrunk.violation.property).toBe('DurableStateRegressed');
   });
 
-  it('cannot drop the crash a restart depends on: a restart alone is not a valid plan', () => {
-    const restartsN1 = (p: FaultPlan) => faultsBeforeQuiet(p).some((f) => f.kind === 'restart' && f.node === 'n1');
-    expect(restartsN1(plan)).toBe(true);
-    const kept = faultsBeforeQuiet(shrinkPlan(NODES, plan, restartsN1).plan);
-    expect(kept.map((f) => `${f.kind} ${'node' in f ? f.node : ''}`)).toEqual(['crash n1', 'restart n1']);
-  });
-
-  it('removes everything when the failure needs no fault, and nothing when no candidate fails', () => {
-    expect(faultsBeforeQuiet(shrinkPlan(NODES, plan, () => true).plan)).toEqual([]);
-    const untouched = shrinkPlan(NODES, plan, () => false);
-    expect(untouched.removed).toBe(0);
-    expect(faultsBeforeQuiet(untouched.plan)).toEqual(original);
-  });
-
-  it('stops after maxAttempts re-runs', () => {
-    let calls = 0;
-    // Nothing can be removed, so without the bound this would try every chunk size down to one.
-    const result = shrinkPlan(NODES, plan, () => {
-      calls++;
-      return false;
-    }, 7);
-    expect(calls).toBe(7);
-    expect(result.attempts).toBe(7);
+  it('a smaller cluster keeps only faults on its own nodes, and partitions lose the removed members', () => {
+    const base = makeSimConfig({ seed: 3, nodes: 5, durationMs: 4000, faults: 'all' });
+    const plan = runSeed(base).faultPlan;
+    const fake = { case: { seed: 3, nodes: 5, durationMs: 4000, clients: 5, plan }, violation: { property: 'ElectionSafety' as const, detail: '', node: null, atMs: 1000, eventIndex: 0 }, size: { events: 0, faults: 0, operations: 0 } };
+    const three = [...candidates(fake, 1000)].find((c) => c.dimension === 'nodes' && c.case.nodes === 3)!;
+    const named = JSON.stringify(disruptive(three.case.plan));
+    expect(named).not.toMatch(/n4|n5/);
+    expect(disruptive(plan).length).toBeGreaterThan(disruptive(three.case.plan).length);
   });
 });

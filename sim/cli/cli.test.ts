@@ -233,27 +233,31 @@ describe('shrink', () => {
     expect(replayed.code).toBe(1);
     expect(replayed.io.outLines[0]).toBe(failing.io.outLines[0]);
 
-    const planPath = join(dir, 'min-plan.json');
-    const shrunk = await cli('shrink', tracePath, '--json', '--out', planPath);
-    expect(shrunk.code).toBe(1);
+    // Shrinks to a reproducer (exit 0): the same property, a quarter of the events or fewer, and
+    // a written plan and trace; the trace replays byte for byte.
+    const prefix = join(dir, 'failing.min');
+    const shrunk = await cli('shrink', tracePath, '--json', '--out', prefix, '--max-attempts', '300');
+    expect(shrunk.code).toBe(0);
     const report = JSON.parse(shrunk.io.stdout);
-    expect(report).toMatchObject({ property: 'DurableStateRegressed', plan: planPath });
-    expect(report.removed).toBeGreaterThan(0);
-    const plan = parseFaultPlan(JSON.parse(readFileSync(planPath, 'utf8')), { nodes: ['n1', 'n2', 'n3', 'n4', 'n5'] });
-    const beforeQuiet = plan.schedule.filter((f) => f.atMs < plan.quietAfterMs);
-    expect(beforeQuiet).toHaveLength(1);
-    expect(beforeQuiet[0].kind).toBe('crash');
+    expect(report).toMatchObject({ property: 'DurableStateRegressed', plan: `${prefix}.plan.json`, trace: `${prefix}.ndjson`, violation: { property: 'DurableStateRegressed' } });
+    expect(report.after.events * 4).toBeLessThanOrEqual(report.before.events);
+    expect(report.after.faults).toBeLessThan(report.before.faults);
+    expect(report.violation.eventIndex).toBe(report.after.events - 1);
+    const plan = parseFaultPlan(JSON.parse(readFileSync(report.plan, 'utf8')), { nodes: Array.from({ length: report.after.nodes }, (_, i) => `n${i + 1}`) });
+    expect(plan.schedule.filter((f) => f.atMs < plan.quietAfterMs)).toHaveLength(report.after.faults);
 
     const again = await cli(...report.replay.slice('raftbed '.length).split(' '));
     expect(again.code).toBe(1);
-    expect(again.io.outLines[0]).toMatch(/^VIOLATION seed 1: DurableStateRegressed at /);
+    expect(again.io.outLines[0]).toMatch(new RegExp(`^identical: ${report.after.events} lines`));
+    const byPlan = await cli(...report.runReplay.slice('raftbed '.length).split(' '), '--json');
+    expect(JSON.parse(byPlan.io.stdout).violation).toEqual(report.violation);
   });
 
-  it('says there is nothing to shrink for a passing run (exit 2)', async () => {
+  it('says there is nothing to shrink for a passing run (exit 1)', async () => {
     const tracePath = join(dir, 'passing.ndjson');
     expect((await cli('run', '--seed', '1', '--duration', '1000', '--faults', 'none', '--trace', tracePath)).code).toBe(0);
     const { code, io } = await cli('shrink', tracePath);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(io.stdout).toContain('does not fail (any more): nothing to shrink');
   });
 });

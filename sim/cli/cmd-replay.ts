@@ -8,6 +8,7 @@ import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
 import { SIM_FLAGS, simConfigFromFlags, describeViolation, buildInfo, resolveBug, loadSimTrace } from './common';
 import { loadPlan } from './cmd-run';
 import type { CliIo } from './io';
+import { writeFailureArtifacts } from './failure-artifacts';
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { kind: 'int', min: 0, help: 'replay this seed (twice, comparing the traces) instead of a trace file' },
@@ -46,12 +47,15 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
     }
   }
   const diff = firstDifference(expected, first.text);
-  const report = { seed: config.seed, identical: diff === null, firstDifferentLine: diff, violation: result.violation, traceSha256: first.digest() };
+  // A failing trace file gets its view and linearizability report beside it.
+  const artifacts = positional.length === 1 && diff === null && result.violation !== null ? writeFailureArtifacts(positional[0], first.ndjson(), result) : null;
+  const report = { seed: config.seed, identical: diff === null, firstDifferentLine: diff, violation: result.violation, traceSha256: first.digest(), ...(artifacts ? { view: artifacts.view, linearizabilityReport: artifacts.linearizability } : {}) };
   if (flags.json) {
     io.out(JSON.stringify(report, null, 2));
   } else {
     io.out(diff === null ? `identical: ${first.lines} lines, sha256 ${first.digest()}` : `DIFFERENT from line ${diff + 1}:\n  expected ${expected[diff] ?? '<end>'}\n  got      ${first.text[diff] ?? '<end>'}`);
     io.out(result.violation ? `violation: ${describeViolation(result.violation)}` : 'no violation');
+    if (artifacts) io.out(`view: ${artifacts.view}${artifacts.linearizability ? `\nlinearizability report: ${artifacts.linearizability}` : ''}`);
   }
   if (diff !== null) return 2;
   return result.violation ? 1 : 0;

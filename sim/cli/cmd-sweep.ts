@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { runSeed } from '../run-seed';
+import { runSeed, type SeedOutcome } from '../run-seed';
+import { writeFailureArtifacts, type FailureArtifacts } from './failure-artifacts';
 import { MemoryTrace } from '../trace/sink';
 import { makeSimConfig, type SimConfig } from '../config';
 import { Coverage, missingCoverage } from '../cluster/coverage';
@@ -14,7 +15,7 @@ import { SIM_FLAGS, simConfigFromFlags, configFlags, describeViolation, buildInf
 import { uncaughtViolation, type Violation } from '../cluster/simulation';
 import type { SeedSummary } from './sweep-types';
 import type { CliIo } from './io';
-import { ProgressBar } from './progress';
+import { RateLine } from './progress';
 import { runInWorkers } from './sweep-pool';
 import { configDigest, type SweepProvenance } from './sweep-merge';
 import type { PlantedBug } from '../bugs/types';
@@ -25,6 +26,7 @@ const FLAGS: Record<string, FlagSpec> = {
   workers: { kind: 'int', min: 1, max: 64, help: 'worker threads (default: the number of cores)' },
   shard: { kind: 'string', help: 'i/n: run only this machine\'s share of the seeds (CI fan-out)' },
   out: { kind: 'string', help: 'directory for traces of failing seeds (default ./raftbed-failures)' },
+  progress: { kind: 'bool', help: 'show the progress line (rate, ETA) even when stderr is not a terminal' },
   validate: { kind: 'int', min: 0, help: 'also validate K of the passing runs\' traces with TLC (TLA+ trace validation)' },
   ...SIM_FLAGS,
 };
@@ -38,6 +40,9 @@ export interface SweepViolation {
   readonly frames?: readonly string[];
   /** Empty when no trace could be written (the seed killed its worker: it is not re-run here). */
   readonly trace: string;
+  /** The trace's HTML view, and its linearizability report (linearizability failures); empty/null without a trace. */
+  readonly view: string;
+  readonly linearizabilityReport: string | null;
   readonly replay: string;
 }
 
@@ -91,8 +96,27 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
   const outDir = String(flags.out ?? 'raftbed-failures');
 
   const t0 = now();
-  const progress = new ProgressBar(io, seeds.length, now);
-  const summaries = await runInWorkers(base, seeds, { workers, bugModule: hooks.bugModule, onResult: (s) => progress.tick(s.violation !== null) });
+  const progress = new RateLine((text) => process.stderr.write(text), io.isTTY || flags.progress === true, now, 'runs');
+  const finished: SeedSummary[] = [];
+  // Ctrl-C: the seeds finished so far, the failing ones with their replay commands, then exit 130.
+  const onInterrupt = () => {
+    progress.done();
+    printInterrupted(io, base, finished, seeds.length);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  let summaries: SeedSummary[];
+  try {
+    summaries = await runInWorkers(base, seeds, {
+      workers, bugModule: hooks.bugModule,
+      onResult: (s) => {
+        finished.push(s);
+        progress.update(finished.length, seeds.length, `${finished.filter((f) => f.violation !== null).length} failing`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
   progress.done();
   const wallMs = now() - t0;
 
@@ -192,22 +216,33 @@ function reproduce(base: SimConfig, s: SeedSummary, outDir: string, bug: Planted
   const replayRun = `raftbed run ${configFlags(config)}`;
   let again: Violation | null = null;
   let path = '';
+  let artifacts: FailureArtifacts = { view: '', linearizability: null };
   if (s.workerDied !== true) {
     const trace = new MemoryTrace(true);
     const { version, commit } = buildInfo();
+    let outcome: SeedOutcome | null = null;
     try {
-      again = runSeed(config, { trace, bug, version, commit }).violation;
+      outcome = runSeed(config, { trace, bug, version, commit });
+      again = outcome.violation;
     } catch (e) {
       again = uncaughtViolation(e, -1, trace.lines);
     }
     mkdirSync(outDir, { recursive: true });
     path = join(outDir, `seed-${s.seed}.ndjson`);
-    writeFileSync(path, trace.ndjson());
+    const text = trace.ndjson();
+    writeFileSync(path, text);
+    try {
+      artifacts = writeFailureArtifacts(path, text, outcome ?? { history: [], linearizability: null });
+    } catch (e) {
+      // The pages are a convenience: a page that cannot be drawn must not lose the seed's report.
+      artifacts = { view: `(not written: ${(e as Error).message})`, linearizability: null };
+    }
   }
   const v = again ?? s.violation;
   const frames = v?.frames?.map(repoRelative);
   return {
     seed: s.seed, property: v?.property ?? '?', detail: v?.detail ?? '', eventIndex: v?.eventIndex ?? -1, ...(frames ? { frames } : {}), trace: path,
+    view: artifacts.view, linearizabilityReport: artifacts.linearizability,
     replay: path !== '' ? `raftbed replay ${path}   # or: ${replayRun}` : replayRun,
   };
 }
@@ -217,6 +252,17 @@ const REPO_ROOT = join(__dirname, '..', '..');
 /** A stack frame with the repository's location on this machine left out. */
 function repoRelative(frame: string): string {
   return frame.split(REPO_ROOT + '/').join('');
+}
+
+/** The partial summary printed on Ctrl-C: no traces are written (that would re-run seeds), only replay commands. */
+export function printInterrupted(io: CliIo, base: SimConfig, finished: readonly SeedSummary[], total: number): void {
+  const failing = finished.filter((s) => s.violation !== null).sort((a, b) => a.seed - b.seed);
+  io.out(`raftbed sweep: interrupted after ${finished.length}/${total} runs, ${failing.length} failing`);
+  for (const s of failing) {
+    const v = s.violation as Violation;
+    io.out(`    seed ${s.seed}: ${v.property}: ${v.detail}`);
+    io.out(`      replay: raftbed run ${configFlags(makeSimConfig({ ...base, seed: s.seed }))} --trace seed-${s.seed}.ndjson`);
+  }
 }
 
 function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number): void {
@@ -245,6 +291,8 @@ function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number
     io.out(`    seed ${v.seed}: ${v.property} at trace event ${v.eventIndex}: ${v.detail}`);
     for (const f of v.frames ?? []) io.out(`      ${f}`);
     if (v.trace !== '') io.out(`      trace: ${v.trace}`);
+    if (v.view !== '') io.out(`      view: ${v.view}`);
+    if (v.linearizabilityReport !== null) io.out(`      linearizability report: ${v.linearizabilityReport}`);
     io.out(`      replay: ${v.replay}`);
   }
 }
