@@ -191,7 +191,9 @@ describe('sweep', () => {
     const { code, io } = await cli('sweep', '--seeds', '3', '--workers', '1', '--duration', '2000', '--json', '--out', join(dir, 'failures'));
     const report = JSON.parse(io.stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['runs', 'violations', 'events', 'eventsPerSecond', 'simulatedMs', 'wallMs', 'speedOverRealTime', 'linearizability', 'coverage', 'missingCoverage', 'validation', 'availability'].sort(),
+      ['runs', 'violations', 'events', 'eventsPerSecond', 'simulatedMs', 'wallMs', 'speedOverRealTime', 'linearizability', 'coverage', 'missingCoverage', 'validation', 'availability',
+        // provenance, so that `raftbed merge` can check shards belong together
+        'raftbed', 'config', 'configDigest', 'shard', 'seedRange', 'seeds'].sort(),
     );
     expect(report).toMatchObject({ runs: 3, violations: [], simulatedMs: 6000, missingCoverage: [] });
     expect(report.linearizability).toEqual({ ok: 3, unknown: 0, violation: 0, skipped: 0 });
