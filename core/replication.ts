@@ -3,7 +3,7 @@
 // to `maxInflightAppends` pipelined messages.
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
-import { StepContext, invariant } from './context';
+import { StepContext, invariant, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMin } from './quorum';
 import type { LeaderState, Progress } from './state';
@@ -109,7 +109,7 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
     if (entries.length > 0) {
       const owned = ctx.ownProgress(to);
       owned.next = sentLast + 1;
-      owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes }];
+      owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes, round: message.round }];
       owned.inflightBytes = pr.inflightBytes + bytes;
     }
   } else {
@@ -309,9 +309,8 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       maybeSendTimeoutNow(ctx, m.from);
     } else if (pr.mode === 'Probe') {
       pr.probeSent = false;
-    } else if (isHeartbeatAnswer(ctx, m) && pr.match < lastIndex(s.log)) {
-      probeForLostAppends(ctx, m.from, pr);
     }
+    if (pr.mode === 'Replicate' && answersPastLostAppend(pr, m)) resendFromMatch(ctx, m.from, pr);
     confirmReads(ctx);
     if (s.role === 'Leader') sendAppend(ctx, m.from, false);
     return;
@@ -320,27 +319,30 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   backtrack(ctx, m, pr);
 }
 
-/** An answer to the newest heartbeat round (anchored at the follower's match, so it carried no entries). */
-function isHeartbeatAnswer(ctx: StepContext, m: AppendEntriesResponse): boolean {
-  return m.round === ctx.leader().round && m.prevLogIndex === m.matchIndex;
+/**
+ * In Replicate mode the leader sends each entry once, so a lost append must be noticed. Rounds
+ * order the leader's sends: every message carries the round current when it left, so a message of
+ * a later round than the oldest unacknowledged append left after it. A successful answer to such
+ * a message (typically a heartbeat's, whatever round is newest by the time it arrives) that still
+ * does not cover that append means the append, or its answer, was lost on the way (or overtaken,
+ * on a network that reorders; resending is then merely redundant). This holds however long the
+ * round trip is: waiting for an answer to the newest round instead never fires once the round
+ * trip exceeds the heartbeat interval, because every answer then belongs to an older round.
+ */
+function answersPastLostAppend(pr: Progress, m: AppendEntriesResponse): boolean {
+  return pr.inflight.length > 0 && m.round > pr.inflight[0].round && pr.match < pr.inflight[0].lastIndex;
 }
 
 /**
- * In Replicate mode the leader sends each entry once. If such a message was lost, the follower's
- * answer to a heartbeat still shows it behind; an empty AppendEntries at `next` then either
- * succeeds (the entries were only slow) or is rejected, which sends the follower back to Probe
- * and the lost entries again.
+ * Replicates again from the follower's known match: what it lacks goes out again at once (not an
+ * empty probe that must be rejected first), and the in-flight record starts over at this round,
+ * so answers to messages sent before this resend do not trigger another one.
  */
-function probeForLostAppends(ctx: StepContext, to: NodeId, pr: Progress): void {
-  const s = ctx.s;
-  const prevLogIndex = pr.next - 1;
-  const prevLogTerm = termAt(s.log, prevLogIndex);
-  if (prevLogTerm === undefined) return;
-  ctx.action('AppendEntries');
-  ctx.send({
-    type: 'AppendEntriesRequest', cluster: s.config.clusterId, from: ctx.id, to, term: s.term,
-    prevLogIndex, prevLogTerm, entries: [], leaderCommit: Math.min(s.commitIndex, pr.match), round: ctx.leader().round,
-  });
+function resendFromMatch(ctx: StepContext, to: NodeId, pr: Mutable<Progress>): void {
+  pr.next = pr.match + 1;
+  pr.inflight = [];
+  pr.inflightBytes = 0;
+  sendAppend(ctx, to, false);
 }
 
 /** A rejection moves `next` back using the follower's hint; stale rejections are ignored. */

@@ -10,6 +10,11 @@ export type ReplicationMode = 'Probe' | 'Replicate' | 'Snapshot';
 export interface InflightAppend {
   readonly lastIndex: LogIndex;
   readonly bytes: number;
+  /**
+   * The leader's heartbeat round when it was sent. An answer to a message of a later round that
+   * still does not cover it shows that it was lost (see replication.ts, resendLostAppends).
+   */
+  readonly round: number;
 }
 
 /** The leader's view of one follower (etcd's Progress). */
