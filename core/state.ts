@@ -33,6 +33,12 @@ export interface Progress {
   /** The snapshot being streamed to this follower, and how many bytes it has acknowledged. */
   readonly snapshotIndex: LogIndex;
   readonly snapshotAckedBytes: number;
+  /**
+   * The highest commit index this follower has been sent, as it will read it (capped at the last
+   * index each message proves it holds). A commit-only AppendEntries that would tell it no more is
+   * not sent.
+   */
+  readonly sentCommit: LogIndex;
 }
 
 export interface PendingRead {
@@ -218,6 +224,7 @@ export function copyProgress(p: Progress): Progress {
     ackedRound: p.ackedRound,
     snapshotIndex: p.snapshotIndex,
     snapshotAckedBytes: p.snapshotAckedBytes,
+    sentCommit: p.sentCommit,
     next: p.next,
   };
 }

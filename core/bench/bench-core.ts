@@ -22,6 +22,8 @@ interface Result {
   proposalsPerSecond: number;
   microsPerProposal: number;
   heapBytesPerProposal: number;
+  /** Messages the three nodes sent (requests and answers) per committed entry. */
+  messagesPerCommittedEntry: number;
 }
 
 /** Proposes `total` entries `batch` at a time, pipelining `window` batches before delivering. */
@@ -33,6 +35,7 @@ function run(name: string, total: number, batch: number, window: number): Result
   const payload = 'x'.repeat(16);
   const data = Array.from({ length: batch }, () => payload);
   const startCommit = cluster.state(leader).commitIndex;
+  const messagesBefore = cluster.messagesSent;
   const heapBefore = heapUsed();
   const t0 = performance.now();
   let proposed = 0;
@@ -56,6 +59,7 @@ function run(name: string, total: number, batch: number, window: number): Result
     proposalsPerSecond: committed / seconds,
     microsPerProposal: (seconds * 1e6) / committed,
     heapBytesPerProposal: (heapAfter - heapBefore) / committed,
+    messagesPerCommittedEntry: (cluster.messagesSent - messagesBefore) / committed,
   };
 }
 
@@ -94,7 +98,8 @@ function main(): void {
   for (const r of results) {
     console.log(
       `${r.name.padEnd(52)} ${Math.round(r.proposalsPerSecond).toLocaleString('en-US').padStart(11)} proposals/s ` +
-        `${r.microsPerProposal.toFixed(2).padStart(7)} µs/proposal ${Math.round(r.heapBytesPerProposal).toString().padStart(6)} heap B/proposal`,
+        `${r.microsPerProposal.toFixed(2).padStart(7)} µs/proposal ${Math.round(r.heapBytesPerProposal).toString().padStart(6)} heap B/proposal ` +
+        `${r.messagesPerCommittedEntry.toFixed(2).padStart(6)} msgs/entry`,
     );
   }
   console.log(`memory for a 1,000,000-entry log (one node)              ${(logBytes / 1024 / 1024).toFixed(1)} MiB (${(logBytes / 1e6).toFixed(0)} B/entry)`);
