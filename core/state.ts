@@ -1,9 +1,12 @@
 // The whole of a node, as one immutable value. `step` returns a new one and never touches the old.
 
-import type { ClusterConfig, DurableState, LogIndex, Message, NodeId, RaftConfig, Role, Snapshot, Term, Ticks } from './types';
+import type { ClusterConfig, DurableState, LogIndex, NodeId, RaftConfig, Role, Snapshot, Term, Ticks } from './types';
 import { EMPTY_LOG, RaftLog, logFromEntries } from './log';
 import { RngState, nextInt, seedRng } from './rng';
 import { validateConfig } from './config';
+import { EMPTY_HELD, type HeldQueue } from './held-queue';
+
+export type { HeldMessage, HeldQueue } from './held-queue';
 
 export type ReplicationMode = 'Probe' | 'Replicate' | 'Snapshot';
 
@@ -77,12 +80,6 @@ export interface IncomingSnapshot {
   readonly data: string;
 }
 
-export interface HeldMessage {
-  /** Released once persistence up to this sequence number is acknowledged. */
-  readonly seq: number;
-  readonly message: Message;
-}
-
 export interface RaftState {
   readonly config: RaftConfig;
   readonly cluster: ClusterConfig;
@@ -112,7 +109,8 @@ export interface RaftState {
   // Persistence pipeline.
   readonly persistSeq: number;
   readonly durableSeq: number;
-  readonly held: readonly HeldMessage[];
+  /** Responses waiting for their writes to be acknowledged (a persistent queue, see held-queue.ts). */
+  readonly held: HeldQueue;
 }
 
 export function randomElectionTimeout(config: RaftConfig, rng: RngState): [Ticks, RngState] {
@@ -157,7 +155,7 @@ export function restartState(config: RaftConfig, durable: DurableState, lastSeq:
     readyReads: [],
     persistSeq: lastSeq,
     durableSeq: lastSeq,
-    held: [],
+    held: EMPTY_HELD,
   };
 }
 
