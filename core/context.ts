@@ -11,6 +11,7 @@
 
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
+import { heldPush } from './held-queue';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -101,7 +102,7 @@ export class StepContext {
   respond(message: Message): void {
     const s = this.s;
     if (s.persistSeq > s.durableSeq) {
-      s.held = [...s.held, { seq: s.persistSeq, message }];
+      s.held = heldPush(s.held, { seq: s.persistSeq, message });
     } else if (message.to === this.id) {
       this.selfInbox.push(message);
     } else {

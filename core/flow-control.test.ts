@@ -152,6 +152,32 @@ describe('replication liveness when AppendEntries are lost', () => {
     expect(cluster.state(leader).commitIndex).toBe(2);
   });
 
+  it('a lost append is re-sent even when every answer arrives after the next heartbeat (round trip > heartbeat interval)', () => {
+    const { cluster, leader } = stableCluster();
+    const follower = cluster.ids.find((id) => id !== leader) as string;
+    cluster.linkFilter = (m) => !(m.type === 'AppendEntriesRequest' && m.to === follower && m.entries.length > 0);
+    cluster.propose(leader, 'lost');
+    cluster.healAll();
+    expect(cluster.state(leader).leader?.progress[follower].mode).toBe('Replicate');
+    const receive = (m: Message) => cluster.input(m.to, { type: 'Receive', message: m });
+    // Each tick opens a new heartbeat round; the answers to the messages of a round reach the
+    // leader only after the next tick, so no answer ever belongs to the newest round.
+    let late: Message[] = [];
+    for (let t = 0; t < 20 && cluster.state(follower).commitIndex < 2; t++) {
+      cluster.tick(leader);
+      const answers = late;
+      late = [];
+      const requests = cluster.queue;
+      cluster.queue = [];
+      for (const m of answers) receive(m);
+      for (const m of [...requests, ...cluster.queue.splice(0)]) receive(m);
+      late = cluster.queue.splice(0);
+    }
+    expect(cluster.state(leader).role).toBe('Leader');
+    expect(cluster.state(leader).commitIndex).toBe(2);
+    expect(cluster.state(follower).commitIndex).toBe(2);
+  });
+
   it('losing maxInflightAppends appends does not wedge the follower forever', () => {
     const { cluster, leader } = stableCluster({ config: { maxInflightAppends: 2 } });
     cluster.linkFilter = (m) => !(m.type === 'AppendEntriesRequest' && m.entries.length > 0);

@@ -68,7 +68,7 @@ export function vectorPushAll<T>(v: PersistentVector<T>, items: readonly T[]): P
   let size = v.size;
   let shift = v.shift;
   let root = v.root;
-  let tail: T[] = v.tail.slice();
+  let tail: T[] = [...v.tail];
   for (let k = 0; k < items.length; k++) {
     if (tail.length === WIDTH) {
       const pushed = withTailInTrie({ size, shift, root, tail }, tail, size);
@@ -83,6 +83,10 @@ export function vectorPushAll<T>(v: PersistentVector<T>, items: readonly T[]): P
 }
 
 export function vectorPush<T>(v: PersistentVector<T>, item: T): PersistentVector<T> {
+  // The common case, a tail with room: one copy of at most 31 slots, no batch array. A spread,
+  // not slice + push: slice keeps a frozen array's element kind, and pushing onto that copy is
+  // several times slower (the empty vector's tail is frozen, and callers may freeze states).
+  if (v.tail.length < WIDTH) return { size: v.size + 1, shift: v.shift, root: v.root, tail: [...v.tail, item] };
   return vectorPushAll(v, [item]);
 }
 

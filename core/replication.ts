@@ -3,7 +3,7 @@
 // to `maxInflightAppends` pipelined messages.
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
-import { StepContext, invariant } from './context';
+import { StepContext, invariant, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMin } from './quorum';
 import type { LeaderState, Progress } from './state';
@@ -21,6 +21,7 @@ const INITIAL_PROGRESS: Omit<Progress, 'next'> = {
   ackedRound: 0,
   snapshotIndex: 0,
   snapshotAckedBytes: 0,
+  sentCommit: 0,
 };
 
 export function newLeaderState(ctx: StepContext): LeaderState {
@@ -106,11 +107,17 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
   ctx.send(message);
   const sentLast = prevLogIndex + entries.length;
   if (pr.mode === 'Replicate') {
-    if (entries.length > 0) {
+    // A follower in Replicate mode is expected to accept this message (a loss is noticed and
+    // repaired, see answersPastLostAppend), so it will know the commit index up to sentLast.
+    const told = Math.min(message.leaderCommit, sentLast);
+    if (entries.length > 0 || told > pr.sentCommit) {
       const owned = ctx.ownProgress(to);
-      owned.next = sentLast + 1;
-      owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes }];
-      owned.inflightBytes = pr.inflightBytes + bytes;
+      if (told > pr.sentCommit) owned.sentCommit = told;
+      if (entries.length > 0) {
+        owned.next = sentLast + 1;
+        owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes, round: message.round }];
+        owned.inflightBytes = pr.inflightBytes + bytes;
+      }
     }
   } else {
     ctx.ownProgress(to).probeSent = true;
@@ -172,13 +179,34 @@ export function broadcastHeartbeat(ctx: StepContext): void {
 
 function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void {
   const s = ctx.s;
-  const anchor = Math.max(pr.match, s.log.snapshotIndex);
+  const anchor = heartbeatAnchor(ctx, pr);
+  const leaderCommit = Math.min(s.commitIndex, anchor);
   ctx.action('AppendEntries');
   ctx.send({
     type: 'AppendEntriesRequest', cluster: s.config.clusterId, from: ctx.id, to, term: s.term,
     prevLogIndex: anchor, prevLogTerm: termAt(s.log, anchor) as number, entries: [],
-    leaderCommit: Math.min(s.commitIndex, anchor), round: ctx.leader().round,
+    leaderCommit, round: ctx.leader().round,
   });
+  if (leaderCommit > pr.sentCommit) ctx.ownProgress(to).sentCommit = leaderCommit;
+}
+
+function heartbeatAnchor(ctx: StepContext, pr: Progress): LogIndex {
+  return Math.max(pr.match, ctx.s.log.snapshotIndex);
+}
+
+/**
+ * Tells a follower a commit index it has not been sent, with an empty AppendEntries anchored at
+ * its match (so it cannot be rejected), once it has acknowledged everything sent to it. Never a
+ * message that teaches it nothing: not when it was already sent this commit index (or more), and
+ * not while appends to it are unacknowledged, because their answers are on the way and the first
+ * moment it has acknowledged them all tells it the commit index then reached, in one message
+ * rather than one per intermediate commit. Heartbeats still carry the commit index every interval.
+ */
+function tellCommit(ctx: StepContext, to: NodeId, pr: Progress): void {
+  const s = ctx.s;
+  if (pr.mode !== 'Replicate' || pr.match === 0 || pr.inflight.length > 0 || pr.next <= lastIndex(s.log)) return;
+  if (Math.min(s.commitIndex, heartbeatAnchor(ctx, pr)) <= pr.sentCommit) return;
+  sendAnchoredHeartbeat(ctx, to, pr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +313,6 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   if (m.success) {
     if (m.matchIndex > pr.match) {
       const match = m.matchIndex;
-      const previousMatch = pr.match;
       // Acknowledged messages leave the front of the in-flight list: one slice, not one per message.
       const inflight = pr.inflight;
       let acked = 0;
@@ -299,19 +326,15 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       pr.probeSent = false;
       if (acked > 0) pr.inflight = inflight.slice(acked);
       pr.inflightBytes = inflightBytes;
-      const commitNewlyVisible = Math.min(s.commitIndex, match) > Math.min(s.commitIndex, previousMatch);
-      if (!advanceCommitIndex(ctx) && commitNewlyVisible && pr.next > lastIndex(s.log)) {
-        // The commit was reached without this follower's answer, so the heartbeats it triggered
-        // told this follower only its old match; with nothing else queued for it, it would learn
-        // the commit (and answer its clients) only at the next heartbeat, a tick later.
-        sendAnchoredHeartbeat(ctx, m.from, pr);
-      }
+      // If the commit was reached without this answer, this follower may still lack it: with
+      // nothing else queued for it, it would learn it (and answer its clients) only at the next
+      // heartbeat. advanceCommitIndex tells every follower, this one included, when it moves.
+      if (!advanceCommitIndex(ctx)) tellCommit(ctx, m.from, pr);
       maybeSendTimeoutNow(ctx, m.from);
     } else if (pr.mode === 'Probe') {
       pr.probeSent = false;
-    } else if (isHeartbeatAnswer(ctx, m) && pr.match < lastIndex(s.log)) {
-      probeForLostAppends(ctx, m.from, pr);
     }
+    if (pr.mode === 'Replicate' && answersPastLostAppend(pr, m)) resendFromMatch(ctx, m.from, pr);
     confirmReads(ctx);
     if (s.role === 'Leader') sendAppend(ctx, m.from, false);
     return;
@@ -320,27 +343,30 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   backtrack(ctx, m, pr);
 }
 
-/** An answer to the newest heartbeat round (anchored at the follower's match, so it carried no entries). */
-function isHeartbeatAnswer(ctx: StepContext, m: AppendEntriesResponse): boolean {
-  return m.round === ctx.leader().round && m.prevLogIndex === m.matchIndex;
+/**
+ * In Replicate mode the leader sends each entry once, so a lost append must be noticed. Rounds
+ * order the leader's sends: every message carries the round current when it left, so a message of
+ * a later round than the oldest unacknowledged append left after it. A successful answer to such
+ * a message (typically a heartbeat's, whatever round is newest by the time it arrives) that still
+ * does not cover that append means the append, or its answer, was lost on the way (or overtaken,
+ * on a network that reorders; resending is then merely redundant). This holds however long the
+ * round trip is: waiting for an answer to the newest round instead never fires once the round
+ * trip exceeds the heartbeat interval, because every answer then belongs to an older round.
+ */
+function answersPastLostAppend(pr: Progress, m: AppendEntriesResponse): boolean {
+  return pr.inflight.length > 0 && m.round > pr.inflight[0].round && pr.match < pr.inflight[0].lastIndex;
 }
 
 /**
- * In Replicate mode the leader sends each entry once. If such a message was lost, the follower's
- * answer to a heartbeat still shows it behind; an empty AppendEntries at `next` then either
- * succeeds (the entries were only slow) or is rejected, which sends the follower back to Probe
- * and the lost entries again.
+ * Replicates again from the follower's known match: what it lacks goes out again at once (not an
+ * empty probe that must be rejected first), and the in-flight record starts over at this round,
+ * so answers to messages sent before this resend do not trigger another one.
  */
-function probeForLostAppends(ctx: StepContext, to: NodeId, pr: Progress): void {
-  const s = ctx.s;
-  const prevLogIndex = pr.next - 1;
-  const prevLogTerm = termAt(s.log, prevLogIndex);
-  if (prevLogTerm === undefined) return;
-  ctx.action('AppendEntries');
-  ctx.send({
-    type: 'AppendEntriesRequest', cluster: s.config.clusterId, from: ctx.id, to, term: s.term,
-    prevLogIndex, prevLogTerm, entries: [], leaderCommit: Math.min(s.commitIndex, pr.match), round: ctx.leader().round,
-  });
+function resendFromMatch(ctx: StepContext, to: NodeId, pr: Mutable<Progress>): void {
+  pr.next = pr.match + 1;
+  pr.inflight = [];
+  pr.inflightBytes = 0;
+  sendAppend(ctx, to, false);
 }
 
 /** A rejection moves `next` back using the follower's hint; stale rejections are ignored. */
@@ -382,12 +408,8 @@ export function advanceCommitIndex(ctx: StepContext): boolean {
   ctx.ownLeader().uncommittedBytes = Math.max(0, leader.uncommittedBytes - committedBytes);
   if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
   // Followers learn the new commit index with the next AppendEntries; a follower with nothing
-  // more to receive gets an empty one, anchored at its match so that it cannot be rejected.
-  for (const id of s.cluster.voters) {
-    if (id === ctx.id) continue;
-    const pr = ctx.progress(id);
-    if (pr.mode === 'Replicate' && pr.next > lastIndex(s.log) && pr.match > 0) sendAnchoredHeartbeat(ctx, id, pr);
-  }
+  // more to receive gets an empty one if it would learn something from it (tellCommit).
+  for (const id of s.cluster.voters) if (id !== ctx.id) tellCommit(ctx, id, ctx.progress(id));
   return true;
 }
 

@@ -1,15 +1,23 @@
 // The whole of a node, as one immutable value. `step` returns a new one and never touches the old.
 
-import type { ClusterConfig, DurableState, LogIndex, Message, NodeId, RaftConfig, Role, Snapshot, Term, Ticks } from './types';
+import type { ClusterConfig, DurableState, LogIndex, NodeId, RaftConfig, Role, Snapshot, Term, Ticks } from './types';
 import { EMPTY_LOG, RaftLog, logFromEntries } from './log';
 import { RngState, nextInt, seedRng } from './rng';
 import { validateConfig } from './config';
+import { EMPTY_HELD, type HeldQueue } from './held-queue';
+
+export type { HeldMessage, HeldQueue } from './held-queue';
 
 export type ReplicationMode = 'Probe' | 'Replicate' | 'Snapshot';
 
 export interface InflightAppend {
   readonly lastIndex: LogIndex;
   readonly bytes: number;
+  /**
+   * The leader's heartbeat round when it was sent. An answer to a message of a later round that
+   * still does not cover it shows that it was lost (see replication.ts, resendLostAppends).
+   */
+  readonly round: number;
 }
 
 /** The leader's view of one follower (etcd's Progress). */
@@ -28,6 +36,12 @@ export interface Progress {
   /** The snapshot being streamed to this follower, and how many bytes it has acknowledged. */
   readonly snapshotIndex: LogIndex;
   readonly snapshotAckedBytes: number;
+  /**
+   * The highest commit index this follower has been sent, as it will read it (capped at the last
+   * index each message proves it holds). A commit-only AppendEntries that would tell it no more is
+   * not sent.
+   */
+  readonly sentCommit: LogIndex;
 }
 
 export interface PendingRead {
@@ -66,12 +80,6 @@ export interface IncomingSnapshot {
   readonly data: string;
 }
 
-export interface HeldMessage {
-  /** Released once persistence up to this sequence number is acknowledged. */
-  readonly seq: number;
-  readonly message: Message;
-}
-
 export interface RaftState {
   readonly config: RaftConfig;
   readonly cluster: ClusterConfig;
@@ -101,7 +109,8 @@ export interface RaftState {
   // Persistence pipeline.
   readonly persistSeq: number;
   readonly durableSeq: number;
-  readonly held: readonly HeldMessage[];
+  /** Responses waiting for their writes to be acknowledged (a persistent queue, see held-queue.ts). */
+  readonly held: HeldQueue;
 }
 
 export function randomElectionTimeout(config: RaftConfig, rng: RngState): [Ticks, RngState] {
@@ -146,7 +155,7 @@ export function restartState(config: RaftConfig, durable: DurableState, lastSeq:
     readyReads: [],
     persistSeq: lastSeq,
     durableSeq: lastSeq,
-    held: [],
+    held: EMPTY_HELD,
   };
 }
 
@@ -213,6 +222,7 @@ export function copyProgress(p: Progress): Progress {
     ackedRound: p.ackedRound,
     snapshotIndex: p.snapshotIndex,
     snapshotAckedBytes: p.snapshotAckedBytes,
+    sentCommit: p.sentCommit,
     next: p.next,
   };
 }

@@ -11,6 +11,7 @@ import type { RaftState } from './state';
 import { checkMessage } from './validate';
 import { MAX_TERM_STEP, termStepRefusal } from './terms';
 import { lastIndex } from './log';
+import { heldDrop, heldOldest, heldReleasable } from './held-queue';
 import { hasQuorum, isVoter } from './quorum';
 import {
   becomeFollower,
@@ -161,19 +162,35 @@ function persistAck(ctx: StepContext, seq: number): void {
   if (seq <= s.durableSeq) return;
   ctx.action('PersistAck');
   s.durableSeq = seq;
-  // Most acknowledgements release nothing: skip the two filters (and their arrays) then.
-  if (s.held.length === 0 || s.held[0].seq > seq) return;
-  const released = s.held.filter((h) => h.seq <= seq);
-  if (released.length === 0) return;
-  s.held = s.held.filter((h) => h.seq > seq);
+  const count = heldReleasable(s.held, seq);
+  if (count === 0) return;
+  const released = heldOldest(s.held, count);
+  s.held = heldDrop(s.held, count);
   for (const { message } of released) {
-    if (message.to === ctx.id) ctx.selfInbox.push(message);
-    else ctx.send(message);
+    if (message.to !== ctx.id) ctx.send(message);
+    else if (!supersedesOwnAck(ctx.selfInbox, message)) ctx.selfInbox.push(message);
   }
 }
 
+/**
+ * The leader's acknowledgements of its own log, released together, say one thing: how far its log
+ * is durable. A later one (same term: a leader's log only grows) replaces the one before it, so a
+ * sync that covers K proposals costs one commit calculation, not K.
+ */
+function supersedesOwnAck(inbox: Message[], message: Message): boolean {
+  const previous = inbox.length > 0 ? inbox[inbox.length - 1] : null;
+  if (message.type !== 'AppendEntriesResponse' || previous?.type !== 'AppendEntriesResponse' || previous.term !== message.term) return false;
+  if (message.matchIndex < previous.matchIndex) return false;
+  inbox[inbox.length - 1] = message;
+  return true;
+}
+
+/** Handles the self-addressed messages, including any that handling them adds. */
 function drainSelfInbox(ctx: StepContext): void {
-  while (ctx.hasSelfMessages()) receive(ctx, ctx.selfInbox.shift() as Message);
+  if (!ctx.hasSelfMessages()) return;
+  const inbox = ctx.selfInbox;
+  for (let k = 0; k < inbox.length; k++) receive(ctx, inbox[k]);
+  inbox.length = 0;
 }
 
 // ---------------------------------------------------------------------------------------------

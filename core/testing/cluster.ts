@@ -48,6 +48,8 @@ export class TestCluster {
   readonly configs = new Map<NodeId, RaftConfig>();
   readonly sentLog: Message[] = [];
   recordSent = false;
+  /** Every message any node has sent, dropped ones included (the benchmark's messages per entry). */
+  messagesSent = 0;
 
   constructor(options: ClusterOptions = {}) {
     const size = options.size ?? 3;
@@ -92,6 +94,7 @@ export class TestCluster {
     n.applied.push(...output.apply);
     n.reads.push(...output.reads);
     n.errors.push(...output.errors);
+    this.messagesSent += output.messages.length;
     for (const m of output.messages) {
       if (this.recordSent) this.sentLog.push(m);
       if (this.linkFilter(m)) this.queue.push(m);

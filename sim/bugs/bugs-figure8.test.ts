@@ -1,14 +1,14 @@
 // Figure 8 is the rare one: it needs three leaders in a row over diverging logs. Under its config
-// the first seed that catches it, hunting from seed 1, is 16 (then roughly one seed in 25), so the
-// suite replays the recorded seed, with and without the bug, rather than hunt through a rate that
-// thin; `raftbed bugs --only figure8-commit-old-term` repeats the whole hunt.
+// the first seed that catches it, hunting from seed 1, is 84 (then 112, 121, 162: 4 of seeds
+// 1-200), so the suite replays the recorded seed, with and without the bug, rather than hunt
+// through a rate that thin; `raftbed bugs --only figure8-commit-old-term` repeats the whole hunt.
 
 import { findBug } from './catalogue';
 import { bugSimConfig, runJudged } from './run';
 
-const RECORDED_SEED = 16;
+const RECORDED_SEED = 84;
 
-describe('figure8-commit-old-term (recorded seed 16)', () => {
+describe('figure8-commit-old-term (recorded seed 84)', () => {
   const bug = findBug('figure8-commit-old-term');
   const config = bugSimConfig(bug, RECORDED_SEED);
 

@@ -4,6 +4,7 @@
 
 import type { Input, Message, RaftState, StepResult } from '../../core';
 import { StepContext, invariant } from '../../core/context';
+import { heldMessages } from '../../core/held-queue';
 
 /** The message of a Receive input when it has type `type`, else null. */
 export function received<T extends Message['type']>(input: Input, type: T): Extract<Message, { type: T }> | null {
@@ -36,9 +37,10 @@ export function withMessage(input: Input, tamper: (m: Message, state: RaftState)
  */
 export function producedMessage<T extends Message>(before: RaftState, result: StepResult, matches: (m: Message) => m is T): T | null {
   for (const m of result.output.messages) if (matches(m)) return m;
-  const held = result.state.held;
+  const held = heldMessages(result.state.held);
+  const heldBefore = heldMessages(before.held);
   for (let k = held.length - 1; k >= 0; k--) {
-    if (before.held.includes(held[k])) break;
+    if (heldBefore.includes(held[k])) break;
     if (matches(held[k].message)) return held[k].message as T;
   }
   return null;

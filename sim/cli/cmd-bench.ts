@@ -22,6 +22,8 @@ export interface SimBenchFigures {
   readonly runs: number;
   readonly events: number;
   readonly linearizability100kMs: number;
+  /** Messages the nodes sent (requests and answers) per committed log entry, no-ops included. */
+  readonly messagesPerCommittedEntry: number;
 }
 
 export async function benchCommand(argv: readonly string[], io: CliIo, now: () => number): Promise<number> {
@@ -36,12 +38,17 @@ export async function benchCommand(argv: readonly string[], io: CliIo, now: () =
   let events = 0;
   let simulatedMs = 0;
   let runs = 0;
+  let messages = 0;
+  let committed = 0;
   const t0 = now();
   while (now() - t0 < budgetMs) {
-    const result = new Simulation(makeSimConfig({ seed: 1000 + runs, faults: 'all', nodes: 5, tickMs: 10, checkLinearizability: false })).run();
+    const sim = new Simulation(makeSimConfig({ seed: 1000 + runs, faults: 'all', nodes: 5, tickMs: 10, checkLinearizability: false }));
+    const result = sim.run();
     if (result.violation) throw new Error(`bench seed ${1000 + runs} found a violation: ${result.violation.property}`);
     events += result.events;
     simulatedMs += result.simulatedMs;
+    messages += sim.network.stats().sent;
+    committed += result.committed;
     runs++;
   }
   const wallMs = now() - t0;
@@ -49,11 +56,15 @@ export async function benchCommand(argv: readonly string[], io: CliIo, now: () =
   const l0 = now();
   const verdict = checkLinearizability(history).verdict;
   const linearizability100kMs = now() - l0;
-  const figures: SimBenchFigures = { eventsPerSecond: events / (wallMs / 1000), speedOverRealTime: simulatedMs / wallMs, runs, events, linearizability100kMs };
+  const figures: SimBenchFigures = {
+    eventsPerSecond: events / (wallMs / 1000), speedOverRealTime: simulatedMs / wallMs, runs, events, linearizability100kMs,
+    messagesPerCommittedEntry: messages / Math.max(1, committed),
+  };
   const lines = [
     `simulator, 5 nodes, 10 ms heartbeat, profile all, every per-event checker on, one core:`,
     `  ${Math.round(figures.eventsPerSecond).toLocaleString('en-US')} events/s (${events.toLocaleString('en-US')} events in ${runs} runs)`,
     `  ${Math.round(figures.speedOverRealTime).toLocaleString('en-US')}x real time`,
+    `  ${figures.messagesPerCommittedEntry.toFixed(1)} messages sent per committed entry (${messages.toLocaleString('en-US')} messages, ${committed.toLocaleString('en-US')} entries, no-ops included)`,
     `linearizability check of a 100,000-operation history (20 clients, 100 keys): ${linearizability100kMs.toFixed(0)} ms, verdict ${verdict}`,
   ];
   if (flags.json) io.out(JSON.stringify(figures, null, 2));

@@ -87,7 +87,10 @@ describe('LivenessCommitCatchUp', () => {
 
   it('gives a follower streaming a long snapshot more time while bytes keep arriving', () => {
     // Two-byte chunks: the ~400-byte snapshot takes over a second, longer than the 600 ms bound.
-    const { sim, result } = run(n3NeedsASnapshot({ snapshotEveryEntries: 200, raft: { snapshotChunkBytes: 2 } }));
+    // A leader streams only its latest snapshot, so a compaction during the stream starts it over:
+    // snapshots every 400 entries leave the stream a second or more (every 200 left it a race
+    // with the clients' commit rate, which it lost once commits got faster).
+    const { sim, result } = run(n3NeedsASnapshot({ snapshotEveryEntries: 400, raft: { snapshotChunkBytes: 2 } }));
     expect(result.violation).toBeNull();
     expect(result.coverage.counts.snapshotInstalls).toBeGreaterThanOrEqual(1);
     expect(result.availability.catchUpExtensions).toBeGreaterThanOrEqual(1);

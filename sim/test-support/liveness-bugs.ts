@@ -20,18 +20,26 @@ function mostLagging(state: RaftState): NodeId {
 }
 
 /**
- * The leader ignores every AppendEntries rejection: it never backs up, so entries a follower
- * missed are never sent again and that follower's commit index stays where it was. A majority
- * still commits, so operations keep completing: only LivenessCommitCatchUp can see it.
+ * The leader never sends an entry twice: it ignores every AppendEntries rejection (so it never
+ * backs up), and drops any AppendEntries whose entries start below what it had already sent that
+ * follower (core re-sends from the follower's match once an answer shows an append was lost).
+ * Entries a follower missed are never sent again and its commit index stays where it was. A
+ * majority still commits, so operations keep completing: only LivenessCommitCatchUp can see it.
  */
 export const neverResendLostAppends: PlantedBug = {
   name: 'test-never-resend-lost-appends',
-  description: 'a leader ignores AppendEntries rejections, so entries a follower missed are never sent again',
+  description: 'a leader ignores AppendEntries rejections and never re-sends entries, so entries a follower missed are never sent again',
   caughtBy: ['LivenessCommitCatchUp'],
-  step: (core) => (state: RaftState, input: Input) =>
-    state.role === 'Leader' && input.type === 'Receive' && input.message.type === 'AppendEntriesResponse' && !input.message.success
-      ? { state, output: EMPTY_OUTPUT }
-      : core(state, input),
+  step: (core) => (state: RaftState, input: Input) => {
+    if (state.role !== 'Leader' || state.leader === null) return core(state, input);
+    if (input.type === 'Receive' && input.message.type === 'AppendEntriesResponse' && !input.message.success) return { state, output: EMPTY_OUTPUT };
+    const result = core(state, input);
+    const sent = state.leader.progress;
+    const messages = result.output.messages.filter(
+      (m) => !(m.type === 'AppendEntriesRequest' && m.entries.length > 0 && sent[m.to] !== undefined && m.prevLogIndex + 1 < sent[m.to].next),
+    );
+    return messages.length === result.output.messages.length ? result : { state: result.state, output: { ...result.output, messages } };
+  },
 };
 
 /**
