@@ -14,6 +14,13 @@ export interface WorkloadConfig {
   readonly operationTimeoutMs: number;
   /** Share of reads served through a random node (follower reads) rather than the known leader. */
   readonly followerReadFraction: number;
+  /**
+   * Proposals reaching a node within this many ms go to core as one batched Propose. Absent or 0:
+   * each on its own. (Optional so that configs written before it, and their traces, stay as they were.)
+   */
+  readonly batchWindowMs?: number;
+  /** Mean time between the leadership transfers an operator asks of the leader, until faults stop. Absent or 0: none. */
+  readonly transferMeanMs?: number;
 }
 
 export interface SimConfig {
@@ -91,4 +98,6 @@ export function validateSimConfig(c: SimConfig): void {
   check(Number.isInteger(w.keys) && w.keys >= 1, 'workload.keys must be at least 1');
   check(w.attemptTimeoutMs > 0 && w.operationTimeoutMs >= w.attemptTimeoutMs, 'operation timeout must be at least the attempt timeout');
   check(w.followerReadFraction >= 0 && w.followerReadFraction <= 1, 'followerReadFraction must be in [0, 1]');
+  check(w.batchWindowMs === undefined || (Number.isFinite(w.batchWindowMs) && w.batchWindowMs >= 0), 'workload.batchWindowMs must be a number >= 0');
+  check(w.transferMeanMs === undefined || (Number.isFinite(w.transferMeanMs) && w.transferMeanMs >= 0), 'workload.transferMeanMs must be a number >= 0');
 }
