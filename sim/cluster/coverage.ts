@@ -38,7 +38,8 @@ export const PROFILE_EXPECTS: Readonly<Record<string, readonly CoverageCounter[]
   crashes: ['crashes', 'restarts', 'pauses', 'lostUnsyncedWrites', ...EVERY_RUN],
   clocks: ['clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
   all: ['drops', 'duplicates', 'partitions', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
-  swarm: ['leaderChanges', ...EVERY_RUN],
+  // Swarm draws small snapshot intervals for every run (sim/swarm-options.ts).
+  swarm: ['leaderChanges', 'snapshotsTaken', 'compactions', ...EVERY_RUN],
 };
 
 /** What a run's options promise: when any run of the sweep counted `runs`, each of `inputs` must have happened. */

@@ -27,6 +27,7 @@ import { nodeView, traceMessage, TRACE_FORMAT } from '../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
 import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
+import { resolveSwarmConfig } from '../swarm-options';
 import { runOptionsOf } from '../run-options';
 import { countInput, countRunOptions } from '../workload/input-coverage';
 
@@ -125,12 +126,12 @@ export class Simulation {
   violation: Violation | null = null;
   /** Set while a scripted action runs: a script's own exceptions are the caller's, not the run's. */
   private inScript = false;
-  /** The config in force. */
+  /** The config in force: under swarm, the given one with its run options drawn from the seed. */
   readonly config: SimConfig;
 
   constructor(given: SimConfig, options: SimulationOptions = {}) {
     this.streams = new RandomStreams(given.seed);
-    const config = given;
+    const config = resolveSwarmConfig(given, this.streams.stream('swarm/options'), given.durationMs * quietFraction(given));
     this.config = config;
     this.storageRng = this.streams.stream('storage');
     this.trace = options.trace ?? NO_TRACE;
