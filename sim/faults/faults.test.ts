@@ -184,6 +184,8 @@ describe('fault profiles', () => {
         both++;
         expect(p.network.delay.minMs).toBeGreaterThanOrEqual(5);
         expect(p.network.delay.tailProbability).toBeGreaterThan(0);
+        // Links are FIFO: a longer tail would stall a link far into the quiet period.
+        expect(p.network.delay.tailMeanMs).toBeLessThanOrEqual(150);
       }
       expect(both).toBeGreaterThan(0);
     });

@@ -91,6 +91,14 @@ interface Context {
 
 type ClassResult = { network?: NetworkParams; events: TimedFault[] };
 
+/**
+ * The longest mean tail delay drawn. Links are FIFO, so one message held in the tail holds back
+ * every later one on its link: a tail much longer than this, drawn just before the quiet point,
+ * stalls a link far into the quiet period and fails the liveness checks without any bug in Raft.
+ * The classic lossy draws (3 ms x 5..50) never exceed it; it bounds lossy on top of wan delays.
+ */
+const TAIL_MEAN_CAP_MS = 150;
+
 /** Calls `episode(atMs, durationMs)` along a Poisson-like timeline until quietAfterMs. */
 function timeline(rng: Rng, ctx: Context, gapMs: number, meanDurationMs: number, episode: (atMs: number, durationMs: number) => void): void {
   let t = Math.round(rng.exponential(gapMs));
@@ -136,7 +144,7 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       dropProbability: round3(rng.between(0, k.maxDrop)),
       duplicateProbability: round3(rng.between(0, k.maxDuplicate)),
       reorderProbability: round3(rng.between(0, k.maxReorder)),
-      delay: { ...base.delay, tailProbability: round3(rng.between(0, 0.05)), tailMeanMs: Math.round(Math.max(base.delay.meanMs, 1) * rng.between(5, 50)) },
+      delay: { ...base.delay, tailProbability: round3(rng.between(0, 0.05)), tailMeanMs: Math.min(TAIL_MEAN_CAP_MS, Math.round(Math.max(base.delay.meanMs, 1) * rng.between(5, 50))) },
     };
     const events: TimedFault[] = [];
     // Storms: a while of much heavier loss, then back to the run's base loss.
@@ -201,7 +209,7 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       dropProbability: round3(rng.between(0.002, 0.03)),
       duplicateProbability: round3(rng.between(0, 0.01)),
       reorderProbability: round3(rng.between(0, 0.05)),
-      delay: { minMs, meanMs, tailProbability: round3(rng.between(0, 0.02)), tailMeanMs: Math.round(heartbeatMs * rng.between(3, 10)) },
+      delay: { minMs, meanMs, tailProbability: round3(rng.between(0, 0.02)), tailMeanMs: Math.min(TAIL_MEAN_CAP_MS, Math.round(heartbeatMs * rng.between(3, 10))) },
     };
     const events: TimedFault[] = [];
     timeline(rng, ctx, ctx.knobs.gapMs, ctx.knobs.durationMs, (atMs, d) => {
