@@ -70,8 +70,8 @@ describe('swarm options', () => {
   it('keeps pinned options as given, and pinning one never changes the others', () => {
     for (let s = 0; s < 30; s++) {
       const free = resolved(swarm(s));
-      const pinned = resolved(withRunOptions(swarm(s, { pinned: ['maxEntriesPerAppend', 'preVote'] }), { maxEntriesPerAppend: 7, preVote: true }));
-      expect(pinned).toEqual({ ...free, maxEntriesPerAppend: 7, preVote: true });
+      const pinned = resolved(withRunOptions(swarm(s, { pinned: ['snapshotEveryEntries', 'preVote'] }), { snapshotEveryEntries: 7, preVote: true }));
+      expect(pinned).toEqual({ ...free, snapshotEveryEntries: 7, preVote: true });
     }
   });
 
@@ -92,6 +92,21 @@ describe('swarm options', () => {
       expect([noQuorum.leaseRead, noQuorum.checkQuorum]).toEqual([false, false]);
     }
     expect(mended).toBeGreaterThan(0);
+  });
+
+  it('never draws replication too narrow for the clients: at least 4 entries in flight per follower', () => {
+    let narrowAsked = 0;
+    for (let s = 0; s < 200; s++) {
+      const o = resolved(swarm(s));
+      const perAppend = Math.min(o.maxEntriesPerAppend, Math.max(1, Math.floor(o.maxBytesPerAppend / 100)));
+      expect(perAppend * o.maxInflightAppends).toBeGreaterThanOrEqual(4);
+      const drawn = drawSwarmOptions(new AleaRng(`s${s}`), 7_000);
+      if (drawn.maxInflightAppends !== o.maxInflightAppends) narrowAsked++;
+    }
+    expect(narrowAsked).toBeGreaterThan(0);
+    // Pinned stop-and-wait stays as given.
+    const pinned = resolved(withRunOptions(swarm(1, { pinned: ['maxEntriesPerAppend', 'maxInflightAppends'] }), { maxEntriesPerAppend: 1, maxInflightAppends: 1 }));
+    expect([pinned.maxEntriesPerAppend, pinned.maxInflightAppends]).toEqual([1, 1]);
   });
 
   it('scales the transfer rate to the run\'s fault window', () => {

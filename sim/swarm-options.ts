@@ -67,5 +67,14 @@ export function resolveSwarmConfig(config: SimConfig, rng: Rng, faultWindowMs: n
     else if (free('checkQuorum')) o.checkQuorum = true;
   }
   if (o.leaseClockDriftBoundTicks >= o.electionTimeoutTicks && free('leaseClockDriftBoundTicks')) o.leaseClockDriftBoundTicks = o.electionTimeoutTicks - 1;
+  // Stop-and-wait replication of one entry at a time over wan delays commits fewer entries a second
+  // than the clients propose: operations then time out for want of capacity, not for a bug. So at
+  // least MIN_ENTRIES_PER_ROUND_TRIP entries may be in flight to each follower.
+  const perAppend = Math.min(o.maxEntriesPerAppend, Math.max(1, Math.floor(o.maxBytesPerAppend / COMMAND_BYTES)));
+  if (perAppend * o.maxInflightAppends < MIN_ENTRIES_PER_ROUND_TRIP && free('maxInflightAppends')) o.maxInflightAppends = Math.ceil(MIN_ENTRIES_PER_ROUND_TRIP / perAppend);
   return withRunOptions(config, o);
 }
+
+/** About the size of one client command in the log (a JSON KvCommand). */
+const COMMAND_BYTES = 100;
+const MIN_ENTRIES_PER_ROUND_TRIP = 4;
