@@ -167,6 +167,18 @@ describe('fault profiles', () => {
       }
     });
 
+    it('ends its tail 1.5 s before the quiet point, so no message held in it stalls a link after', () => {
+      for (let seed = 0; seed < 10; seed++) {
+        for (const p of [wan(seed, 10, 100), plan('swarm', seed)]) {
+          if (p.network.delay.tailProbability === 0) continue;
+          const end = p.schedule.find((f) => f.kind === 'setNetwork' && f.params.delay?.tailProbability === 0);
+          expect(end?.atMs).toBe(p.quietAfterMs - 1_500);
+          // Nothing turns it back on.
+          expect(p.schedule.filter((f) => f.atMs > end!.atMs && f.kind === 'setNetwork' && (f.params.delay?.tailProbability ?? 0) > 0)).toEqual([]);
+        }
+      }
+    });
+
     it('keeps its delays in the quiet period, without loss or tail', () => {
       const p = wan(1, 10, 100);
       const last = p.schedule[p.schedule.length - 1]!;
@@ -179,7 +191,7 @@ describe('fault profiles', () => {
         const p = plan('swarm', seed);
         const events = beforeQuiet(p);
         const lossy = events.some((f) => f.kind === 'setNetwork' && f.params.dropProbability !== undefined);
-        const storms = events.some((f) => f.kind === 'setNetwork' && f.params.delay !== undefined);
+        const storms = events.some((f) => f.kind === 'setNetwork' && f.params.delay?.minMs !== undefined);
         if (!lossy || !storms) continue;
         both++;
         expect(p.network.delay.minMs).toBeGreaterThanOrEqual(5);
