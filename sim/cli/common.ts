@@ -9,13 +9,16 @@ import { parseTrace, TraceFormatError } from '../trace/read';
 import type { TraceHeader } from '../trace/format';
 import { CliUsageError, type FlagSpec } from './args';
 import type { Violation } from '../cluster/simulation';
+import { withRunOptions, type RunOptionName } from '../run-options';
+import { OPTION_FLAGS, optionsFromFlags, pinnedOptionFlags } from './option-flags';
 
 export const SIM_FLAGS: Record<string, FlagSpec> = {
   nodes: { kind: 'int', min: 1, max: 9, help: 'cluster size, 1 to 9 (default 5)' },
-  faults: { kind: 'string', help: 'fault profile: none, lossy, partitions, crashes, clocks, all, swarm (default all)' },
+  faults: { kind: 'string', help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
   duration: { kind: 'int', min: 100, help: 'simulated milliseconds per run (default 10000)' },
   clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
   bug: { kind: 'string', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },
+  ...OPTION_FLAGS,
   json: { kind: 'bool', help: 'machine-readable output' },
   help: { kind: 'bool', help: 'show this help' },
 };
@@ -30,8 +33,10 @@ export function simConfigFromFlags(flags: Readonly<Record<string, string | numbe
   }
   // A planted bug brings the settings under which it shows; explicit flags still win.
   const bugConfig = flags.bug !== undefined ? resolveBug(String(flags.bug))?.config ?? {} : {};
+  const options = optionsFromFlags(flags);
+  const pinned = Object.keys(options) as RunOptionName[];
   try {
-    return makeSimConfig({
+    const config = makeSimConfig({
       ...bugConfig,
       seed,
       ...(flags.nodes !== undefined ? { nodes: Number(flags.nodes) } : {}),
@@ -40,6 +45,8 @@ export function simConfigFromFlags(flags: Readonly<Record<string, string | numbe
       ...(flags.clients !== undefined ? { workload: { ...bugConfig.workload, clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
       ...(flags.bug !== undefined ? { bug: String(flags.bug) } : {}),
     });
+    // Without option flags the config stays exactly as before they existed (its trace header too).
+    return pinned.length === 0 ? config : makeSimConfig({ ...withRunOptions(config, options), pinned });
   } catch (e) {
     if (e instanceof SimConfigError) throw new CliUsageError(e.message);
     throw e;
@@ -51,6 +58,8 @@ export function configFlags(c: SimConfig): string {
   const parts = [`--seed ${c.seed}`, `--faults ${c.faults}`, `--nodes ${c.nodes}`, `--duration ${c.durationMs}`];
   if (c.workload.clients !== 5) parts.push(`--clients ${c.workload.clients}`);
   if (c.bug) parts.push(`--bug ${c.bug}`);
+  const options = pinnedOptionFlags(c);
+  if (options) parts.push(options);
   return parts.join(' ');
 }
 

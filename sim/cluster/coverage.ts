@@ -5,6 +5,10 @@ export const COVERAGE_COUNTERS = [
   'leaderChanges', 'preVoteRejections', 'checkQuorumStepDowns', 'snapshotInstalls', 'compactions', 'truncations',
   'partitions', 'clogs', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps',
   'drops', 'duplicates', 'redirects', 'followerReads', 'retries', 'unknownOutcomes',
+  // Core's inputs (sim/workload/input-coverage.ts), the divergence fault, and the runs whose options promise inputs.
+  'ticks', 'receives', 'proposals', 'batchedProposals', 'reads', 'leaseReads', 'persistAcks', 'snapshotsTaken',
+  'transferRequests', 'timeoutNows', 'leaderIsolations', 'longerButOlderVotes',
+  'runsWithClients', 'runsWithLeaseReads', 'runsWithBatching', 'runsWithTransfers',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
@@ -21,17 +25,36 @@ export class Coverage {
   }
 }
 
+/** Inputs every run gives core, whatever its profile. */
+const EVERY_RUN: readonly CoverageCounter[] = ['ticks', 'receives', 'persistAcks'];
+
 /** What each fault profile promises to exercise; a sweep where any stays at zero fails loudly. */
 export const PROFILE_EXPECTS: Readonly<Record<string, readonly CoverageCounter[]>> = {
-  none: ['leaderChanges'],
-  lossy: ['drops', 'duplicates'],
-  partitions: ['partitions', 'leaderChanges'],
-  crashes: ['crashes', 'restarts', 'pauses', 'lostUnsyncedWrites'],
-  clocks: ['clockDrifts', 'clockSteps', 'clogs'],
-  all: ['drops', 'duplicates', 'partitions', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps', 'clogs'],
-  swarm: ['leaderChanges'],
+  none: ['leaderChanges', ...EVERY_RUN],
+  lossy: ['drops', 'duplicates', ...EVERY_RUN],
+  wan: ['drops', 'leaderChanges', ...EVERY_RUN],
+  partitions: ['partitions', 'leaderChanges', ...EVERY_RUN],
+  divergence: ['leaderIsolations', 'leaderChanges', ...EVERY_RUN],
+  crashes: ['crashes', 'restarts', 'pauses', 'lostUnsyncedWrites', ...EVERY_RUN],
+  clocks: ['clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
+  all: ['drops', 'duplicates', 'partitions', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
+  // Swarm draws small snapshot intervals for every run (sim/swarm-options.ts).
+  swarm: ['leaderChanges', 'snapshotsTaken', 'compactions', ...EVERY_RUN],
 };
 
+/** What a run's options promise: when any run of the sweep counted `runs`, each of `inputs` must have happened. */
+export const OPTION_EXPECTS: readonly { readonly runs: CoverageCounter; readonly inputs: readonly CoverageCounter[] }[] = [
+  { runs: 'runsWithClients', inputs: ['proposals', 'reads'] },
+  { runs: 'runsWithLeaseReads', inputs: ['leaseReads'] },
+  { runs: 'runsWithBatching', inputs: ['batchedProposals'] },
+  // Only the input: whether a transfer gets as far as TimeoutNow (timeoutNows) depends on the faults.
+  { runs: 'runsWithTransfers', inputs: ['transferRequests'] },
+];
+
 export function missingCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
-  return (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0);
+  const missing = (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0);
+  for (const { runs, inputs } of OPTION_EXPECTS) {
+    if ((counts[runs] ?? 0) > 0) for (const c of inputs) if (counts[c] === 0 && !missing.includes(c)) missing.push(c);
+  }
+  return missing;
 }

@@ -27,6 +27,9 @@ import { nodeView, traceMessage, TRACE_FORMAT } from '../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
 import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
+import { resolveSwarmConfig } from '../swarm-options';
+import { runOptionsOf } from '../run-options';
+import { countInput, countRunOptions } from '../workload/input-coverage';
 
 type SimEvent =
   | { readonly kind: 'Tick'; readonly node: number; readonly epoch: number }
@@ -123,15 +126,24 @@ export class Simulation {
   violation: Violation | null = null;
   /** Set while a scripted action runs: a script's own exceptions are the caller's, not the run's. */
   private inScript = false;
+  /** The config in force: under swarm, the given one with its run options drawn from the seed. */
+  readonly config: SimConfig;
 
-  constructor(readonly config: SimConfig, options: SimulationOptions = {}) {
-    this.streams = new RandomStreams(config.seed);
+  constructor(given: SimConfig, options: SimulationOptions = {}) {
+    this.streams = new RandomStreams(given.seed);
+    const config = resolveSwarmConfig(given, this.streams.stream('swarm/options'), given.durationMs * quietFraction(given));
+    this.config = config;
     this.storageRng = this.streams.stream('storage');
     this.trace = options.trace ?? NO_TRACE;
     this.bug = options.bug;
     this.stepFn = options.bug?.step ? options.bug.step(coreStep) : coreStep;
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
-    const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), { nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config) });
+    const runOptions = runOptionsOf(config);
+    const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
+      nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config), leaseReads: runOptions.leaseRead,
+      heartbeatMs: config.tickMs * runOptions.heartbeatIntervalTicks, electionTimeoutMs: config.tickMs * runOptions.electionTimeoutTicks,
+      clientAttemptTimeoutMs: config.workload.attemptTimeoutMs,
+    });
     // One canonical form (field order included), so that a replayed plan traces byte for byte alike.
     this.faultPlan = parseFaultPlan(JSON.parse(JSON.stringify(plan)), { nodes: this.nodeIds });
     this.network = new SimNetwork<Message>(this.nodeIds, this.streams.stream('network'), this.faultPlan.network);
@@ -146,7 +158,10 @@ export class Simulation {
       };
     });
     const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
-    this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs);
+    this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs, {
+      rng: this.streams.stream('workload/operator'), stopAtMs: this.faultPlan.quietAfterMs,
+    });
+    countRunOptions(this.coverage, runOptions, config.workload.clients, stopInvokingAtMs);
     this.liveness = new LivenessMonitor(config, this.faultPlan.quietAfterMs, this.nodes[0].config.electionTimeoutTicks, {
       nodes: this.nodes,
       network: this.network,
@@ -165,8 +180,10 @@ export class Simulation {
   private workloadPort() {
     return {
       nodeIds: this.nodeIds,
-      propose: (node: NodeId, requestId: string, data: string) => this.clientInput(node, { type: 'Propose', requestId, data: [data] }),
+      propose: (node: NodeId, requestId: string, data: readonly string[]) => this.clientInput(node, { type: 'Propose', requestId, data }),
       read: (node: NodeId, requestId: string) => this.clientInput(node, { type: 'Read', requestId }),
+      leader: () => this.currentLeader(),
+      transferLeadership: (from: NodeId, to: NodeId) => this.clientInput(from, { type: 'TransferLeadership', to }),
       schedule: (atMs: number, event: ClientTimer) => {
         this.queue.push(atMs, event);
       },
@@ -254,7 +271,9 @@ export class Simulation {
         this.inScript = false;
         return;
       case 'ClientWake':
-      case 'AttemptTimeout': {
+      case 'AttemptTimeout':
+      case 'FlushBatch':
+      case 'Transfer': {
         const op = this.workload.onTimer(this.nowMs, event);
         if (op !== null) this.liveness.onOperationTimedOut(op);
         return;
@@ -309,11 +328,14 @@ export class Simulation {
 
   /** Steps one node and carries out everything its output asks for. */
   stepNode(node: SimNode, input: Input): void {
+    const before = node.state;
     const results = this.stepFn(node.state, input);
     if (Array.isArray(results)) {
       for (const r of results as readonly StepResult[]) this.absorb(node, input, r);
+      if (results.length > 0) countInput(this.coverage, input, before, (results as readonly StepResult[])[0].output);
     } else {
       this.absorb(node, input, results as StepResult);
+      countInput(this.coverage, input, before, (results as StepResult).output);
     }
   }
 
@@ -445,10 +467,13 @@ export class Simulation {
   }
 
   private applyFaultNow(fault: TimedFault, fromPlan: boolean): void {
-    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault });
-    if (applyNetworkFault(this.network, fault)) {
+    // An isolateLeader names no node in the plan: who leads is resolved now, and traced.
+    const leader = fault.kind === 'isolateLeader' ? this.currentLeader() : null;
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: fault.kind === 'isolateLeader' ? { ...fault, leader } : fault });
+    if (applyNetworkFault(this.network, fault, leader)) {
       if (fault.kind === 'partition') this.coverage.add('partitions');
       else if (fault.kind === 'clog') this.coverage.add('clogs');
+      else if (leader !== null) this.coverage.add('leaderIsolations');
       return;
     }
     switch (fault.kind) {
@@ -508,6 +533,13 @@ export class Simulation {
 
   nodeById(id: NodeId): SimNode {
     return this.node(id);
+  }
+
+  /** The running node that leads the highest term, or null (an isolated old leader may still think it leads). */
+  currentLeader(): NodeId | null {
+    let best: SimNode | null = null;
+    for (const n of this.nodes) if (n.up && n.state.role === 'Leader' && (best === null || n.state.term > best.state.term)) best = n;
+    return best === null ? null : best.id;
   }
 
   /**

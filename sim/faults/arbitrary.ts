@@ -78,6 +78,12 @@ export function faultScheduleArb(opts: FaultScheduleArbOptions): fc.Arbitrary<Fa
       { atMs, kind: 'setNetwork', params: { dropProbability: drop } },
       { atMs: atMs + d, kind: 'setNetwork', params: { dropProbability: base.dropProbability } },
     ]),
+    // A chain of leader isolations spread over the episode (see isolateLeader in types.ts); shrinking
+    // shortens the chain towards a single isolation.
+    fc.integer({ min: 1, max: 4 }).map((links): Episode => (atMs, d) => [
+      ...Array.from({ length: links }, (_, k) => ({ atMs: atMs + Math.floor((k * d) / links), kind: 'isolateLeader' as const })),
+      { atMs: atMs + d, kind: 'heal' },
+    ]),
   );
 
   const network: fc.Arbitrary<NetworkParams> = fc

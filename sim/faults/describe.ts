@@ -37,6 +37,8 @@ function describeEvent(f: FaultEvent): string {
       return `clock of ${f.node} steps ${f.deltaMs > 0 ? '+' : ''}${f.deltaMs}ms`;
     case 'setNetwork':
       return `network ${JSON.stringify(f.params)}`;
+    case 'isolateLeader':
+      return 'partition isolate the current leader';
   }
 }
 

@@ -92,6 +92,8 @@ function readEvent(r: Reader, o: Obj, path: string, network: NetworkParams): Fau
       return { kind: 'clockStep', node: r.node(o, 'node', path), deltaMs: r.number(o, 'deltaMs', path, () => true, 'a number of ms') };
     case 'setNetwork':
       return { kind: 'setNetwork', params: readPatch(r, o.params, `${path}.params`, network) };
+    case 'isolateLeader':
+      return { kind: 'isolateLeader' };
   }
 }
 
@@ -196,7 +198,7 @@ function checkFaultsStop(schedule: readonly TimedFault[]): void {
   const drifting = new Set<string>();
   let partitioned = false;
   for (const f of schedule) {
-    if (f.kind === 'partition') partitioned = true;
+    if (f.kind === 'partition' || f.kind === 'isolateLeader') partitioned = true;
     else if (f.kind === 'heal') partitioned = false;
     else if (f.kind === 'crash') down.add(f.node);
     else if (f.kind === 'restart') down.delete(f.node);

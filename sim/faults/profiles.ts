@@ -13,6 +13,22 @@ export interface FaultPlanOptions {
   readonly baseNetwork?: NetworkParams;
   /** Largest clock drift drawn, in parts per million. Default 200000 (20%). */
   readonly maxDriftPpm?: number;
+  /** The nodes' heartbeat interval; the wan regime's delays are drawn around it. Default 10. */
+  readonly heartbeatMs?: number;
+  /** The nodes' (shortest) election timeout: wan delays stay well under it, divergence isolations last a few. Default 100. */
+  readonly electionTimeoutMs?: number;
+  /**
+   * How long a client waits for one attempt before it retries elsewhere. Wan delays stay well under
+   * it too: a network slower than its clients' timeouts fails every request, which proves nothing
+   * about Raft. Default 150.
+   */
+  readonly clientAttemptTimeoutMs?: number;
+  /**
+   * Lease reads are on. A lease assumes that clocks run at nearly the same rate, so swarm leaves out
+   * the classes that break that assumption by design (LEASE_UNSAFE_CLASSES); a fixed profile that
+   * has them is refused by the config instead.
+   */
+  readonly leaseReads?: boolean;
 }
 
 export class FaultPlanOptionsError extends Error {
@@ -20,17 +36,39 @@ export class FaultPlanOptionsError extends Error {
 }
 
 /** The independent fault classes; each draws from its own stream so enabling one never shifts another. */
-export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs';
-export const FAULT_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'crashes', 'pauses', 'clockDrift', 'clockSteps', 'clogs'];
+export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs' | 'wanNetwork' | 'divergence';
+/** The first classes: `all` runs exactly these, so its plans (and traces) stay what they were. */
+const CLASSIC_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'crashes', 'pauses', 'clockDrift', 'clockSteps', 'clogs'];
+/**
+ * - wanNetwork: one-way delays around the heartbeat interval (round trips longer than it), jitter,
+ *   a long tail, occasional drops, and storms of two to three times the delay.
+ * - divergence: the leader is cut off while clients still send it proposals; the rest elect and
+ *   commit; then the next leader is cut off, which brings the previous one back with its longer,
+ *   older log (a chain of two to four), then a heal.
+ */
+const LATER_CLASSES: readonly FaultClass[] = ['wanNetwork', 'divergence'];
+export const FAULT_CLASSES: readonly FaultClass[] = [...CLASSIC_CLASSES, ...LATER_CLASSES];
+/** Pauses stop a leader's clock and drift or steps skew it: each breaks a lease's assumption. */
+export const LEASE_UNSAFE_CLASSES: readonly FaultClass[] = ['pauses', 'clockDrift', 'clockSteps'];
 
 const PROFILE_CLASSES: Record<Exclude<FaultProfileName, 'swarm'>, readonly FaultClass[]> = {
   none: [],
   lossy: ['lossyNetwork'],
+  wan: ['wanNetwork'],
   partitions: ['partitions'],
+  divergence: ['divergence'],
   crashes: ['crashes', 'pauses'],
   clocks: ['clockDrift', 'clockSteps', 'clogs'],
-  all: FAULT_CLASSES,
+  all: CLASSIC_CLASSES,
 };
+
+/** The profiles whose plans are pinned (a digest test): they generate exactly what they did before the later classes. */
+const CLASSIC_PROFILES: ReadonlySet<FaultProfileName> = new Set(['none', 'lossy', 'partitions', 'crashes', 'clocks', 'all']);
+
+/** The classes a fixed profile runs; swarm draws its own per seed (from all of FAULT_CLASSES). */
+export function profileClasses(profile: FaultProfileName): readonly FaultClass[] {
+  return profile === 'swarm' ? FAULT_CLASSES : PROFILE_CLASSES[profile];
+}
 
 /** How often and how long a class's episodes are; swarm testing draws these per run. */
 interface Knobs {
@@ -49,9 +87,29 @@ interface Context {
   readonly quietAfterMs: number;
   readonly base: NetworkParams;
   readonly knobs: Knobs;
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMs: number;
+  readonly clientAttemptTimeoutMs: number;
 }
 
 type ClassResult = { network?: NetworkParams; events: TimedFault[] };
+
+/**
+ * The longest mean tail delay drawn. Links are FIFO, so one message held in the tail holds back
+ * every later one on its link: a tail much longer than this, drawn just before the quiet point,
+ * stalls a link far into the quiet period and fails the liveness checks without any bug in Raft.
+ * The classic lossy draws (3 ms x 5..50) never exceed it; it bounds lossy on top of wan delays.
+ */
+const TAIL_MEAN_CAP_MS = 150;
+
+/**
+ * Swarm and the later profiles end the tail this long before the quiet point. A message held in
+ * the tail right before it would hold back its FIFO link after it, where the liveness bounds
+ * (sim/cluster/liveness-bounds.ts) assume the quiet network and, with a short election timeout,
+ * are far shorter than such a tail: a false alarm. Ten capped means: once in e^10 tailed messages.
+ * The classic profiles keep their plans (and their bounds, from the default timeouts, are wide).
+ */
+const TAIL_ENDS_BEFORE_QUIET_MS = 10 * TAIL_MEAN_CAP_MS;
 
 /** Calls `episode(atMs, durationMs)` along a Poisson-like timeline until quietAfterMs. */
 function timeline(rng: Rng, ctx: Context, gapMs: number, meanDurationMs: number, episode: (atMs: number, durationMs: number) => void): void {
@@ -98,7 +156,7 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       dropProbability: round3(rng.between(0, k.maxDrop)),
       duplicateProbability: round3(rng.between(0, k.maxDuplicate)),
       reorderProbability: round3(rng.between(0, k.maxReorder)),
-      delay: { ...base.delay, tailProbability: round3(rng.between(0, 0.05)), tailMeanMs: Math.round(Math.max(base.delay.meanMs, 1) * rng.between(5, 50)) },
+      delay: { ...base.delay, tailProbability: round3(rng.between(0, 0.05)), tailMeanMs: Math.min(TAIL_MEAN_CAP_MS, Math.round(Math.max(base.delay.meanMs, 1) * rng.between(5, 50))) },
     };
     const events: TimedFault[] = [];
     // Storms: a while of much heavier loss, then back to the run's base loss.
@@ -148,6 +206,50 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       events.push({ atMs, kind: 'clockStep', node, deltaMs: Math.round(rng.between(-span, span)) || 1 });
     });
   },
+
+  wanNetwork(rng, ctx) {
+    const heartbeatMs = ctx.heartbeatMs;
+    // Round trips longer than a heartbeat, but elections and client requests must still be able to
+    // finish: one-way delays stay under a quarter of the election timeout and an eighth of the
+    // clients' attempt timeout (a follower read takes four one-way trips). Storms may double that.
+    const capMs = Math.max(1, Math.min(ctx.electionTimeoutMs / 4, ctx.clientAttemptTimeoutMs / 8));
+    // The floor stays below the cap, so a capped regime still has jitter.
+    const minMs = round1(Math.min(0.7 * capMs, heartbeatMs * rng.between(0.5, 1.5)));
+    const meanMs = round1(Math.min(capMs, minMs + heartbeatMs * rng.between(0.1, 1)));
+    const network: NetworkParams = {
+      ...ctx.base,
+      dropProbability: round3(rng.between(0.002, 0.03)),
+      duplicateProbability: round3(rng.between(0, 0.01)),
+      reorderProbability: round3(rng.between(0, 0.05)),
+      delay: { minMs, meanMs, tailProbability: round3(rng.between(0, 0.02)), tailMeanMs: Math.min(TAIL_MEAN_CAP_MS, Math.round(heartbeatMs * rng.between(3, 10))) },
+    };
+    const events: TimedFault[] = [];
+    timeline(rng, ctx, ctx.knobs.gapMs, ctx.knobs.durationMs, (atMs, d) => {
+      const factor = rng.between(1.5, 3);
+      events.push({ atMs, kind: 'setNetwork', params: { delay: { minMs: round1(Math.min(2 * capMs, minMs * factor)), meanMs: round1(Math.min(2 * capMs, meanMs * factor)) } } });
+      events.push({ atMs: atMs + d, kind: 'setNetwork', params: { delay: { minMs, meanMs } } });
+    });
+    return { network, events };
+  },
+
+  divergence(rng, ctx) {
+    const events: TimedFault[] = [];
+    const electionMs = ctx.electionTimeoutMs;
+    let t = Math.round(rng.exponential(ctx.knobs.gapMs));
+    while (t < ctx.quietAfterMs) {
+      // Each isolation lasts long enough for the others to elect a leader (one to two timeouts,
+      // plus a pre-vote round) and often not much longer, so the next leader is cut off while its
+      // log is still short: then the returning leader's log is longer, but older.
+      const links = rng.int(2, 5);
+      for (let k = 0; k < links; k++) {
+        events.push({ atMs: t, kind: 'isolateLeader' });
+        t += Math.max(1, Math.round(electionMs * rng.between(1.2, 3.5)));
+      }
+      events.push({ atMs: t, kind: 'heal' });
+      t += Math.max(1, Math.round(rng.exponential(ctx.knobs.gapMs)));
+    }
+    return { events };
+  },
 };
 
 /** Independent timelines per node, each as busy as the class's cluster-wide gap divided among nodes. */
@@ -163,6 +265,10 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
 function defaultKnobs(quietAfterMs: number, opts: FaultPlanOptions): Knobs {
   return {
     gapMs: Math.max(1, quietAfterMs / 8),
@@ -175,12 +281,19 @@ function defaultKnobs(quietAfterMs: number, opts: FaultPlanOptions): Knobs {
   };
 }
 
-/** Swarm testing: which classes run and how hard, all drawn per seed. */
-function swarmKnobs(rng: Rng, defaults: Knobs): { classes: FaultClass[]; knobs: Map<FaultClass, Knobs> } {
-  let classes = FAULT_CLASSES.filter(() => rng.chance(0.5));
-  if (classes.length === 0) classes = [rng.pick(FAULT_CLASSES)];
+/**
+ * Swarm testing: which classes run and how hard, all drawn per seed. The later classes draw from
+ * their own stream (`later`), so the classic classes' draws are the same as before they existed.
+ */
+function swarmKnobs(rng: Rng, later: Rng, defaults: Knobs): { classes: FaultClass[]; knobs: Map<FaultClass, Knobs> } {
+  let classes = CLASSIC_CLASSES.filter(() => rng.chance(0.5));
+  if (classes.length === 0) classes = [rng.pick(CLASSIC_CLASSES)];
   const knobs = new Map<FaultClass, Knobs>();
-  for (const c of FAULT_CLASSES) {
+  for (const c of LATER_CLASSES) {
+    if (later.chance(0.5)) classes.push(c);
+    knobs.set(c, { ...defaults, gapMs: defaults.gapMs * later.between(0.25, 4), durationMs: defaults.durationMs * later.between(0.25, 4) });
+  }
+  for (const c of CLASSIC_CLASSES) {
     const shapes = PARTITION_SHAPES.filter(() => rng.chance(0.6));
     knobs.set(c, {
       gapMs: defaults.gapMs * rng.between(0.25, 4),
@@ -201,22 +314,33 @@ export function generateFaultPlan(profile: FaultProfileName, rng: Rng, opts: Fau
   if (!(quietFraction > 0 && quietFraction <= 1)) throw new FaultPlanOptionsError(`quietFraction must be in (0, 1], got ${quietFraction}`);
   if (opts.nodes.length === 0) throw new FaultPlanOptionsError('nodes must not be empty');
   if (new Set(opts.nodes).size !== opts.nodes.length) throw new FaultPlanOptionsError(`duplicate node ids in ${opts.nodes.join(', ')}`);
+  const heartbeatMs = opts.heartbeatMs ?? 10;
+  const electionTimeoutMs = opts.electionTimeoutMs ?? 100;
+  const clientAttemptTimeoutMs = opts.clientAttemptTimeoutMs ?? 150;
+  if (!(heartbeatMs > 0 && electionTimeoutMs > heartbeatMs)) throw new FaultPlanOptionsError(`need 0 < heartbeatMs < electionTimeoutMs, got ${heartbeatMs} and ${electionTimeoutMs}`);
   const quietAfterMs = Math.round(opts.durationMs * quietFraction);
-  const base = opts.baseNetwork ?? CALM_NETWORK;
+  let base = opts.baseNetwork ?? CALM_NETWORK;
   const defaults = defaultKnobs(quietAfterMs, opts);
 
   // One draw from the caller's rng seeds every class's own stream.
   const seed = rng.uint32();
   const streamFor = (name: string) => new AleaRng(`${seed}:${name}`);
-  const { classes, knobs } =
-    profile === 'swarm' ? swarmKnobs(streamFor('swarm'), defaults) : { classes: PROFILE_CLASSES[profile], knobs: new Map<FaultClass, Knobs>() };
+  const drawn =
+    profile === 'swarm' ? swarmKnobs(streamFor('swarm'), streamFor('swarm/later'), defaults) : { classes: [...PROFILE_CLASSES[profile]], knobs: new Map<FaultClass, Knobs>() };
+  const classes = opts.leaseReads && profile === 'swarm' ? drawn.classes.filter((c) => !LEASE_UNSAFE_CLASSES.includes(c)) : drawn.classes;
+  // The wan regime is the base that the other classes' network faults build on.
+  const ordered = classes.includes('wanNetwork') ? ['wanNetwork' as const, ...classes.filter((c) => c !== 'wanNetwork')] : classes;
 
   let network = base;
   const events: TimedFault[] = [];
-  for (const c of classes) {
-    const result = CLASS_GENERATORS[c](streamFor(c), { nodes: opts.nodes, quietAfterMs, base, knobs: knobs.get(c) ?? defaults });
+  for (const c of ordered) {
+    const result = CLASS_GENERATORS[c](streamFor(c), { nodes: opts.nodes, quietAfterMs, base, knobs: drawn.knobs.get(c) ?? defaults, heartbeatMs, electionTimeoutMs, clientAttemptTimeoutMs });
     if (result.network) network = result.network;
+    if (c === 'wanNetwork') base = network;
     events.push(...result.events);
+  }
+  if (!CLASSIC_PROFILES.has(profile) && network.delay.tailProbability > 0) {
+    events.push({ atMs: Math.max(0, quietAfterMs - TAIL_ENDS_BEFORE_QUIET_MS), kind: 'setNetwork', params: { delay: { tailProbability: 0 } } });
   }
   return finalizePlan(opts.nodes, network, events, quietAfterMs);
 }

@@ -28,6 +28,11 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = ['symmetric', 'oneWay
  * - clockDrift: from now on the node's clock runs at (1 + ratePpm / 1e6) times real time; 0 clears it.
  * - clockStep: the node's clock jumps once by deltaMs (may be negative).
  * - setNetwork: network.setParams(params).
+ * - isolateLeader: like an isolate partition (it replaces the current partition), of the node that
+ *   leads the highest term at that moment, resolved by the driver when the fault applies; with no
+ *   leader it only heals. Plans cannot name the node: who leads depends on the run so far. Repeated
+ *   without a heal between, it brings the previous leader back as it cuts off the next, which is
+ *   how logs of different lengths and last terms come to meet at an election.
  */
 export type FaultEvent =
   | PartitionFault
@@ -38,10 +43,11 @@ export type FaultEvent =
   | { readonly kind: 'clog'; readonly node: string; readonly durationMs: number }
   | { readonly kind: 'clockDrift'; readonly node: string; readonly ratePpm: number }
   | { readonly kind: 'clockStep'; readonly node: string; readonly deltaMs: number }
-  | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch };
+  | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch }
+  | { readonly kind: 'isolateLeader' };
 
 export type FaultKind = FaultEvent['kind'];
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork'];
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader'];
 
 export type TimedFault = { readonly atMs: number } & FaultEvent;
 
@@ -58,7 +64,11 @@ export interface FaultPlan {
   readonly quietAfterMs: number;
 }
 
-export const FAULT_PROFILES = ['none', 'lossy', 'partitions', 'crashes', 'clocks', 'all', 'swarm'] as const;
+/**
+ * `all` is the fixed mix of the first classes (its traces are pinned in traces/); `wan` and
+ * `divergence` came later and are in `swarm`, which draws every class, and core's options, per seed.
+ */
+export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'swarm'] as const;
 export type FaultProfileName = (typeof FAULT_PROFILES)[number];
 
 export class FaultProfileError extends Error {

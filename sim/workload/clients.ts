@@ -2,19 +2,27 @@
 // outstanding, numbers its commands, retries an unanswered attempt at another node (the same
 // sequence number, so the state machine applies it once), follows leader hints, and gives up after
 // an operation timeout, recording the outcome as unknown: never guessed.
+//
+// Beside the clients, two optional drivers of core's other inputs: a proposal batcher in front of
+// each node (batched Propose), and an operator who asks the leader to transfer leadership.
 
 import type { KvApplied, KvOp, NodeId, RaftError } from '../../core';
 import { encodeCommand } from '../../core';
 import type { HistoryOp, KvResult as HistoryResult } from '../linearizability';
 import type { Rng } from '../random/rng';
 import type { WorkloadConfig } from '../config';
+import { ProposalBatcher } from './batcher';
+import { TransferOperator } from './operator';
 
 /** What the workload needs from the simulator. */
 export interface ClusterPort {
   readonly nodeIds: readonly NodeId[];
   /** Delivers a request to a node now; false if the node is down (the attempt will time out). */
-  propose(node: NodeId, requestId: string, data: string): boolean;
+  propose(node: NodeId, requestId: string, data: readonly string[]): boolean;
   read(node: NodeId, requestId: string): boolean;
+  /** The node leading the highest term right now, or null: what an operator's status page shows. */
+  leader(): NodeId | null;
+  transferLeadership(from: NodeId, to: NodeId): boolean;
   schedule(atMs: number, event: ClientTimer): void;
   traceInvoke(client: string, op: number, kind: string, key: string): void;
   traceComplete(client: string, op: number, outcome: 'ok' | 'unknown'): void;
@@ -23,7 +31,15 @@ export interface ClusterPort {
 
 export type ClientTimer =
   | { readonly kind: 'ClientWake'; readonly client: number }
-  | { readonly kind: 'AttemptTimeout'; readonly client: number; readonly opId: number; readonly attempt: number };
+  | { readonly kind: 'AttemptTimeout'; readonly client: number; readonly opId: number; readonly attempt: number }
+  | { readonly kind: 'FlushBatch'; readonly node: number }
+  | { readonly kind: 'Transfer' };
+
+/** The operator's own stream and when it stops (with the faults: a transfer is a disturbance). */
+export interface OperatorOptions {
+  readonly rng: Rng;
+  readonly stopAtMs: number;
+}
 
 interface PendingOp {
   readonly history: HistoryOp;
@@ -49,20 +65,27 @@ export class Workload {
   /** `${client}:${seq}` -> client index, for applied writes. */
   private readonly bySession = new Map<string, number>();
   private nextOpId = 0;
+  private readonly batcher: ProposalBatcher | null;
+  private readonly operator: TransferOperator | null;
 
   constructor(
     private readonly config: WorkloadConfig,
     private readonly rng: Rng,
     private readonly port: ClusterPort,
     private readonly stopInvokingAtMs: number,
+    operator?: OperatorOptions,
   ) {
     this.clients = Array.from({ length: config.clients }, (_, i) => ({
       name: `c${i + 1}`, seq: 0, leaderGuess: port.nodeIds[i % port.nodeIds.length], pending: null,
     }));
+    this.batcher = (config.batchWindowMs ?? 0) > 0 ? new ProposalBatcher(config.batchWindowMs as number, port) : null;
+    const transferMeanMs = config.transferMeanMs ?? 0;
+    this.operator = transferMeanMs > 0 && operator ? new TransferOperator(transferMeanMs, operator.rng, operator.stopAtMs, port) : null;
   }
 
   start(nowMs: number): void {
     for (let i = 0; i < this.clients.length; i++) this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: i });
+    this.operator?.start(nowMs);
   }
 
   get outstanding(): number {
@@ -79,6 +102,14 @@ export class Workload {
   }
 
   onTimer(nowMs: number, timer: ClientTimer): HistoryOp | null {
+    if (timer.kind === 'FlushBatch') {
+      this.batcher?.flush(this.port.nodeIds[timer.node]);
+      return null;
+    }
+    if (timer.kind === 'Transfer') {
+      this.operator?.onTimer(nowMs);
+      return null;
+    }
     const client = this.clients[timer.client];
     if (timer.kind === 'ClientWake') {
       if (client.pending === null && nowMs < this.stopInvokingAtMs) this.invoke(timer.client, nowMs);
@@ -130,7 +161,9 @@ export class Workload {
       this.port.read(op.node, op.requestId);
     } else {
       op.node = client.leaderGuess;
-      this.port.propose(op.node, op.requestId, encodeCommand({ client: client.name, seq: op.seq, op: op.history.op }));
+      const data = encodeCommand({ client: client.name, seq: op.seq, op: op.history.op });
+      if (this.batcher) this.batcher.add(nowMs, op.node, op.requestId, data);
+      else this.port.propose(op.node, op.requestId, [data]);
     }
   }
 
@@ -186,6 +219,12 @@ export class Workload {
   /** Redirects and refusals: retry soon, at the hinted leader if there is one. */
   onError(node: NodeId, nowMs: number, error: RaftError): void {
     if (!('requestId' in error)) return;
+    // A refused batch is refused for each proposal in it.
+    const members = this.batcher?.membersOf(error.requestId);
+    if (members) {
+      for (const requestId of members) this.onError(node, nowMs, { ...error, requestId });
+      return;
+    }
     const index = this.byRequest.get(error.requestId);
     if (index === undefined) return;
     const client = this.clients[index];
