@@ -142,6 +142,8 @@ function faultWithin(f: TimedFault, keep: ReadonlySet<string>): TimedFault | nul
   switch (f.kind) {
     case 'heal':
     case 'setNetwork':
+    // isolateLeader names no node: it cuts off whichever node leads when it fires.
+    case 'isolateLeader':
       return f;
     case 'partition': {
       switch (f.shape) {
