@@ -292,12 +292,17 @@ export class LivenessMonitor {
     const bound = (this.bounds as LivenessBounds).catchUpMs;
     const endMs = this.config.durationMs;
     let lastMs = Number.NEGATIVE_INFINITY;
-    for (let t = this.quietAfterMs; t + bound <= endMs; t += bound / 2) {
+    // The bound assumes the network of the quiet point, but a message sent just before it under
+    // the faults' delays (a slow tail, a clog) still holds its FIFO link: windows open once
+    // those links have drained, or a healthy follower would be judged against a bound that its
+    // leader's messages could not meet.
+    const firstMs = Math.max(this.quietAfterMs, this.host.network.fifoHorizonMs());
+    for (let t = firstMs; t + bound <= endMs; t += bound / 2) {
       this.host.schedule(t, () => this.openWindow());
       lastMs = t;
     }
     const finalMs = endMs - bound;
-    if (finalMs > lastMs && finalMs >= this.quietAfterMs) this.host.schedule(finalMs, () => this.openWindow());
+    if (finalMs > lastMs && finalMs >= firstMs) this.host.schedule(finalMs, () => this.openWindow());
   }
 
   private openWindow(): void {

@@ -181,6 +181,17 @@ export class SimNetwork<M extends { readonly from: string; readonly to: string }
     this.counters.delivered++;
   }
 
+  /**
+   * The latest time any FIFO link is booked until: a message sent now on that link arrives no
+   * earlier. Messages sent under earlier (harsher) network settings keep later ones waiting until
+   * then, so a bound that assumes today's settings can only start from here.
+   */
+  fifoHorizonMs(): number {
+    let latest = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < this.lastArrival.length; k++) if (this.lastArrival[k]! > latest) latest = this.lastArrival[k]!;
+    return latest;
+  }
+
   /** Messages in flight on a directed link (sent, not yet reported delivered). */
   inFlightOn(from: string, to: string): number {
     return this.inFlight[this.indexOf(from) * this.n + this.indexOf(to)]!;
