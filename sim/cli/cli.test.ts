@@ -13,6 +13,7 @@ import { CliUsageError, parseArgs, parseShard } from './args';
 import { CapturingIo } from '../test-support/capturing-io';
 import { COVERAGE_COUNTERS } from '../cluster/coverage';
 import { FAULT_PROFILES, parseFaultPlan } from '../faults';
+import { completeTrace } from '../trace/sink';
 
 const ROOT = join(__dirname, '..', '..');
 let dir: string;
@@ -102,13 +103,17 @@ describe('run', () => {
 
 describe('run --trace, then replay', () => {
   let tracePath: string;
+  /** The file's lines, End line included. */
   let lines: string[];
+  /** The header and event lines: what a doctored trace is resealed from. */
+  let body: string[];
 
   beforeAll(async () => {
     tracePath = join(dir, 'seed-5.ndjson');
     const { code } = await cli('run', '--seed', '5', '--duration', '2000', '--faults', 'crashes', '--trace', tracePath);
     expect(code).toBe(0);
     lines = readFileSync(tracePath, 'utf8').split('\n').slice(0, -1);
+    body = lines.slice(0, -1);
   });
 
   const writeTrace = (name: string, content: string[] | string) => {
@@ -116,50 +121,71 @@ describe('run --trace, then replay', () => {
     writeFileSync(path, Array.isArray(content) ? content.join('\n') + '\n' : content);
     return path;
   };
+  /** A doctored trace with a correct End line, as if the run had written it. */
+  const writeSealed = (name: string, content: string[]) => writeTrace(name, completeTrace(content));
 
   it('replays the trace and reports it identical (exit 0)', async () => {
     const { code, io } = await cli('replay', tracePath);
     expect(code).toBe(0);
-    expect(io.outLines[0]).toMatch(new RegExp(`^identical: ${lines.length} lines, sha256 [0-9a-f]{64}$`));
+    expect(lines[lines.length - 1]).toMatch(/^\{"type":"End","events":\d+,"sha256":"[0-9a-f]{64}"\}$/);
+    expect(io.outLines[0]).toMatch(new RegExp(`^identical: ${body.length} lines, sha256 [0-9a-f]{64}$`));
     expect(io.outLines[1]).toBe('no violation');
     const json = await cli('replay', tracePath, '--json');
     expect(JSON.parse(json.io.stdout)).toMatchObject({ seed: 5, identical: true, firstDifferentLine: null, violation: null });
   });
 
   it('reports a doctored event line as DIFFERENT, with its line number (exit 2)', async () => {
-    const k = lines.findIndex((l, idx) => idx > 100 && l.includes('"ev":"Step"'));
-    const event = JSON.parse(lines[k]);
+    const k = body.findIndex((l, idx) => idx > 100 && l.includes('"ev":"Step"'));
+    const event = JSON.parse(body[k]);
     event.state.term += 1;
-    const doctored = [...lines];
+    const doctored = [...body];
     doctored[k] = JSON.stringify(event);
-    const { code, io } = await cli('replay', writeTrace('doctored.ndjson', doctored));
+    const { code, io } = await cli('replay', writeSealed('doctored.ndjson', doctored));
     expect(code).toBe(2);
-    expect(io.stdout).toBe(`DIFFERENT from line ${k + 1}:\n  expected ${doctored[k]}\n  got      ${lines[k]}\nno violation`);
+    expect(io.stdout).toBe(`DIFFERENT from line ${k + 1}:\n  expected ${doctored[k]}\n  got      ${body[k]}\nno violation`);
   });
 
-  it('reports a trace cut short as DIFFERENT where it ends', async () => {
-    const { code, io } = await cli('replay', writeTrace('short.ndjson', lines.slice(0, 50)));
-    expect(code).toBe(2);
-    expect(io.stdout).toMatch(/^DIFFERENT from line 51:\n  expected <end>\n  got      \{"i":50,/);
+  it('refuses a trace cut short, at a line boundary or inside a line, as incomplete (exit 2)', async () => {
+    await usageError(['replay', writeTrace('short.ndjson', lines.slice(0, 50))], /^raftbed replay: trace line 51: incomplete trace: it stops after event 49 without the End line/);
+    await usageError(['replay', writeTrace('header-only.ndjson', lines.slice(0, 1))], /^raftbed replay: trace line 2: incomplete trace: it stops after its header/);
+    await usageError(['replay', writeTrace('mid-line.ndjson', `${lines.slice(0, 50).join('\n')}\n${lines[50].slice(0, 20)}`)], /^raftbed replay: trace line 51: incomplete trace: the last line is cut off mid-line/);
+  });
+
+  it('refuses a trace edited after it was written (exit 2)', async () => {
+    const edited = [...lines];
+    edited[10] = edited[10].replace(/"t":[0-9.]+/, '"t":0.25');
+    await usageError(['replay', writeTrace('edited.ndjson', edited)], new RegExp(`^raftbed replay: trace line ${lines.length}: the lines before the End line do not hash to its sha256`));
+  });
+
+  it('replays a trace saved with a byte-order mark and CRLF line endings as identical', async () => {
+    const { code, io } = await cli('replay', writeTrace('windows.ndjson', `\uFEFF${lines.join('\r\n')}\r\n`));
+    expect(io.stderr).toBe('');
+    expect(code).toBe(0);
+    expect(io.outLines[0]).toMatch(/^identical: /);
   });
 
   it.each([
     ['not JSON', (l: string[]) => [...l.slice(0, 4), 'garbage{', ...l.slice(5)], 'trace line 5: not JSON'],
     ['a JSON array', (l: string[]) => [...l.slice(0, 4), '[1,2]', ...l.slice(5)], 'trace line 5: not a JSON object'],
-    ['a wrong header format', (l: string[]) => [l[0].replace('raftbed-trace/1', 'raftbed-trace/9'), ...l.slice(1)], 'trace line 1: unsupported format "raftbed-trace/9" (expected raftbed-trace/1)'],
+    ['a wrong header format', (l: string[]) => [l[0].replace('raftbed-trace/2', 'raftbed-trace/9'), ...l.slice(1)], 'trace line 1: unsupported format "raftbed-trace/9" (expected raftbed-trace/2)'],
     ['an event first', (l: string[]) => l.slice(1), 'trace line 1: the first line must be the header'],
     ['a missing line', (l: string[]) => [...l.slice(0, 7), ...l.slice(8)], 'trace line 8: event index 8 where 7 was expected (a line is missing or out of order)'],
     ['a wrong i', (l: string[]) => [...l.slice(0, 3), l[3].replace('"i":3,', '"i":30,'), ...l.slice(4)], 'trace line 4: event index 30 where 3 was expected (a line is missing or out of order)'],
     ['a header config out of range', (l: string[]) => [l[0].replace('"nodes":5,', '"nodes":42,'), ...l.slice(1)], 'trace line 1: header: nodes must be 1 to 9, got 42'],
   ])('a trace with %s is a TraceFormatError (exit 2)', async (_name, edit, message) => {
-    const { code, io } = await cli('replay', writeTrace('malformed.ndjson', edit(lines)));
+    const { code, io } = await cli('replay', writeSealed('malformed.ndjson', edit(body)));
     expect(code).toBe(2);
     expect(io.stdout).toBe('');
     expect(io.stderr).toBe(`raftbed replay: ${message}`);
   });
 
+  it('an older trace without End line is refused with how to regenerate it (exit 2)', async () => {
+    const old = [body[0].replace('raftbed-trace/2', 'raftbed-trace/1'), ...body.slice(1)];
+    await usageError(['replay', writeTrace('v1.ndjson', old)], /^raftbed replay: trace line 1: format raftbed-trace\/1 is older than raftbed-trace\/2: it has no End line, so whether it is complete cannot be told\. Regenerate it/);
+  });
+
   it('an empty or missing trace file is a clear error (exit 2)', async () => {
-    await usageError(['replay', writeTrace('empty.ndjson', '')], 'raftbed replay: trace line 1: empty trace');
+    await usageError(['replay', writeTrace('empty.ndjson', '')], 'raftbed replay: trace line 1: empty trace: no header');
     await usageError(['replay', join(dir, 'absent.ndjson')], /raftbed replay: cannot read .*absent\.ndjson/);
   });
 
@@ -277,14 +303,15 @@ describe('bad files and paths are reported, never thrown out of main (bin/raftbe
     expect((await cli('run', '--seed', '1', ...['--bug', 'forget-vote-on-restart', '--faults', 'crashes', '--duration', '4000'], '--trace', path)).code).toBe(1);
     const lines = readFileSync(path, 'utf8').split('\n');
     header = JSON.parse(lines[0]);
-    events = lines.slice(1);
+    // Without the End line (and the empty string after the last "\n"): withHeader reseals them.
+    events = lines.slice(1, -2);
   });
 
   const withHeader = (name: string, edit: (h: Record<string, unknown>) => void) => {
     const h = JSON.parse(JSON.stringify(header)) as Record<string, unknown>;
     edit(h);
     const path = join(dir, name);
-    writeFileSync(path, [JSON.stringify(h), ...events].join('\n'));
+    writeFileSync(path, completeTrace([JSON.stringify(h), ...events]));
     return path;
   };
   const corruptPlan = (h: Record<string, unknown>) => {
