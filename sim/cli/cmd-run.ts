@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { runSeed } from '../run-seed';
 import { MemoryTrace } from '../trace/sink';
 import { FileTrace } from '../trace/file-sink';
+import { MAX_TRACED_DURATION_MS } from './trace-input';
 import { parseFaultPlan } from '../faults';
 import { readFileSync } from 'node:fs';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
@@ -29,6 +30,9 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   let config = simConfigFromFlags(flags, Number(flags.seed));
   if (flags.plan !== undefined) config = { ...config, faultPlan: loadPlan(String(flags.plan), config.nodes) };
   const bug = resolveBug(config.bug);
+  if (flags.trace !== undefined && config.durationMs > MAX_TRACED_DURATION_MS) {
+    throw new CliUsageError(`--duration: a traced run lasts at most ${MAX_TRACED_DURATION_MS} ms (one simulated day), the most replay accepts`);
+  }
   // Streamed to a temporary file and renamed when complete: memory stays flat however long the
   // run, and a killed run leaves no file that passes for its trace (sim/trace/file-sink.ts).
   const trace = flags.trace !== undefined ? new FileTrace(String(flags.trace), { tempSuffix: String(process.pid) }) : new MemoryTrace(false);

@@ -7,7 +7,8 @@ import type { SimConfig } from '../config';
 import { describeFault } from '../faults';
 import { shrinkPlan } from '../shrink';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import { configFlags, describeViolation, resolveBug, loadSimTrace } from './common';
+import { configFlags, describeViolation, resolveBug } from './common';
+import { openSimTrace } from './trace-input';
 import type { CliIo } from './io';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -25,7 +26,8 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo): Promise
   }
   if (positional.length !== 1) throw new CliUsageError('give the trace of a failing run');
   const path = positional[0];
-  const { header, config } = loadSimTrace(path);
+  // Checked whole first: a cut or edited trace is refused before any re-run.
+  const { header, config } = openSimTrace(path);
   const plan = config.faultPlan as NonNullable<SimConfig['faultPlan']>;
   const bug = resolveBug(config.bug);
   const original = runSeed(config, { bug });

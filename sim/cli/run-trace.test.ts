@@ -67,3 +67,10 @@ it('a run of 30 simulated minutes streams a trace longer than V8\'s longest stri
     rmSync(path, { force: true });
   }
 }, 900_000);
+
+it('refuses to trace a run longer than replay accepts, before touching PATH', async () => {
+  const { code, io } = await cli('run', '--seed', '1', '--duration', '100000000', '--trace', join(dir, 'too-long.ndjson'));
+  expect(code).toBe(2);
+  expect(io.stderr).toBe('raftbed run: --duration: a traced run lasts at most 86400000 ms (one simulated day), the most replay accepts');
+  expect(existsSync(join(dir, 'too-long.ndjson'))).toBe(false);
+});
