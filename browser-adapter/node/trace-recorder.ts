@@ -147,10 +147,12 @@ export class TraceRecorder {
    * and it is what both the browser and Node offer without a library).
    */
   async ndjson(): Promise<string> {
+    // Everything from `this` is read before the await: the node goes on recording meanwhile.
     const body = `${this.lines.join('\n')}\n`;
+    const events = this.lines.length - 1;
     if (this.droppedLines > 0) return body;
     const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
     const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-    return `${body}${formatEndLine(this.lines.length - 1, hex)}\n`;
+    return `${body}${formatEndLine(events, hex)}\n`;
   }
 }
