@@ -39,6 +39,8 @@ function compareRun(config: SimConfig, recorded: LineSource): Comparison {
   const trace = new ComparingTrace(recorded);
   try {
     const result = runSeed(config, { trace, bug: resolveBug(config.bug), version, commit });
+    // A run that stopped at a difference did not finish, whatever it returned.
+    if (trace.divergence !== null) return { result: null, divergence: trace.divergence, trace };
     return { result, divergence: trace.finish(), trace };
   } catch (e) {
     if (e instanceof ReplayDiverged) return { result: null, divergence: e.divergence, trace };

@@ -40,11 +40,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   let result;
   try {
     result = runSeed(config, { trace, bug, version, commit });
+    if (trace instanceof FileTrace) trace.finish();
   } catch (e) {
     if (trace instanceof FileTrace) trace.abort();
     throw e;
   }
-  if (trace instanceof FileTrace) trace.finish();
   if (flags.hash) {
     io.out(trace.digest());
     return result.violation ? 1 : 0;

@@ -30,25 +30,36 @@ export class ReplayDiverged extends Error {
 
 export class ComparingTrace extends LineSink {
   private recordedEnd = false;
+  private first: Divergence | null = null;
 
   constructor(private readonly recorded: LineSource) {
     super();
   }
 
+  /** The first difference, once one was found. */
+  get divergence(): Divergence | null {
+    return this.first;
+  }
+
   /**
    * The header line names the build that wrote it, so it is read but not compared; every event
-   * must be identical, byte for byte.
+   * must be identical, byte for byte. After a difference every line throws again: the simulation
+   * records an exception as the run's failure and traces a Violation line, and that line must
+   * stop it too.
    */
   protected emit(line: string, index: number): void {
+    if (this.first !== null) throw new ReplayDiverged(this.first);
     const expected = this.pull();
     if (index === 0) return;
     if (expected === null || expected.text !== line) {
-      throw new ReplayDiverged({ line: index + 1, expected: expected?.text ?? null, actual: line });
+      this.first = { line: index + 1, expected: expected?.text ?? null, actual: line };
+      throw new ReplayDiverged(this.first);
     }
   }
 
   /** After the run: the recording must end where the replay did. Returns the difference, or null. */
   finish(): Divergence | null {
+    if (this.first !== null) return this.first;
     const expected = this.pull();
     if (expected !== null) return { line: this.lines + 1, expected: expected.text, actual: null };
     return null;

@@ -28,6 +28,7 @@ export class FileTrace extends LineSink {
   private buffered = '';
   private maxBuffered = 0;
   private state: 'open' | 'finished' | 'aborted' = 'open';
+  private failure: unknown = null;
 
   constructor(readonly path: string, options: FileTraceOptions) {
     super();
@@ -78,6 +79,7 @@ export class FileTrace extends LineSink {
 
   private append(text: string): void {
     if (this.state !== 'open') throw new Error(`trace ${this.path} is already ${this.state}`);
+    if (this.failure !== null) throw this.failure;
     if (this.buffered.length + text.length > this.bufferChars) this.flush();
     if (text.length > this.bufferChars) {
       this.write(text);
@@ -93,10 +95,20 @@ export class FileTrace extends LineSink {
     this.buffered = '';
   }
 
+  /**
+   * A failed write (a full disk) fails every later one too: the simulation records an exception
+   * as the run's failure and goes on to trace a Violation line, which must not look written.
+   */
   private write(text: string): void {
+    if (this.failure !== null) throw this.failure;
     const bytes = Buffer.from(text, 'utf8');
     let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd as number, bytes, written, bytes.length - written);
+    try {
+      while (written < bytes.length) written += writeSync(this.fd as number, bytes, written, bytes.length - written);
+    } catch (e) {
+      this.failure = e;
+      throw e;
+    }
   }
 }
 
