@@ -72,7 +72,11 @@ export class FileTrace extends LineSink {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = 'aborted';
-    if (this.fd !== null) closeSync(this.fd);
+    try {
+      if (this.fd !== null) closeSync(this.fd);
+    } catch {
+      // Already unusable (the failure being cleaned up after): removing the file is what matters.
+    }
     this.fd = null;
     rmSync(this.tempPath, { force: true });
   }

@@ -2,7 +2,7 @@
 // holding at most its buffer; TraceFileReader reads a file of any length line by line with the
 // checks parseTrace makes, whatever the chunk boundaries cut.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Simulation } from '../cluster/simulation';
@@ -82,6 +82,17 @@ describe('FileTrace', () => {
     expect(existsSync(file.tempPath)).toBe(false);
     expect(checkTraceFile(path).end.events).toBe(file.lines - 1);
     expect(() => file.finish()).toThrow('already finished');
+  });
+
+  it('a failed write fails the run instead of passing for its failure, and leaves no file', () => {
+    const path = join(dir, 'failing.ndjson');
+    const file = new FileTrace(path, { tempSuffix: 'f', bufferChars: 1024 });
+    // The disk goes away under the writer: its next write fails (EBADF), as a full disk would.
+    closeSync((file as unknown as { fd: number }).fd);
+    expect(() => run(file)).toThrow(/EBADF/);
+    expect(() => file.finish()).toThrow(/EBADF/);
+    file.abort();
+    expect(readdirSync(dir).filter((f) => f.startsWith('failing'))).toEqual([]);
   });
 
   it('abort() leaves neither PATH nor the temporary file', () => {
