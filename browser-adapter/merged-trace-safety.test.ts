@@ -3,7 +3,9 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { validateTraceText } from '../tla/validate';
+import { tracePrefix, validateTraceText } from '../tla/validate';
+import { parseTrace } from '../sim/trace/read';
+import { completeTrace } from '../sim/trace/sink';
 import { checkMergedTraceSafety } from './merged-trace-safety';
 import { mergeBrowserTraces } from './trace-merge';
 
@@ -14,14 +16,14 @@ const merged = mergeBrowserTraces(
 
 type Json = Record<string, any>;
 const header = merged.split('\n')[0];
-const events = (): Json[] => merged.trimEnd().split('\n').slice(1).map((l) => JSON.parse(l));
-const textOf = (evs: Json[]): string => [header, ...evs.map((e) => JSON.stringify(e))].join('\n') + '\n';
+const events = (): Json[] => parseTrace(merged).lines.slice(1).map((l) => JSON.parse(l));
+/** A planted trace, resealed with its own End line as if it had been merged that way. */
+const textOf = (evs: Json[]): string => completeTrace([header, ...evs.map((e) => JSON.stringify(e))]);
 /**
  * TLC's verdict on a planted trace, read from a prefix ending a few lines after the plant: TLC can
  * match nothing past the first unmatched line anyway, and a shorter module starts faster.
  */
-const tlcOnPrefix = (text: string, plantedLine: number) =>
-  validateTraceText(text.split('\n').slice(0, plantedLine + 5).join('\n') + '\n', { skipDiagnosis: true });
+const tlcOnPrefix = (text: string, plantedLine: number) => validateTraceText(tracePrefix(text, plantedLine + 3), { skipDiagnosis: true });
 
 /** Makes a follower of the first elected leader's term claim leadership of that term too. */
 function twoLeadersInOneTerm(): { text: string; line: number } {
@@ -117,4 +119,7 @@ test('a trace that contradicts itself or is not a trace is reported, not thrown'
   evs[k].state.lastIndex += 5;
   expect(checkMergedTraceSafety(textOf(evs)).violation).toMatchObject({ property: 'TraceConsistent', line: k + 2 });
   expect(checkMergedTraceSafety('not json\n').violation?.property).toBe('MalformedTrace');
+  // A merged trace cut short is not judged as if it were the whole run.
+  const cut = merged.split('\n').slice(0, 100).join('\n');
+  expect(checkMergedTraceSafety(cut).violation).toMatchObject({ property: 'MalformedTrace', detail: expect.stringContaining('incomplete trace'), line: 101 });
 });

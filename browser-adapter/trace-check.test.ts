@@ -7,8 +7,13 @@ import { browserRaftConfig } from './node/browser-config';
 import { LoopbackHub } from './test-support/loopback';
 import { waitFor } from './test-support/node-cluster';
 import { checkTraceSafety, type TraceProperty } from './trace-check';
+import { parseTrace } from '../sim/trace/read';
+import { completeTrace } from '../sim/trace/sink';
+import { TRACE_FORMAT } from '../sim/trace/format';
 
 const ids = ['n1', 'n2', 'n3'];
+/** The traces as exported, and their header and event lines (what the planted tests doctor). */
+let exportedTexts: string[] = [];
 let traces: string[][] = [];
 
 function makeNode(hub: LoopbackHub, store: MemoryStore, id: string, k: number, incarnation: number): BrowserRaftNode {
@@ -21,7 +26,8 @@ beforeAll(async () => {
   const stores = ids.map(() => new MemoryStore());
   const nodes = ids.map((id, k) => makeNode(hub, stores[k], id, k, 0));
   nodes.forEach((n) => n.start());
-  const exported: string[] = [];
+  // exportTrace takes the lines at once; only their hash is awaited, after the run.
+  const exported: Promise<string>[] = [];
   try {
     // Generous timeouts: this must not fail just because the machine is busy.
     await waitFor('a leader', () => nodes.some((n) => n.status().role === 'Leader'), 60_000);
@@ -41,14 +47,21 @@ beforeAll(async () => {
       n.stop();
     }
   }
-  traces = exported.map((t) => t.trim().split('\n'));
+  exportedTexts = await Promise.all(exported);
+  traces = exportedTexts.map((t) => body(t.trim().split('\n')));
 });
 
 const clone = (): string[][] => traces.map((t) => [...t]);
 const parse = (line: string) => JSON.parse(line) as Record<string, any>;
 
+/** Header and event lines (the End line checked and left out), and a doctored copy resealed. */
+const body = (trace: readonly string[]): string[] => [...parseTrace(trace.map((l) => `${l}\n`).join('')).lines];
+const reseal = (lines: readonly string[]): string[] =>
+  completeTrace(lines.map((l, k) => (k === 0 ? l : JSON.stringify({ ...parse(l), i: k })))).trimEnd().split('\n');
+
+/** The properties violated by doctored traces, resealed (renumbered, new End line) as if recorded so. */
 function properties(input: string[][]): TraceProperty[] {
-  return [...new Set(checkTraceSafety(input).violations.map((v) => v.property))];
+  return [...new Set(checkTraceSafety(input.map(reseal)).violations.map((v) => v.property))];
 }
 
 /** Rewrites the first line (after `from`) of any trace that `pick` accepts. */
@@ -66,7 +79,7 @@ function doctor(input: string[][], pick: (ev: Record<string, any>, trace: number
 }
 
 test('the undoctored traces pass, and cover elections, persists, applies, snapshots and a restart', () => {
-  const result = checkTraceSafety(traces);
+  const result = checkTraceSafety(exportedTexts);
   expect(result.violations).toEqual([]);
   expect(result.stats.traces).toBe(4);
   expect(result.stats.highestApplied).toBeGreaterThan(150);
@@ -127,7 +140,20 @@ test('planted: a missing Persist line and a vote change are caught', () => {
 });
 
 test('malformed input is reported, never thrown', () => {
-  expect(properties([['not json']])).toEqual(['MalformedTrace']);
-  expect(properties([[JSON.stringify({ type: 'header', format: 'raftbed-trace/1', config: {} }), '{"ev":"Step","node":"n1"}']])).toEqual(['MalformedTrace']);
-  expect(properties([[]])).toEqual(['MalformedTrace']);
+  const check = (input: string[][]) => [...new Set(checkTraceSafety(input).violations.map((v) => v.property))];
+  expect(check([['not json']])).toEqual(['MalformedTrace']);
+  expect(check([[JSON.stringify({ type: 'header', format: TRACE_FORMAT, config: {} }), '{"ev":"Step","node":"n1"}']])).toEqual(['MalformedTrace']);
+  expect(check([[]])).toEqual(['MalformedTrace']);
+});
+
+test('a trace cut short, edited after export, or in the older format is MalformedTrace, naming why', () => {
+  const whole = reseal(traces[0]);
+  const detail = (trace: string[]) => checkTraceSafety([trace, ...traces.slice(1).map(reseal)]).violations.map((v) => `${v.property} ${v.detail}`);
+  expect(detail(whole)).toEqual([]);
+  expect(detail(whole.slice(0, 30))).toEqual([expect.stringMatching(/^MalformedTrace TraceIncompleteError: trace line 31: incomplete trace/)]);
+  expect(detail(whole.slice(0, -1))).toEqual([expect.stringMatching(/^MalformedTrace TraceIncompleteError: .*incomplete trace/)]);
+  const edited = [...whole];
+  edited[5] = edited[5].replace(/"t":[0-9.]+/, '"t":0.125');
+  expect(detail(edited)).toEqual([expect.stringMatching(/^MalformedTrace TraceChecksumError: /)]);
+  expect(detail([whole[0].replace(TRACE_FORMAT, 'raftbed-trace/1'), ...whole.slice(1, -1)])).toEqual([expect.stringMatching(/^MalformedTrace TraceVersionError: /)]);
 });

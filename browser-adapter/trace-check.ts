@@ -19,7 +19,10 @@
 // builds a causal order of the whole run, and merged-trace-safety.ts runs sim's SafetyChecker
 // (Leader Completeness included) over it, as TLA+ trace validation does.
 //
-// This module is independent of sim/ at run time: it only reads JSON.
+// Each trace is read by the reader every trace tool shares (sim/trace/read.ts): a trace that is
+// cut short, edited after export, or in an older format is reported as MalformedTrace.
+
+import { TraceFormatError, parseTrace as readTrace } from '../sim/trace/read';
 
 export type TraceProperty =
   | 'MalformedTrace' | 'ElectionSafety' | 'TermMonotonic' | 'CommitMonotonic' | 'OneVotePerTerm' | 'LogMatching'
@@ -86,16 +89,16 @@ class TermLog {
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
-function splitLines(trace: string | readonly string[]): string[] {
-  const lines = typeof trace === 'string' ? trace.split('\n') : [...trace];
-  return lines.filter((l) => l.trim() !== '');
+/** A trace given as its lines is read as the file those lines make. */
+function textOf(trace: string | readonly string[]): string {
+  return typeof trace === 'string' ? trace : trace.map((line) => `${line}\n`).join('');
 }
 
 export function checkTraceSafety(traces: readonly (string | readonly string[])[]): TraceCheckResult {
   const violations: TraceViolation[] = [];
   const parsed: ParsedTrace[] = [];
   traces.forEach((trace, position) => {
-    const p = parseTrace(splitLines(trace), position, violations);
+    const p = parseTrace(textOf(trace), position, violations);
     if (p) parsed.push(p);
   });
 
@@ -248,30 +251,20 @@ export function checkTraceSafety(traces: readonly (string | readonly string[])[]
   };
 }
 
-function parseTrace(lines: string[], position: number, violations: TraceViolation[]): ParsedTrace | null {
+function parseTrace(text: string, position: number, violations: TraceViolation[]): ParsedTrace | null {
   const malformed = (line: number, detail: string): null => {
     violations.push({ property: 'MalformedTrace', node: null, trace: position, line, detail });
     return null;
   };
-  if (lines.length === 0) return malformed(0, 'empty trace');
-  let header: Record<string, unknown>;
+  let parsed: ReturnType<typeof readTrace>;
   try {
-    header = JSON.parse(lines[0]);
-  } catch {
-    return malformed(0, 'header is not JSON');
+    parsed = readTrace(text);
+  } catch (e) {
+    if (e instanceof TraceFormatError) return malformed(e.line, `${e.name}: ${e.message}`);
+    throw e;
   }
-  if (header?.type !== 'header' || header.format !== 'raftbed-trace/1') return malformed(0, 'first line is not a raftbed-trace/1 header');
-  const events: { line: number; ev: Record<string, unknown> }[] = [];
-  for (let k = 1; k < lines.length; k++) {
-    let ev: unknown;
-    try {
-      ev = JSON.parse(lines[k]);
-    } catch {
-      return malformed(k, 'line is not JSON');
-    }
-    if (typeof ev !== 'object' || ev === null || typeof (ev as { ev?: unknown }).ev !== 'string') return malformed(k, 'line has no event type');
-    events.push({ line: k, ev: ev as Record<string, unknown> });
-  }
+  const header = parsed.header as unknown as Record<string, unknown>;
+  const events = parsed.events.map((ev, k) => ({ line: k + 1, ev }));
   const config = header.config as { raft?: { id?: unknown }; restored?: Restored } | undefined;
   const fromConfig = typeof config?.raft?.id === 'string' ? config.raft.id : undefined;
   const fromEvents = events.find((e) => typeof e.ev.node === 'string')?.ev.node as string | undefined;

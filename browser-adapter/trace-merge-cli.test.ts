@@ -44,6 +44,17 @@ test('inputs that cannot be merged exit 2 with the error kind', async () => {
   expect(c.err.join('\n')).toContain('cannot merge: MissingIncarnation');
 });
 
+test('a tab\'s trace cut short (no End line) exits 2 naming it as incomplete, and writes nothing', async () => {
+  const file = path.join(dir, 'n2-0.ndjson');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  writeFileSync(file, `${lines.slice(0, 40).join('\n')}\n`);
+  const c = capture();
+  const output = path.join(dir, 'out.ndjson');
+  expect(await runTraceMergeCli([dir, '-o', output], c.io)).toBe(2);
+  expect(c.err.join('\n')).toBe('raftbed tla merge: cannot merge: TraceIncomplete: n2-0.ndjson:41: incomplete trace: it stops after event 39 without the End line a complete trace ends with (its writer was stopped, or the file was cut): regenerate it');
+  expect(readdirSync(dir)).not.toContain('out.ndjson');
+});
+
 test('-h prints the usage with every option', async () => {
   const c = capture();
   expect(await runTraceMergeCli(['-h'], c.io)).toBe(0);

@@ -4,6 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { validateTraceText } from '../tla/validate';
+import { TRACE_FORMAT } from '../sim/trace/format';
+import { parseTrace } from '../sim/trace/read';
+import { completeTrace } from '../sim/trace/sink';
 import { TraceMergeError, canonicalJson, mergeBrowserTraces, type MergeErrorKind, type TraceInput } from './trace-merge';
 
 const FIXTURE_DIR = path.join(__dirname, 'testdata', 'merge-small');
@@ -12,16 +15,20 @@ const fixture = (): TraceInput[] =>
   readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.ndjson')).sort().map((name) => ({ name, text: readFileSync(path.join(FIXTURE_DIR, name), 'utf8') }));
 
 type Json = Record<string, any>;
-const linesOf = (text: string): string[] => text.trimEnd().split('\n');
+/** The header and event lines of a complete trace (its End line checked and left out). */
+const linesOf = (text: string): string[] => [...parseTrace(text).lines];
 const eventsOf = (text: string): Json[] => linesOf(text).slice(1).map((l) => JSON.parse(l));
 
-/** Rewrites one input's events (header kept), renumbering `i` so only the planted change remains. */
+/**
+ * Rewrites one input's events (header kept), renumbering `i` and resealing the End line, so only
+ * the planted change remains: as if the tab had recorded it.
+ */
 function rewrite(inputs: TraceInput[], name: string, change: (events: Json[]) => Json[]): TraceInput[] {
   return inputs.map((input) => {
     if (input.name !== name) return input;
     const [header, ...rest] = linesOf(input.text);
     const events = change(rest.map((l) => JSON.parse(l))).map((e, k) => ({ ...e, i: k + 1 }));
-    return { name, text: [header, ...events.map((e) => JSON.stringify(e))].join('\n') + '\n' };
+    return { name, text: completeTrace([header, ...events.map((e) => JSON.stringify(e))]) };
   });
 }
 
@@ -137,7 +144,7 @@ describe('inconsistent input gives a typed error', () => {
       if (input.name !== 'n1-0.ndjson') return input;
       const lines = linesOf(input.text);
       [lines[10], lines[11]] = [lines[11], lines[10]];
-      return { ...input, text: lines.join('\n') };
+      return { ...input, text: completeTrace(lines) };
     });
     expect(kindOf(swapped)).toBe('LineOrder');
     const renumbered = rewrite(inputs, 'n1-0.ndjson', (evs) => {
@@ -154,7 +161,7 @@ describe('inconsistent input gives a typed error', () => {
       const [header, ...rest] = linesOf(input.text);
       const h = JSON.parse(header);
       change(h);
-      return { ...input, text: [JSON.stringify(h), ...rest].join('\n') };
+      return { ...input, text: completeTrace([JSON.stringify(h), ...rest]) };
     });
     expect(kindOf(withHeader((h) => { h.nodes = ['n1', 'n2', 'n4']; }))).toBe('HeaderMismatch');
     expect(kindOf(withHeader((h) => { h.config.raft.clusterId = 'another-run'; }))).toBe('HeaderMismatch');
@@ -179,7 +186,7 @@ describe('inconsistent input gives a typed error', () => {
     const kinds = new Set<string>();
     for (let round = 0; round < 60; round++) {
       const k = random(inputs.length);
-      const lines = linesOf(inputs[k].text);
+      const lines = inputs[k].text.trimEnd().split('\n');
       const at = random(lines.length);
       const damage = random(3);
       if (damage === 0) lines.splice(at, 1);
@@ -196,5 +203,45 @@ describe('inconsistent input gives a typed error', () => {
     }
     // Deleted lines are LineOrder, cut lines MalformedTrace, renamed nodes MalformedTrace or HeaderMismatch.
     expect(kinds.size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('a cut, edited or older input is refused, naming it and the line', () => {
+  const inputs = fixture();
+  const replace = (name: string, text: string): TraceInput[] => inputs.map((input) => (input.name === name ? { name, text } : input));
+  const n2 = inputs.find((i) => i.name === 'n2-0.ndjson') as TraceInput;
+  const lines = linesOf(n2.text);
+
+  test.each([
+    ['cut at a line boundary', `${lines.slice(0, 30).join('\n')}\n`, 31, /incomplete trace: it stops after event 29 without the End line/],
+    ['cut without its End line alone', `${lines.join('\n')}\n`, lines.length + 1, /incomplete trace/],
+    ['cut inside a line', n2.text.slice(0, n2.text.indexOf(lines[30]) + 40), 31, /incomplete trace: the last line is cut off mid-line/],
+    ['empty', '', 1, /empty trace/],
+  ])('a tab\'s trace %s: TraceIncomplete', (_name, text, line, message) => {
+    const error = mergeError(replace('n2-0.ndjson', text));
+    expect(error.kind).toBe('TraceIncomplete');
+    expect(error.source).toBe('n2-0.ndjson');
+    expect(error.line).toBe(line);
+    expect(error.message).toMatch(message);
+  });
+
+  test('an edited line: TraceChecksum; an older format: TraceVersion', () => {
+    const edited = n2.text.replace(lines[20], lines[20].replace(/"t":[0-9.]+/, '"t":0.125'));
+    expect(edited).not.toBe(n2.text);
+    expect(kindOf(replace('n2-0.ndjson', edited))).toBe('TraceChecksum');
+    const old = `${[lines[0].replace(TRACE_FORMAT, 'raftbed-trace/1'), ...lines.slice(1)].join('\n')}\n`;
+    const error = mergeError(replace('n2-0.ndjson', old));
+    expect(error.kind).toBe('TraceVersion');
+    expect(error.message).toMatch(/export it again|exporting it again/);
+  });
+
+  test('inputs saved with a byte-order mark and CRLF line endings merge as the clean ones', () => {
+    const windows = inputs.map((input) => ({ ...input, text: `\uFEFF${input.text.replace(/\n/g, '\r\n')}` }));
+    expect(mergeBrowserTraces(windows).text).toBe(mergeBrowserTraces(inputs).text);
+  });
+
+  test('the merged trace ends with its own End line', () => {
+    const merged = mergeBrowserTraces(inputs).text;
+    expect(parseTrace(merged).end.events).toBe(mergeBrowserTraces(inputs).stats.events);
   });
 });

@@ -17,6 +17,8 @@
 // MERGE_ASSUMPTIONS below; the continuity of incarnations is checked, not assumed.
 
 import { TRACE_FORMAT } from '../sim/trace/format';
+import { TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError, parseTrace } from '../sim/trace/read';
+import { completeTrace } from '../sim/trace/sink';
 import type { RestoredState } from './node/trace-recorder';
 
 export const MERGE_ASSUMPTIONS: readonly string[] = [
@@ -30,6 +32,12 @@ export const MERGE_ASSUMPTIONS: readonly string[] = [
 export type MergeErrorKind =
   /** A line is not JSON, lacks a field, or names another node. */
   | 'MalformedTrace'
+  /** An input stops before its End line: its export was cut short (or lost lines past the recorder's limit). */
+  | 'TraceIncomplete'
+  /** An input's End line disagrees with its lines: lines were lost, added or edited after export. */
+  | 'TraceChecksum'
+  /** An input in an older trace format, without End line: export it again. */
+  | 'TraceVersion'
   /** Line numbers (`i`) out of sequence or time (`t`) running backwards: lines were reordered or lost. */
   | 'LineOrder'
   /** The inputs disagree on format, source, cluster or membership, or are not browser traces. */
@@ -70,7 +78,7 @@ export interface MergeStats {
 }
 
 export interface MergedTrace {
-  /** The merged NDJSON trace, header first, newline-terminated. */
+  /** The merged NDJSON trace, header first, End line last, newline-terminated. */
   readonly text: string;
   readonly stats: MergeStats;
 }
@@ -119,17 +127,6 @@ export function canonicalJson(value: unknown): string {
 // Reading one input
 // ------------------------------------------------------------------------------------------------
 
-function parseLine(name: string, text: string, line: number): Json {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new TraceMergeError('MalformedTrace', 'not JSON', name, line);
-  }
-  if (!isObject(v)) throw new TraceMergeError('MalformedTrace', 'not a JSON object', name, line);
-  return v;
-}
-
 function readRestored(name: string, v: unknown): Restored {
   const r = v as Partial<Restored> | undefined;
   if (!isObject(r) || !isInt(r.incarnation) || !isInt(r.term) || !(r.votedFor === null || typeof r.votedFor === 'string')
@@ -151,21 +148,32 @@ interface ReadInput {
   readonly header: Json;
 }
 
+/** The shared reader's error as a merge error of the matching kind, naming the input and line. */
+function mergeErrorOf(name: string, e: TraceFormatError): TraceMergeError {
+  const detail = e.message.replace(/^trace line \d+: /, '');
+  const kind: MergeErrorKind = e instanceof TraceIncompleteError ? 'TraceIncomplete'
+    : e instanceof TraceChecksumError ? 'TraceChecksum'
+      : e instanceof TraceVersionError ? 'TraceVersion'
+        : e instanceof TraceLineOrderError ? 'LineOrder'
+          : e.line === 0 ? 'HeaderMismatch' : 'MalformedTrace';
+  return new TraceMergeError(kind, detail, name, e.line + 1);
+}
+
 function readInput(input: TraceInput): ReadInput {
   const { name } = input;
-  const texts = input.text.split('\n');
-  if (texts[texts.length - 1] === '') texts.pop();
-  if (texts.length === 0) throw new TraceMergeError('MalformedTrace', 'empty trace', name, 1);
-  const header = parseLine(name, texts[0], 1);
-  if (header.type !== 'header' || header.format !== TRACE_FORMAT) {
-    throw new TraceMergeError('HeaderMismatch', `the first line must be a ${TRACE_FORMAT} header`, name, 1);
+  // The reader every tool shares: complete (End line), hash matching, lines numbered in order.
+  let parsed: ReturnType<typeof parseTrace>;
+  try {
+    parsed = parseTrace(input.text);
+  } catch (e) {
+    if (e instanceof TraceFormatError) throw mergeErrorOf(name, e);
+    throw e;
   }
+  const header = parsed.header as unknown as Json;
   if (header.source !== 'browser') {
     throw new TraceMergeError('HeaderMismatch', `source is ${JSON.stringify(header.source)}, not "browser" (a sim trace is already one cluster trace: validate it directly)`, name, 1);
   }
-  if (!Array.isArray(header.nodes) || header.nodes.length === 0 || !header.nodes.every((n) => typeof n === 'string')) {
-    throw new TraceMergeError('HeaderMismatch', 'header.nodes must list node ids', name, 1);
-  }
+  if ((header.nodes as string[]).length === 0) throw new TraceMergeError('HeaderMismatch', 'header.nodes must list node ids', name, 1);
   const config = isObject(header.config) ? header.config : {};
   const raft = isObject(config.raft) ? config.raft : {};
   const node = raft.id;
@@ -177,13 +185,10 @@ function readInput(input: TraceInput): ReadInput {
 
   const events: { ev: Json; line: number }[] = [];
   let lastT = -Infinity;
-  for (let k = 1; k < texts.length; k++) {
-    const line = k + 1;
-    const ev = parseLine(name, texts[k], line);
-    if (ev.i !== k) throw new TraceMergeError('LineOrder', `event index ${JSON.stringify(ev.i)} where ${k} was expected: a line is missing or out of order`, name, line);
-    if (typeof ev.t !== 'number' || typeof ev.ev !== 'string') throw new TraceMergeError('MalformedTrace', 'an event needs a numeric t and a string ev', name, line);
-    if (ev.t < lastT) throw new TraceMergeError('LineOrder', `time runs backwards (${ev.t} after ${lastT}): lines are out of order`, name, line);
-    lastT = ev.t;
+  for (const [k, ev] of parsed.events.entries()) {
+    const line = k + 2;
+    if ((ev.t as number) < lastT) throw new TraceMergeError('LineOrder', `time runs backwards (${ev.t} after ${lastT}): lines are out of order`, name, line);
+    lastT = ev.t as number;
     const owner = ownerOf(ev);
     if (owner !== null && owner !== node) {
       throw new TraceMergeError('MalformedTrace', `${ev.ev} line belongs to ${JSON.stringify(owner)}, but this is ${node}'s trace`, name, line);
@@ -465,7 +470,7 @@ export function mergeBrowserTraces(inputs: readonly TraceInput[]): MergedTrace {
     }
   }
   return {
-    text: `${out.join('\n')}\n`,
+    text: completeTrace(out),
     stats: { traces: inputs.length, nodes: nodes.length, events: i, crashes, ...messages },
   };
 }

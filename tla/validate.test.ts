@@ -7,8 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findTlcJar, TlcJarNotFoundError } from './tlc';
-import { JAR_HOW_TO, runTlaBenchCli, runValidateCli, validateMany, validateTrace, validateTraceText, type ValidationResult } from './validate';
+import { JAR_HOW_TO, runTlaBenchCli, runValidateCli, tracePrefix, validateMany, validateTrace, validateTraceText, type ValidationResult } from './validate';
+import { convertTrace } from './trace/convert';
 import { simTrace } from './trace/sim-traces';
+import { parseTrace } from '../sim/trace/read';
+import { completeTrace } from '../sim/trace/sink';
+import { TRACE_FORMAT } from '../sim/trace/format';
 import type { SimConfig } from '../sim/config';
 
 jest.setTimeout(240_000);
@@ -35,8 +39,10 @@ function writeTrace(name: string, text: string): string {
 }
 
 type Event = Record<string, any>;
-const lines = (text: string): Event[] => text.trim().split('\n').map((l) => JSON.parse(l) as Event);
-const unlines = (events: Event[]): string => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+/** The header and events of a complete trace (the End line is checked and left out). */
+const lines = (text: string): Event[] => parseTrace(text).lines.map((l) => JSON.parse(l) as Event);
+/** A doctored trace, resealed with its own End line as if a run had written it. */
+const unlines = (events: Event[]): string => completeTrace(events.map((e) => JSON.stringify(e)));
 
 it('has the TLC jar (otherwise: bash tla/install-tlc.sh)', () => {
   expect(requireJar()).toMatch(/\.jar$/);
@@ -207,10 +213,40 @@ describe('raftbed tla validate', () => {
   });
 
   it('a malformed trace exits 2 naming the line', async () => {
-    const file = writeTrace('bad.ndjson', `${JSON.stringify({ type: 'header', format: 'raftbed-trace/1', nodes: ['n1'] })}\nnot json\n`);
+    const file = writeTrace('bad.ndjson', `${JSON.stringify({ type: 'header', format: TRACE_FORMAT, nodes: ['n1'] })}\nnot json\n`);
     const r = await run([file]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/malformed trace: trace line 2: not JSON/);
+    expect(r.err).toBe(`raftbed tla validate: cannot validate ${file}: trace line 2: not JSON`);
+  });
+
+  // Before the End line, a trace cut short validated as far as it went: "all 0 events match" for
+  // a header alone. These are refused before TLC runs (the jar given is never started).
+  describe('empty and cut traces are refused, exit 2', () => {
+    const text = simTrace({ seed: 2, faults: 'none', durationMs: 300 }).text;
+    const body = parseTrace(text).lines;
+    const noTlc = { findJar: () => path.join(dir, 'never-started.jar') };
+    it.each([
+      ['the header alone', `${body[0]}\n`, 'trace line 2: incomplete trace: it stops after its header without the End line'],
+      ['a cut at a line boundary', `${body.slice(0, 60).join('\n')}\n`, 'trace line 61: incomplete trace: it stops after event 59 without the End line'],
+      ['a cut inside a line', text.slice(0, text.indexOf(body[60]) + 30), 'trace line 61: incomplete trace: the last line is cut off mid-line'],
+      ['an empty file', '', 'trace line 1: empty trace: no header'],
+      ['a complete trace of no events', completeTrace([body[0]]), 'trace line 2: the trace has no events the spec models: nothing to validate'],
+      ['an older trace without End line', `${[body[0].replace(TRACE_FORMAT, 'raftbed-trace/1'), ...body.slice(1)].join('\n')}\n`, 'trace line 1: format raftbed-trace/1 is older than raftbed-trace/2'],
+    ])('%s', async (name, content, message) => {
+      const file = writeTrace(`${name.replace(/ /g, '-')}.ndjson`, content);
+      const r = await run([file], noTlc);
+      expect(r.out).toBe('');
+      expect(r.code).toBe(2);
+      expect(r.err.startsWith(`raftbed tla validate: cannot validate ${file}: ${message}`)).toBe(true);
+      // A prefix of a cut trace is no better.
+      expect((await run([file, '--events', '5'], noTlc)).code).toBe(2);
+    });
+
+    it('a trace with a byte-order mark and CRLF line endings reads as the clean one', () => {
+      const windows = `\uFEFF${text.replace(/\n/g, '\r\n')}`;
+      expect(convertTrace(windows)).toEqual(convertTrace(text));
+      expect(tracePrefix(windows, 10)).toBe(tracePrefix(text, 10));
+    });
   });
 
   it('a missing jar is one line saying how to get it, exit 3', async () => {

@@ -13,7 +13,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TraceFormatError } from '../sim/trace/read';
+import { TraceFormatError, parseTrace } from '../sim/trace/read';
+import { completeTrace } from '../sim/trace/sink';
 import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from '../sim/cli/args';
 import { TlcJarNotFoundError, TlcLaunchError, findTlcJar, runTlc, type TlcResult } from './tlc';
 import { convertTrace, generateModule, type ConvertedTrace } from './trace/convert';
@@ -90,6 +91,8 @@ export async function validateTraceText(text: string, options: ValidateOptions =
   const started = Date.now();
   const trace = convertTrace(text);
   const total = trace.events.length;
+  // TLC would report such a trace as matched: a trace with nothing to match proves nothing.
+  if (total === 0) throw new TraceFormatError(trace.lines.length, 'the trace has no events the spec models: nothing to validate');
   const jar = options.jar ?? findTlcJar();
   const passed = (r: TlcResult): boolean => r.verdict === 'invariant-violated' && r.violated === ACCEPTANCE_INVARIANT;
   // Fast path: one state per trace position. Its pass is sound; its fail is only a hint.
@@ -189,7 +192,8 @@ options:
 ${flagHelp(VALIDATE_FLAGS)}
 
 Exit codes: 0 pass, 1 fail (the first unmatched line and its disagreeing fields are printed),
-2 usage error or malformed trace, 3 environment (TLC jar or Java missing), 4 TLC error.`;
+2 usage error or a trace that is malformed, incomplete (no End line), edited, or in an older
+format, 3 environment (TLC jar or Java missing), 4 TLC error.`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -201,10 +205,12 @@ const STD_IO: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** The header and the first `events` events of an NDJSON trace. */
+/**
+ * The header and the first `events` events of a complete trace, as a complete trace of its own
+ * (with its own End line). The whole trace is checked first: a prefix of a cut trace is refused.
+ */
 export function tracePrefix(text: string, events: number): string {
-  const lines = text.split('\n').filter((line) => line !== '');
-  return `${lines.slice(0, events + 1).join('\n')}\n`;
+  return completeTrace(parseTrace(text).lines.slice(0, events + 1));
 }
 
 function describe(file: string, r: ValidationResult): string[] {
@@ -229,6 +235,7 @@ export interface CliDeps {
 
 /** `raftbed tla validate ...`; never throws, returns the exit code. */
 export async function runValidateCli(argv: string[], io: CliIo = STD_IO, deps: CliDeps = {}): Promise<number> {
+  let file: string | undefined;
   try {
     const { flags, positional: files } = parseArgs(argv, VALIDATE_FLAGS, 1);
     if (flags.help) {
@@ -240,7 +247,7 @@ export async function runValidateCli(argv: string[], io: CliIo = STD_IO, deps: C
     const skipDiagnosis = flags['no-diagnosis'] === true;
     const timeoutMs = flags['timeout-seconds'] === undefined ? undefined : Number(flags['timeout-seconds']) * 1000;
     const events = flags.events === undefined ? undefined : Number(flags.events);
-    const file = files[0];
+    file = files[0];
     if (!fs.existsSync(file)) throw new CliUsageError(`no such trace file: ${file}`);
     const jar = (deps.findJar ?? findTlcJar)();
     const text = fs.readFileSync(file, 'utf8');
@@ -254,7 +261,8 @@ export async function runValidateCli(argv: string[], io: CliIo = STD_IO, deps: C
       return 2;
     }
     if (error instanceof TraceFormatError) {
-      io.err(`raftbed tla validate: malformed trace: ${error.message}`);
+      // The message says which: malformed, incomplete (no End line), edited, or an older format.
+      io.err(`raftbed tla validate: cannot validate ${file ?? 'the trace'}: ${error.message}`);
       return 2;
     }
     if (error instanceof TlcJarNotFoundError) {

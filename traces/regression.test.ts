@@ -28,6 +28,9 @@ describe('regression traces replay byte for byte', () => {
       throw new Error(`${file} differs at line ${firstDiff + 1}:\n  recorded ${recorded.lines[firstDiff]}\n  replayed ${trace.text[firstDiff] ?? '<end>'}`);
     }
     expect(trace.text.length).toBe(recorded.lines.length);
+    // Same header (the recorded build is passed in), same events: the same End line, byte for byte.
+    expect(trace.text[0]).toBe(recorded.lines[0]);
+    expect(trace.endLine()).toBe(readFileSync(join(__dirname, file), 'utf8').trimEnd().split('\n').pop());
   });
 
   it('notices a doctored trace (the comparison can fail)', () => {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser-adapter/harness/chromium';
 import { parseTrace, type ParsedTrace } from '../sim/trace/read';
+import { TRACE_FORMAT } from '../sim/trace/format';
+import { completeTrace } from '../sim/trace/sink';
 import { main } from '../sim/cli/main';
 import type { CliIo } from '../sim/cli/io';
 import { renderTraceHtml, buildModel, TlaReportError } from './index';
@@ -153,7 +155,7 @@ describe('in Chromium', () => {
   it('folds the durable log through truncation, a crash that loses a record, and a snapshot', async () => {
     const view = (term: number, role: string, lastIndex: number, lastTerm: number, snapshotIndex: number) => ({ term, role, vote: null, lastIndex, lastTerm, commit: 0, snapshotIndex });
     const lines = [
-      { type: 'header', format: 'raftbed-trace/1', source: 'sim', seed: 0, version: 'x', commit: 'x', nodes: ['n1', 'n2'], profile: 'none', config: {}, faultPlan: {} },
+      { type: 'header', format: TRACE_FORMAT, source: 'sim', seed: 0, version: 'x', commit: 'x', nodes: ['n1', 'n2'], profile: 'none', config: {}, faultPlan: {} },
       { i: 1, t: 1, ev: 'Persist', node: 'n1', seq: 1, term: 1, appendFrom: 1, entryTerms: [1, 1] },
       { i: 2, t: 2, ev: 'Persist', node: 'n1', seq: 2, appendFrom: 3, entryTerms: [2] },
       { i: 3, t: 3, ev: 'Step', node: 'n1', input: 'Tick', actions: [], state: view(2, 'Follower', 3, 2, 0) },
@@ -163,7 +165,7 @@ describe('in Chromium', () => {
       { i: 7, t: 11, ev: 'Persist', node: 'n1', seq: 4, snapshotIndex: 1, snapshotTerm: 1 },
       { i: 8, t: 12, ev: 'Step', node: 'n1', input: 'Tick', actions: [], state: view(3, 'Follower', 3, 3, 1) },
     ];
-    const crafted = parseTrace(lines.map((l) => JSON.stringify(l)).join('\n'));
+    const crafted = parseTrace(completeTrace(lines.map((l) => JSON.stringify(l))));
     const { page, problems } = await open(writePage('fold.html', crafted));
     const logAt = async (i: number) => {
       expect(await page.evaluate((k) => (window as any).raftbedViewer.selectEvent(k), i)).toBe(true);

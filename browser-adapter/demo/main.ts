@@ -77,12 +77,14 @@ async function main(): Promise<void> {
   $('crash').addEventListener('click', () => api.crash());
   $('restart').addEventListener('click', () => api.restart());
   $('export').addEventListener('click', () => {
-    const blob = new Blob([api.exportTrace()], { type: 'application/x-ndjson' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `raftbed-${api.config.node}-${api.status().incarnation}.ndjson`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    const name = `raftbed-${api.config.node}-${api.status().incarnation}.ndjson`;
+    void api.exportTrace().then((text) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    });
   });
   setInterval(() => render(api), 250);
   render(api);

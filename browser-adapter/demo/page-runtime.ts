@@ -24,7 +24,7 @@ export interface PageApi {
   get(key: string): Promise<string | null>;
   /** This replica's contents as [key, value] pairs (may lag the leader). */
   contents(): [string, string][];
-  exportTrace(): string;
+  exportTrace(): Promise<string>;
   crash(): void;
   restart(): boolean;
   partition(on: boolean): void;

@@ -548,9 +548,12 @@ export class BrowserRaftNode {
     return this.storage.usage();
   }
 
-  /** The trace of this incarnation as NDJSON (empty string when tracing is off). */
-  exportTrace(): string {
-    return this.trace?.ndjson() ?? '';
+  /**
+   * The trace of this incarnation as NDJSON, End line included (empty string when tracing is
+   * off). The lines are taken at the call; the promise waits only for their hash.
+   */
+  exportTrace(): Promise<string> {
+    return this.trace?.ndjson() ?? Promise.resolve('');
   }
 
   /** For tests: the core state (read-only). */

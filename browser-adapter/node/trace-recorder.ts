@@ -3,11 +3,12 @@
 //
 // One recorder covers one incarnation of a node: a page load, or a restart after a demo "crash".
 // Its header carries what the node restarted from (term, vote, snapshot and the terms of its
-// stored log), so each exported trace can be checked on its own.
+// stored log), so each exported trace can be checked on its own. An export ends with the End line
+// (event count and SHA-256), so a file cut on its way to disk is refused by every reader.
 
 import type { ActionName, DurableState, Input, Message, Output, PersistRecord, RaftConfig } from '../../core';
 import type { RaftState } from '../../core';
-import { TRACE_FORMAT, nodeView, traceMessage } from '../../sim/trace/format';
+import { TRACE_FORMAT, formatEndLine, nodeView, traceMessage } from '../../sim/trace/format';
 import type { TraceEvent, TraceHeader } from '../../sim/trace/format';
 
 /** What the node held when this incarnation started: the trace's initial state for that node. */
@@ -37,7 +38,10 @@ type EventBody = TraceEvent extends infer E ? (E extends unknown ? Omit<E, 'i' |
 export interface TraceRecorderOptions {
   /** Milliseconds since the page started (performance.now in the browser). */
   readonly now: () => number;
-  /** Stop keeping lines past this many (the rest are counted, not kept), so memory stays bounded. */
+  /**
+   * Stop keeping lines past this many (the rest are counted, not kept), so memory stays bounded.
+   * An export that lost lines this way has no End line: readers report it incomplete.
+   */
   readonly maxLines?: number;
   /** Epoch milliseconds at which now() was 0, written to the header (BrowserTraceConfig.timeOrigin). */
   readonly timeOrigin?: number;
@@ -137,8 +141,18 @@ export class TraceRecorder {
     this.event({ ev: 'ClientComplete', client, op, outcome });
   }
 
-  /** The whole trace as NDJSON text (header first), ready to save as a .ndjson file. */
-  ndjson(): string {
-    return this.lines.join('\n') + '\n';
+  /**
+   * The whole trace as NDJSON text (header first, End line last), ready to save as a .ndjson file.
+   * The lines are taken when this is called; only hashing them waits (WebCrypto is asynchronous,
+   * and it is what both the browser and Node offer without a library).
+   */
+  async ndjson(): Promise<string> {
+    // Everything from `this` is read before the await: the node goes on recording meanwhile.
+    const body = `${this.lines.join('\n')}\n`;
+    const events = this.lines.length - 1;
+    if (this.droppedLines > 0) return body;
+    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+    return `${body}${formatEndLine(events, hex)}\n`;
   }
 }

@@ -32,10 +32,11 @@ async function main(): Promise<void> {
   const hub = new LoopbackHub();
   const stores = ids.map(() => new MemoryStore());
   const nodes = ids.map((_, k) => makeNode(hub, stores[k], k, 0));
-  const exported: { name: string; text: string }[] = [];
+  // exportTrace takes the lines at once; only their hash is awaited, later.
+  const exports: { name: string; text: Promise<string> }[] = [];
   const stopAndExport = (k: number, incarnation: number): void => {
     nodes[k].stop();
-    exported.push({ name: `${ids[k]}-${incarnation}.ndjson`, text: nodes[k].exportTrace() });
+    exports.push({ name: `${ids[k]}-${incarnation}.ndjson`, text: nodes[k].exportTrace() });
   };
   nodes.forEach((n) => n.start());
   await waitFor('a leader', () => nodes.some((n) => n.status().role === 'Leader'), 30_000);
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   await nodes[leader].put('back', 'c');
   await waitFor('everyone applied everything', () => new Set(nodes.map((n) => n.status().applied)).size === 1, 30_000);
   nodes.forEach((_, k) => stopAndExport(k, k === leader ? 1 : 0));
+  const exported = await Promise.all(exports.map(async ({ name, text }) => ({ name, text: await text })));
   await fs.rm(OUT, { recursive: true, force: true });
   await fs.mkdir(OUT, { recursive: true });
   for (const { name, text } of exported) await fs.writeFile(path.join(OUT, name), text);

@@ -3,6 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { runSeed } from '../run-seed';
 import { MemoryTrace } from '../trace/sink';
+import { FileTrace } from '../trace/file-sink';
+import { MAX_TRACED_DURATION_MS } from './trace-input';
 import { parseFaultPlan } from '../faults';
 import { readFileSync } from 'node:fs';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
@@ -27,10 +29,22 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   if (flags.seed === undefined) throw new CliUsageError('--seed is required');
   let config = simConfigFromFlags(flags, Number(flags.seed));
   if (flags.plan !== undefined) config = { ...config, faultPlan: loadPlan(String(flags.plan), config.nodes) };
-  const trace = new MemoryTrace(flags.trace !== undefined);
+  const bug = resolveBug(config.bug);
+  if (flags.trace !== undefined && config.durationMs > MAX_TRACED_DURATION_MS) {
+    throw new CliUsageError(`--duration: a traced run lasts at most ${MAX_TRACED_DURATION_MS} ms (one simulated day), the most replay accepts`);
+  }
+  // Streamed to a temporary file and renamed when complete: memory stays flat however long the
+  // run, and a killed run leaves no file that passes for its trace (sim/trace/file-sink.ts).
+  const trace = flags.trace !== undefined ? new FileTrace(String(flags.trace), { tempSuffix: String(process.pid) }) : new MemoryTrace(false);
   const { version, commit } = buildInfo();
-  const result = runSeed(config, { trace, bug: resolveBug(config.bug), version, commit });
-  if (flags.trace !== undefined) writeFileSync(String(flags.trace), trace.ndjson());
+  let result;
+  try {
+    result = runSeed(config, { trace, bug, version, commit });
+    if (trace instanceof FileTrace) trace.finish();
+  } catch (e) {
+    if (trace instanceof FileTrace) trace.abort();
+    throw e;
+  }
   if (flags.hash) {
     io.out(trace.digest());
     return result.violation ? 1 : 0;

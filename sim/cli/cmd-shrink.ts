@@ -10,8 +10,9 @@ import { MemoryTrace } from '../trace/sink';
 import { describeFault } from '../faults';
 import { caseConfig, disruptive, shrinkCase, type Judged } from '../shrink';
 import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import { describeViolation, buildInfo, resolveBug, loadSimTrace } from './common';
+import { describeViolation, buildInfo, resolveBug } from './common';
 import { RateLine, formatSeconds } from './progress';
+import { openSimTrace } from './trace-input';
 import type { CliIo } from './io';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -31,7 +32,8 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo, now: () 
   }
   if (positional.length !== 1) throw new CliUsageError('give the trace of a failing run');
   const path = positional[0];
-  const { header, config } = loadSimTrace(path);
+  // Checked whole first: a cut or edited trace is refused before any re-run.
+  const { header, config } = openSimTrace(path);
   const bug = resolveBug(config.bug);
   const original = runSeed(config, { bug });
   if (original.violation === null) {

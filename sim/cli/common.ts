@@ -4,9 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { makeSimConfig, SimConfigError, type SimConfig } from '../config';
-import { parseFaultPlan, parseFaultProfile, FaultProfileError, type FaultProfileName } from '../faults';
-import { parseTrace, TraceFormatError } from '../trace/read';
-import type { TraceHeader } from '../trace/format';
+import { parseFaultProfile, FaultProfileError, type FaultProfileName } from '../faults';
 import { CliUsageError, type FlagSpec } from './args';
 import type { Violation } from '../cluster/simulation';
 import { withRunOptions, type RunOptionName } from '../run-options';
@@ -98,27 +96,5 @@ export function resolveBug(name: string | undefined): import('../bugs/types').Pl
     return catalogue.findBug(name);
   } catch (e) {
     throw new CliUsageError(`--bug: ${(e as Error).message}`);
-  }
-}
-
-/**
- * Reads a simulator trace and rebuilds the exact config that produced it (its fault plan
- * included). Unreadable files and bad headers are the user's to fix: typed errors, exit 2.
- */
-export function loadSimTrace(path: string): { config: SimConfig; header: TraceHeader; lines: readonly string[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const { header, lines } = parseTrace(text);
-  if (header.source !== 'sim') throw new CliUsageError(`${path} comes from ${header.source}, not the simulator: nothing to re-run`);
-  try {
-    const config = makeSimConfig({ ...(header.config as SimConfig), faultPlan: parseFaultPlan(header.faultPlan, { nodes: header.nodes }) });
-    return { config, header, lines };
-  } catch (e) {
-    if (e instanceof SimConfigError || (e as Error).name === 'FaultPlanError') throw new TraceFormatError(0, `header: ${(e as Error).message}`);
-    throw e;
   }
 }

@@ -10,6 +10,7 @@ import { runInWorkers } from './sweep-pool';
 import { summarizeSeed } from './sweep-seed';
 import { makeSimConfig } from '../config';
 import { CapturingIo } from '../test-support/capturing-io';
+import { parseTrace } from '../trace/read';
 import type { PlantedBug } from '../bugs/types';
 
 const PLANTS = join(__dirname, '..', 'test-support', 'sweep-plants');
@@ -41,7 +42,8 @@ describe('sweep: an exception is one seed\'s failure', () => {
       expect(v.frames![0]).toMatch(/^at SimDisk\.write \(sim\/storage\/disk\.ts:\d+:\d+\)$/);
       expect(v.frames!.join('\n')).not.toContain(dir);
       expect(existsSync(v.trace)).toBe(true);
-      const last = JSON.parse(readFileSync(v.trace, 'utf8').trim().split('\n').at(-1)!);
+      // The last event (the End line after it says the trace is complete).
+      const last = parseTrace(readFileSync(v.trace, 'utf8')).events.at(-1);
       expect(last).toMatchObject({ ev: 'Violation', property: 'UncaughtException', detail: v.detail });
       expect(v.replay).toBe(`raftbed replay ${v.trace}   # or: raftbed run --seed ${v.seed} --faults none --nodes 3 --duration 1500`);
     }

@@ -1,11 +1,16 @@
-// The NDJSON trace format, shared by sim, the browser adapter and TLA+ trace validation.
-// Line 1 is a header; every later line is one event. Names follow the spec's vocabulary
-// (docs/architecture.md): a Step line lists the spec actions core performed in that step.
+// The NDJSON trace format, shared by sim, the browser adapter and TLA+ trace validation
+// (docs/trace-format.md). Line 1 is a header, then one line per event, then an End line with the
+// event count and the SHA-256 of every line before it: a trace without its End line was cut short.
+// Names follow the spec's vocabulary (docs/architecture.md): a Step line lists the spec actions
+// core performed in that step.
+//
+// This module is pure (no Node imports): the browser bundle includes it.
 
 import type { ActionName, InputType, Message, Role } from '../../core';
 import { lastIndex, lastTerm, type RaftState } from '../../core';
 
-export const TRACE_FORMAT = 'raftbed-trace/1';
+/** Version 2 added the End line; version 1 traces cannot tell complete from cut, so readers refuse them. */
+export const TRACE_FORMAT = 'raftbed-trace/2';
 
 export interface TraceHeader {
   readonly type: 'header';
@@ -18,6 +23,21 @@ export interface TraceHeader {
   readonly profile: string;
   readonly config: unknown;
   readonly faultPlan: unknown;
+}
+
+/** The last line of a complete trace. */
+export interface TraceEnd {
+  readonly type: 'End';
+  /** Event lines between the header and this line. */
+  readonly events: number;
+  /** Lowercase hex SHA-256 of the lines before this one (header included), each followed by "\n". */
+  readonly sha256: string;
+}
+
+/** The End line as every writer prints it (fixed field order, so equal runs give equal bytes). */
+export function formatEndLine(events: number, sha256: string): string {
+  const end: TraceEnd = { type: 'End', events, sha256 };
+  return JSON.stringify(end);
 }
 
 /** The node-state fields that trace validation compares against the spec after each step. */

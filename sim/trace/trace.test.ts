@@ -1,12 +1,13 @@
 // The NDJSON trace: written by MemoryTrace, read back by parseTrace without loss, carrying the
-// node view after every step and every kind of event a faulty run produces.
+// node view after every step and every kind of event a faulty run produces, and ending in the End
+// line without which every reader refuses it.
 
 import { createHash } from 'node:crypto';
 import { Simulation } from '../cluster/simulation';
 import { makeSimConfig } from '../config';
 import { TRACE_FORMAT, type NodeView } from './format';
-import { parseTrace, TraceFormatError } from './read';
-import { MemoryTrace } from './sink';
+import { parseTrace, TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError } from './read';
+import { completeTrace, MemoryTrace } from './sink';
 import { deafCandidates } from '../test-support/test-bugs';
 
 function tracedRun(seed: number, faults: 'all' | 'crashes' | 'none', durationMs = 3_000) {
@@ -48,6 +49,20 @@ describe('trace format', () => {
     // Times never go backwards.
     const backwards = parsed.events.filter((e, k) => k > 0 && (e.t as number) < (parsed.events[k - 1].t as number));
     expect(backwards).toEqual([]);
+  });
+
+  it('ends with the End line: the event count and the sha256 of every line before it', () => {
+    const all = text.split('\n');
+    expect(all.pop()).toBe('');
+    const end = JSON.parse(all[all.length - 1]);
+    expect(end).toEqual({ type: 'End', events: trace.lines - 1, sha256: createHash('sha256').update(`${trace.text.join('\n')}\n`).digest('hex') });
+    expect(all[all.length - 1]).toBe(`{"type":"End","events":${trace.lines - 1},"sha256":"${end.sha256}"}`);
+    expect(parsed.end).toEqual(end);
+    expect(all).toHaveLength(trace.lines + 1);
+  });
+
+  it('the same seed gives the same bytes, End line included', () => {
+    expect(tracedRun(6, 'all').trace.ndjson()).toBe(text);
   });
 
   it('digest() is the sha256 of exactly the NDJSON bytes', () => {
@@ -104,30 +119,101 @@ describe('trace format', () => {
   });
 });
 
+function errorOf(text: string): Error {
+  try {
+    parseTrace(text);
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('parseTrace accepted it');
+}
+
 describe('parseTrace rejects malformed input with TraceFormatError naming the line', () => {
   const good = tracedRun(2, 'none', 500).trace.text;
+  const sealed = (lines: readonly string[]) => completeTrace(lines);
   const cases: [string, string, RegExp][] = [
-    ['empty', '', /^trace line 1: empty trace$/],
-    ['header not JSON', `{${good.slice(1).join('\n')}`, /^trace line 1: not JSON$/],
-    ['header a string', ['"header"', ...good.slice(1)].join('\n'), /^trace line 1: not a JSON object$/],
-    ['header without nodes', [good[0].replace(/"nodes":\[[^\]]*\]/, '"nodes":"n1"'), ...good.slice(1)].join('\n'), /^trace line 1: header.nodes must list node ids$/],
-    ['event without t', [...good.slice(0, 2), good[2].replace(/"t":[0-9.]+,/, ''), ...good.slice(3)].join('\n'), /^trace line 3: an event needs a numeric t and a string ev$/],
-    ['event without i', [...good.slice(0, 2), good[2].replace('"i":2,', ''), ...good.slice(3)].join('\n'), /^trace line 3: event index undefined where 2 was expected/],
-    ['blank line inside', [...good.slice(0, 2), '', ...good.slice(2)].join('\n'), /^trace line 3: not JSON$/],
+    ['header not JSON', sealed([`{${good[0]}`, ...good.slice(1)]), /^trace line 1: not JSON$/],
+    ['header a string', sealed(['"header"', ...good.slice(1)]), /^trace line 1: not a JSON object$/],
+    ['header without nodes', sealed([good[0].replace(/"nodes":\[[^\]]*\]/, '"nodes":"n1"'), ...good.slice(1)]), /^trace line 1: header.nodes must list node ids$/],
+    ['an unknown format', sealed([good[0].replace(TRACE_FORMAT, 'other-trace/1'), ...good.slice(1)]), /^trace line 1: unsupported format "other-trace\/1" \(expected raftbed-trace\/2\)$/],
+    ['event without t', sealed([...good.slice(0, 2), good[2].replace(/"t":[0-9.]+,/, ''), ...good.slice(3)]), /^trace line 3: an event needs a numeric t and a string ev$/],
+    ['blank line inside', sealed([...good.slice(0, 2), '', ...good.slice(2)]), /^trace line 3: not JSON$/],
+    ['a line after the End line', `${sealed(good)}${good[1]}\n`, new RegExp(`^trace line ${good.length + 2}: a line after the End line`)],
+    ['a malformed End line', `${good.join('\n')}\n{"type":"End","events":"many"}\n`, new RegExp(`^trace line ${good.length + 1}: the End line needs an events count and a sha256`)],
   ];
   it.each(cases)('%s', (_name, text, message) => {
-    let error: unknown;
-    try {
-      parseTrace(text);
-    } catch (e) {
-      error = e;
-    }
+    const error = errorOf(text);
     expect(error).toBeInstanceOf(TraceFormatError);
-    expect((error as Error).message).toMatch(message);
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['event without i', sealed([...good.slice(0, 2), good[2].replace('"i":2,', ''), ...good.slice(3)]), /^trace line 3: event index undefined where 2 was expected/],
+    ['a missing line', sealed([...good.slice(0, 4), ...good.slice(5)]), /^trace line 5: event index 5 where 4 was expected \(a line is missing or out of order\)$/],
+  ])('%s is a TraceLineOrderError', (_name, text, message) => {
+    const error = errorOf(text);
+    expect(error).toBeInstanceOf(TraceLineOrderError);
+    expect(error.message).toMatch(message);
   });
 
   it('accepts the trace with or without its final newline', () => {
-    expect(parseTrace(good.join('\n')).lines).toEqual(good);
-    expect(parseTrace(good.join('\n') + '\n').lines).toEqual(good);
+    expect(parseTrace(sealed(good)).lines).toEqual(good);
+    expect(parseTrace(sealed(good).slice(0, -1)).lines).toEqual(good);
+  });
+});
+
+describe('a trace without its End line is incomplete, for every way of cutting it', () => {
+  const good = tracedRun(2, 'none', 500).trace;
+  const text = good.ndjson();
+  const lines = good.text;
+
+  it.each([
+    ['an empty file', '', /^trace line 1: empty trace: no header/],
+    ['the header alone', `${lines[0]}\n`, /^trace line 2: incomplete trace: it stops after its header without the End line/],
+    ['a cut at a line boundary', `${lines.slice(0, 40).join('\n')}\n`, /^trace line 41: incomplete trace: it stops after event 39 without the End line/],
+    ['every event but no End line', `${lines.join('\n')}\n`, new RegExp(`^trace line ${lines.length + 1}: incomplete trace: it stops after event ${lines.length - 1} without the End line`)],
+    ['a cut inside an event line', text.slice(0, text.indexOf(lines[40]) + 25), /^trace line 41: incomplete trace: the last line is cut off mid-line/],
+    ['a cut inside the End line', text.slice(0, -30), new RegExp(`^trace line ${lines.length + 1}: incomplete trace: the last line is cut off mid-line`)],
+  ])('%s: TraceIncompleteError', (_name, cut, message) => {
+    const error = errorOf(cut);
+    expect(error).toBeInstanceOf(TraceIncompleteError);
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/regenerate it|no header/);
+  });
+
+  it('an edited line or a lost line fails the End line check: TraceChecksumError', () => {
+    const edited = text.replace(lines[30], lines[30].replace(/"t":[0-9.]+/, '"t":0.5'));
+    expect(edited).not.toBe(text);
+    expect(errorOf(edited)).toBeInstanceOf(TraceChecksumError);
+    expect(errorOf(edited).message).toMatch(new RegExp(`^trace line ${lines.length + 1}: the lines before the End line do not hash to its sha256`));
+    // The last event dropped: the count says so before the hash does.
+    const lost = `${lines.slice(0, -1).join('\n')}\n${text.split('\n').slice(-2)[0]}\n`;
+    expect(errorOf(lost)).toBeInstanceOf(TraceChecksumError);
+    expect(errorOf(lost).message).toMatch(new RegExp(`the End line counts ${lines.length - 1} events, but ${lines.length - 2} precede it`));
+  });
+
+  it('a trace in the older format without End line is a TraceVersionError that says how to regenerate it', () => {
+    const old = `${[lines[0].replace(TRACE_FORMAT, 'raftbed-trace/1'), ...lines.slice(1)].join('\n')}\n`;
+    const error = errorOf(old);
+    expect(error).toBeInstanceOf(TraceVersionError);
+    expect(error.message).toMatch(/^trace line 1: format raftbed-trace\/1 is older than raftbed-trace\/2: it has no End line/);
+    expect(error.message).toContain('raftbed run ... --trace FILE');
+  });
+});
+
+describe('byte-order marks and CRLF line endings are accepted', () => {
+  const trace = tracedRun(3, 'crashes', 500).trace;
+  const text = trace.ndjson();
+  const clean = parseTrace(text);
+
+  it.each([
+    ['a byte-order mark', `\uFEFF${text}`],
+    ['CRLF line endings', text.replace(/\n/g, '\r\n')],
+    ['both, without the final line ending', `\uFEFF${text.replace(/\n/g, '\r\n').slice(0, -2)}`],
+  ])('%s: the same lines, events and End line as the clean trace', (_name, variant) => {
+    const read = parseTrace(variant);
+    expect(read.lines).toEqual(clean.lines);
+    expect(read.events).toEqual(clean.events);
+    expect(read.end).toEqual(clean.end);
   });
 });

@@ -1,15 +1,17 @@
 import { TraceFormatError } from '../../sim/trace/read';
+import { TRACE_FORMAT } from '../../sim/trace/format';
+import { completeTrace } from '../../sim/trace/sink';
 import { convertTrace, generateModule } from './convert';
 import { printTla, tla } from '../tla-value';
 
 const HEADER = JSON.stringify({
-  type: 'header', format: 'raftbed-trace/1', source: 'sim', seed: 1, version: 't', commit: 'c',
+  type: 'header', format: TRACE_FORMAT, source: 'sim', seed: 1, version: 't', commit: 'c',
   nodes: ['n1', 'n2', 'n3'], profile: 'none', config: {}, faultPlan: {},
 });
 const VIEW = { term: 1, role: 'Leader', vote: 'n1', lastIndex: 2, lastTerm: 1, commit: 1, snapshotIndex: 0 };
 
 function trace(...events: Record<string, unknown>[]): string {
-  return [HEADER, ...events.map((e, k) => JSON.stringify({ i: k + 1, t: k, ...e }))].join('\n') + '\n';
+  return completeTrace([HEADER, ...events.map((e, k) => JSON.stringify({ i: k + 1, t: k, ...e }))]);
 }
 
 const append = {
@@ -66,7 +68,7 @@ describe('convertTrace', () => {
     ['a negative term', JSON.stringify({ i: 1, t: 0, ev: 'Send', msg: { ...append, term: -1 } }), 1, /msg\.term must be a term \(an integer in \[0, 2147483647\]\)/],
     ['an event out of order', JSON.stringify({ i: 5, t: 0, ev: 'Fault', fault: {} }), 1, /event index 5 where 1 was expected/],
   ])('rejects %s with a TraceFormatError naming the line', (_name, line, index, message) => {
-    const text = `${HEADER}\n${line}\n`;
+    const text = completeTrace([HEADER, line]);
     let error: unknown;
     try {
       convertTrace(text);
@@ -80,7 +82,7 @@ describe('convertTrace', () => {
 
   it('rejects an empty trace and a header without nodes', () => {
     expect(() => convertTrace('')).toThrow(TraceFormatError);
-    expect(() => convertTrace(HEADER.replace('["n1","n2","n3"]', '[]') + '\n')).toThrow(/header.nodes is empty/);
+    expect(() => convertTrace(completeTrace([HEADER.replace('["n1","n2","n3"]', '[]')]))).toThrow(/header.nodes is empty/);
   });
 });
 
