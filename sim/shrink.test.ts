@@ -53,7 +53,7 @@ describe.each([
     const io = new CapturingIo();
     expect(await main(['replay', file], io)).toBe(1);
     // (The header may name another build; every event line must match.)
-    expect(io.outLines[0]).toMatch(new RegExp(`^identical: ${trace.lines} lines, sha256 [0-9a-f]{64}$`));
+    expect(io.outLines[0]).toMatch(new RegExp(`^identical: ${trace.lines + 1} lines, sha256 [0-9a-f]{64}$`));
     expect(io.outLines[1]).toMatch(new RegExp(`^violation: ${v.property} at .* \\(trace event ${v.eventIndex}\\)`));
   });
 });

@@ -15,6 +15,7 @@ import { splitVote } from '../testing/split-vote';
 import type { ProtocolNodeFactory } from '../types';
 import { validateTraceText } from '../../tla/validate';
 import { findTlcJar } from '../../tla/tlc';
+import { completeTrace } from '../../sim/trace/sink';
 
 const NODES = ['n1', 'n2', 'n3'];
 let jar: string;
@@ -65,10 +66,11 @@ describe('TLC validates traces written from protocol outputs', () => {
 
   test('a trace with one view edited fails', async () => {
     const text = withDriver(goRaft, scenarioTrace);
-    const lines = text.trimEnd().split('\n');
+    // Drop the End line, edit, and seal again: TLC, not the hash check, must reject the edit.
+    const lines = text.trimEnd().split('\n').slice(0, -1);
     const k = lines.findIndex((l) => l.includes('"ev":"Step"') && l.includes('"role":"Leader"'));
     lines[k] = lines[k].replace(/"commit":(\d+)/, (_, c: string) => `"commit":${Number(c) + 1}`);
-    const result = await validateTraceText(`${lines.join('\n')}\n`, { jar });
+    const result = await validateTraceText(completeTrace(lines), { jar });
     expect(result.verdict).toBe('fail');
     expect(result.firstUnmatched?.line).toBe(k + 1);
   }, 600_000);
