@@ -108,9 +108,15 @@ test('the status panel shows one leader, its term, and every peer connected', as
   leader = await waitForOneLeader(cluster.ids);
   for (const id of cluster.ids) {
     await waitStatus(id, 'the leader to be known', (s) => s.leader === leader && s.state === 'running');
-    const peers = await cluster.page(id).$$eval('#peers tbody tr', (rows) => rows.map((r) => [r.children[0]?.textContent, r.children[1]?.textContent]));
-    expect(peers.map(([peer]) => peer).sort()).toEqual(cluster.ids.filter((p) => p !== id).sort());
-    expect(peers.every(([, state]) => state === 'connected')).toBe(true);
+    // A leader can be elected before the last channel opens: wait for every peer to show connected.
+    await cluster.page(id).waitForFunction(
+      (want) => {
+        const rows = Array.from(document.querySelectorAll('#peers tbody tr'));
+        return rows.map((r) => r.children[0]?.textContent).sort().join(',') === want && rows.every((r) => r.children[1]?.textContent === 'connected');
+      },
+      cluster.ids.filter((p) => p !== id).sort().join(','),
+      { timeout: 20_000, polling: 100 },
+    );
     expect(await cluster.page(id).textContent('#who')).toBe(id);
   }
 });
