@@ -4,7 +4,8 @@
 //
 //   step  →  send output.messages  →  persist output.persist  →  step(PersistAck)  →  apply output.apply
 //
-// Run it: npx ts-node examples/core-loop/core-loop.ts   (examples/core-loop/core-loop.test.ts runs it in CI)
+// Run it: node -r ts-node/register/transpile-only examples/core-loop/core-loop.ts
+// (examples/core-loop/core-loop.test.ts runs it under `npm test`)
 
 import {
   applyPersistRecord,
