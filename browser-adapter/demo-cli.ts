@@ -40,6 +40,10 @@ export async function runDemoCli(argv: readonly string[], out: (line: string) =>
   out(`raftbed demo: introducer on ${introducer.httpUrl} (cluster ${room})`);
   out(`Open each URL in its own tab (${ids.map((id) => nodeOrigin(id, introducer.port)).join(', ')}):`);
   for (const id of ids) out(`  ${urls.get(id)}`);
+  // Its own cluster: the two apps' logs must not share a node's storage (or its one-tab lock).
+  const todo = clusterUrls({ port: introducer.port, secret, ids, page: 'todo.html' });
+  out(`The to-do list demo (cluster ${todo.room}), again one tab per URL:`);
+  for (const id of ids) out(`  ${todo.urls.get(id)}`);
   out('Ctrl-C stops the introducer; the tabs keep their logs in localStorage.');
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -22,11 +22,13 @@ function row(cells: unknown[], className = ''): HTMLTableRowElement {
 
 function render(api: PageApi): void {
   const s = api.status();
-  const usage = s.run === 'running' ? api.storageUsage() : null;
+  const running = s.run === 'running';
+  const usage = running ? api.storageUsage() : null;
   const status = $('status').querySelector('tbody') as HTMLElement;
   status.replaceChildren(
     row(['state', s.run + (s.reason ? ` (${s.reason})` : '')], s.run === 'running' ? '' : 'bad'),
-    row(['role', s.role], `role-${s.role}`),
+    // A stopped node has no role: showing its last one (say a green "Leader") would claim it still leads.
+    running ? row(['role', s.role], `role-${s.role}`) : row(['role', `none (node ${s.run})`], 'role-none'),
     row(['term', s.term]),
     row(['leader', s.leader ?? '(none known)']),
     row(['commit index', s.commit]),
@@ -39,7 +41,11 @@ function render(api: PageApi): void {
     row(['trace', `${s.traceLines} lines`]),
   );
   ($('peers').querySelector('tbody') as HTMLElement).replaceChildren(
-    ...s.peers.map((p) => row([p.id, p.state, p.framesIn, p.framesOut, p.badFrames, p.droppedOut], p.state === 'connected' ? '' : 'bad')),
+    ...s.peers.map((p) => {
+      // A partitioned tab keeps its data channels open but drops every frame: they carry nothing.
+      const state = s.partitioned && p.state === 'connected' ? 'cut (partitioned)' : p.state;
+      return row([p.id, state, p.framesIn, p.framesOut, p.badFrames, p.droppedOut], state === 'connected' ? '' : 'bad');
+    }),
   );
   const entries = api.contents().sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, 200);
   ($('kv').querySelector('tbody') as HTMLElement).replaceChildren(...entries.map(([k, v]) => row([k, v])));
@@ -67,12 +73,35 @@ async function main(): Promise<void> {
   };
   const key = (): string => ($('key') as HTMLInputElement).value;
   const value = (): string => ($('value') as HTMLInputElement).value;
+  // Each operation owns the result line from the click on: a pending one says so, and only the
+  // latest operation may write its outcome (an older one finishing late must not overwrite it).
+  let latestOp = 0;
+  const run = <T>(label: string, op: () => Promise<T>, describe: (v: T) => string): void => {
+    const k = key();
+    if (k === '') {
+      result(`${label}: enter a key first`);
+      return;
+    }
+    const mine = ++latestOp;
+    result(`${label} ${k}: pending…`);
+    op().then(
+      (v) => mine === latestOp && result(describe(v)),
+      (e: Error) => mine === latestOp && result(e.message),
+    );
+  };
   $('put-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    api.put(key(), value()).then(() => result(`put ${key()} committed`), (e: Error) => result(e.message));
+    const k = key();
+    run('put', () => api.put(k, value()), () => `put ${k} committed`);
   });
-  $('append').addEventListener('click', () => api.append(key(), value()).then(() => result(`append to ${key()} committed`), (e: Error) => result(e.message)));
-  $('read').addEventListener('click', () => api.get(key()).then((v) => result(`${key()} = ${JSON.stringify(v)}`), (e: Error) => result(e.message)));
+  $('append').addEventListener('click', () => {
+    const k = key();
+    run('append', () => api.append(k, value()), () => `append to ${k} committed`);
+  });
+  $('read').addEventListener('click', () => {
+    const k = key();
+    run('read', () => api.get(k), (v) => `${k} = ${JSON.stringify(v)}`);
+  });
   $('partition').addEventListener('click', () => api.partition(!api.status().partitioned));
   $('crash').addEventListener('click', () => api.crash());
   $('restart').addEventListener('click', () => api.restart());

@@ -1,16 +1,14 @@
 // Starts this tab's cluster member from the URL and exposes it as `window.raftbed`, which the demo
 // UI, the benchmark page and the end-to-end tests all drive.
 //
-// One tab per node: before anything is written, the page takes the node's Web Lock (held until
-// the page unloads) and then claims its storage with a fencing token. A second tab of the same
-// node gets NodeAlreadyOpen and writes nothing; a tab that loses the lock stops writing for good.
+// One tab per node: openMember (../app/open-member.ts) takes the node's Web Lock and claims its
+// storage with a fencing token before anything is written.
 
-import { ClusterMember } from '../node/cluster-member';
+import type { ClusterMember } from '../node/cluster-member';
 import type { NodeStatus } from '../node/browser-raft-node';
-import { FencedStore, LocalStorageStore, keyPrefix } from '../storage';
-import { NodeAlreadyOpen, acquireNodeLock, nodeLockName, type LockManagerLike } from '../node/node-lock';
 import type { SimplePeerConstructor } from '../transport/peer-transport';
-import type { WebSocketLike } from '../../introducer/client';
+import { openMember } from '../app/open-member';
+import { kvMachine } from '../app/replicated-machine';
 import type { KvResult } from '../../core';
 import { parsePageConfig, type PageConfig } from './page-config';
 
@@ -44,16 +42,6 @@ declare global {
   }
 }
 
-/** Resolves once a fake microphone is open: with only loopback, Chromium gathers no ICE candidates without it. */
-async function unlockLoopbackIce(): Promise<void> {
-  try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    for (const t of stream.getTracks()) t.stop();
-  } catch {
-    // Not fatal: on a normal network, mDNS host candidates work without it.
-  }
-}
-
 /**
  * Counts page loads of this node in localStorage, so each trace says which incarnation it is.
  * Outside RaftStorage's key prefix: Raft's state must not depend on it.
@@ -75,32 +63,12 @@ export async function startPage(): Promise<PageApi> {
   const config = parsePageConfig(location.search, location);
   const SimplePeer = window.SimplePeer;
   if (!SimplePeer) throw new Error('simple-peer is not loaded (simplepeer.min.js must come before this script)');
-  // The lock comes first: a tab that does not get it must not write even the page-load counter.
-  const locks = (navigator as { locks?: LockManagerLike }).locks;
-  let warning: string | null = null;
-  const lockName = nodeLockName(config.cluster, config.node);
-  const lock = locks ? await acquireNodeLock(locks, lockName) : null;
-  if (locks && lock === null) throw new NodeAlreadyOpen(config.node, lockName);
-  if (!locks) {
-    warning = 'Web Locks are unavailable here (an insecure context?): only the storage fence keeps two tabs of this node apart, and it stops the tab that opened first.';
-    console.warn(warning);
-  }
-  const store = FencedStore.claim(new LocalStorageStore(), keyPrefix(config.cluster, config.node));
-  if (config.getUserMedia) await unlockLoopbackIce();
-  const member = new ClusterMember({
-    firstIncarnation: nextPageIncarnation(config),
-    id: config.node, voters: config.voters, clusterId: config.cluster, introducerUrl: config.wsUrl,
-    expires: config.expires, token: config.token,
-    WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
-    SimplePeer, iceServers: [], store,
-    node: { tickMs: config.tickMs, snapshotEvery: config.snapshotEvery, trace: config.trace },
-  });
-  lock?.onLost((reason) => {
-    // Another context took the lock, so another tab may be writing: never write again here.
-    store.revoke(`this tab lost the node's Web Lock (${(reason as Error)?.message ?? reason})`);
-    member.crash('this tab lost the node\'s Web Lock to another tab or window; reload to take the node back');
-  });
-  member.start();
+  // The KV store is one application state machine among others (see ../index.ts); the page names it.
+  const { member, warning } = await openMember({
+    nodeId: config.node, voters: config.voters, clusterId: config.cluster, introducerUrl: config.wsUrl,
+    expires: config.expires, token: config.token, SimplePeer, getUserMedia: config.getUserMedia,
+    node: { tickMs: config.tickMs, snapshotEvery: config.snapshotEvery, trace: config.trace, machine: kvMachine },
+  }, () => nextPageIncarnation(config));
   const api: PageApi = {
     warning,
     config, member,

@@ -11,13 +11,16 @@ jest.setTimeout(60_000);
 
 let cluster: TabCluster;
 const consoleErrors: string[] = [];
+/** Every HTTP response of 400 or above any tab received (a missing favicon shows up here). */
+const httpErrors: string[] = [];
 
 beforeAll(async () => {
   cluster = await TabCluster.start({
     params: { tick: '25' },
-    onConsole: (id, text) => {
-      if (!/favicon|Failed to load resource/.test(text)) consoleErrors.push(`${id}: ${text}`);
-    },
+    onConsole: (id, text) => consoleErrors.push(`${id}: ${text}`),
+  });
+  cluster.context.on('response', (r) => {
+    if (r.status() >= 400) httpErrors.push(`${r.status()} ${new URL(r.url()).pathname}`);
   });
   await cluster.openAll();
 });
@@ -60,17 +63,35 @@ async function waitForOneLeader(ids: readonly string[], minTerm = 0): Promise<st
   }
 }
 
-/** Types a key and value and presses Put; resolves with what the result line then says. */
-async function putThroughForm(id: string, key: string, value: string): Promise<string> {
+/**
+ * Types a key and value and presses Put; resolves with every text the result line showed from the
+ * click to the outcome (a MutationObserver records them, so a short-lived one is not missed).
+ */
+async function putShowing(id: string, key: string, value: string): Promise<string[]> {
   const page = cluster.page(id);
   await page.fill('#key', key);
   await page.fill('#value', value);
   await page.evaluate(() => {
-    (document.getElementById('op-result') as HTMLElement).textContent = '';
+    const line = document.getElementById('op-result') as HTMLElement;
+    const seen: string[] = [];
+    (window as unknown as { resultLines: string[] }).resultLines = seen;
+    new MutationObserver(() => seen.push(line.textContent ?? '')).observe(line, { childList: true, characterData: true, subtree: true });
   });
   await page.click('#put-form button[type=submit]');
-  await page.waitForFunction(() => (document.getElementById('op-result')?.textContent ?? '') !== '', undefined, { timeout: 20_000 });
-  return (await page.textContent('#op-result')) ?? '';
+  await page.waitForFunction(
+    () => ((window as unknown as { resultLines: string[] }).resultLines.at(-1) ?? 'pending').includes('pending') === false,
+    undefined, { timeout: 20_000, polling: 50 },
+  );
+  return page.evaluate(() => (window as unknown as { resultLines: string[] }).resultLines);
+}
+
+/** Puts through the form; resolves with the outcome the result line ends on. */
+async function putThroughForm(id: string, key: string, value: string): Promise<string> {
+  return (await putShowing(id, key, value)).at(-1) as string;
+}
+
+async function peerStates(id: string): Promise<string[]> {
+  return cluster.page(id).$$eval('#peers tbody tr', (rows) => rows.map((r) => r.children[1]?.textContent ?? ''));
 }
 
 async function waitKvRow(id: string, key: string, value: string): Promise<void> {
@@ -87,9 +108,15 @@ test('the status panel shows one leader, its term, and every peer connected', as
   leader = await waitForOneLeader(cluster.ids);
   for (const id of cluster.ids) {
     await waitStatus(id, 'the leader to be known', (s) => s.leader === leader && s.state === 'running');
-    const peers = await cluster.page(id).$$eval('#peers tbody tr', (rows) => rows.map((r) => [r.children[0]?.textContent, r.children[1]?.textContent]));
-    expect(peers.map(([peer]) => peer).sort()).toEqual(cluster.ids.filter((p) => p !== id).sort());
-    expect(peers.every(([, state]) => state === 'connected')).toBe(true);
+    // A leader can be elected before the last channel opens: wait for every peer to show connected.
+    await cluster.page(id).waitForFunction(
+      (want) => {
+        const rows = Array.from(document.querySelectorAll('#peers tbody tr'));
+        return rows.map((r) => r.children[0]?.textContent).sort().join(',') === want && rows.every((r) => r.children[1]?.textContent === 'connected');
+      },
+      cluster.ids.filter((p) => p !== id).sort().join(','),
+      { timeout: 20_000, polling: 100 },
+    );
     expect(await cluster.page(id).textContent('#who')).toBe(id);
   }
 });
@@ -105,12 +132,27 @@ test('Put from a follower tab commits, and the key appears in every tab; Read an
   await page.waitForFunction(() => document.getElementById('op-result')?.textContent === 'colour = "blue"', undefined, { timeout: 20_000 });
 });
 
+test('a new write replaces the previous outcome with "pending" at once, and an empty key is refused, not read as null', async () => {
+  const follower = cluster.ids.find((id) => id !== leader) as string;
+  expect(await putShowing(follower, 'shape', 'round')).toEqual(['put shape: pending…', 'put shape committed']);
+  // The second write's line never shows the first write's outcome.
+  expect(await putShowing(follower, 'shape', 'square')).toEqual(['put shape: pending…', 'put shape committed']);
+  const page = cluster.page(follower);
+  await page.fill('#key', '');
+  await page.click('#read');
+  expect(await page.textContent('#op-result')).toBe('read: enter a key first');
+  await page.click('#append');
+  expect(await page.textContent('#op-result')).toBe('append: enter a key first');
+});
+
 test('Partition this tab deposes its leader; the other two elect one and commit; Heal brings it back', async () => {
   const oldLeader = leader;
   const oldTerm = Number((await statusPanel(cluster.page(oldLeader))).term);
   await cluster.page(oldLeader).click('#partition');
   await waitStatus(oldLeader, 'the partition to show', (s) => s.partitioned === 'yes');
   expect(await cluster.page(oldLeader).textContent('#partition')).toBe('Heal partition');
+  // Its channels stay open but carry nothing, so it must not list its peers as connected.
+  expect(await peerStates(oldLeader)).toEqual(['cut (partitioned)', 'cut (partitioned)']);
   const majority = cluster.ids.filter((id) => id !== oldLeader);
   leader = await waitForOneLeader(majority, oldTerm);
   // CheckQuorum: the cut-off leader notices it hears from nobody and steps down.
@@ -119,6 +161,7 @@ test('Partition this tab deposes its leader; the other two elect one and commit;
   await cluster.page(oldLeader).click('#partition');
   await waitStatus(oldLeader, 'the partition to heal', (s) => s.partitioned === 'no' && s.leader === leader && s.role === 'Follower');
   await waitKvRow(oldLeader, 'during', 'partition');
+  expect(await peerStates(oldLeader)).toEqual(['connected', 'connected']);
 });
 
 test('Crash node stops the node; Restart node recovers it from storage and it catches up', async () => {
@@ -134,6 +177,17 @@ test('Crash node stops the node; Restart node recovers it from storage and it ca
   await waitKvRow(victim, 'while', 'crashed');
 });
 
-test('no tab logged an error', () => {
+test('a crashed leader shows no role (not a green "Leader"); restarted, it runs again', async () => {
+  const page = cluster.page(leader);
+  await page.click('#crash');
+  await waitStatus(leader, 'the node to stop', (s) => s.state.startsWith('stopped'));
+  const roleRow = await page.$eval('#status tbody tr:nth-child(2)', (r) => ({ cls: r.className, text: r.children[1]?.textContent }));
+  expect(roleRow).toEqual({ cls: 'role-none', text: 'none (node stopped)' });
+  await page.click('#restart');
+  await waitStatus(leader, 'the node to run again', (s) => s.state === 'running' && s.role !== '');
+});
+
+test('no tab logged an error or got an HTTP error (no favicon 404)', () => {
   expect(consoleErrors).toEqual([]);
+  expect(httpErrors).toEqual([]);
 });

@@ -11,7 +11,7 @@ import { clusterUrls } from './cluster-urls';
 
 export interface TabClusterOptions {
   readonly ids?: readonly string[];
-  readonly page?: 'index.html' | 'bench.html';
+  readonly page?: 'index.html' | 'todo.html' | 'bench.html';
   readonly params?: Readonly<Record<string, string>>;
   /** Forwarded page console errors go here (default: ignored). */
   readonly onConsole?: (id: string, text: string) => void;
@@ -55,8 +55,9 @@ export class TabCluster {
     });
     page.on('pageerror', (e) => this.onConsole?.(id, `pageerror: ${e.message}`));
     await page.goto(this.urls.get(id) as string);
-    await page.waitForFunction(() => window.raftbed !== undefined || window.raftbedError !== undefined, undefined, { timeout: timeoutMs });
-    const error = await page.evaluate(() => window.raftbedError ?? null);
+    // The KV and bench pages publish window.raftbed, the to-do page window.todoNode.
+    await page.waitForFunction(() => window.raftbed !== undefined || window.todoNode !== undefined || window.raftbedError !== undefined || window.todoError !== undefined, undefined, { timeout: timeoutMs });
+    const error = await page.evaluate(() => window.raftbedError ?? window.todoError ?? null);
     if (error) throw new Error(`tab ${id} failed to start: ${error}`);
     this.pages.set(id, page);
     return page;
@@ -81,7 +82,7 @@ export class TabCluster {
   async reload(id: string, timeoutMs = 20_000): Promise<void> {
     const page = this.page(id);
     await page.reload();
-    await page.waitForFunction(() => window.raftbed !== undefined, undefined, { timeout: timeoutMs });
+    await page.waitForFunction(() => window.raftbed !== undefined || window.todoNode !== undefined, undefined, { timeout: timeoutMs });
   }
 
   /** Waits until `predicate(arg)` is truthy inside the tab; fails with `what` on timeout. */

@@ -4,13 +4,14 @@
 //     several steps' records in one write, and only then acknowledged with PersistAck. Core holds
 //     back every message that promises durable state until that ack (persist-before-send);
 //   - messages go to the transport, which batches them into frames;
-//   - committed entries are applied to a KvStateMachine, which completes this tab's writes;
+//   - committed entries are applied to the application's state machine (app/replicated-machine.ts:
+//     the key-value store by default), which completes this tab's writes;
 //   - every `snapshotEvery` applied entries the state machine is snapshotted and the log compacted,
 //     so localStorage stays far below its ~5M-unit quota.
 // Client writes from one task are proposed together (one Propose with many entries) when this
 // node leads, or forwarded to the leader in one frame when it does not.
 
-import { KvStateMachine, decodeCommand, encodeCommand, restartState, step } from '../../core';
+import { restartState, step } from '../../core';
 import type { Input, KvOp, KvResult, Message, Output, RaftConfig, RaftError, RaftState } from '../../core';
 import { FencedOut, RaftStorage, StorageFull } from '../storage';
 import type { KeyValueStore, StorageUsage } from '../storage';
@@ -21,6 +22,7 @@ import { ClientError, PendingWrites, type Completion } from './pending-writes';
 import { PendingReads } from './pending-reads';
 import { TraceRecorder, restoredFrom } from './trace-recorder';
 import { randomTag } from './browser-config';
+import { KvReplica, kvMachine, type MachineKind, type ReplicaMachine } from '../app/replicated-machine';
 
 export interface BrowserRaftNodeOptions {
   readonly config: RaftConfig;
@@ -47,6 +49,8 @@ export interface BrowserRaftNodeOptions {
    * duplicates to a leader that is already behind (a retry storm).
    */
   readonly retryMs?: number;
+  /** What the log replicates. Default: the key-value store. */
+  readonly machine?: MachineKind;
   /** The KV session id. Default: a fresh random one per start (a restarted tab is a new client). */
   readonly clientId?: string;
 }
@@ -119,7 +123,8 @@ export class BrowserRaftNode {
   private run: NodeRunState = 'created';
   private reason: string | null = null;
   private state: RaftState | null = null;
-  private kv = new KvStateMachine();
+  private readonly machine: MachineKind;
+  private replica: ReplicaMachine;
   private trace: TraceRecorder | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly writes: PendingWrites;
@@ -145,6 +150,8 @@ export class BrowserRaftNode {
     this.config = options.config;
     this.id = options.config.id;
     this.transport = options.transport;
+    this.machine = options.machine ?? kvMachine;
+    this.replica = this.machine.create();
     this.storage = new RaftStorage(options.store, { cluster: options.config.clusterId, node: options.config.id, voters: options.config.cluster.voters });
     this.tickMs = options.tickMs ?? 30;
     this.snapshotEvery = options.snapshotEvery ?? 2000;
@@ -193,7 +200,14 @@ export class BrowserRaftNode {
     }
     const durable = loaded.state;
     this.state = restartState(this.config, durable, loaded.lastSeq);
-    if (durable.snapshot) this.kv = KvStateMachine.restore(durable.snapshot.data);
+    try {
+      this.replica = durable.snapshot ? this.machine.restore(durable.snapshot.data) : this.machine.create();
+    } catch (e) {
+      this.run = 'refused';
+      this.reason = `the stored snapshot does not restore: ${(e as Error)?.message ?? e}`;
+      this.notify();
+      return false;
+    }
     if (this.traceEnabled) {
       this.trace = new TraceRecorder({ now: this.now, maxLines: this.traceMaxLines, timeOrigin: this.timeOrigin }, this.config, restoredFrom(durable, this.incarnation));
       if (this.incarnation > 0) this.trace.restart(this.id, this.state);
@@ -238,20 +252,42 @@ export class BrowserRaftNode {
   // -------------------------------------------------------------------------------------------
 
   put(key: string, value: string): Promise<KvResult> {
-    return this.write({ kind: 'put', key, value });
+    return this.write({ kind: 'put', key, value } satisfies KvOp) as Promise<KvResult>;
   }
 
   append(key: string, value: string): Promise<KvResult> {
-    return this.write({ kind: 'append', key, value });
+    return this.write({ kind: 'append', key, value } satisfies KvOp) as Promise<KvResult>;
   }
 
   /** Resolves with {kind:'cas', ok}: ok is false when the current value was not `expected`. */
   cas(key: string, expected: string | null, value: string): Promise<KvResult> {
-    return this.write({ kind: 'cas', key, expected, value });
+    return this.write({ kind: 'cas', key, expected, value } satisfies KvOp) as Promise<KvResult>;
+  }
+
+  /** Replicates one application command; resolves with what the state machine's apply returned. */
+  submit(command: unknown): Promise<unknown> {
+    return this.write(command);
+  }
+
+  /**
+   * Resolves once this replica has applied everything committed when it was called (ReadIndex,
+   * §6.4): reading the local state machine after that is linearizable.
+   */
+  sync(): Promise<void> {
+    if (this.run !== 'running') return Promise.reject(new ClientError('NodeStopped', `node ${this.id} is ${this.run}`));
+    const { requestId, promise } = this.reads.create('', this.now(), this.opTimeoutMs);
+    this.issueRead(requestId);
+    return promise.then(() => undefined);
+  }
+
+  /** The key-value store, when that is what this node replicates. */
+  private kvReplica(): KvReplica | null {
+    return this.replica instanceof KvReplica ? this.replica : null;
   }
 
   /** A linearizable read through ReadIndex (§6.4), served by this tab's replica. */
   get(key: string): Promise<string | null> {
+    if (this.kvReplica() === null) return Promise.reject(new ClientError('NotKeyValue', `node ${this.id} does not replicate a key-value store`));
     if (this.run !== 'running') return Promise.reject(new ClientError('NodeStopped', `node ${this.id} is ${this.run}`));
     const { requestId, promise } = this.reads.create(key, this.now(), this.opTimeoutMs);
     this.issueRead(requestId);
@@ -260,13 +296,22 @@ export class BrowserRaftNode {
 
   /** This replica's current contents, possibly behind the leader: for display, not for reads. */
   contents(): ReadonlyMap<string, string> {
-    return this.kv.contents();
+    return this.kvReplica()?.kv.contents() ?? new Map();
   }
 
-  private write(op: KvOp): Promise<KvResult> {
+  private write(command: unknown): Promise<unknown> {
     if (this.run !== 'running') return Promise.reject(new ClientError('NodeStopped', `node ${this.id} is ${this.run}`));
-    const { seq, promise } = this.writes.create(op, this.now(), this.opTimeoutMs);
-    this.trace?.clientInvoke(this.clientId, seq, op.kind, op.key);
+    let created: { seq: number; promise: Promise<unknown> };
+    let described: { kind: string; key: string };
+    try {
+      described = this.machine.describe(command);
+      created = this.writes.create((seq) => this.machine.encode(this.clientId, seq, command), described.kind, this.now(), this.opTimeoutMs);
+    } catch (e) {
+      return Promise.reject(new ClientError('BadCommand', `the command does not encode: ${(e as Error)?.message ?? e}`));
+    }
+    const { seq, promise } = created;
+    const { kind, key } = described;
+    this.trace?.clientInvoke(this.clientId, seq, kind, key);
     if (!this.proposeScheduled) {
       this.proposeScheduled = true;
       queueMicrotask(() => {
@@ -306,12 +351,12 @@ export class BrowserRaftNode {
       this.transport.send(output.messages);
     }
     if (output.restore) {
-      this.kv = KvStateMachine.restore(output.restore.data);
+      this.replica = this.machine.restore(output.restore.data);
       this.counters.snapshotsInstalled++;
     }
     for (const a of output.apply) this.applyEntry(a);
     trace?.apply(this.id, output);
-    for (const r of output.reads) if (this.reads.complete(r.requestId, (k) => this.kv.read(k))) this.counters.readsCompleted++;
+    for (const r of output.reads) if (this.reads.complete(r.requestId, (k) => this.kvReplica()?.kv.read(k) ?? null)) this.counters.readsCompleted++;
     for (const e of output.errors) this.onError(e);
     if (state.leaderId !== this.lastLeaderSeen || state.role !== before.role) {
       // A new leader may not have our forwarded writes: hand it everything outstanding, in order.
@@ -326,9 +371,9 @@ export class BrowserRaftNode {
   private applyEntry(a: import('../../core').ApplyEntry): void {
     let applied;
     try {
-      applied = this.kv.apply(a);
+      applied = this.replica.apply(a);
     } catch {
-      // kv.apply advanced its index before decoding; every replica skips the same entry.
+      // apply advanced its index before decoding; every replica skips the same entry.
       this.counters.badEntries++;
       return;
     }
@@ -347,8 +392,8 @@ export class BrowserRaftNode {
 
   private compact(): void {
     const s = this.state as RaftState;
-    if (this.kv.lastApplied !== s.appliedIndex || s.appliedIndex <= s.log.snapshotIndex) return;
-    const out = this.feed({ type: 'Snapshot', index: s.appliedIndex, data: this.kv.snapshot() });
+    if (this.replica.lastApplied !== s.appliedIndex || s.appliedIndex <= s.log.snapshotIndex) return;
+    const out = this.feed({ type: 'Snapshot', index: s.appliedIndex, data: this.replica.snapshot() });
     if (out && out.actions.includes('CompactLog')) this.counters.snapshotsTaken++;
   }
 
@@ -439,7 +484,7 @@ export class BrowserRaftNode {
     if (!stuck) return;
     this.lastNudgeAt = now;
     this.counters.nudges++;
-    this.propose([encodeCommand({ client: `${this.clientId}.nudge`, seq: ++this.nudgeSeq, op: { kind: 'get', key: '' } })]);
+    this.propose([this.machine.noop(`${this.clientId}.nudge`, ++this.nudgeSeq)]);
   }
 
   private issueRead(requestId: string): void {
@@ -489,7 +534,7 @@ export class BrowserRaftNode {
     // Entries are opaque to Raft but not to the state machine: never commit what no replica can apply.
     const valid = frame.data.filter((d) => {
       try {
-        decodeCommand(d);
+        this.machine.validate(d);
         return true;
       } catch {
         this.counters.badForwardedCommands++;
@@ -536,7 +581,7 @@ export class BrowserRaftNode {
       role: s?.role ?? 'Follower', term: s?.term ?? 0, leader: s?.role === 'Leader' ? this.id : s?.leaderId ?? null,
       commit: s?.commitIndex ?? 0, applied: s?.appliedIndex ?? 0,
       lastIndex: s ? s.log.snapshotIndex + s.log.entries.size : 0, snapshotIndex: s?.log.snapshotIndex ?? 0,
-      logEntries: s?.log.entries.size ?? 0, keys: this.kv.contents().size,
+      logEntries: s?.log.entries.size ?? 0, keys: this.contents().size,
       pendingWrites: this.writes.size, pendingReads: this.reads.size,
       partitioned: this.transport.partitioned, peers: this.transport.peers(), counters: { ...this.counters },
       traceLines: this.trace?.size ?? 0,

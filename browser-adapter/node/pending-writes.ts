@@ -3,10 +3,12 @@
 // committed entry reaches every replica, so there is no need to hear back from the leader, and a
 // retry after a lost forward or a leader change is harmless (the session spots the duplicate).
 
-import type { KvApplied, KvOp, KvResult } from '../../core';
-import { encodeCommand } from '../../core';
-
+import type { AppliedCommand } from '../app/replicated-machine';
 export type ClientErrorCode =
+  /** The command could not be encoded into an entry; nothing was sent. */
+  | 'BadCommand'
+  /** A key-value call on a node that replicates another state machine. */
+  | 'NotKeyValue'
   /** The write may or may not have taken effect (a retry found the session already past it). */
   | 'OutcomeUnknown'
   /** Not completed within the operation timeout; it may still take effect later. */
@@ -24,8 +26,8 @@ export class ClientError extends Error {
 interface PendingWrite {
   readonly seq: number;
   readonly data: string;
-  readonly kind: KvOp['kind'];
-  readonly resolve: (result: KvResult) => void;
+  readonly kind: string;
+  readonly resolve: (result: unknown) => void;
   readonly reject: (error: ClientError) => void;
   readonly deadline: number;
   /** When it was last handed to a leader (or proposed locally); -Infinity: never. */
@@ -50,28 +52,29 @@ export class PendingWrites {
     return this.pending.size;
   }
 
-  create(op: KvOp, now: number, timeoutMs: number): { seq: number; data: string; promise: Promise<KvResult> } {
+  /** `encode(seq)` gives the entry data of this write in this session (see MachineKind.encode). */
+  create(encode: (seq: number) => string, kind: string, now: number, timeoutMs: number): { seq: number; data: string; promise: Promise<unknown> } {
     const seq = this.nextSeq++;
-    const data = encodeCommand({ client: this.clientId, seq, op });
-    let resolve!: (r: KvResult) => void;
+    const data = encode(seq);
+    let resolve!: (r: unknown) => void;
     let reject!: (e: ClientError) => void;
-    const promise = new Promise<KvResult>((res, rej) => {
+    const promise = new Promise<unknown>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const write: PendingWrite = { seq, data, kind: op.kind, resolve, reject, deadline: now + timeoutMs, lastSentAt: -Infinity };
+    const write: PendingWrite = { seq, data, kind, resolve, reject, deadline: now + timeoutMs, lastSentAt: -Infinity };
     this.pending.set(seq, write);
     this.fresh.push(write);
     return { seq, data, promise };
   }
 
   /** Settles the write this applied entry belongs to, if it is one of ours and still pending. */
-  onApplied(applied: KvApplied): Completion | null {
-    if (applied.command.client !== this.clientId) return null;
-    const write = this.pending.get(applied.command.seq);
+  onApplied(applied: AppliedCommand): Completion | null {
+    if (applied.client !== this.clientId) return null;
+    const write = this.pending.get(applied.seq);
     if (write === undefined) return null;
     this.pending.delete(write.seq);
-    if (applied.result.kind === 'stale') {
+    if (applied.stale) {
       // The session moved past this seq without us seeing it apply (a snapshot covered it, or it
       // was lost while a later one committed): we cannot tell which.
       write.reject(new ClientError('OutcomeUnknown', `write ${write.seq} was overtaken by a later one of the same session`));
