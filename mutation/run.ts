@@ -11,10 +11,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { importEsm } from './esm';
-import { fromStrykerLocation, listMutants, mutantKey, type MutantSite } from './mutants';
+import { listMutants, mutantKey, type MutantSite } from './mutants';
 import { assignShards, parseShard, sampleSites, shardUnits, siteRange, unitRange } from './select';
 import { renderMarkdown, summarize, STATUSES, type MutantOutcome, type MutationSummary, type Status } from './summary';
 import { BUDGET_ENV, DEFAULT_BUDGET_S } from './product-plan';
@@ -60,7 +60,7 @@ export function parseMutateArgs(argv: readonly string[]): MutateOptions {
     .addOption(new Option('--suite <suite>', 'what kills a mutant: the product\'s checks or core\'s unit tests').choices(['product', 'unit']).default('product'))
     .option('--budget-s <seconds>', 'product suite: check budget per mutant, seconds of one core', positiveNumber, DEFAULT_BUDGET_S)
     .option('--shard <i/n>', 'run only shard i of n (top-level statements dealt evenly by mutant count)')
-    .option('--sample <k>', 'run only about k innermost mutants picked deterministically across the files', positiveInteger)
+    .option('--sample <k>', 'run only about k mutants (whole innermost sites) picked deterministically across the files', positiveInteger)
     .option('--out <dir>', 'directory for summary.json and summary.md', 'reports/mutation')
     .option('--concurrency <n>', 'test runner processes', positiveInteger, 1)
     .option('--baseline <file>', 'with --sample: fail (exit 1) if fewer sampled mutants are detected than this baseline records')
@@ -100,17 +100,44 @@ export async function selectMutants(o: MutateOptions): Promise<Selection> {
 }
 
 interface StrykerModule {
-  Stryker: new (options: Record<string, unknown>) => { runMutationTest(): Promise<StrykerResult[]> };
+  Stryker: new (options: Record<string, unknown>) => { runMutationTest(): Promise<unknown[]> };
 }
 
-interface StrykerResult {
-  fileName: string;
-  location: Parameters<typeof fromStrykerLocation>[0];
+/** The parts of Stryker's JSON report (mutation-testing-report-schema) read here. */
+interface StrykerReport {
+  files: Record<string, { mutants: ReportMutant[] }>;
+  testFiles?: Record<string, { tests: { id: string; name: string }[] }>;
+}
+
+interface ReportMutant {
+  /** Lines and columns 1-based. */
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
   mutatorName: string;
   replacement: string;
   status: string;
   statusReason?: string;
   killedBy?: string[];
+}
+
+/** The report's mutants as outcomes: locations converted to `mutate`-range form (columns 0-based). */
+export function outcomesFromReport(report: StrykerReport, root: string, source: (file: string) => string): MutantOutcome[] {
+  const testNames = new Map<string, string>();
+  for (const tf of Object.values(report.testFiles ?? {})) for (const t of tf.tests) testNames.set(t.id, t.name);
+  return Object.entries(report.files).flatMap(([fileName, { mutants }]) => mutants.map((r): MutantOutcome => {
+    const file = relative(root, resolve(root, fileName));
+    const l = r.location;
+    const site: MutantSite = {
+      file,
+      location: { start: { line: l.start.line, column: l.start.column - 1 }, end: { line: l.end.line, column: l.end.column - 1 } },
+      mutatorName: r.mutatorName, replacement: r.replacement,
+    };
+    if (!(STATUSES as readonly string[]).includes(r.status)) throw new Error(`unknown Stryker status ${r.status}`);
+    return {
+      ...site, status: r.status as Status, original: originalText(source(file), site),
+      ...(r.statusReason ? { statusReason: r.statusReason } : {}),
+      ...(r.killedBy ? { killedBy: r.killedBy.map((id) => testNames.get(id) ?? id) } : {}),
+    };
+  }));
 }
 
 function originalText(source: string, m: MutantSite): string {
@@ -139,23 +166,17 @@ export async function runMutation(o: MutateOptions): Promise<MutationSummary> {
   process.env[BUDGET_ENV] = String(o.budgetS);
   mkdirSync(o.out, { recursive: true });
   const { Stryker } = await importEsm<StrykerModule>('@stryker-mutator/core');
-  const results = await new Stryker({
+  const reportFile = join(o.out, 'stryker-report.json');
+  await new Stryker({
     configFile: 'stryker.config.mjs',
     mutate: selection.mutate,
     concurrency: o.concurrency,
-    jsonReporter: { fileName: join(o.out, 'stryker-report.json') },
+    jsonReporter: { fileName: reportFile },
   }).runMutationTest();
   const sources = new Map<string, string>();
   const source = (file: string): string => sources.get(file) ?? (sources.set(file, readFileSync(file, 'utf8')), sources.get(file)!);
-  const root = process.cwd();
-  const mutants: MutantOutcome[] = results.map((r) => {
-    const site: MutantSite = {
-      file: r.fileName.startsWith(root) ? r.fileName.slice(root.length + 1) : r.fileName,
-      location: fromStrykerLocation(r.location), mutatorName: r.mutatorName, replacement: r.replacement,
-    };
-    if (!(STATUSES as readonly string[]).includes(r.status)) throw new Error(`unknown Stryker status ${r.status}`);
-    return { ...site, status: r.status as Status, statusReason: r.statusReason, killedBy: r.killedBy, original: originalText(source(site.file), site) };
-  });
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as StrykerReport;
+  const mutants = outcomesFromReport(report, process.cwd(), source);
   // The selection and Stryker must agree on what was tested, or shards would silently lose mutants.
   const got = new Set(mutants.map(mutantKey));
   const missing = selection.expected.filter((m) => !got.has(mutantKey(m)));

@@ -47,7 +47,9 @@ it('samples innermost sites deterministically, unmoved by an edit elsewhere in t
   }
   const read = (f: string): string => readFileSync(f, 'utf8');
   const pick = sampleSites(['core/transfer.ts'], transfer, 3, read);
-  expect(pick).toHaveLength(3);
+  const sampled = pick.reduce((n, s) => n + s.mutants.length, 0);
+  expect(sampled).toBeGreaterThanOrEqual(3);
+  expect(sampled - pick[pick.length - 1].mutants.length).toBeLessThan(3);
   expect(sampleSites(['core/transfer.ts'], transfer, 3, read)).toEqual(pick);
   // Two blank lines inserted at the top shift every site by two lines, and the sample with it.
   const shifted = (read('core/transfer.ts').replace(/^/, '\n\n'));

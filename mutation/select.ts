@@ -116,10 +116,11 @@ function siteIdentity(site: Site, source: string): string {
 }
 
 /**
- * About `perFile` innermost sites per file, chosen by the smallest hashes of their identities (a
- * node's text repeated in a file is told apart by its occurrence number). Deterministic.
+ * Innermost sites of each file, taken in the order of the hashes of their identities (a node's
+ * text repeated in a file is told apart by its occurrence number) until they hold at least
+ * `mutantsPerFile` mutants. Deterministic.
  */
-export function sampleSites(files: readonly string[], mutants: readonly MutantSite[], perFile: number, readSource: (file: string) => string = (f) => readFileSync(f, 'utf8')): Site[] {
+export function sampleSites(files: readonly string[], mutants: readonly MutantSite[], mutantsPerFile: number, readSource: (file: string) => string = (f) => readFileSync(f, 'utf8')): Site[] {
   const chosen: Site[] = [];
   for (const file of files) {
     const source = readSource(file);
@@ -131,7 +132,12 @@ export function sampleSites(files: readonly string[], mutants: readonly MutantSi
       return { site, hash: createHash('sha256').update(`${identity}\u0000${occurrence}`).digest('hex') };
     });
     ranked.sort((a, b) => a.hash.localeCompare(b.hash));
-    chosen.push(...ranked.slice(0, perFile).map((r) => r.site));
+    let taken = 0;
+    for (const { site } of ranked) {
+      if (taken >= mutantsPerFile) break;
+      chosen.push(site);
+      taken += site.mutants.length;
+    }
   }
   return chosen;
 }
