@@ -147,11 +147,12 @@ function originalText(source: string, m: MutantSite): string {
   return [lines[start.line - 1].slice(start.column), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column)].join('\n');
 }
 
-function gitCommit(): string {
+/** The git tree of core/ (what was mutated): commits that change only other paths keep it. */
+function coreVersion(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const tree = execFileSync('git', ['rev-parse', 'HEAD:core'], { encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head}+core-modified` : head;
+    return dirty ? `${tree}+modified` : tree;
   } catch {
     return 'unknown';
   }
@@ -183,7 +184,7 @@ export async function runMutation(o: MutateOptions): Promise<MutationSummary> {
   if (missing.length > 0) throw new Error(`Stryker did not test ${missing.length} selected mutants, e.g. ${mutantKey(missing[0])}`);
   const summary = summarize([{
     suite: o.suite, budgetS: o.budgetS, selection: selection.label, wallS: (Date.now() - started) / 1000,
-    loadAtStart, loadAtEnd: loadavg(), startedAt: new Date(started).toISOString(), gitCommit: gitCommit(),
+    loadAtStart, loadAtEnd: loadavg(), startedAt: new Date(started).toISOString(), coreVersion: coreVersion(),
   }], mutants);
   writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(o.out, 'summary.md'), renderMarkdown(summary));

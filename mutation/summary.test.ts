@@ -2,7 +2,7 @@ import { checkBaseline, recordBaseline } from './baseline';
 import { MergeError, mergeSummaries, renderMarkdown, summarize, type MutantOutcome, type RunInfo, type Status } from './summary';
 
 const run = (selection: string): RunInfo => ({
-  suite: 'product', budgetS: 60, selection, wallS: 10, loadAtStart: [1, 1, 1], loadAtEnd: [1, 1, 1], startedAt: '2024-01-01T00:00:00Z', gitCommit: 'abc',
+  suite: 'product', budgetS: 60, selection, wallS: 10, loadAtStart: [1, 1, 1], loadAtEnd: [1, 1, 1], startedAt: '2024-01-01T00:00:00Z', coreVersion: 'abc',
 });
 const mutant = (line: number, status: Status, file = 'core/x.ts'): MutantOutcome => ({
   file, location: { start: { line, column: 2 }, end: { line, column: 9 } }, mutatorName: 'EqualityOperator', replacement: 'a <= b', status, original: 'a < b',
@@ -26,7 +26,7 @@ it('merges shards: each mutant once, a real status over Ignored, disagreeing ver
   expect(merged.mutants.map((m) => m.status)).toEqual(['Killed', 'Survived', 'Killed']);
   expect(merged.runs).toHaveLength(2);
   expect(() => mergeSummaries([a, summarize([run('x')], [mutant(1, 'Survived')])])).toThrow(MergeError);
-  expect(() => mergeSummaries([a, summarize([{ ...run('y'), gitCommit: 'def' }], [])])).toThrow(/different commits/);
+  expect(() => mergeSummaries([a, summarize([{ ...run('y'), coreVersion: 'def' }], [])])).toThrow(/different versions of core/);
 });
 
 it('baseline: fails when a detected mutant survives, passes on the same or better', () => {

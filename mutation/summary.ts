@@ -33,7 +33,8 @@ export interface RunInfo {
   readonly loadAtStart: readonly number[];
   readonly loadAtEnd: readonly number[];
   readonly startedAt: string;
-  readonly gitCommit: string;
+  /** The git tree hash of core/ that was mutated. */
+  readonly coreVersion: string;
 }
 
 export interface MutationSummary {
@@ -80,8 +81,8 @@ export class MergeError extends Error {
 export function mergeSummaries(parts: readonly MutationSummary[]): MutationSummary {
   const suites = new Set(parts.flatMap((p) => p.runs.map((r) => r.suite)));
   if (suites.size > 1) throw new MergeError(`cannot merge results of different suites: ${[...suites].join(', ')}`);
-  const commits = new Set(parts.flatMap((p) => p.runs.map((r) => r.gitCommit)));
-  if (commits.size > 1) throw new MergeError(`cannot merge results of different commits: ${[...commits].join(', ')}`);
+  const versions = new Set(parts.flatMap((p) => p.runs.map((r) => r.coreVersion)));
+  if (versions.size > 1) throw new MergeError(`cannot merge results of different versions of core: ${[...versions].join(', ')}`);
   const byKey = new Map<string, MutantOutcome>();
   for (const m of parts.flatMap((p) => p.mutants)) {
     const key = mutantKey(m);
@@ -102,7 +103,8 @@ export function renderMarkdown(s: MutationSummary): string {
   const suites = [...new Set(s.runs.map((r) => r.suite))].join(', ');
   out.push(`# Mutation summary (${suites} suite)`, '');
   for (const r of s.runs) {
-    out.push(`- ${r.selection}: budget ${r.budgetS} s per mutant, ${Math.round(r.wallS)} s wall, load ${r.loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${r.loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end, commit ${r.gitCommit.slice(0, 10)}, ${r.startedAt}`);
+    const budget = r.suite === 'product' ? `budget ${r.budgetS} s per mutant, ` : '';
+    out.push(`- ${r.selection}: ${budget}${Math.round(r.wallS)} s wall, load ${r.loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${r.loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end, core tree ${r.coreVersion.slice(0, 10)}, ${r.startedAt}`);
   }
   out.push('', '| file | mutants | killed | timeout | survived | no coverage | runtime error | score |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const f of [...s.files, s.total]) {
