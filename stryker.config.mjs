@@ -49,7 +49,7 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   // Only what the checks need goes into the sandbox.
-  ignorePatterns: ['tla/.tlc-jar', 'browser-adapter', 'introducer', 'docs', 'traces', 'reports', 'raftbed-failures', '.cache', 'coverage', 'tla/states', 'tla/gen'],
+  ignorePatterns: ['.stryker-tmp', 'tla/.tlc-jar', 'browser-adapter', 'introducer', 'docs', 'traces', 'reports', 'raftbed-failures', '.cache', 'coverage', 'tla/states', 'tla/gen'],
   disableTypeChecks: 'core/**/*.ts',
   logLevel: 'info',
   fileLogLevel: 'off',

@@ -61,9 +61,25 @@ export function renderClassification(summary: MutationSummary, survivors: Surviv
   return out.join('\n') + '\n';
 }
 
+/** One row per blind-spot theme: how many of these summaries' survivors it holds, and its fix. */
+export function renderThemes(summaries: readonly MutationSummary[], survivors: SurvivorFile): string {
+  const counts = new Map<string, number>();
+  for (const m of summaries.flatMap((s) => s.mutants).filter(undetected)) {
+    const c = survivors.mutants[mutantKey(m)];
+    if (c?.class === 'blind spot' && c.theme !== undefined) counts.set(c.theme, (counts.get(c.theme) ?? 0) + 1);
+  }
+  const out = ['| theme | survivors | what is missing, and the general fix |', '| --- | ---: | --- |'];
+  for (const [theme, text] of Object.entries(survivors.themes).sort((a, b) => (counts.get(b[0]) ?? 0) - (counts.get(a[0]) ?? 0))) {
+    out.push(`| ${theme} | ${counts.get(theme) ?? 0} | ${cell(text)} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
 if (require.main === module) {
   const survivors = JSON.parse(readFileSync('mutation/survivors.json', 'utf8')) as SurvivorFile;
-  for (const path of process.argv.slice(2)) {
+  const paths = process.argv.slice(2);
+  process.stdout.write(renderThemes(paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as MutationSummary), survivors) + '\n');
+  for (const path of paths) {
     const summary = JSON.parse(readFileSync(path, 'utf8')) as MutationSummary;
     for (const f of classifiedFigures(summary, survivors)) {
       process.stdout.write(`${f.file}: ${f.detected} of ${f.total - f.equivalent} non-equivalent detected (${f.score}%), ${f.equivalent} equivalent, ${f.unclassified} unclassified\n`);
