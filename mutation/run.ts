@@ -32,6 +32,7 @@ export interface MutateOptions {
   readonly concurrency: number;
   readonly baseline?: string;
   readonly recordBaseline: boolean;
+  readonly typeCheck: boolean;
 }
 
 function positiveNumber(text: string): number {
@@ -64,6 +65,7 @@ export function parseMutateArgs(argv: readonly string[]): MutateOptions {
     .option('--out <dir>', 'directory for summary.json and summary.md', 'reports/mutation')
     .option('--concurrency <n>', 'test runner processes', positiveInteger, 1)
     .option('--baseline <file>', 'with --sample: fail (exit 1) if fewer sampled mutants are detected than this baseline records')
+    .option('--no-type-check', 'skip the TypeScript checker: mutants that would not compile run as the JavaScript they transpile to')
     .option('--record-baseline', 'with --baseline: write the baseline from this run instead of checking it', false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -74,7 +76,7 @@ export function parseMutateArgs(argv: readonly string[]): MutateOptions {
   if (o.baseline !== undefined && o.sample === undefined) throw new InvalidArgumentError('--baseline needs --sample');
   return {
     files: o.files, suite: o.suite, budgetS: o.budgetS, shard: o.shard, sample: o.sample, out: o.out,
-    concurrency: o.concurrency, baseline: o.baseline, recordBaseline: o.recordBaseline,
+    concurrency: o.concurrency, baseline: o.baseline, recordBaseline: o.recordBaseline, typeCheck: o.typeCheck,
   };
 }
 
@@ -165,6 +167,7 @@ export async function runMutation(o: MutateOptions): Promise<MutationSummary> {
   // The config module and the test runner processes read these.
   process.env.RAFTBED_MUTATION_SUITE = o.suite;
   process.env[BUDGET_ENV] = String(o.budgetS);
+  process.env.RAFTBED_MUTATION_TYPE_CHECK = o.typeCheck ? '1' : '0';
   mkdirSync(o.out, { recursive: true });
   const { Stryker } = await importEsm<StrykerModule>('@stryker-mutator/core');
   const reportFile = join(o.out, 'stryker-report.json');
@@ -183,7 +186,7 @@ export async function runMutation(o: MutateOptions): Promise<MutationSummary> {
   const missing = selection.expected.filter((m) => !got.has(mutantKey(m)));
   if (missing.length > 0) throw new Error(`Stryker did not test ${missing.length} selected mutants, e.g. ${mutantKey(missing[0])}`);
   const summary = summarize([{
-    suite: o.suite, budgetS: o.budgetS, selection: selection.label, wallS: (Date.now() - started) / 1000,
+    suite: o.suite, budgetS: o.budgetS, typeCheck: o.typeCheck, selection: selection.label, wallS: (Date.now() - started) / 1000,
     loadAtStart, loadAtEnd: loadavg(), startedAt: new Date(started).toISOString(), coreVersion: coreVersion(),
   }], mutants);
   writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

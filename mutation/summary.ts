@@ -27,6 +27,8 @@ export interface FileScore {
 export interface RunInfo {
   readonly suite: 'product' | 'unit';
   readonly budgetS: number;
+  /** Whether the TypeScript checker set aside mutants that do not compile (absent in early summaries: it was off). */
+  readonly typeCheck?: boolean;
   readonly selection: string;
   readonly wallS: number;
   /** os.loadavg() at the start and at the end of the run: the machine was shared. */
@@ -104,7 +106,8 @@ export function renderMarkdown(s: MutationSummary): string {
   out.push(`# Mutation summary (${suites} suite)`, '');
   for (const r of s.runs) {
     const budget = r.suite === 'product' ? `budget ${r.budgetS} s per mutant, ` : '';
-    out.push(`- ${r.selection}: ${budget}${Math.round(r.wallS)} s wall, load ${r.loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${r.loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end, core tree ${r.coreVersion.slice(0, 10)}, ${r.startedAt}`);
+    const checker = r.typeCheck === true ? 'type-checked, ' : 'not type-checked, ';
+    out.push(`- ${r.selection}: ${budget}${checker}${Math.round(r.wallS)} s wall, load ${r.loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${r.loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end, core tree ${r.coreVersion.slice(0, 10)}, ${r.startedAt}`);
   }
   out.push('', '| file | mutants | killed | timeout | survived | no coverage | runtime error | score |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const f of [...s.files, s.total]) {
