@@ -13,7 +13,7 @@ it('scores detected over valid mutants per file, timeouts and runtime errors cou
   expect(s.files.map((f) => [f.file, f.total, f.score])).toEqual([['core/x.ts', 5, 50], ['core/y.ts', 1, 100]]);
   expect(s.total.score).toBe(60);
   const md = renderMarkdown(s);
-  expect(md).toContain('| core/x.ts | 5 | 1 | 1 | 1 | 1 | 0 | 50.0% |');
+  expect(md).toContain('| core/x.ts | 5 | 1 | 1 | 1 | 1 | 0 | 1 | 50.0% |');
   expect(md).toContain('core/x.ts:3:3 | EqualityOperator | `a < b` | `a <= b` | Survived');
   expect(md).toContain('core/x.ts:4:3');
   expect(md).not.toContain('core/x.ts:1:3');

@@ -109,10 +109,10 @@ export function renderMarkdown(s: MutationSummary): string {
     const checker = r.typeCheck === true ? 'type-checked, ' : 'not type-checked, ';
     out.push(`- ${r.selection}: ${budget}${checker}${Math.round(r.wallS)} s wall, load ${r.loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${r.loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end, core tree ${r.coreVersion.slice(0, 10)}, ${r.startedAt}`);
   }
-  out.push('', '| file | mutants | killed | timeout | survived | no coverage | runtime error | score |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push('', '| file | mutants | killed | timeout | survived | no coverage | runtime error | compile error | score |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const f of [...s.files, s.total]) {
     const c = f.counts;
-    out.push(`| ${f.file} | ${f.total} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.RuntimeError} | ${pct(f.score)} |`);
+    out.push(`| ${f.file} | ${f.total} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.RuntimeError} | ${c.CompileError} | ${pct(f.score)} |`);
   }
   const undetected = s.mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
   out.push('', `## Undetected mutants (${undetected.length})`, '', '| where | mutator | original | replacement | status |', '| --- | --- | --- | --- | --- |');
