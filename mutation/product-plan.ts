@@ -58,12 +58,16 @@ export class BudgetError extends Error {
   override readonly name = 'BudgetError';
 }
 
+/**
+ * Below this the sweep has too few seeds for its own check that each profile's faults happened
+ * (with one seed per cell, swarm/5 drew no transfer request), and the unmutated code would fail.
+ */
+export const MIN_BUDGET_S = 20;
+
 export function productPlan(budgetS: number = DEFAULT_BUDGET_S): ProductPlan {
-  if (!Number.isFinite(budgetS) || budgetS < 5) throw new BudgetError(`budget must be at least 5 seconds, got ${budgetS}`);
-  const sweepS = Math.max(0, budgetS - FIXED_COST_S);
+  if (!Number.isFinite(budgetS) || budgetS < MIN_BUDGET_S) throw new BudgetError(`budget must be at least ${MIN_BUDGET_S} seconds, got ${budgetS}`);
+  const sweepS = budgetS - FIXED_COST_S;
   const sweepSeedsPerCell = Math.max(1, Math.floor((sweepS * SWEEP_SEEDS_PER_S) / CELLS.length));
-  // Below ~20 s there is no room for TLC: the sweep alone is the check.
-  const withTlc = budgetS >= 20;
   return {
     budgetS,
     cells: CELLS,
@@ -75,12 +79,10 @@ export function productPlan(budgetS: number = DEFAULT_BUDGET_S): ProductPlan {
       { seed: 1, preVote: true, count: 25, depth: 30 },
       { seed: 2, preVote: false, count: 25, depth: 30 },
     ],
-    tlcTraces: withTlc
-      ? [
-          { seed: 1, faults: 'all', durationMs: 700 },
-          { seed: 2, faults: 'crashes', durationMs: 700 },
-        ]
-      : [],
+    tlcTraces: [
+      { seed: 1, faults: 'all', durationMs: 700 },
+      { seed: 2, faults: 'crashes', durationMs: 700 },
+    ],
   };
 }
 

@@ -17,7 +17,7 @@ import { importEsm } from './esm';
 import { listMutants, mutantKey, type MutantSite } from './mutants';
 import { assignShards, parseShard, sampleSites, shardUnits, siteRange, unitRange } from './select';
 import { renderMarkdown, summarize, STATUSES, type MutantOutcome, type MutationSummary, type Status } from './summary';
-import { BUDGET_ENV, DEFAULT_BUDGET_S } from './product-plan';
+import { BUDGET_ENV, DEFAULT_BUDGET_S, productPlan } from './product-plan';
 import { checkBaseline, recordBaseline, type Baseline } from './baseline';
 
 export const MEASURED_FILES = ['core/election.ts', 'core/replication.ts', 'core/snapshot.ts', 'core/reads.ts', 'core/transfer.ts'];
@@ -74,6 +74,7 @@ export function parseMutateArgs(argv: readonly string[]): MutateOptions {
   if (o.shard !== undefined && o.sample !== undefined) throw new InvalidArgumentError('--shard and --sample exclude each other');
   if (o.shard !== undefined) parseShard(o.shard);
   if (o.baseline !== undefined && o.sample === undefined) throw new InvalidArgumentError('--baseline needs --sample');
+  if (o.suite === 'product') productPlan(o.budgetS);
   return {
     files: o.files, suite: o.suite, budgetS: o.budgetS, shard: o.shard, sample: o.sample, out: o.out,
     concurrency: o.concurrency, baseline: o.baseline, recordBaseline: o.recordBaseline, typeCheck: o.typeCheck,
