@@ -11,7 +11,7 @@
 // (validateMessage and the term range in ./terms see to the inputs): otherwise a peer could make
 // a node write a state that the node then refuses to restart from.
 
-import type { DurableState, Entry, NodeId, PersistRecord, Snapshot, Term } from './types';
+import type { DurableState, Entry, NodeId, PersistRecord, Snapshot, SnapshotMeta, Term } from './types';
 import { MAX_TERM, isTerm } from './terms';
 
 export type DurableInvariant =
@@ -115,6 +115,16 @@ export function checkDurableState(state: DurableState, options: DurableCheckOpti
 }
 
 /**
+ * Where the stored entries that outlive a new snapshot begin (an index into `entries`), or null
+ * when none do: the log survives only past an entry matching the snapshot's index and term. The
+ * one rule that both applying a record and checking it follow.
+ */
+export function entriesSurvivingSnapshot(entries: readonly Entry[], current: Snapshot | null, next: SnapshotMeta): number | null {
+  const at = next.index - (current ? current.index + 1 : 1);
+  return at >= 0 && at < entries.length && entries[at].term === next.term ? at + 1 : null;
+}
+
+/**
  * The first invariant that applying `record` to `state` would break, or null; `state` is assumed
  * to satisfy them all (storage checks it on load). Looks only at what the record changes, so it
  * costs O(entries in the record), and mutates nothing: a refused record leaves storage as it was.
@@ -133,11 +143,9 @@ export function recordViolation(state: DurableState, record: PersistRecord): Dur
   if (record.snapshot) {
     const broken = snapshotViolation(record.snapshot, term);
     if (broken) return broken;
-    // The same rule as applyPersistRecordInPlace: the log survives only past a matching entry.
-    const at = record.snapshot.index - (snapshot ? snapshot.index + 1 : 1);
-    const keep = at >= 0 && at < entries.length && entries[at].term === record.snapshot.term;
-    keepFrom = keep ? at + 1 : 0;
-    keepTo = keep ? entries.length : 0;
+    const survivesFrom = entriesSurvivingSnapshot(entries, snapshot, record.snapshot);
+    keepFrom = survivesFrom ?? 0;
+    keepTo = survivesFrom === null ? 0 : entries.length;
     snapshot = record.snapshot;
   } else if (snapshot && snapshot.term > term) {
     return violation('SnapshotTermNotAboveCurrent', `snapshot term ${snapshot.term} is above the new term ${term}`);

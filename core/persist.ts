@@ -2,7 +2,7 @@
 // simulator's disk, the browser's localStorage, the test harness) applies records the same way.
 
 import type { DurableState, Entry, NodeId, PersistRecord, Snapshot, Term } from './types';
-import { DurableViolation, recordViolation } from './durable-invariants';
+import { DurableViolation, entriesSurvivingSnapshot, recordViolation } from './durable-invariants';
 
 /** A record that does not follow the stored state. Storage refuses it and writes nothing. */
 export class PersistSequenceError extends Error {
@@ -38,9 +38,8 @@ export function applyPersistRecordInPlace(state: MutableDurableState, record: Pe
   const broken = recordViolation(state, record);
   if (broken) throw new DurableInvariantError(broken, record.seq);
   if (record.snapshot) {
-    const at = record.snapshot.index - (state.snapshot ? state.snapshot.index + 1 : 1);
-    const keep = at >= 0 && at < state.entries.length && state.entries[at].term === record.snapshot.term;
-    state.entries = keep ? state.entries.slice(at + 1) : [];
+    const survivesFrom = entriesSurvivingSnapshot(state.entries, state.snapshot, record.snapshot);
+    state.entries = survivesFrom === null ? [] : state.entries.slice(survivesFrom);
     state.snapshot = record.snapshot;
   }
   if (record.term !== undefined) state.term = record.term;

@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { missingCoverage } from '../cluster/coverage';
-import type { SweepAvailability, SweepReport, SweepViolation, TraceValidation } from './cmd-sweep';
+import type { SweepAvailability, SweepReport } from './cmd-sweep';
 
 /** What a shard's report says about who ran it and which share of which sweep it is. */
 export interface SweepProvenance {
@@ -23,26 +23,16 @@ export interface SweepProvenance {
 
 export type ShardReport = SweepReport & SweepProvenance;
 
-export interface MergedSweep {
+/** One sweep's report, made of its shards: the same fields, plus what the merge itself adds. */
+export interface MergedSweep
+  extends Omit<SweepReport, 'speedOverRealTime'>,
+    Pick<SweepProvenance, 'raftbed' | 'config' | 'configDigest' | 'seedRange'> {
   readonly shards: number;
-  readonly raftbed: SweepProvenance['raftbed'];
-  readonly config: SweepProvenance['config'];
-  readonly configDigest: string;
-  readonly seedRange: SweepProvenance['seedRange'];
-  readonly runs: number;
   readonly passes: number;
-  readonly violations: SweepViolation[];
-  readonly events: number;
-  readonly simulatedMs: number;
   /** The slowest shard's wall time: shards run side by side. */
   readonly wallMs: number;
   /** All shards' events over the slowest shard's wall time. */
   readonly eventsPerSecond: number;
-  readonly linearizability: Record<string, number>;
-  readonly coverage: Record<string, number>;
-  readonly missingCoverage: string[];
-  readonly validation: TraceValidation[];
-  readonly availability: SweepAvailability;
 }
 
 export class ShardError extends Error {}
