@@ -1,4 +1,4 @@
-// sim's own invariant checker (sim/checkers/safety.ts, SafetyChecker) run over a merged browser
+// sim's own invariant checker (checkers/safety.ts, SafetyChecker) run over a merged browser
 // trace (trace-merge.ts), in the trace's global order.
 //
 // SafetyChecker judges (before, after, input, output) of each step on full RaftStates. A trace has
@@ -21,9 +21,9 @@
 
 import { appendEntries, compactTo, entryAt, lastIndex, lastTerm, logFromEntries, truncateFrom, type RaftLog } from '../core/log';
 import type { ApplyEntry, Entry, Input, Message, Output, PersistRecord, RaftState, Role } from '../core';
-import { SafetyChecker } from '../sim/checkers/safety';
-import { SafetyViolation, type PropertyName } from '../sim/checkers/violation';
-import { TraceFormatError, parseTrace } from '../sim/trace/read';
+import { SafetyChecker } from '../checkers/safety';
+import { SafetyViolation, type PropertyName } from '../checkers/violation';
+import { TraceFormatError, parseTrace } from '../trace/read';
 
 export type MergedTraceProperty = PropertyName | 'TraceConsistent' | 'MalformedTrace';
 

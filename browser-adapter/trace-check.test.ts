@@ -7,9 +7,9 @@ import { browserRaftConfig } from './node/browser-config';
 import { LoopbackHub } from './test-support/loopback';
 import { waitFor } from './test-support/node-cluster';
 import { checkTraceSafety, type TraceProperty } from './trace-check';
-import { parseTrace } from '../sim/trace/read';
-import { completeTrace } from '../sim/trace/sink';
-import { TRACE_FORMAT } from '../sim/trace/format';
+import { parseTrace } from '../trace/read';
+import { completeTrace } from '../trace/sink';
+import { TRACE_FORMAT } from '../trace/format';
 
 const ids = ['n1', 'n2', 'n3'];
 /** The traces as exported, and their header and event lines (what the planted tests doctor). */

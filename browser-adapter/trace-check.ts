@@ -19,10 +19,10 @@
 // builds a causal order of the whole run, and merged-trace-safety.ts runs sim's SafetyChecker
 // (Leader Completeness included) over it, as TLA+ trace validation does.
 //
-// Each trace is read by the reader every trace tool shares (sim/trace/read.ts): a trace that is
+// Each trace is read by the reader every trace tool shares (trace/read.ts): a trace that is
 // cut short, edited after export, or in an older format is reported as MalformedTrace.
 
-import { TraceFormatError, parseTrace as readTrace } from '../sim/trace/read';
+import { TraceFormatError, parseTrace as readTrace } from '../trace/read';
 
 export type TraceProperty =
   | 'MalformedTrace' | 'ElectionSafety' | 'TermMonotonic' | 'CommitMonotonic' | 'OneVotePerTerm' | 'LogMatching'

@@ -1,5 +1,5 @@
 // Merges the per-tab, per-incarnation traces of one browser run into ONE cluster trace in sim's
-// NDJSON format (sim/trace/format.ts), so the tools built for simulator traces read it: TLA+ trace
+// NDJSON format (trace/format.ts), so the tools built for simulator traces read it: TLA+ trace
 // validation (`raftbed tla validate`) and sim's SafetyChecker (merged-trace-safety.ts).
 //
 // Tabs share no clock, so the merged order is causal, built from what the traces themselves prove:
@@ -16,9 +16,9 @@
 // Traced messages carry no identity. What is assumed to match deliveries to sends is
 // MERGE_ASSUMPTIONS below; the continuity of incarnations is checked, not assumed.
 
-import { TRACE_FORMAT } from '../sim/trace/format';
-import { TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError, parseTrace } from '../sim/trace/read';
-import { completeTrace } from '../sim/trace/sink';
+import { TRACE_FORMAT } from '../trace/format';
+import { TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError, parseTrace } from '../trace/read';
+import { completeTrace } from '../trace/sink';
 import type { RestoredState } from './node/trace-recorder';
 
 export const MERGE_ASSUMPTIONS: readonly string[] = [

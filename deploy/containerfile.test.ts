@@ -1,9 +1,9 @@
 // A static check of deploy/Containerfile (no container engine runs where the tests run): the stages
 // exist, the runtime stage runs raftbed as the Job's non-root user, and it carries everything the
-// CLI loads: the package files, bin/, and every source directory sim/cli/main.ts reaches.
+// CLI loads: the package files, bin/, and every source directory cli/main.ts reaches.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { sweepJob } from './k8s/job';
 
 const ROOT = join(__dirname, '..');
@@ -21,11 +21,23 @@ function stages(): Map<string, string[]> {
   return out;
 }
 
-/** Top-level directories the CLI requires (its own sim/, and lazily loaded ../../X/ modules). */
+/** Top-level directories the CLI loads: every folder reached by following relative imports (and lazy requires) from cli/main.ts. */
 function directoriesTheCliLoads(): string[] {
-  const main = readFileSync(join(ROOT, 'sim', 'cli', 'main.ts'), 'utf8');
-  const dirs = new Set(['bin', 'sim', 'core']);
-  for (const m of main.matchAll(/require\('\.\.\/\.\.\/([\w-]+)\//g)) dirs.add(m[1]);
+  const seen = new Set<string>();
+  const pending = [join(ROOT, 'cli', 'main.ts')];
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s*|require\(\s*|import\(\s*)'(\.{1,2}\/[^']+)'/g)) {
+      const base = join(dirname(file), m[1]);
+      const target = [`${base}.ts`, join(base, 'index.ts'), base].find((c) => existsSync(c) && c.endsWith('.ts'));
+      if (target) pending.push(target);
+    }
+  }
+  const dirs = new Set(['bin']);
+  for (const file of seen) dirs.add(relative(ROOT, file).split(sep)[0]);
   return [...dirs].sort();
 }
 

@@ -2,5 +2,4 @@
 export { startIntroducer, CloseCode, WS_PATH, IntroducerOptionError, type IntroducerHandle, type IntroducerOptions, type IntroducerCounters } from './server';
 export { makeJoinToken, verifyJoinToken, type TokenVerdict } from './tokens';
 export { IntroducerClient, IntroducerJoinError, makeJoinTokenAsync, type WebSocketLike, type JoinRequest, type IntroducerClientEvents } from './client';
-export { runIntroducerCli, parseIntroducerArgs, CliUsageError, USAGE as INTRODUCER_USAGE } from './cli';
 export * from './schema';

@@ -12,7 +12,7 @@ import { makeSimConfig } from '../sim/config';
 import { runSeed } from '../sim/run-seed';
 import { missingCoverage } from '../sim/cluster/coverage';
 import { replayBehaviour, formatDisagreement } from '../tla/replay-spec/replay';
-import { simTrace } from '../tla/trace/sim-traces';
+import { simTrace } from '../cli/sim-traces';
 import { validateTraceText } from '../tla/validate';
 import { budgetFromEnv, productPlan, type SweepCell } from './product-plan';
 import { cachedBehaviours } from './spec-behaviours';

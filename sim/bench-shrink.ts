@@ -11,7 +11,7 @@ import { PLANTED_BUGS } from './bugs/catalogue';
 import { huntBug } from './bugs/hunt';
 import { bugSimConfig } from './bugs/run';
 import { runSeed } from './run-seed';
-import { MemoryTrace } from './trace/sink';
+import { MemoryTrace } from '../trace/sink';
 import { caseConfig, shrinkCase } from './shrink';
 
 function flag(name: string, fallback: string): string {

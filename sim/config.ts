@@ -2,7 +2,7 @@
 
 import { ConfigError, makeConfig, type RaftConfig } from '../core';
 import { FAULT_PROFILES, LEASE_UNSAFE_CLASSES, profileClasses, type FaultPlan, type FaultProfileName } from './faults';
-import { RUN_OPTION_NAMES, type RunOptionName } from './run-options';
+import { RUN_OPTION_NAMES, type RunOptionName } from './run-option-names';
 
 export interface WorkloadConfig {
   readonly clients: number;

@@ -10,7 +10,7 @@ import { Simulation } from './cluster/simulation';
 import { makeSimConfig } from './config';
 import { FAULT_PROFILES, type FaultProfileName } from './faults';
 import { runSeed } from './run-seed';
-import { MemoryTrace } from './trace/sink';
+import { MemoryTrace } from '../trace/sink';
 import { scanSource } from './test-support/nondeterminism-scan';
 
 const ROOT = join(__dirname, '..');

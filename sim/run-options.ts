@@ -5,40 +5,9 @@
 
 import { DEFAULT_CONFIG } from '../core';
 import type { SimConfig } from './config';
+import { RUN_OPTION_NAMES, isRaftOption, isWorkloadOption, type RunOptions } from './run-option-names';
 
-export interface RunOptions {
-  readonly electionTimeoutTicks: number;
-  readonly heartbeatIntervalTicks: number;
-  readonly preVote: boolean;
-  readonly checkQuorum: boolean;
-  readonly leaseRead: boolean;
-  readonly leaseClockDriftBoundTicks: number;
-  readonly maxEntriesPerAppend: number;
-  readonly maxBytesPerAppend: number;
-  readonly maxInflightAppends: number;
-  readonly maxUncommittedBytes: number;
-  readonly snapshotChunkBytes: number;
-  /** The application snapshots once this many applied entries follow the last snapshot. */
-  readonly snapshotEveryEntries: number;
-  /** Proposals reaching a node within this window go to core as one batched Propose; 0: one at a time. */
-  readonly batchWindowMs: number;
-  /** Mean time between leadership transfers an operator asks of the leader; 0: never. */
-  readonly transferMeanMs: number;
-  readonly followerReadFraction: number;
-}
-
-export type RunOptionName = keyof RunOptions;
-
-const RAFT_OPTIONS = [
-  'electionTimeoutTicks', 'heartbeatIntervalTicks', 'preVote', 'checkQuorum', 'leaseRead', 'leaseClockDriftBoundTicks',
-  'maxEntriesPerAppend', 'maxBytesPerAppend', 'maxInflightAppends', 'maxUncommittedBytes', 'snapshotChunkBytes',
-] as const satisfies readonly RunOptionName[];
-const WORKLOAD_OPTIONS = ['batchWindowMs', 'transferMeanMs', 'followerReadFraction'] as const satisfies readonly RunOptionName[];
-
-export const RUN_OPTION_NAMES: readonly RunOptionName[] = [...RAFT_OPTIONS, 'snapshotEveryEntries', ...WORKLOAD_OPTIONS];
-
-const isRaftOption = (name: RunOptionName): name is (typeof RAFT_OPTIONS)[number] => (RAFT_OPTIONS as readonly string[]).includes(name);
-const isWorkloadOption = (name: RunOptionName): name is (typeof WORKLOAD_OPTIONS)[number] => (WORKLOAD_OPTIONS as readonly string[]).includes(name);
+export { RUN_OPTION_NAMES, type RunOptions, type RunOptionName } from './run-option-names';
 
 /** The options in force for `c`: its own settings, else core's and the workload's defaults. */
 export function runOptionsOf(c: SimConfig): RunOptions {

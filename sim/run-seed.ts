@@ -5,8 +5,8 @@
 import { Simulation, uncaughtViolation, type RunResult } from './cluster/simulation';
 import type { SimConfig } from './config';
 import type { PlantedBug } from './bugs/types';
-import type { TraceSink } from './trace/sink';
-import type { LinearizabilityResult } from './linearizability';
+import type { TraceSink } from '../trace/sink';
+import type { LinearizabilityResult } from '../linearizability';
 import { judgeHistory } from './checkers/history';
 
 export interface SeedOutcome extends RunResult {

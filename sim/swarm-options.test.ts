@@ -6,8 +6,8 @@ import { makeSimConfig, SimConfigError, type SimConfig } from './config';
 import { AleaRng } from './random/rng';
 import { RUN_OPTION_NAMES, runOptionsOf, withRunOptions, type RunOptions } from './run-options';
 import { drawSwarmOptions, resolveSwarmConfig } from './swarm-options';
-import { MemoryTrace } from './trace/sink';
-import { parseTrace } from './trace/read';
+import { MemoryTrace } from '../trace/sink';
+import { parseTrace } from '../trace/read';
 import { runSeed } from './run-seed';
 
 const swarm = (seed: number, overrides: Partial<SimConfig> = {}) => makeSimConfig({ seed, faults: 'swarm', ...overrides });

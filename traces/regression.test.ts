@@ -4,8 +4,8 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTrace } from '../sim/trace/read';
-import { MemoryTrace } from '../sim/trace/sink';
+import { parseTrace } from '../trace/read';
+import { MemoryTrace } from '../trace/sink';
 import { runSeed } from '../sim/run-seed';
 import { makeSimConfig, type SimConfig } from '../sim/config';
 import { parseFaultPlan } from '../sim/faults';

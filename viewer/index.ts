@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedTrace } from '../sim/trace/read';
+import type { ParsedTrace } from '../trace/read';
 import { buildModel, type TlaReport } from './model';
 
 export { buildModel, TlaReportError, type TlaReport, type ViewerModel } from './model';

@@ -2,7 +2,7 @@
 // page needs per frame (bands, arrows, intervals) is computed here once, in columnar arrays with
 // string tables, so a 100,000-event trace embeds in a few MB and opens without per-event objects.
 
-import type { ParsedTrace } from '../sim/trace/read';
+import type { ParsedTrace } from '../trace/read';
 import { describeFault } from '../sim/faults/describe';
 import type { TimedFault } from '../sim/faults/types';
 

@@ -1,7 +1,7 @@
 // A tab's exported trace ends with the End line every reader requires; an export that lost
 // lines past the recorder's limit has none, so readers report it incomplete, not as a whole run.
 
-import { parseTrace, TraceIncompleteError } from '../../sim/trace/read';
+import { parseTrace, TraceIncompleteError } from '../../trace/read';
 import { browserRaftConfig } from './browser-config';
 import { TraceRecorder } from './trace-recorder';
 

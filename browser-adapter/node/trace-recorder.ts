@@ -1,4 +1,4 @@
-// Records one browser node's life as NDJSON in sim's trace format (sim/trace/format.ts), so the
+// Records one browser node's life as NDJSON in sim's trace format (trace/format.ts), so the
 // same tools (trace checkers, TLA+ trace validation) read browser and simulator traces alike.
 //
 // One recorder covers one incarnation of a node: a page load, or a restart after a demo "crash".
@@ -8,8 +8,8 @@
 
 import type { ActionName, DurableState, Input, Message, Output, PersistRecord, RaftConfig } from '../../core';
 import type { RaftState } from '../../core';
-import { TRACE_FORMAT, formatEndLine, nodeView, traceMessage } from '../../sim/trace/format';
-import type { TraceEvent, TraceHeader } from '../../sim/trace/format';
+import { TRACE_FORMAT, formatEndLine, nodeView, traceMessage } from '../../trace/format';
+import type { TraceEvent, TraceHeader } from '../../trace/format';
 
 /** What the node held when this incarnation started: the trace's initial state for that node. */
 export interface RestoredState {

@@ -1,4 +1,4 @@
-// A raftbed trace (sim/trace/format.ts, its current format) written from protocol outputs alone:
+// A raftbed trace (trace/format.ts, its current format) written from protocol outputs alone:
 // views, persist records, messages and applied entries, never an implementation's state. The
 // mini-cluster uses it so TLA+ trace validation can judge any implementation; the simulator's
 // recorder can follow the same mapping when it moves to the protocol.
@@ -9,8 +9,8 @@
 // ReadIndexRequest/Response are the names the spec knows); `ext` is dropped, since no spec reads it.
 
 import type { Message, NodeOutput, NodeView, StepInput } from '../types';
-import { TRACE_FORMAT } from '../../sim/trace/format';
-import { completeTrace } from '../../sim/trace/sink';
+import { TRACE_FORMAT } from '../../trace/format';
+import { completeTrace } from '../../trace/sink';
 
 function nodeView(v: NodeView): Record<string, unknown> {
   return { term: v.term, role: v.role, vote: v.votedFor, lastIndex: v.lastIndex, lastTerm: v.lastTerm, commit: v.commitIndex, snapshotIndex: v.snapshotIndex };

@@ -2,7 +2,7 @@
 // trace of the same run would have (the simulator reports 0 when it has no trace), at a fraction
 // of the cost of writing the lines.
 
-import type { TraceSink } from '../trace/sink';
+import type { TraceSink } from '../../trace/sink';
 
 export class CountingTrace implements TraceSink {
   readonly enabled = true;

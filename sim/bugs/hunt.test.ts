@@ -1,5 +1,5 @@
 import { Simulation } from '../cluster/simulation';
-import { MemoryTrace } from '../trace/sink';
+import { MemoryTrace } from '../../trace/sink';
 import { HuntOptionsError, huntBug } from './hunt';
 import { prevoteBumpsTerm } from './prevote-bumps-term';
 import { bugSimConfig } from './run';

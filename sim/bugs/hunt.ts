@@ -2,7 +2,7 @@
 // during the run, or linearizability of the client history at its end). Wall time is measured
 // with a clock the caller injects, so nothing here reads a real clock.
 
-import type { PropertyName } from '../checkers/violation';
+import type { PropertyName } from '../../checkers/violation';
 import type { Violation } from '../cluster/simulation';
 import type { PlantedBug } from './types';
 import { bugSimConfig, runJudged } from './run';

@@ -1,6 +1,6 @@
 import { Simulation } from '../cluster/simulation';
 import { makeSimConfig } from '../config';
-import type { HistoryOp } from '../linearizability';
+import type { HistoryOp } from '../../linearizability';
 import { checkHistory } from './linearizability-check';
 
 const put = (id: number, client: string, value: string, invokeMs: number, completeMs: number): HistoryOp => ({

@@ -3,7 +3,7 @@
 
 import type { DurableState, Input } from '../../core';
 import type { RaftState, StepResult } from '../../core';
-import type { PropertyName } from '../checkers/violation';
+import type { PropertyName } from '../../checkers/violation';
 import type { SimConfig } from '../config';
 
 export type StepFn = (state: RaftState, input: Input) => StepResult;

@@ -3,7 +3,7 @@
 // and bug hunts) judges a history through here.
 
 import type { RunResult, Violation } from '../cluster/simulation';
-import { checkLinearizability, type HistoryOp, type LinearizabilityResult } from '../linearizability';
+import { checkLinearizability, type HistoryOp, type LinearizabilityResult } from '../../linearizability';
 
 /** Per-key search budget: ample for simulator histories; running out yields 'unknown', never a guess. */
 export const HISTORY_MAX_SEARCH_STEPS = 2_000_000;

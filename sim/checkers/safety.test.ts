@@ -273,7 +273,7 @@ describe('SafetyChecker on a long faulty run of the real core', () => {
 });
 
 describe('SafetyChecker: no false positive on what a crash legitimately undoes', () => {
-  // DEFECT (kept failing on purpose): sim/checkers/safety.ts records a vote in `votes` when it is
+  // DEFECT (kept failing on purpose): checkers/safety.ts records a vote in `votes` when it is
   // written, not when it becomes durable. Core holds the vote's response until the write is durable
   // (persist-before-send), so a vote lost in a crash was never seen by anyone, and the restarted
   // node may rightly vote for another candidate in that term. The checker calls that

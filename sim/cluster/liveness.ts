@@ -20,9 +20,9 @@ import type { IncomingSnapshot } from '../../core/state';
 import type { Message, NodeId, RaftState } from '../../core';
 import type { SimConfig } from '../config';
 import type { TimedFault } from '../faults';
-import type { HistoryOp } from '../linearizability';
+import type { HistoryOp } from '../../linearizability';
 import type { SimNetwork } from '../network/network';
-import { SafetyViolation } from '../checkers/violation';
+import { SafetyViolation } from '../../checkers/violation';
 import { livenessBounds, type LivenessBounds } from './liveness-bounds';
 
 /** What the monitor reads of a node. */

@@ -6,7 +6,7 @@
 import { Simulation } from './simulation';
 import { makeSimConfig } from '../config';
 import { runSeed } from '../run-seed';
-import { MemoryTrace } from '../trace/sink';
+import { MemoryTrace } from '../../trace/sink';
 import { refusedDiskWrite } from '../test-support/liveness-bugs';
 
 const config = makeSimConfig({ seed: 4, nodes: 3, durationMs: 2_000, faults: 'none' });

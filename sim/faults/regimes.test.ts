@@ -6,8 +6,8 @@ import type { Input, RaftState } from '../../core';
 import type { PlantedBug } from '../bugs/types';
 import { makeSimConfig, type SimConfig } from '../config';
 import { runSeed } from '../run-seed';
-import { MemoryTrace } from '../trace/sink';
-import { parseTrace } from '../trace/read';
+import { MemoryTrace } from '../../trace/sink';
+import { parseTrace } from '../../trace/read';
 
 /** A pass-through "bug" that watches the leader's inputs: how many heartbeat answers come back late. */
 function lateAnswerProbe(): { bug: PlantedBug; late: () => number } {

@@ -7,7 +7,7 @@ import type { Simulation } from '../cluster/simulation';
 import { makeSimConfig, type SimConfig } from '../config';
 import type { FaultPlan } from '../faults';
 import type { PlantedBug } from '../bugs/types';
-import type { TraceSink } from '../trace/sink';
+import type { TraceSink } from '../../trace/sink';
 import { runSeed, type SeedOutcome } from '../run-seed';
 
 /**

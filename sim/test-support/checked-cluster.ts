@@ -5,8 +5,8 @@
 import type { Input, NodeId, Output } from '../../core';
 import type { RaftState } from '../../core';
 import { TestCluster, type ClusterOptions } from '../../core/testing/cluster';
-import { SafetyChecker } from '../checkers/safety';
-import { SafetyViolation } from '../checkers/violation';
+import { SafetyChecker } from '../../checkers/safety';
+import { SafetyViolation } from '../../checkers/violation';
 
 export type CheckedEvent =
   | { readonly kind: 'step'; readonly node: NodeId; readonly input: Input; readonly before: RaftState; readonly after: RaftState; readonly output: Output }

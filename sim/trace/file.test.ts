@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Simulation } from '../cluster/simulation';
 import { makeSimConfig } from '../config';
-import { FileTrace } from './file-sink';
-import { TRACE_FORMAT } from './format';
-import { parseTrace, TraceChecksumError, TraceIncompleteError, type ScannedLine } from './read';
-import { checkTraceFile, TraceFileReader } from './read-file';
-import { completeTrace, MemoryTrace, type TraceSink } from './sink';
+import { FileTrace } from '../../trace/file-sink';
+import { TRACE_FORMAT } from '../../trace/format';
+import { parseTrace, TraceChecksumError, TraceIncompleteError, type ScannedLine } from '../../trace/read';
+import { checkTraceFile, TraceFileReader } from '../../trace/read-file';
+import { completeTrace, MemoryTrace, type TraceSink } from '../../trace/sink';
 
 let dir: string;
 beforeAll(() => {

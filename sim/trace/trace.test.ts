@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { Simulation } from '../cluster/simulation';
 import { makeSimConfig } from '../config';
-import { TRACE_FORMAT, type NodeView } from './format';
-import { parseTrace, TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError } from './read';
-import { completeTrace, MemoryTrace } from './sink';
+import { TRACE_FORMAT, type NodeView } from '../../trace/format';
+import { parseTrace, TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError } from '../../trace/read';
+import { completeTrace, MemoryTrace } from '../../trace/sink';
 import { deafCandidates } from '../test-support/test-bugs';
 
 function tracedRun(seed: number, faults: 'all' | 'crashes' | 'none', durationMs = 3_000) {

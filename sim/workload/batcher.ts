@@ -3,7 +3,7 @@
 // input), under a batch request id of their own.
 
 import type { NodeId } from '../../core';
-import type { ClusterPort } from './clients';
+import type { ClusterPort } from './cluster-port';
 
 export class ProposalBatcher {
   private readonly pending = new Map<NodeId, { requestIds: string[]; data: string[] }>();

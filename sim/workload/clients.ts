@@ -8,32 +8,14 @@
 
 import type { KvApplied, KvOp, NodeId, RaftError } from '../../core';
 import { encodeCommand } from '../../core';
-import type { HistoryOp, KvResult as HistoryResult } from '../linearizability';
+import type { HistoryOp, KvResult as HistoryResult } from '../../linearizability';
 import type { Rng } from '../random/rng';
 import type { WorkloadConfig } from '../config';
 import { ProposalBatcher } from './batcher';
 import { TransferOperator } from './operator';
+import type { ClusterPort, ClientTimer } from './cluster-port';
 
-/** What the workload needs from the simulator. */
-export interface ClusterPort {
-  readonly nodeIds: readonly NodeId[];
-  /** Delivers a request to a node now; false if the node is down (the attempt will time out). */
-  propose(node: NodeId, requestId: string, data: readonly string[]): boolean;
-  read(node: NodeId, requestId: string): boolean;
-  /** The node leading the highest term right now, or null: what an operator's status page shows. */
-  leader(): NodeId | null;
-  transferLeadership(from: NodeId, to: NodeId): boolean;
-  schedule(atMs: number, event: ClientTimer): void;
-  traceInvoke(client: string, op: number, kind: string, key: string): void;
-  traceComplete(client: string, op: number, outcome: 'ok' | 'unknown'): void;
-  count(counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes'): void;
-}
-
-export type ClientTimer =
-  | { readonly kind: 'ClientWake'; readonly client: number }
-  | { readonly kind: 'AttemptTimeout'; readonly client: number; readonly opId: number; readonly attempt: number }
-  | { readonly kind: 'FlushBatch'; readonly node: number }
-  | { readonly kind: 'Transfer' };
+export type { ClusterPort, ClientTimer } from './cluster-port';
 
 /** The operator's own stream and when it stops (with the faults: a transfer is a disturbance). */
 export interface OperatorOptions {

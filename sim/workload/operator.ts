@@ -5,7 +5,7 @@
 // follow expect a settled leader.
 
 import type { Rng } from '../random/rng';
-import type { ClusterPort } from './clients';
+import type { ClusterPort } from './cluster-port';
 
 export class TransferOperator {
   constructor(

@@ -1,6 +1,6 @@
-import { TraceFormatError } from '../../sim/trace/read';
-import { TRACE_FORMAT } from '../../sim/trace/format';
-import { completeTrace } from '../../sim/trace/sink';
+import { TraceFormatError } from '../../trace/read';
+import { TRACE_FORMAT } from '../../trace/format';
+import { completeTrace } from '../../trace/sink';
 import { convertTrace, generateModule } from './convert';
 import { printTla, tla } from '../tla-value';
 

@@ -13,7 +13,7 @@
  * Duplicate lines) and the simulator's own Violation verdict.
  */
 import { createHash } from 'crypto';
-import { TraceFormatError, parseTrace } from '../../sim/trace/read';
+import { TraceFormatError, parseTrace } from '../../trace/read';
 import { printTla, tla, type TlaValue } from '../tla-value';
 import { MAX_TERM, isTerm } from '../../core/terms';
 

@@ -1,0 +1,98 @@
+// raftbed shrink TRACE.ndjson: reduces a failing run (cluster size, duration, clients, seed,
+// network, fault schedule) to a smaller one that fails with the SAME property, writes the shrunk
+// plan and its trace, and prints the sizes before and after, the shrunk run's own violation and
+// its replay commands. Exit 0: a reproducer was written; 1: the input run does not fail; 2: usage.
+
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { runSeed } from '../sim/run-seed';
+import { MemoryTrace } from '../trace/sink';
+import { describeFault } from '../sim/faults';
+import { caseConfig, disruptive, shrinkCase, type Judged } from '../sim/shrink';
+import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
+import { describeViolation, buildInfo, resolveBug } from './common';
+import { RateLine, formatSeconds } from './progress';
+import { openSimTrace } from './trace-input';
+import type { CliIo } from './io';
+
+const FLAGS: Record<string, FlagSpec> = {
+  out: { kind: 'string', help: 'prefix of the files written: PREFIX.plan.json and PREFIX.ndjson (default TRACE.shrunk)' },
+  'max-attempts': { kind: 'int', min: 1, help: 'bound on re-runs (default 2000)' },
+  'budget-s': { kind: 'int', min: 1, help: 'wall-clock bound on the search, seconds (default 120)' },
+  progress: { kind: 'bool', help: 'show the progress line even when stderr is not a terminal' },
+  json: { kind: 'bool', help: 'machine-readable output' },
+  help: { kind: 'bool', help: 'show this help' },
+};
+
+export async function shrinkCommand(argv: readonly string[], io: CliIo, now: () => number = () => performance.now()): Promise<number> {
+  const { flags, positional } = parseArgs(argv, FLAGS, 1);
+  if (flags.help) {
+    io.out(helpText('raftbed shrink TRACE.ndjson [--out PREFIX] [--budget-s S] [--max-attempts N]', FLAGS));
+    return 0;
+  }
+  if (positional.length !== 1) throw new CliUsageError('give the trace of a failing run');
+  const path = positional[0];
+  // Checked whole first: a cut or edited trace is refused before any re-run.
+  const { header, config } = openSimTrace(path);
+  const bug = resolveBug(config.bug);
+  const original = runSeed(config, { bug });
+  if (original.violation === null) {
+    io.out(`${path}: this run does not fail (any more): nothing to shrink`);
+    return 1;
+  }
+  const maxAttempts = Number(flags['max-attempts'] ?? 2000);
+  const budgetMs = Number(flags['budget-s'] ?? 120) * 1000;
+  const t0 = now();
+  const line = new RateLine((s) => process.stderr.write(s), io.isTTY || flags.progress === true, now, 'runs', budgetMs);
+  const result = shrinkCase(config, {
+    bug, maxAttempts,
+    shouldStop: () => now() - t0 > budgetMs,
+    onAttempt: (p) => line.update(p.attempts, p.maxAttempts, `best ${p.best.size.events} events (${p.accepted} kept, trying ${p.dimension})`),
+  });
+  line.done();
+  const wallS = (now() - t0) / 1000;
+
+  // The shrunk run, traced for real: its own violation, and the file `raftbed replay` re-checks.
+  const shrunkConfig = caseConfig(config, result.shrunk.case);
+  const { version, commit } = buildInfo();
+  const trace = new MemoryTrace(true);
+  const rerun = runSeed(shrunkConfig, { trace, bug, version, commit });
+  const property = result.original.violation.property;
+  if (rerun.violation?.property !== property) {
+    // Cannot happen for a deterministic simulator; if it does, say so rather than write a false reproducer.
+    io.err(`shrink: the shrunk run did not fail with ${property} when re-run with a trace (${rerun.violation ? describeViolation(rerun.violation) : 'no violation'})`);
+    return 3;
+  }
+  const prefix = String(flags.out ?? `${path.replace(/\.ndjson$/, '')}.shrunk`);
+  const planFile = `${prefix}.plan.json`;
+  const traceFile = `${prefix}.ndjson`;
+  const c = result.shrunk.case;
+  writeFileSync(planFile, JSON.stringify({ ...c.plan, replay: { seed: c.seed, config: { nodes: c.nodes, durationMs: c.durationMs, workload: { clients: c.clients }, bug: config.bug } } }, null, 2) + '\n');
+  writeFileSync(traceFile, trace.ndjson());
+  const replay = `raftbed replay ${traceFile}`;
+  const runReplay = `raftbed run --seed ${c.seed} --nodes ${c.nodes} --duration ${c.durationMs} --clients ${c.clients}${config.bug ? ` --bug ${config.bug}` : ''} --plan ${planFile}`;
+  const sizes = (j: Judged) => ({ ...j.size, nodes: j.case.nodes, clients: j.case.clients, durationMs: j.case.durationMs, seed: j.case.seed });
+  if (flags.json) {
+    io.out(JSON.stringify({
+      source: path, sourceSeed: header.seed, property, before: sizes(result.original), after: { ...sizes(result.shrunk), events: trace.lines },
+      violation: rerun.violation, originalViolation: result.original.violation, attempts: result.attempts, accepted: result.accepted,
+      truncated: result.truncated, wallS, plan: planFile, trace: traceFile, replay, runReplay,
+    }, null, 2));
+    return 0;
+  }
+  const o = result.original;
+  const s = result.shrunk;
+  io.out(`${property}: shrunk in ${result.attempts} runs (${result.accepted} kept${result.truncated ? ', stopped by the bound' : ''}) in ${formatSeconds(wallS)}`);
+  io.out(`  events      ${o.size.events} -> ${trace.lines}`);
+  io.out(`  faults      ${o.size.faults} -> ${s.size.faults}`);
+  io.out(`  operations  ${o.size.operations} -> ${s.size.operations}`);
+  io.out(`  nodes ${o.case.nodes} -> ${c.nodes}, clients ${o.case.clients} -> ${c.clients}, duration ${o.case.durationMs} -> ${c.durationMs} ms, seed ${o.case.seed} -> ${c.seed}`);
+  for (const f of disruptive(c.plan)) io.out(`    ${describeFault(f)}`);
+  io.out(`violation: ${describeViolation(rerun.violation)}`);
+  io.out(`  (the original run: ${describeViolation(o.violation)})`);
+  io.out(`plan: ${planFile}`);
+  io.out(`trace: ${traceFile}`);
+  io.out(`replay: ${replay}`);
+  io.out(`   or: ${runReplay}`);
+  return 0;
+}

@@ -1,0 +1,252 @@
+// raftbed sweep --seeds N: the main job. Runs seeds in parallel on worker threads, checks every
+// run, and fails on any violation or on a fault profile whose faults never happened. An exception
+// in one seed is that seed's violation (UncaughtException); the other seeds are still reported.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { runSeed, type SeedOutcome } from '../sim/run-seed';
+import { writeFailureArtifacts, type FailureArtifacts } from './failure-artifacts';
+import { MemoryTrace } from '../trace/sink';
+import { makeSimConfig, type SimConfig } from '../sim/config';
+import { Coverage, missingCoverage } from '../sim/cluster/coverage';
+import { parseArgs, helpText, parseShard, CliUsageError, type FlagSpec } from './args';
+import { SIM_FLAGS, simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { uncaughtViolation, type Violation } from '../sim/cluster/simulation';
+import type { SeedSummary, SweepReport, SweepViolation, SweepAvailability, TraceValidation } from './sweep-types';
+import type { CliIo } from './io';
+import { RateLine } from './progress';
+import { runInWorkers } from './sweep-pool';
+import { configDigest, type SweepProvenance } from './sweep-merge';
+import type { PlantedBug } from '../sim/bugs/types';
+
+const FLAGS: Record<string, FlagSpec> = {
+  seeds: { kind: 'int', min: 1, help: 'how many seeds to run (required)' },
+  from: { kind: 'int', min: 0, help: 'first seed (default 1)' },
+  workers: { kind: 'int', min: 1, max: 64, help: 'worker threads (default: the number of cores)' },
+  shard: { kind: 'string', help: 'i/n: run only this machine\'s share of the seeds (CI fan-out)' },
+  out: { kind: 'string', help: 'directory for traces of failing seeds (default ./raftbed-failures)' },
+  progress: { kind: 'bool', help: 'show the progress line (rate, ETA) even when stderr is not a terminal' },
+  validate: { kind: 'int', min: 0, help: 'also validate K of the passing runs\' traces with TLC (TLA+ trace validation)' },
+  ...SIM_FLAGS,
+};
+
+/** For tests: plant a harness fault from a module (its `plantedBug` export) in the workers and the parent. */
+export interface SweepHooks {
+  readonly bugModule?: string;
+}
+
+export async function sweepCommand(argv: readonly string[], io: CliIo, now: () => number, hooks: SweepHooks = {}): Promise<number> {
+  const { flags } = parseArgs(argv, FLAGS);
+  if (flags.help) {
+    io.out(helpText('raftbed sweep --seeds N [--from S] [--nodes 5] [--faults PROFILE] [--workers K] [--shard i/n] [--duration MS]', FLAGS));
+    return 0;
+  }
+  if (flags.seeds === undefined) throw new CliUsageError('--seeds is required');
+  const from = Number(flags.from ?? 1);
+  const shard = flags.shard !== undefined ? parseShard(String(flags.shard)) : { index: 0, count: 1 };
+  const seeds: number[] = [];
+  for (let k = 0; k < Number(flags.seeds); k++) if (k % shard.count === shard.index) seeds.push(from + k);
+  const base = simConfigFromFlags(flags, from);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bug = hooks.bugModule !== undefined ? (require(hooks.bugModule) as { plantedBug: PlantedBug }).plantedBug : resolveBug(base.bug);
+  const workers = Math.min(Number(flags.workers ?? availableParallelism()), Math.max(1, seeds.length));
+  const outDir = String(flags.out ?? 'raftbed-failures');
+
+  const t0 = now();
+  const progress = new RateLine((text) => process.stderr.write(text), io.isTTY || flags.progress === true, now, 'runs');
+  const finished: SeedSummary[] = [];
+  // Ctrl-C: the seeds finished so far, the failing ones with their replay commands, then exit 130.
+  const onInterrupt = () => {
+    progress.done();
+    printInterrupted(io, base, finished, seeds.length);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  let summaries: SeedSummary[];
+  try {
+    summaries = await runInWorkers(base, seeds, {
+      workers, bugModule: hooks.bugModule,
+      onResult: (s) => {
+        finished.push(s);
+        progress.update(finished.length, seeds.length, `${finished.filter((f) => f.violation !== null).length} failing`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  progress.done();
+  const wallMs = now() - t0;
+
+  const coverage = new Coverage();
+  const linearizability: Record<string, number> = { ok: 0, unknown: 0, violation: 0, skipped: 0 };
+  let events = 0;
+  let simulatedMs = 0;
+  for (const s of summaries) {
+    coverage.merge(s.coverage);
+    events += s.events;
+    simulatedMs += s.simulatedMs;
+    linearizability[s.linearizability ?? 'skipped']++;
+  }
+  const violations = summaries
+    .filter((s) => s.violation !== null)
+    .map((s) => reproduce(base, s, outDir, bug));
+  const missing = missingCoverage(base.faults, coverage.counts);
+  const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir, bug) : [];
+  const report: SweepReport & SweepProvenance = {
+    runs: summaries.length, violations, events, eventsPerSecond: events / (wallMs / 1000), simulatedMs, wallMs,
+    speedOverRealTime: simulatedMs / wallMs, linearizability, coverage: coverage.counts, missingCoverage: missing, validation,
+    availability: worstAvailability(summaries),
+    ...provenance(base, shard, from, Number(flags.seeds), seeds),
+  };
+  if (flags.json) io.out(JSON.stringify(report, null, 2));
+  else printReport(io, base, report, workers);
+  const rejected = validation.filter((v) => v.verdict !== 'pass');
+  return violations.length > 0 || missing.length > 0 || rejected.length > 0 ? 1 : 0;
+}
+
+/** Who ran this share of which sweep: what `raftbed merge` checks before it adds shards up. */
+function provenance(base: SimConfig, shard: { index: number; count: number }, from: number, count: number, seeds: readonly number[]): SweepProvenance {
+  const { seed: _seed, ...config } = base;
+  const { version, commit } = buildInfo();
+  return { raftbed: { version, commit }, config, configDigest: configDigest(config), shard, seedRange: { from, count }, seeds };
+}
+
+/** Re-runs K passing seeds with traces and asks TLC whether each is a behaviour of the spec. */
+async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[], k: number, workers: number, outDir: string, bug: PlantedBug | undefined): Promise<TraceValidation[]> {
+  // Loaded on demand: plain sweeps need neither Java nor TLC.
+  const { validateMany } = require('../tla/validate') as typeof import('../tla/validate');
+  const dir = join(outDir, 'validated');
+  mkdirSync(dir, { recursive: true });
+  const { version, commit } = buildInfo();
+  const chosen = summaries.filter((s) => s.violation === null).slice(0, k);
+  const paths = chosen.map((s) => {
+    const trace = new MemoryTrace(true);
+    runSeed(makeSimConfig({ ...base, seed: s.seed }), { trace, bug, version, commit });
+    const path = join(dir, `seed-${s.seed}.ndjson`);
+    writeFileSync(path, trace.ndjson());
+    return path;
+  });
+  const results = await validateMany(paths, workers);
+  return results.map((r, i) => ({
+    seed: chosen[i].seed,
+    trace: r.path,
+    verdict: r.result?.verdict ?? 'error',
+    detail: r.problem ?? r.result?.error ?? (r.result?.firstUnmatched ? `line ${r.result.firstUnmatched.line}: ${r.result.firstUnmatched.disagreeingFields.join(', ')}` : `${r.result?.eventsMatched} events matched`),
+  }));
+}
+
+function worstAvailability(summaries: readonly SeedSummary[]): SweepAvailability {
+  let w = {
+    maxLeaderlessMs: 0, leaderlessBoundMs: Infinity, maxOperationMs: 0, stalledOperationBoundMs: Infinity, catchUpBoundMs: Infinity, catchUpWindowsJudged: 0, catchUpExtensions: 0,
+  };
+  for (const s of summaries) {
+    const a = s.availability;
+    if (a === null || a.bounds === null) continue;
+    w = {
+      maxLeaderlessMs: Math.max(w.maxLeaderlessMs, a.maxLeaderlessMs),
+      leaderlessBoundMs: Math.min(w.leaderlessBoundMs, a.bounds.leaderlessMs),
+      maxOperationMs: Math.max(w.maxOperationMs, a.maxOperationMs),
+      stalledOperationBoundMs: Math.min(w.stalledOperationBoundMs, a.bounds.stalledOperationMs),
+      catchUpBoundMs: Math.min(w.catchUpBoundMs, a.bounds.catchUpMs),
+      catchUpWindowsJudged: w.catchUpWindowsJudged + a.catchUpWindowsJudged,
+      catchUpExtensions: w.catchUpExtensions + a.catchUpExtensions,
+    };
+  }
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return { ...w, leaderlessBoundMs: finite(w.leaderlessBoundMs), stalledOperationBoundMs: finite(w.stalledOperationBoundMs), catchUpBoundMs: finite(w.catchUpBoundMs) };
+}
+
+/**
+ * Re-runs a failing seed with a trace: the run is deterministic, so it fails the same way. A seed
+ * that killed its worker is not re-run here (it could take the sweep down with it); a re-run that
+ * throws keeps the worker's verdict. Either way the seed is reported with its replay command.
+ */
+function reproduce(base: SimConfig, s: SeedSummary, outDir: string, bug: PlantedBug | undefined): SweepViolation {
+  const config = makeSimConfig({ ...base, seed: s.seed });
+  const replayRun = `raftbed run ${configFlags(config)}`;
+  let again: Violation | null = null;
+  let path = '';
+  let artifacts: FailureArtifacts = { view: '', linearizability: null };
+  if (s.workerDied !== true) {
+    const trace = new MemoryTrace(true);
+    const { version, commit } = buildInfo();
+    let outcome: SeedOutcome | null = null;
+    try {
+      outcome = runSeed(config, { trace, bug, version, commit });
+      again = outcome.violation;
+    } catch (e) {
+      again = uncaughtViolation(e, -1, trace.lines);
+    }
+    mkdirSync(outDir, { recursive: true });
+    path = join(outDir, `seed-${s.seed}.ndjson`);
+    const text = trace.ndjson();
+    writeFileSync(path, text);
+    try {
+      artifacts = writeFailureArtifacts(path, text, outcome ?? { history: [], linearizability: null });
+    } catch (e) {
+      // The pages are a convenience: a page that cannot be drawn must not lose the seed's report.
+      artifacts = { view: `(not written: ${(e as Error).message})`, linearizability: null };
+    }
+  }
+  const v = again ?? s.violation;
+  const frames = v?.frames?.map(repoRelative);
+  return {
+    seed: s.seed, property: v?.property ?? '?', detail: v?.detail ?? '', eventIndex: v?.eventIndex ?? -1, ...(frames ? { frames } : {}), trace: path,
+    view: artifacts.view, linearizabilityReport: artifacts.linearizability,
+    replay: path !== '' ? `raftbed replay ${path}   # or: ${replayRun}` : replayRun,
+  };
+}
+
+const REPO_ROOT = join(__dirname, '..');
+
+/** A stack frame with the repository's location on this machine left out. */
+function repoRelative(frame: string): string {
+  return frame.split(REPO_ROOT + '/').join('');
+}
+
+/** The partial summary printed on Ctrl-C: no traces are written (that would re-run seeds), only replay commands. */
+export function printInterrupted(io: CliIo, base: SimConfig, finished: readonly SeedSummary[], total: number): void {
+  const failing = finished.filter((s) => s.violation !== null).sort((a, b) => a.seed - b.seed);
+  io.out(`raftbed sweep: interrupted after ${finished.length}/${total} runs, ${failing.length} failing`);
+  for (const s of failing) {
+    const v = s.violation as Violation;
+    io.out(`    seed ${s.seed}: ${v.property}: ${v.detail}`);
+    io.out(`      replay: raftbed run ${configFlags(makeSimConfig({ ...base, seed: s.seed }))} --trace seed-${s.seed}.ndjson`);
+  }
+}
+
+function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number): void {
+  io.out(`raftbed sweep: ${r.runs} runs, profile ${base.faults}, ${base.nodes} nodes, ${base.durationMs} ms each, ${workers} workers`);
+  io.out(`  events: ${r.events.toLocaleString('en-US')} (${Math.round(r.eventsPerSecond).toLocaleString('en-US')} events/s across workers)`);
+  io.out(`  simulated ${(r.simulatedMs / 1000).toFixed(1)} s in ${(r.wallMs / 1000).toFixed(1)} s of wall time: ${Math.round(r.speedOverRealTime).toLocaleString('en-US')}x real time`);
+  io.out(`  linearizability: ${Object.entries(r.linearizability).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  io.out(`  coverage: ${Object.entries(r.coverage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const a = r.availability;
+  if (a.catchUpWindowsJudged > 0 || a.maxLeaderlessMs > 0) {
+    const ms = (x: number | null) => (x === null ? '-' : x.toFixed(0));
+    io.out(`  availability after quiet: longest leaderless ${ms(a.maxLeaderlessMs)} ms (bound ${ms(a.leaderlessBoundMs)}), slowest operation ${ms(a.maxOperationMs)} ms (bound ${ms(a.stalledOperationBoundMs)}), catch-up windows ${a.catchUpWindowsJudged} judged, ${a.catchUpExtensions} extended (bound ${ms(a.catchUpBoundMs)} ms)`);
+  }
+  if (r.validation.length > 0) {
+    const passed = r.validation.filter((v) => v.verdict === 'pass').length;
+    io.out(`  TLA+ trace validation: ${passed}/${r.validation.length} traces are behaviours of the spec`);
+    for (const v of r.validation) if (v.verdict !== 'pass') io.out(`    seed ${v.seed}: ${v.verdict.toUpperCase()} ${v.detail} (${v.trace})`);
+  }
+  if (r.missingCoverage.length > 0) io.out(`  FAULTS NEVER HAPPENED under profile ${base.faults}: ${r.missingCoverage.join(', ')}`);
+  if (r.violations.length === 0) {
+    io.out('  violations: none');
+    return;
+  }
+  io.out(`  VIOLATIONS: ${r.violations.length}`);
+  for (const v of r.violations) {
+    io.out(`    seed ${v.seed}: ${v.property} at trace event ${v.eventIndex}: ${v.detail}`);
+    for (const f of v.frames ?? []) io.out(`      ${f}`);
+    if (v.trace !== '') io.out(`      trace: ${v.trace}`);
+    if (v.view !== '') io.out(`      view: ${v.view}`);
+    if (v.linearizabilityReport !== null) io.out(`      linearizability report: ${v.linearizabilityReport}`);
+    io.out(`      replay: ${v.replay}`);
+  }
+}
+
+export { describeViolation };
+export type { SweepReport, SweepViolation, SweepAvailability, TraceValidation };

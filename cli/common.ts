@@ -1,0 +1,100 @@
+// What the run-shaped commands (run, sweep, replay, shrink) share: the simulation flags, how they
+// become a SimConfig, and how a failure is reported so that it can be replayed in one line.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { makeSimConfig, SimConfigError, type SimConfig } from '../sim/config';
+import { parseFaultProfile, FaultProfileError, type FaultProfileName } from '../sim/faults';
+import { CliUsageError, type FlagSpec } from './args';
+import type { Violation } from '../sim/cluster/simulation';
+import { withRunOptions, type RunOptionName } from '../sim/run-options';
+import { OPTION_FLAGS, optionsFromFlags, pinnedOptionFlags } from './option-flags';
+
+export const SIM_FLAGS: Record<string, FlagSpec> = {
+  nodes: { kind: 'int', min: 1, max: 9, help: 'cluster size, 1 to 9 (default 5)' },
+  faults: { kind: 'string', help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
+  duration: { kind: 'int', min: 100, help: 'simulated milliseconds per run (default 10000)' },
+  clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
+  bug: { kind: 'string', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },
+  ...OPTION_FLAGS,
+  json: { kind: 'bool', help: 'machine-readable output' },
+  help: { kind: 'bool', help: 'show this help' },
+};
+
+export function simConfigFromFlags(flags: Readonly<Record<string, string | number | boolean>>, seed: number): SimConfig {
+  let faults: FaultProfileName | undefined;
+  try {
+    if (flags.faults !== undefined) faults = parseFaultProfile(String(flags.faults));
+  } catch (e) {
+    if (e instanceof FaultProfileError) throw new CliUsageError(`--faults: ${e.message}`);
+    throw e;
+  }
+  // A planted bug brings the settings under which it shows; explicit flags still win.
+  const bugConfig = flags.bug !== undefined ? resolveBug(String(flags.bug))?.config ?? {} : {};
+  const options = optionsFromFlags(flags);
+  const pinned = Object.keys(options) as RunOptionName[];
+  try {
+    const config = makeSimConfig({
+      ...bugConfig,
+      seed,
+      ...(flags.nodes !== undefined ? { nodes: Number(flags.nodes) } : {}),
+      ...(faults !== undefined ? { faults } : {}),
+      ...(flags.duration !== undefined ? { durationMs: Number(flags.duration) } : {}),
+      ...(flags.clients !== undefined ? { workload: { ...bugConfig.workload, clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
+      ...(flags.bug !== undefined ? { bug: String(flags.bug) } : {}),
+    });
+    // Without option flags the config stays exactly as before they existed (its trace header too).
+    return pinned.length === 0 ? config : makeSimConfig({ ...withRunOptions(config, options), pinned });
+  } catch (e) {
+    if (e instanceof SimConfigError) throw new CliUsageError(e.message);
+    throw e;
+  }
+}
+
+/** The flags that reproduce a config, for printed replay commands. */
+export function configFlags(c: SimConfig): string {
+  const parts = [`--seed ${c.seed}`, `--faults ${c.faults}`, `--nodes ${c.nodes}`, `--duration ${c.durationMs}`];
+  if (c.workload.clients !== 5) parts.push(`--clients ${c.workload.clients}`);
+  if (c.bug) parts.push(`--bug ${c.bug}`);
+  const options = pinnedOptionFlags(c);
+  if (options) parts.push(options);
+  return parts.join(' ');
+}
+
+export function describeViolation(v: Violation): string {
+  return `${v.property} at ${v.atMs.toFixed(3)} ms (trace event ${v.eventIndex})${v.node ? ` on ${v.node}` : ''}: ${v.detail}`;
+}
+
+let cachedVersion: { version: string; commit: string } | null = null;
+
+/** The raftbed version and git commit for trace headers; read here, in the CLI, never in sim. */
+export function buildInfo(): { version: string; commit: string } {
+  if (cachedVersion) return cachedVersion;
+  const pkg = JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { version: string };
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: `${__dirname}/..`, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    // Not a git checkout: a container image records its commit at build time (deploy/Containerfile);
+    // otherwise (an installed package) the version alone identifies the build.
+    try {
+      commit = readFileSync(`${__dirname}/../BUILD_COMMIT`, 'utf8').trim() || commit;
+    } catch {
+      // No record: 'unknown'.
+    }
+  }
+  cachedVersion = { version: pkg.version, commit };
+  return cachedVersion;
+}
+
+/** Planted bugs are loaded only when asked for, so normal runs never load variant code. */
+export function resolveBug(name: string | undefined): import('../sim/bugs/types').PlantedBug | undefined {
+  if (name === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const catalogue = require('../sim/bugs/catalogue') as { findBug(name: string): import('../sim/bugs/types').PlantedBug };
+  try {
+    return catalogue.findBug(name);
+  } catch (e) {
+    throw new CliUsageError(`--bug: ${(e as Error).message}`);
+  }
+}
