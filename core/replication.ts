@@ -7,7 +7,7 @@ import { StepContext, invariant, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMin } from './quorum';
 import type { LeaderState, Progress } from './state';
-import { sendSnapshotChunk, snapshotNeeded } from './snapshot';
+import { pinnedIndex, releasePinnedSnapshot, sendSnapshotChunk, snapshotNeeded } from './snapshot';
 import { confirmReads, releaseReadyReads, startReadsAwaitingCommit } from './reads';
 import { maybeSendTimeoutNow } from './transfer';
 
@@ -19,8 +19,9 @@ const INITIAL_PROGRESS: Omit<Progress, 'next'> = {
   inflightBytes: 0,
   recentActive: false,
   ackedRound: 0,
-  snapshotIndex: 0,
+  pinnedSnapshot: null,
   snapshotAckedBytes: 0,
+  snapshotAckedRound: 0,
   sentCommit: 0,
 };
 
@@ -319,8 +320,11 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       let inflightBytes = pr.inflightBytes;
       while (acked < inflight.length && inflight[acked].lastIndex <= match) inflightBytes -= inflight[acked++].bytes;
       // This answer proves the follower's match, so it pipelines from here (Replicate), unless it
-      // is still short of the snapshot it is being sent.
-      pr.mode = pr.mode === 'Snapshot' && match < pr.snapshotIndex ? 'Snapshot' : 'Replicate';
+      // is still short of the snapshot it is being sent; one it has passed is released.
+      if (!(pr.mode === 'Snapshot' && match < pinnedIndex(pr))) {
+        pr.mode = 'Replicate';
+        releasePinnedSnapshot(pr);
+      }
       pr.next = Math.max(pr.next, match + 1);
       pr.match = match;
       pr.probeSent = false;

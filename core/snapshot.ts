@@ -1,11 +1,12 @@
 // Log compaction and InstallSnapshot (§7). The application hands core a snapshot at an applied
 // index; the log drops that prefix. A follower whose next entry was compacted away receives the
 // snapshot in chunks of `snapshotChunkBytes`, one chunk in flight at a time, resent on heartbeat.
+// The leader pins the snapshot it is streaming to a follower until that transfer ends.
 
 import type { InstallSnapshotRequest, InstallSnapshotResponse, LogIndex, NodeId, Snapshot } from './types';
-import { StepContext } from './context';
+import { StepContext, type Mutable } from './context';
 import { compactTo, termAt } from './log';
-import type { Progress } from './state';
+import type { IncomingSnapshot, Progress } from './state';
 import { advanceCommitIndex, sendAppend } from './replication';
 import { releaseReadyReads } from './reads';
 
@@ -31,18 +32,42 @@ export function snapshotNeeded(ctx: StepContext, pr: Progress): boolean {
   return pr.next <= ctx.s.log.snapshotIndex;
 }
 
-/** Starts or continues streaming the leader's snapshot to `to`. */
+/** The index of the snapshot pinned for this follower's transfer; 0 when there is none. */
+export function pinnedIndex(pr: Progress): LogIndex {
+  return pr.pinnedSnapshot === null ? 0 : pr.pinnedSnapshot.index;
+}
+
+/** Ends a transfer (installed or abandoned), so the leader no longer keeps its snapshot alive. */
+export function releasePinnedSnapshot(pr: Mutable<Progress>): void {
+  if (pr.pinnedSnapshot === null) return;
+  pr.pinnedSnapshot = null;
+  pr.snapshotAckedBytes = 0;
+  pr.snapshotAckedRound = 0;
+}
+
+/** Starts streaming the leader's newest snapshot to `to`, from byte 0. */
+function pinNewestSnapshot(ctx: StepContext, to: NodeId, snapshot: Snapshot): Progress {
+  return ctx.updateProgress(to, {
+    mode: 'Snapshot', pinnedSnapshot: snapshot, snapshotAckedBytes: 0, snapshotAckedRound: ctx.leader().round,
+    inflight: [], inflightBytes: 0, probeSent: false,
+  });
+}
+
+/**
+ * Continues the transfer to `to`, or (with `startIfNeeded`) starts one with the leader's newest
+ * snapshot. A transfer under way continues with the snapshot it started with, however often the
+ * leader has compacted since: once the follower installs it, it is sent the newer one if it still
+ * needs it (handleInstallSnapshotResponse). Restarting at every compaction instead means that a
+ * follower whose transfer outlasts the compaction interval never installs anything.
+ */
 export function sendSnapshotChunk(ctx: StepContext, to: NodeId, startIfNeeded: boolean): void {
   const s = ctx.s;
-  const snapshot = s.snapshot;
-  if (snapshot === null) return;
   let pr = ctx.progress(to);
-  if (pr.mode !== 'Snapshot' || pr.snapshotIndex !== snapshot.index) {
-    if (!startIfNeeded && pr.mode !== 'Snapshot') return;
-    pr = ctx.updateProgress(to, {
-      mode: 'Snapshot', snapshotIndex: snapshot.index, snapshotAckedBytes: 0, inflight: [], inflightBytes: 0, probeSent: false,
-    });
+  if (pr.mode !== 'Snapshot' || pr.pinnedSnapshot === null) {
+    if (!startIfNeeded || s.snapshot === null) return;
+    pr = pinNewestSnapshot(ctx, to, s.snapshot);
   }
+  const snapshot = pr.pinnedSnapshot as Snapshot;
   const offset = pr.snapshotAckedBytes;
   const chunk = snapshot.data.slice(offset, offset + s.config.snapshotChunkBytes);
   ctx.action('AppendEntries');
@@ -70,20 +95,31 @@ export function handleInstallSnapshotRequest(ctx: StepContext, m: InstallSnapsho
     reply(ctx, m, m.offset + m.data.length, true);
     return;
   }
+  // A transfer is one snapshot of one leader's term (a leader sends one snapshot per index, so
+  // the same bytes every time). It only moves forward: a chunk adds the bytes past those held,
+  // and a duplicate or an overtaken chunk (chunk 0 included) neither adds nor discards any.
   const incoming = s.incomingSnapshot;
-  const continues = incoming !== null && incoming.index === m.lastIncludedIndex && incoming.term === m.term && incoming.data.length === m.offset;
-  if (m.offset === 0) {
-    s.incomingSnapshot = { from: m.from, term: m.term, index: m.lastIncludedIndex, lastTerm: m.lastIncludedTerm, config: m.lastIncludedConfig, data: m.data };
-  } else if (continues) {
-    s.incomingSnapshot = { ...incoming, data: incoming.data + m.data };
+  let next: IncomingSnapshot;
+  if (incoming === null || incoming.term !== m.term || incoming.index !== m.lastIncludedIndex) {
+    // A leader moves on to newer snapshots only, so one older than the transfer held is stale.
+    const older = incoming !== null && incoming.term === m.term && incoming.index > m.lastIncludedIndex;
+    if (m.offset !== 0 || older) {
+      reply(ctx, m, 0, false);
+      return;
+    }
+    next = { from: m.from, term: m.term, index: m.lastIncludedIndex, lastTerm: m.lastIncludedTerm, config: m.lastIncludedConfig, data: m.data };
   } else {
-    // Out of order or from an older transfer: tell the leader where we are.
-    const have = incoming !== null && incoming.index === m.lastIncludedIndex ? incoming.data.length : 0;
-    reply(ctx, m, have, false);
-    return;
+    const held = incoming.data.length;
+    if (m.offset > held) {
+      // A gap: tell the leader where we are.
+      reply(ctx, m, held, false);
+      return;
+    }
+    next = m.offset + m.data.length > held ? { ...incoming, data: incoming.data + m.data.slice(held - m.offset) } : incoming;
   }
+  s.incomingSnapshot = next;
   if (!m.done) {
-    reply(ctx, m, s.incomingSnapshot.data.length, false);
+    reply(ctx, m, next.data.length, false);
     return;
   }
   installSnapshot(ctx);
@@ -118,16 +154,32 @@ export function handleInstallSnapshotResponse(ctx: StepContext, m: InstallSnapsh
   if (s.role !== 'Leader' || m.term !== s.term) return;
   let pr = ctx.progress(m.from);
   pr = ctx.updateProgress(m.from, { recentActive: true, ackedRound: Math.max(pr.ackedRound, m.round) });
-  if (pr.mode !== 'Snapshot' || pr.snapshotIndex !== m.lastIncludedIndex) return;
+  // An answer about another snapshot belongs to an earlier transfer.
+  if (pr.mode !== 'Snapshot' || pinnedIndex(pr) !== m.lastIncludedIndex) return;
   if (m.installed) {
     const match = Math.max(pr.match, m.lastIncludedIndex);
-    ctx.updateProgress(m.from, { mode: 'Probe', match, next: match + 1, probeSent: false, snapshotAckedBytes: 0 });
+    const owned = ctx.ownProgress(m.from);
+    releasePinnedSnapshot(owned);
+    owned.mode = 'Probe';
+    owned.match = match;
+    owned.next = match + 1;
+    owned.probeSent = false;
     advanceCommitIndex(ctx);
+    // If the leader compacted past `match` meanwhile, this starts the transfer of its newest snapshot.
     sendAppend(ctx, m.from, true);
     return;
   }
-  if (m.bytesReceived !== pr.snapshotAckedBytes) {
-    ctx.updateProgress(m.from, { snapshotAckedBytes: Math.min(m.bytesReceived, s.snapshot?.data.length ?? 0) });
+  const pinned = pr.pinnedSnapshot as Snapshot;
+  const received = Math.min(m.bytesReceived, pinned.data.length);
+  if (received > pr.snapshotAckedBytes) {
+    ctx.updateProgress(m.from, { snapshotAckedBytes: received, snapshotAckedRound: ctx.leader().round });
+    sendSnapshotChunk(ctx, m.from, false);
+  } else if (received < pr.snapshotAckedBytes && m.round > pr.snapshotAckedRound) {
+    // It answers a chunk sent from the acknowledged offset, yet holds less: it lost bytes it had
+    // (it restarted, say). Resume from what it holds; from nothing, the newest snapshot is as
+    // cheap to send as the pinned one, and the follower needs less after it.
+    if (received === 0) pinNewestSnapshot(ctx, m.from, s.snapshot as Snapshot);
+    else ctx.updateProgress(m.from, { snapshotAckedBytes: received, snapshotAckedRound: ctx.leader().round });
     sendSnapshotChunk(ctx, m.from, false);
   }
 }

@@ -33,9 +33,21 @@ export interface Progress {
   readonly recentActive: boolean;
   /** The newest heartbeat round this follower has answered (ReadIndex confirmation). */
   readonly ackedRound: number;
-  /** The snapshot being streamed to this follower, and how many bytes it has acknowledged. */
-  readonly snapshotIndex: LogIndex;
+  /**
+   * The snapshot being streamed to this follower (in Snapshot mode; null otherwise). It is pinned:
+   * the transfer finishes with it even if the leader compacts again meanwhile, because restarting
+   * at every compaction starves a follower whose transfer outlasts the compaction interval. It is
+   * released when the follower installs it or the transfer is abandoned (see snapshot.ts).
+   */
+  readonly pinnedSnapshot: Snapshot | null;
+  /** How many bytes of the pinned snapshot the follower has acknowledged. */
   readonly snapshotAckedBytes: number;
+  /**
+   * The leader's round when snapshotAckedBytes last changed. A chunk sent in a later round was
+   * sent from that offset, so only an answer to one can show the follower lost bytes it had
+   * acknowledged; an answer from this round or before may simply have been overtaken.
+   */
+  readonly snapshotAckedRound: number;
   /**
    * The highest commit index this follower has been sent, as it will read it (capped at the last
    * index each message proves it holds). A commit-only AppendEntries that would tell it no more is
@@ -220,8 +232,9 @@ export function copyProgress(p: Progress): Progress {
     inflightBytes: p.inflightBytes,
     recentActive: p.recentActive,
     ackedRound: p.ackedRound,
-    snapshotIndex: p.snapshotIndex,
+    pinnedSnapshot: p.pinnedSnapshot,
     snapshotAckedBytes: p.snapshotAckedBytes,
+    snapshotAckedRound: p.snapshotAckedRound,
     sentCommit: p.sentCommit,
     next: p.next,
   };
