@@ -15,7 +15,12 @@
 (*     they no longer exist, so a step that needed to would be a bug).    *)
 (*                                                                         *)
 (* The snapshot is sent whole; core streams it in chunks and installs on *)
-(* the last one, which is the same state change.                          *)
+(* the last one, which is the same state change. A transfer is the one    *)
+(* message sent when it starts: core's leader pins that snapshot and      *)
+(* finishes streaming it even after compacting again (core/snapshot.ts),  *)
+(* just as this message stays in the network, unchanged, while its sender *)
+(* takes newer snapshots. A follower whose transfer is abandoned (it lost *)
+(* the chunks it held) is sent a new message, of the newest snapshot.     *)
 (***************************************************************************)
 EXTENDS Raft
 

@@ -227,10 +227,14 @@ ValidRequest(s, m) ==
             /\ m.mentries = EntryTerms(SubSeq(log[s], m.mprevLogIndex + 1,
                                               m.mprevLogIndex + Len(m.mentries)))
             /\ m.mcommitIndex <= commitIndex[s]
+      \* The leader's newest snapshot, or an older one already sent: a transfer
+      \* finishes with the snapshot it started with (core/snapshot.ts pins it).
       [] m.mtype = InstallSnapshotRequest ->
             /\ state[s] = Leader /\ m.mterm = currentTerm[s]
-            /\ m.mlastIncludedIndex = snapIdx[s] /\ snapIdx[s] >= 1
-            /\ m.mlastIncludedTerm = TermAt(log[s], snapIdx[s])
+            /\ 1 <= m.mlastIncludedIndex /\ m.mlastIncludedIndex <= snapIdx[s]
+            /\ m.mlastIncludedTerm = TermAt(log[s], m.mlastIncludedIndex)
+            /\ \/ m.mlastIncludedIndex = snapIdx[s]
+               \/ <<m.mlastIncludedIndex, m.mlastIncludedTerm>> \in DOMAIN snapData
       [] m.mtype = TimeoutNowRequest ->
             state[s] = Leader /\ m.mterm = currentTerm[s]
       \* Reads never touch Raft state; a leader stepping down answers its
