@@ -2,7 +2,7 @@
 // does nothing is a known failure of simulators, so a sweep fails when a profile's faults never fire.
 
 export const COVERAGE_COUNTERS = [
-  'leaderChanges', 'preVoteRejections', 'checkQuorumStepDowns', 'snapshotInstalls', 'compactions', 'truncations',
+  'leaderChanges', 'preVoteRejections', 'checkQuorumStepDowns', 'snapshotInstalls', 'compactions', 'compactionsDuringTransfer', 'truncations',
   'partitions', 'clogs', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps',
   'drops', 'duplicates', 'redirects', 'followerReads', 'retries', 'unknownOutcomes',
   // Core's inputs (sim/workload/input-coverage.ts), the divergence fault, and the runs whose options promise inputs.

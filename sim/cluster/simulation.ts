@@ -388,7 +388,10 @@ export class Simulation {
       const a = actions[k];
       if (a === 'TruncateLog') c.add('truncations');
       else if (a === 'CheckQuorumStepDown') c.add('checkQuorumStepDowns');
-      else if (a === 'CompactLog') c.add('compactions');
+      else if (a === 'CompactLog') {
+        c.add('compactions');
+        if (compactsDuringTransfer(after)) c.add('compactionsDuringTransfer');
+      }
     }
     const messages = output.messages;
     for (let k = 0; k < messages.length; k++) {
@@ -618,4 +621,18 @@ export function uncaughtViolation(e: unknown, atMs: number, eventIndex: number):
   const error = e instanceof Error ? e : new Error(String(e));
   const frames = (error.stack ?? '').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('at ')).slice(0, UNCAUGHT_FRAMES);
   return { property: 'UncaughtException', detail: `${error.name}: ${error.message}`, node: null, atMs, eventIndex, frames };
+}
+
+/**
+ * A leader took a snapshot newer than one it is still streaming to a follower: the transfer then
+ * outlives a compaction, the case that once made a lagging follower restart its transfer forever.
+ */
+function compactsDuringTransfer(s: RaftState): boolean {
+  if (s.leader === null) return false;
+  const progress = s.leader.progress;
+  for (const id in progress) {
+    const pinned = progress[id].pinnedSnapshot;
+    if (pinned !== null && pinned.index < s.log.snapshotIndex) return true;
+  }
+  return false;
 }
