@@ -3,11 +3,11 @@
 // snapshot older than its newest. TraceRaft accepts exactly that: the newest snapshot, or an older
 // one it has already sent (a transfer under way), never one that was never sent. Needs TLC.
 
-import { findTlcJar, TlcJarNotFoundError } from '../tlc';
-import { JAR_HOW_TO, validateTraceText } from '../validate';
-import { simTrace } from './sim-traces';
-import { parseTrace } from '../../sim/trace/read';
-import { completeTrace } from '../../sim/trace/sink';
+import { findTlcJar, TlcJarNotFoundError } from '../tla/tlc';
+import { JAR_HOW_TO, validateTraceText } from '../tla/validate';
+import { simTrace } from '../cli/sim-traces';
+import { parseTrace } from '../trace/read';
+import { completeTrace } from '../trace/sink';
 
 jest.setTimeout(240_000);
 
