@@ -182,6 +182,27 @@ describe('§7 the leader side of a pinned transfer, message by message', () => {
     expect(state.leader?.progress[to]).toMatchObject({ mode: 'Snapshot', match: pinned, pinnedSnapshot: { index: newer } });
   });
 
+  it('a follower that already holds the pinned snapshot says so at once; the leader moves on to the newest', () => {
+    const { state: s0, to, first } = startedTransfer();
+    let r = stepSynced(s0, { type: 'Snapshot', index: s0.appliedIndex, data: snapshotData(s0.appliedIndex) });
+    const newer = r.state.log.snapshotIndex;
+    expect(newer).toBeGreaterThan(first.lastIncludedIndex);
+    // Its commit index had passed the pinned snapshot (the follower answers installed on any chunk).
+    r = stepSynced(r.state, receive(answer(r.state, first, CHUNK_BYTES, true)));
+    expect(r.state.leader?.progress[to]).toMatchObject({ match: first.lastIncludedIndex, mode: 'Snapshot', pinnedSnapshot: { index: newer }, snapshotAckedBytes: 0 });
+    expect(chunksTo(r.messages, to)).toEqual([expect.objectContaining({ lastIncludedIndex: newer, offset: 0 })]);
+  });
+
+  it('a leader that steps down keeps no pinned snapshot', () => {
+    const { state: s0, to } = startedTransfer();
+    expect(s0.leader?.progress[to].pinnedSnapshot).not.toBeNull();
+    const higher: InstallSnapshotResponse = {
+      type: 'InstallSnapshotResponse', cluster: 'test', from: to, to: s0.config.id, term: s0.term + 1, lastIncludedIndex: 0, bytesReceived: 0, installed: false, round: 0,
+    };
+    const r = stepSynced(s0, receive(higher));
+    expect(r.state).toMatchObject({ role: 'Follower', leader: null, term: s0.term + 1 });
+  });
+
   it('a stale answer reporting fewer bytes does not rewind the transfer', () => {
     const { state: s0, to, first } = startedTransfer();
     let r = stepSynced(s0, receive(answer(s0, first, CHUNK_BYTES)));
