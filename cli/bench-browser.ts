@@ -5,26 +5,9 @@
 // Wall-clock figures for humans; nothing asserts them.
 
 import { TabCluster } from '../browser-adapter/harness/tab-cluster';
-import { flagHelp, parseOrExit, type FlagSpec } from './args';
 import type { BenchRunOptions, BenchRunResult } from '../browser-adapter/demo/bench-main';
-
-const BENCH_FLAGS: Record<string, FlagSpec> = {
-  rate: { kind: 'number', min: 1, help: 'total writes/s of the fixed-rate phase, split over the tabs (default 6000)' },
-  window: { kind: 'int', min: 1, help: 'writes in flight per tab in the saturation phase (default 2000)' },
-  duration: { kind: 'number', min: 0.5, max: 600, value: 'S', help: 'measured seconds per phase (default 5)' },
-  warmup: { kind: 'number', min: 0, max: 60, value: 'S', help: 'unmeasured seconds before each phase (default 1.5)' },
-  keys: { kind: 'int', min: 1, help: 'distinct keys per tab (default 1000)' },
-  'value-bytes': { kind: 'int', min: 0, max: 10_000, help: 'bytes per value (default 16)' },
-  tick: { kind: 'number', min: 1, max: 1000, value: 'MS', help: 'Raft tick (default 30)' },
-  'snapshot-every': { kind: 'int', min: 10, help: 'applied entries between snapshots (default 5000)' },
-  json: { kind: 'bool', help: 'print one JSON object instead of a table' },
-  help: { kind: 'bool', alias: '-h', help: 'this text' },
-};
-
-export const BENCH_USAGE = `Usage: raftbed bench browser [options]
-
-${flagHelp(BENCH_FLAGS)}
-`;
+import type { Invocation } from './program';
+import { EXIT_OK, EXIT_TOOL_FAILED } from './exit-codes';
 
 export interface PhaseResult {
   readonly phase: string;
@@ -56,10 +39,9 @@ function summarise(phase: string, results: readonly BenchRunResult[]): PhaseResu
   };
 }
 
-export async function runBrowserBenchCli(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const parsed = parseOrExit(argv, BENCH_FLAGS, BENCH_USAGE, out);
-  if (typeof parsed === 'number') return parsed;
-  const flags = parsed.flags;
+/** Flags in cli/commands-browser.ts. A missing Chromium is reported by cli/main.ts (exit 4). */
+export async function runBrowserBenchCli({ flags, io }: Invocation): Promise<number> {
+  const out = (line: string) => io.out(line);
   const num = (name: string, fallback: number): number => (flags[name] as number | undefined) ?? fallback;
   const o = {
     rate: num('rate', 6000), window: num('window', 2000), duration: num('duration', 5), warmup: num('warmup', 1.5),
@@ -69,8 +51,9 @@ export async function runBrowserBenchCli(argv: readonly string[], out: (line: st
   try {
     cluster = await TabCluster.start({ page: 'bench.html', params: { trace: '0', tick: String(o.tick), snapshotEvery: String(o.snapshotEvery) } });
   } catch (e) {
-    out(`raftbed bench browser: ${(e as Error).message}`);
-    return 1;
+    if ((e as Error).name === 'ChromiumMissingError') throw e;
+    io.err(`raftbed bench browser: ${(e as Error).message}`);
+    return EXIT_TOOL_FAILED;
   }
   try {
     await cluster.openAll();
@@ -111,15 +94,8 @@ export async function runBrowserBenchCli(argv: readonly string[], out: (line: st
       }
       for (const s of statuses) out(`  ${s.id}: ${s.role} term ${s.term}, applied ${s.applied}, ${s.snapshots} snapshots, ${s.storageUnits} storage units`);
     }
-    return 0;
+    return EXIT_OK;
   } finally {
     await cluster.stop();
   }
-}
-
-if (require.main === module) {
-  runBrowserBenchCli(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
 }

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from './main';
-import { CliUsageError, parseArgs, parseShard } from './args';
 import { CapturingIo } from './test-support/capturing-io';
+import { EXIT_REPLAY_DIVERGED } from './exit-codes';
 import { COVERAGE_COUNTERS } from '../sim/cluster/coverage';
 import { FAULT_PROFILES, parseFaultPlan } from '../sim/faults';
 import { completeTrace } from '../trace/sink';
@@ -38,45 +38,47 @@ async function usageError(argv: string[], message: string | RegExp): Promise<voi
   expect(io.stderr).toMatch(message);
 }
 
-describe('usage errors exit 2 with a message naming the problem', () => {
-  it('no command prints the usage', async () => {
+describe('usage errors exit 2 with a message on stderr naming the flag', () => {
+  it('no command prints the usage on stderr', async () => {
     const { code, io } = await cli();
     expect(code).toBe(2);
-    expect(io.stdout).toContain('usage: raftbed COMMAND');
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toContain('Usage: raftbed [options] [command]');
   });
 
-  it('unknown command', () => usageError(['frobnicate'], /unknown command "frobnicate"[\s\S]*usage: raftbed COMMAND/));
-  it('unknown flag', () => usageError(['run', '--seed', '1', '--colour'], 'raftbed run: unknown flag --colour'));
-  it('missing value at the end', () => usageError(['run', '--seed'], '--seed needs a value'));
-  it('missing value before another flag', () => usageError(['run', '--seed', '--json'], '--seed needs a value'));
-  it('non-integer', () => usageError(['run', '--seed', 'abc'], '--seed must be an integer, got "abc"'));
-  it('non-integer with a fraction', () => usageError(['run', '--seed', '1', '--duration', '1.5'], '--duration must be an integer, got "1.5"'));
-  it('out of range: --nodes 10', () => usageError(['run', '--seed', '1', '--nodes', '10'], '--nodes must be at most 9, got 10'));
-  it('out of range: --nodes 0', () => usageError(['run', '--seed', '1', '--nodes', '0'], '--nodes must be at least 1, got 0'));
-  it('a value given to a boolean flag', () => usageError(['run', '--seed', '1', '--json=yes'], '--json takes no value'));
-  it('a stray positional argument', () => usageError(['run', '--seed', '1', 'extra'], 'unexpected argument "extra"'));
-  it('run without --seed', () => usageError(['run', '--duration', '2000'], '--seed is required'));
+  it('unknown command', () => usageError(['frobnicate'], /^raftbed: unknown command 'frobnicate'/));
+  it('unknown flag', () => usageError(['run', '--seed', '1', '--colour'], /^raftbed run: unknown option '--colour'\n\(see 'raftbed run --help'\)$/));
+  it('missing value at the end', () => usageError(['run', '--seed'], "raftbed run: option '--seed <S>' argument missing"));
+  it('a flag where a value should be', () => usageError(['run', '--seed', '1', '--trace', '--json'], "raftbed run: option '--trace <FILE>' argument '--json' is invalid. It looks like a flag: the value is missing."));
+  it('a flag where a number should be', () => usageError(['run', '--seed', '--json'], "raftbed run: option '--seed <S>' argument '--json' is invalid. It must be an integer."));
+  it('non-integer', () => usageError(['run', '--seed', 'abc'], "raftbed run: option '--seed <S>' argument 'abc' is invalid. It must be an integer."));
+  it('non-integer with a fraction', () => usageError(['run', '--seed', '1', '--duration', '1.5'], "option '--duration <MS>' argument '1.5' is invalid. It must be an integer."));
+  it('an integer beyond 2^53', () => usageError(['run', '--seed', '99999999999999999999'], "option '--seed <S>' argument '99999999999999999999' is invalid. It is out of range."));
+  it('out of range: --nodes 10', () => usageError(['run', '--seed', '1', '--nodes', '10'], "option '--nodes <N>' argument '10' is invalid. It must be at most 9."));
+  it('out of range: --nodes 0', () => usageError(['run', '--seed', '1', '--nodes', '0'], "option '--nodes <N>' argument '0' is invalid. It must be at least 1."));
+  it('a value given to a boolean flag', () => usageError(['run', '--seed', '1', '--json=yes'], "unknown option '--json=yes'"));
+  it('a flag given twice', () => usageError(['run', '--seed', '1', '--seed', '2'], "raftbed run: option '--seed <S>' given twice"));
+  it('a stray positional argument', () => usageError(['run', '--seed', '1', 'extra'], "too many arguments for 'run'. Expected 0 arguments but got 1."));
+  it('run without --seed', () => usageError(['run', '--duration', '2000'], "raftbed run: required option '--seed <S>' not specified"));
+  it('the --key=value spelling reads like --key value', async () => {
+    const { code, io } = await cli('run', '--seed=2', '--duration=1000', '--faults=none', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(io.stdout)).toMatchObject({ seed: 2, simulatedMs: 1000 });
+  });
 
-  it('bad --faults lists the valid profiles', async () => {
+  it('bad --faults names the flag and lists the valid profiles', async () => {
     const { code, io } = await cli('run', '--seed', '1', '--faults', 'chaos');
     expect(code).toBe(2);
-    expect(io.stderr).toContain('unknown fault profile "chaos"');
+    expect(io.stderr).toContain("option '--faults <PROFILE>' argument 'chaos' is invalid. unknown fault profile \"chaos\"");
     expect(io.stderr).toContain(`valid profiles: ${FAULT_PROFILES.join(', ')}`);
   });
 
   it('bad --bug lists the planted bugs', () => usageError(['run', '--seed', '1', '--bug', 'no-such-bug'], /--bug: unknown bug "no-such-bug"; valid names: \S/));
 
-  it.each([['3/2', 'need 0 <= i < n'], ['1/0', 'need 0 <= i < n'], ['x', 'must look like i/n'], ['1/2/3', 'must look like i/n'], ['-1/2', 'must look like i/n']])(
+  it.each([['3/2', 'It needs 0 <= i < n.'], ['1/0', 'It needs 0 <= i < n.'], ['x', 'It must look like i/n'], ['1/2/3', 'It must look like i/n'], ['-1/2', 'It must look like i/n']])(
     'bad --shard %s',
-    (shard, message) => usageError(['sweep', '--seeds', '2', '--shard', shard], message),
+    (shard, message) => usageError(['sweep', '--seeds', '2', '--shard', shard], `option '--shard <i/n>' argument '${shard}' is invalid. ${message}`),
   );
-
-  it('parseShard and parseArgs throw CliUsageError directly', () => {
-    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
-    expect(() => parseShard('4/4')).toThrow(CliUsageError);
-    expect(() => parseArgs(['--n', '99999999999999999999'], { n: { kind: 'int', help: '' } })).toThrow('--n is out of range');
-    expect(parseArgs(['--n=7', '--s', 'x', 'pos'], { n: { kind: 'int', help: '' }, s: { kind: 'string', help: '' } }, 1)).toEqual({ flags: { n: 7, s: 'x' }, positional: ['pos'] });
-  });
 });
 
 describe('run', () => {
@@ -134,14 +136,14 @@ describe('run --trace, then replay', () => {
     expect(JSON.parse(json.io.stdout)).toMatchObject({ seed: 5, identical: true, firstDifferentLine: null, violation: null });
   });
 
-  it('stops at a doctored event line, reporting it DIFFERENT with its line number (exit 2)', async () => {
+  it('stops at a doctored event line, reporting it DIFFERENT with its line number (exit 3)', async () => {
     const k = body.findIndex((l, idx) => idx > 100 && l.includes('"ev":"Step"'));
     const event = JSON.parse(body[k]);
     event.state.term += 1;
     const doctored = [...body];
     doctored[k] = JSON.stringify(event);
     const { code, io } = await cli('replay', writeSealed('doctored.ndjson', doctored));
-    expect(code).toBe(2);
+    expect(code).toBe(EXIT_REPLAY_DIVERGED);
     expect(io.stdout).toBe(`DIFFERENT from line ${k + 1}:\n  expected ${doctored[k]}\n  got      ${body[k]}\nreplay stopped at line ${k + 1}`);
     const json = JSON.parse((await cli('replay', join(dir, 'doctored.ndjson'), '--json')).io.stdout);
     expect(json).toMatchObject({ identical: false, firstDifferentLine: k + 1, expected: doctored[k], actual: body[k], stoppedAtDifference: true, violation: null, traceSha256: null });
@@ -172,7 +174,7 @@ describe('run --trace, then replay', () => {
     const header = JSON.parse(body[0]);
     header.config.durationMs = 80_000_000;
     const { code, io } = await cli('replay', writeSealed('longer.ndjson', [JSON.stringify(header), ...body.slice(1)]));
-    expect(code).toBe(2);
+    expect(code).toBe(EXIT_REPLAY_DIVERGED);
     expect(io.outLines[0]).toMatch(new RegExp(`^DIFFERENT from line (\\d+):$`));
     const line = Number(/line (\d+)/.exec(io.outLines[0])?.[1]);
     expect(line).toBeLessThanOrEqual(body.length + 1);
@@ -182,7 +184,7 @@ describe('run --trace, then replay', () => {
   it('reports a recording longer than the replay where the replay ended', async () => {
     const extra = JSON.stringify({ ...JSON.parse(body[body.length - 1]), i: body.length });
     const { code, io } = await cli('replay', writeSealed('longer-recording.ndjson', [...body, extra]));
-    expect(code).toBe(2);
+    expect(code).toBe(EXIT_REPLAY_DIVERGED);
     expect(io.outLines).toEqual([`DIFFERENT from line ${body.length + 1}:`, `  expected ${extra}`, '  got      <end>', 'no violation']);
   });
 
@@ -346,7 +348,7 @@ async function outcome(argv: string[]): Promise<{ code: number; stderr: string }
   }
 }
 
-describe('bad files and paths are reported, never thrown out of main (bin/raftbed would exit 3 with a stack)', () => {
+describe('bad files and paths are reported, never thrown out of main (an internal error: exit 5 with a stack)', () => {
   let header: Record<string, unknown>;
   let events: string[];
 

@@ -6,15 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Simulation } from '../sim/cluster/simulation';
 import { makeSimConfig } from '../sim/config';
 import { checkLinearizability, generateLinearizableHistory } from '../linearizability';
-import { parseArgs, helpText, type FlagSpec } from './args';
-import type { CliIo } from './io';
-
-const FLAGS: Record<string, FlagSpec> = {
-  seconds: { kind: 'int', min: 1, max: 600, help: 'wall seconds of simulation to measure (default 10)' },
-  'write-readme': { kind: 'bool', help: 'write the figures into README.md between the bench markers' },
-  json: { kind: 'bool', help: 'machine-readable output' },
-  help: { kind: 'bool', help: 'show this help' },
-};
+import { performance } from 'node:perf_hooks';
+import type { Invocation } from './program';
+import { EXIT_OK } from './exit-codes';
 
 export interface SimBenchFigures {
   readonly eventsPerSecond: number;
@@ -26,12 +20,8 @@ export interface SimBenchFigures {
   readonly messagesPerCommittedEntry: number;
 }
 
-export async function benchCommand(argv: readonly string[], io: CliIo, now: () => number): Promise<number> {
-  const { flags } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    io.out(helpText('raftbed bench [--seconds N] [--write-readme] [--json]   (raftbed bench browser: see browser-adapter)', FLAGS));
-    return 0;
-  }
+export async function benchCommand({ flags, io, deps }: Invocation): Promise<number> {
+  const now = deps.now ?? (() => performance.now());
   const budgetMs = Number(flags.seconds ?? 10) * 1000;
   // Warm the JIT on a short run so the measurement is of steady state.
   new Simulation(makeSimConfig({ seed: 0, durationMs: 2_000, checkLinearizability: false })).run();
@@ -70,7 +60,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo, now: () =
   if (flags.json) io.out(JSON.stringify(figures, null, 2));
   else for (const l of lines) io.out(l);
   if (flags['write-readme']) writeReadme(lines);
-  return 0;
+  return EXIT_OK;
 }
 
 const BEGIN = '<!-- bench:sim:begin -->';

@@ -1,7 +1,7 @@
 import type { CliIo } from './io';
 import { main } from './main';
 import { bugNames } from '../sim/bugs/catalogue';
-import { exitCode, runBugsCli, type BugReport } from './cmd-bugs';
+import { exitCode, type BugReport } from './cmd-bugs';
 
 function capture(): CliIo & { outText: () => string; errText: () => string } {
   const out: string[] = [];
@@ -10,6 +10,7 @@ function capture(): CliIo & { outText: () => string; errText: () => string } {
 }
 
 const clock = () => 0;
+const runBugsCli = (argv: string[], io: CliIo, now: () => number) => main(['bugs', ...argv], io, { now });
 
 describe('raftbed bugs', () => {
   it('prints help listing every bug', async () => {
@@ -22,15 +23,17 @@ describe('raftbed bugs', () => {
   it('refuses an unknown bug, naming the valid ones, with exit code 2', async () => {
     const io = capture();
     expect(await runBugsCli(['--only', 'nope'], io, clock)).toBe(2);
-    expect(io.errText()).toContain('unknown bug "nope"');
+    expect(io.outText()).toBe('');
+    expect(io.errText()).toContain('raftbed bugs: unknown bug "nope"');
     expect(io.errText()).toContain('match-index-regresses');
   });
 
-  it('refuses bad flags with exit code 2', async () => {
-    for (const argv of [['--max-seeds', '0'], ['--max-seeds', 'ten'], ['--frobnicate'], ['--only']]) {
+  it('refuses bad flags with exit code 2, naming the flag', async () => {
+    for (const [argv, flag] of [[['--max-seeds', '0'], '--max-seeds'], [['--max-seeds', 'ten'], '--max-seeds'], [['--frobnicate'], '--frobnicate'], [['--only'], '--only']] as const) {
       const io = capture();
-      expect(await runBugsCli(argv, io, clock)).toBe(2);
+      expect(await runBugsCli([...argv], io, clock)).toBe(2);
       expect(io.errText()).toMatch(/^raftbed bugs: /);
+      expect(io.errText()).toContain(`'${flag}`);
     }
   });
 

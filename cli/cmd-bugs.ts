@@ -3,23 +3,13 @@
 // clock (for the humans reading the wall times); the hunt itself is given the clock.
 
 import { performance } from 'node:perf_hooks';
-import { CliUsageError, helpText, parseArgs, type FlagSpec } from './args';
-import { PROCESS_IO, type CliIo } from './io';
-import { PLANTED_BUGS, findBug, UnknownBugError } from '../sim/bugs/catalogue';
+import { PLANTED_BUGS, findBug } from '../sim/bugs/catalogue';
 import { huntBug, type HuntResult } from '../sim/bugs/hunt';
 import { replayCommand } from '../sim/bugs/run';
 import type { PlantedBug } from '../sim/bugs/types';
-
-export const DEFAULT_MAX_SEEDS = 200;
-
-const FLAGS: Record<string, FlagSpec> = {
-  only: { kind: 'string', help: 'hunt only the bug with this name' },
-  'max-seeds': { kind: 'int', min: 1, max: 1_000_000, help: `seeds to try per bug before giving up (default ${DEFAULT_MAX_SEEDS})` },
-  'from-seed': { kind: 'int', min: 0, help: 'first seed to try (default 1)' },
-  'declared-only': { kind: 'bool', help: 'keep hunting past violations of properties the bug does not declare' },
-  json: { kind: 'bool', help: 'machine-readable output' },
-  help: { kind: 'bool', help: 'show this help' },
-};
+import type { Invocation } from './program';
+import { DEFAULT_MAX_SEEDS } from './commands-sim';
+import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes';
 
 export interface BugReport extends HuntResult {
   /** Whether the property that caught it is one the bug declares in caughtBy. */
@@ -58,26 +48,10 @@ function footnotes(rows: readonly BugReport[]): string[] {
   return notes;
 }
 
-/** `argv` is what follows `raftbed bugs`. Returns the exit code: 0 all caught, 1 some missed, 2 bad usage. */
-export async function runBugsCli(argv: readonly string[], io: CliIo = PROCESS_IO, now: () => number = () => performance.now()): Promise<number> {
-  let bugs: readonly PlantedBug[];
-  let flags: Readonly<Record<string, string | number | boolean>>;
-  try {
-    flags = parseArgs(argv, FLAGS).flags;
-    if (flags.help) {
-      io.out(helpText('raftbed bugs [--only NAME] [--max-seeds N] [--from-seed S] [--declared-only] [--json]', FLAGS));
-      io.out('');
-      io.out(`bugs: ${PLANTED_BUGS.map((b) => b.name).join(', ')}`);
-      return 0;
-    }
-    bugs = flags.only === undefined ? PLANTED_BUGS : [findBug(String(flags.only))];
-  } catch (e) {
-    if (e instanceof CliUsageError || e instanceof UnknownBugError) {
-      io.err(`raftbed bugs: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+/** `raftbed bugs`: 0 when every bug was caught, 1 when any escaped; an unknown --only is a usage error. */
+export async function runBugsCli({ flags, io, deps }: Invocation): Promise<number> {
+  const now = deps.now ?? (() => performance.now());
+  const bugs: readonly PlantedBug[] = flags.only === undefined ? PLANTED_BUGS : [findBug(String(flags.only))];
   const maxSeeds = Number(flags['max-seeds'] ?? DEFAULT_MAX_SEEDS);
   const fromSeed = Number(flags['from-seed'] ?? 1);
   const rows: BugReport[] = [];
@@ -98,5 +72,5 @@ export async function runBugsCli(argv: readonly string[], io: CliIo = PROCESS_IO
 
 /** 0 when every bug was caught, 1 when any escaped. */
 export function exitCode(rows: readonly Pick<BugReport, 'caught'>[]): number {
-  return rows.every((r) => r.caught) ? 0 : 1;
+  return rows.every((r) => r.caught) ? EXIT_OK : EXIT_CHECK_FAILED;
 }

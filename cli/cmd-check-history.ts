@@ -1,34 +1,21 @@
 // raftbed check-history FILE: decides whether a recorded history is linearizable and writes the
 // HTML report. FILE is a raftbed history (JSON, docs/linearizability.md) or a Jepsen/Knossos
 // history (EDN lines or jepsen.util log lines). Exit 0 linearizable, 1 violation, 2 usage or format
-// error, 4 undecided within the budget. Wall time is read here, outside the simulated world.
+// error, 6 undecided within the budget (cli/exit-codes.ts). Wall time is read here, outside the simulated world.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { CliUsageError, helpText, parseArgs, type FlagSpec } from './args';
-import type { CliIo } from './io';
+import { CliUsageError } from './errors';
+import type { Flags } from './flags';
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNDECIDED } from './exit-codes';
 import { checkHistory, renderViolationHtml, type LinearizabilityResult, type Operation } from '../linearizability';
 import { parseHistoryJson } from '../linearizability/history-file';
 import { importJepsenHistory, type JepsenModelName } from '../linearizability/jepsen';
 import type { AnyModel } from '../linearizability/model';
-import { BUILT_IN_MODELS, builtInModel } from '../linearizability/models';
+import { builtInModel } from '../linearizability/models';
 
-const FLAGS: Record<string, FlagSpec> = {
-  output: { kind: 'string', alias: '-o', value: 'FILE', help: 'write the HTML report to FILE (default on violation: FILE.linearizability.html)' },
-  model: { kind: 'choice', choices: Object.keys(BUILT_IN_MODELS), help: 'the model to check against (default: the file header\'s, else detected; kv for bare JSON)' },
-  format: { kind: 'choice', choices: ['auto', 'json', 'jepsen'], help: 'history format (default auto: JSON if it parses, else Jepsen EDN/log lines)' },
-  'fail-cas': { kind: 'choice', choices: ['not-applied', 'not-swapped'], help: 'Jepsen: what a cas that completed :fail means (default not-applied)' },
-  workers: { kind: 'int', min: 1, max: 256, help: 'worker threads for hard partitions (default: available CPUs)' },
-  'time-limit': { kind: 'number', min: 0, value: 'S', help: 'give up after S seconds with verdict unknown (exit 4)' },
-  'max-steps': { kind: 'int', min: 1, help: 'search steps per partition before it is undecided (default 10,000,000)' },
-  all: { kind: 'bool', help: 'decide every partition instead of stopping at the first violation' },
-  view: { kind: 'string', value: 'HREF', help: 'the trace view page that ops with an eventIndex link to (default view.html)' },
-  json: { kind: 'bool', help: 'print a JSON summary' },
-  help: { kind: 'bool', alias: '-h', help: 'show this help' },
-};
-
-const USAGE = 'raftbed check-history FILE [-o report.html] [--model kv|register] [--json] [flags]';
-const EXIT = { ok: 0, violation: 1, unknown: 4 } as const;
+const EXIT = { ok: EXIT_OK, violation: EXIT_CHECK_FAILED, unknown: EXIT_UNDECIDED } as const;
 /** Errors that mean the file or the flags are wrong: reported with exit 2, as usage errors. */
 const INPUT_ERRORS = new Set(['HistoryFileError', 'HistoryValidationError', 'JepsenFormatError', 'CheckOptionsError']);
 
@@ -39,7 +26,7 @@ interface Loaded {
   note: string;
 }
 
-function load(file: string, text: string, flags: Record<string, string | number | boolean>): Loaded {
+function load(file: string, text: string, flags: Flags): Loaded {
   const asked = flags.model === undefined ? undefined : builtInModel(String(flags.model));
   const format = String(flags.format ?? 'auto');
   // A .json name, text that parses, or text that starts like a JSON object ({" or [{") means JSON,
@@ -86,14 +73,8 @@ function summarize(file: string, loaded: Loaded, result: LinearizabilityResult, 
   };
 }
 
-export async function checkHistoryCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS, 1);
-  if (flags.help) {
-    io.out(helpText(USAGE, FLAGS));
-    return 0;
-  }
-  const file = positional[0];
-  if (file === undefined) throw new CliUsageError(`a history FILE is required\nusage: ${USAGE}`);
+export async function checkHistoryCommand({ flags, args, io }: Invocation): Promise<number> {
+  const file = args[0];
   const text = readFileSync(file, 'utf8');
   try {
     const loaded = load(file, text, flags);

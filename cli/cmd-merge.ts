@@ -4,14 +4,11 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
+import { CliUsageError } from './errors';
 import { mergeShards, parseShardReport, ShardError, ShardMismatch, type MergedSweep } from './sweep-merge';
 import type { CliIo } from './io';
-
-const FLAGS: Record<string, FlagSpec> = {
-  json: { kind: 'bool', help: 'machine-readable output' },
-  help: { kind: 'bool', alias: '-h', help: 'show this help' },
-};
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
 /** A directory stands for the .json files in it (a results volume), in name order. */
 function expand(paths: readonly string[]): string[] {
@@ -23,13 +20,7 @@ function expand(paths: readonly string[]): string[] {
   });
 }
 
-export async function mergeCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS, Infinity);
-  if (flags.help) {
-    io.out(helpText('raftbed merge SHARD.json|DIR... [--json]   (the --json outputs of `raftbed sweep --shard i/n`)', FLAGS));
-    return 0;
-  }
-  if (positional.length === 0) throw new CliUsageError('name the shard reports (files, or directories of .json files)');
+export async function mergeCommand({ flags, args: positional, io }: Invocation): Promise<number> {
   let merged: MergedSweep;
   try {
     merged = mergeShards(expand(positional).map((file) => ({ file, report: parseShardReport(file, readFileSync(file, 'utf8')) })));
@@ -37,11 +28,11 @@ export async function mergeCommand(argv: readonly string[], io: CliIo): Promise<
     if (!(e instanceof ShardError)) throw e;
     if (flags.json) io.out(JSON.stringify({ error: e.name, ...(e instanceof ShardMismatch ? { field: e.field } : {}), message: e.message }, null, 2));
     io.err(`raftbed merge: ${e.name}: ${e.message}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (flags.json) io.out(JSON.stringify(merged, null, 2));
   else printMerged(io, merged);
-  return merged.violations.length > 0 || merged.missingCoverage.length > 0 || merged.validation.some((v) => v.verdict !== 'pass') ? 1 : 0;
+  return merged.violations.length > 0 || merged.missingCoverage.length > 0 || merged.validation.some((v) => v.verdict !== 'pass') ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 function printMerged(io: CliIo, m: MergedSweep): void {

@@ -14,18 +14,13 @@ import type { SimConfig } from '../sim/config';
 import { ComparingTrace, ReplayDiverged, type Divergence, type LineSource } from '../trace/compare-sink';
 import { FileTrace } from '../trace/file-sink';
 import { TraceFileReader } from '../trace/read-file';
-import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import { SIM_FLAGS, simConfigFromFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { CliUsageError } from './errors';
+import { simConfigFromFlags, describeViolation, buildInfo, resolveBug } from './common';
 import { loadPlan } from './cmd-run';
 import { openSimTrace } from './trace-input';
-import type { CliIo } from './io';
+import type { Invocation } from './program';
 import { writeFailureArtifacts } from './failure-artifacts';
-
-const FLAGS: Record<string, FlagSpec> = {
-  seed: { kind: 'int', min: 0, help: 'replay this seed (twice, comparing the traces) instead of a trace file' },
-  plan: { kind: 'string', help: 'with --seed: the fault plan file printed by a property-based counterexample' },
-  ...SIM_FLAGS,
-};
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_REPLAY_DIVERGED } from './exit-codes';
 
 interface Comparison {
   /** Null when the run was stopped at a difference before it finished. */
@@ -78,12 +73,7 @@ function replaySeedTwice(config: SimConfig): Comparison {
   }
 }
 
-export async function replayCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS, 1);
-  if (flags.help) {
-    io.out(helpText('raftbed replay TRACE.ndjson | --seed S [--plan FILE] [flags]', FLAGS));
-    return 0;
-  }
+export async function replayCommand({ flags, args: positional, io }: Invocation): Promise<number> {
   if ((positional.length === 0) === (flags.seed === undefined)) throw new CliUsageError('give either a trace file or --seed S');
   let config: SimConfig;
   let comparison: Comparison;
@@ -118,6 +108,6 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
     else io.out(result.violation ? `violation: ${describeViolation(result.violation)}` : 'no violation');
     if (artifacts) io.out(`view: ${artifacts.view}${artifacts.linearizability ? `\nlinearizability report: ${artifacts.linearizability}` : ''}`);
   }
-  if (divergence !== null) return 2;
-  return result?.violation ? 1 : 0;
+  if (divergence !== null) return EXIT_REPLAY_DIVERGED;
+  return result?.violation ? EXIT_CHECK_FAILED : EXIT_OK;
 }

@@ -7,26 +7,13 @@ import { FileTrace } from '../trace/file-sink';
 import { MAX_TRACED_DURATION_MS } from './trace-input';
 import { parseFaultPlan } from '../sim/faults';
 import { readFileSync } from 'node:fs';
-import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import { SIM_FLAGS, simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { CliUsageError } from './errors';
+import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
 import { renderViolationHtml } from '../linearizability';
-import type { CliIo } from './io';
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes';
 
-const FLAGS: Record<string, FlagSpec> = {
-  seed: { kind: 'int', min: 0, help: 'the seed (required)' },
-  trace: { kind: 'string', help: 'write the NDJSON trace to FILE' },
-  plan: { kind: 'string', help: 'use the fault plan in FILE (JSON) instead of generating one' },
-  hash: { kind: 'bool', help: 'print only the SHA-256 of the trace (determinism checks)' },
-  ...SIM_FLAGS,
-};
-
-export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { flags } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    io.out(helpText('raftbed run --seed S [--trace FILE] [--plan FILE] [flags]', FLAGS));
-    return 0;
-  }
-  if (flags.seed === undefined) throw new CliUsageError('--seed is required');
+export async function runCommand({ flags, io }: Invocation): Promise<number> {
   let config = simConfigFromFlags(flags, Number(flags.seed));
   if (flags.plan !== undefined) config = { ...config, faultPlan: loadPlan(String(flags.plan), config.nodes) };
   const bug = resolveBug(config.bug);
@@ -47,7 +34,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   if (flags.hash) {
     io.out(trace.digest());
-    return result.violation ? 1 : 0;
+    return result.violation ? EXIT_CHECK_FAILED : EXIT_OK;
   }
   const summary = {
     seed: config.seed, violation: result.violation, events: result.events, simulatedMs: result.simulatedMs,
@@ -68,7 +55,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   } else {
     io.out(`ok seed ${config.seed}: ${result.events} events, ${result.history.length} operations, commit ${result.committed}, linearizability ${summary.linearizability}, trace ${summary.traceSha256.slice(0, 16)}`);
   }
-  return result.violation ? 1 : 0;
+  return result.violation ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 export function loadPlan(path: string, nodes: number) {

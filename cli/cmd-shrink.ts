@@ -1,44 +1,31 @@
 // raftbed shrink TRACE.ndjson: reduces a failing run (cluster size, duration, clients, seed,
 // network, fault schedule) to a smaller one that fails with the SAME property, writes the shrunk
 // plan and its trace, and prints the sizes before and after, the shrunk run's own violation and
-// its replay commands. Exit 0: a reproducer was written; 1: the input run does not fail; 2: usage.
+// its replay commands. Exit 0: a reproducer was written; 1: the input run does not fail; 2: usage;
+// 3: the shrunk run did not fail again when traced (the simulator was not deterministic).
 
 import { writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { runSeed } from '../sim/run-seed';
 import { MemoryTrace } from '../trace/sink';
 import { describeFault } from '../sim/faults';
 import { caseConfig, disruptive, shrinkCase, type Judged } from '../sim/shrink';
-import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
 import { describeViolation, buildInfo, resolveBug } from './common';
 import { RateLine, formatSeconds } from './progress';
 import { openSimTrace } from './trace-input';
-import type { CliIo } from './io';
+import { performance } from 'node:perf_hooks';
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_REPLAY_DIVERGED } from './exit-codes';
 
-const FLAGS: Record<string, FlagSpec> = {
-  out: { kind: 'string', help: 'prefix of the files written: PREFIX.plan.json and PREFIX.ndjson (default TRACE.shrunk)' },
-  'max-attempts': { kind: 'int', min: 1, help: 'bound on re-runs (default 2000)' },
-  'budget-s': { kind: 'int', min: 1, help: 'wall-clock bound on the search, seconds (default 120)' },
-  progress: { kind: 'bool', help: 'show the progress line even when stderr is not a terminal' },
-  json: { kind: 'bool', help: 'machine-readable output' },
-  help: { kind: 'bool', help: 'show this help' },
-};
-
-export async function shrinkCommand(argv: readonly string[], io: CliIo, now: () => number = () => performance.now()): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS, 1);
-  if (flags.help) {
-    io.out(helpText('raftbed shrink TRACE.ndjson [--out PREFIX] [--budget-s S] [--max-attempts N]', FLAGS));
-    return 0;
-  }
-  if (positional.length !== 1) throw new CliUsageError('give the trace of a failing run');
-  const path = positional[0];
+export async function shrinkCommand({ flags, args, io, deps }: Invocation): Promise<number> {
+  const now = deps.now ?? (() => performance.now());
+  const path = args[0];
   // Checked whole first: a cut or edited trace is refused before any re-run.
   const { header, config } = openSimTrace(path);
   const bug = resolveBug(config.bug);
   const original = runSeed(config, { bug });
   if (original.violation === null) {
     io.out(`${path}: this run does not fail (any more): nothing to shrink`);
-    return 1;
+    return EXIT_CHECK_FAILED;
   }
   const maxAttempts = Number(flags['max-attempts'] ?? 2000);
   const budgetMs = Number(flags['budget-s'] ?? 120) * 1000;
@@ -61,7 +48,7 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo, now: () 
   if (rerun.violation?.property !== property) {
     // Cannot happen for a deterministic simulator; if it does, say so rather than write a false reproducer.
     io.err(`shrink: the shrunk run did not fail with ${property} when re-run with a trace (${rerun.violation ? describeViolation(rerun.violation) : 'no violation'})`);
-    return 3;
+    return EXIT_REPLAY_DIVERGED;
   }
   const prefix = String(flags.out ?? `${path.replace(/\.ndjson$/, '')}.shrunk`);
   const planFile = `${prefix}.plan.json`;
@@ -78,7 +65,7 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo, now: () 
       violation: rerun.violation, originalViolation: result.original.violation, attempts: result.attempts, accepted: result.accepted,
       truncated: result.truncated, wallS, plan: planFile, trace: traceFile, replay, runReplay,
     }, null, 2));
-    return 0;
+    return EXIT_OK;
   }
   const o = result.original;
   const s = result.shrunk;
@@ -94,5 +81,5 @@ export async function shrinkCommand(argv: readonly string[], io: CliIo, now: () 
   io.out(`trace: ${traceFile}`);
   io.out(`replay: ${replay}`);
   io.out(`   or: ${runReplay}`);
-  return 0;
+  return EXIT_OK;
 }

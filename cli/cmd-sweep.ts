@@ -10,41 +10,24 @@ import { writeFailureArtifacts, type FailureArtifacts } from './failure-artifact
 import { MemoryTrace } from '../trace/sink';
 import { makeSimConfig, type SimConfig } from '../sim/config';
 import { Coverage, missingCoverage } from '../sim/cluster/coverage';
-import { parseArgs, helpText, parseShard, CliUsageError, type FlagSpec } from './args';
-import { SIM_FLAGS, simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { performance } from 'node:perf_hooks';
+import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
 import { uncaughtViolation, type Violation } from '../sim/cluster/simulation';
 import type { SeedSummary, SweepReport, SweepViolation, SweepAvailability, TraceValidation } from './sweep-types';
 import type { CliIo } from './io';
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
 import { RateLine } from './progress';
 import { runInWorkers } from './sweep-pool';
 import { configDigest, type SweepProvenance } from './sweep-merge';
 import type { PlantedBug } from '../sim/bugs/types';
 
-const FLAGS: Record<string, FlagSpec> = {
-  seeds: { kind: 'int', min: 1, help: 'how many seeds to run (required)' },
-  from: { kind: 'int', min: 0, help: 'first seed (default 1)' },
-  workers: { kind: 'int', min: 1, max: 64, help: 'worker threads (default: the number of cores)' },
-  shard: { kind: 'string', help: 'i/n: run only this machine\'s share of the seeds (CI fan-out)' },
-  out: { kind: 'string', help: 'directory for traces of failing seeds (default ./raftbed-failures)' },
-  progress: { kind: 'bool', help: 'show the progress line (rate, ETA) even when stderr is not a terminal' },
-  validate: { kind: 'int', min: 0, help: 'also validate K of the passing runs\' traces with TLC (TLA+ trace validation)' },
-  ...SIM_FLAGS,
-};
-
-/** For tests: plant a harness fault from a module (its `plantedBug` export) in the workers and the parent. */
-export interface SweepHooks {
-  readonly bugModule?: string;
-}
-
-export async function sweepCommand(argv: readonly string[], io: CliIo, now: () => number, hooks: SweepHooks = {}): Promise<number> {
-  const { flags } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    io.out(helpText('raftbed sweep --seeds N [--from S] [--nodes 5] [--faults PROFILE] [--workers K] [--shard i/n] [--duration MS]', FLAGS));
-    return 0;
-  }
-  if (flags.seeds === undefined) throw new CliUsageError('--seeds is required');
+/** The flags are declared in commands-sim.ts; deps.sweepBugModule plants a harness fault (tests). */
+export async function sweepCommand({ flags, io, deps }: Invocation): Promise<number> {
+  const now = deps.now ?? (() => performance.now());
+  const hooks = { bugModule: deps.sweepBugModule };
   const from = Number(flags.from ?? 1);
-  const shard = flags.shard !== undefined ? parseShard(String(flags.shard)) : { index: 0, count: 1 };
+  const shard = (flags.shard as { index: number; count: number } | undefined) ?? { index: 0, count: 1 };
   const seeds: number[] = [];
   for (let k = 0; k < Number(flags.seeds); k++) if (k % shard.count === shard.index) seeds.push(from + k);
   const base = simConfigFromFlags(flags, from);
@@ -60,7 +43,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
   const onInterrupt = () => {
     progress.done();
     printInterrupted(io, base, finished, seeds.length);
-    process.exit(130);
+    process.exit(EXIT_INTERRUPTED);
   };
   process.once('SIGINT', onInterrupt);
   let summaries: SeedSummary[];
@@ -102,7 +85,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo, now: () =
   if (flags.json) io.out(JSON.stringify(report, null, 2));
   else printReport(io, base, report, workers);
   const rejected = validation.filter((v) => v.verdict !== 'pass');
-  return violations.length > 0 || missing.length > 0 || rejected.length > 0 ? 1 : 0;
+  return violations.length > 0 || missing.length > 0 || rejected.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 /** Who ran this share of which sweep: what `raftbed merge` checks before it adds shards up. */

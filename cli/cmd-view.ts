@@ -4,15 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseTrace } from '../trace/read';
 import { renderTraceHtml, type TlaReport } from '../viewer';
-import { parseArgs, helpText, CliUsageError, type FlagSpec } from './args';
-import type { CliIo } from './io';
-
-const FLAGS: Record<string, FlagSpec> = {
-  output: { kind: 'string', alias: '-o', value: 'FILE.html', help: 'where to write the page (default: TRACE with .html for .ndjson)' },
-  'tla-report': { kind: 'string', value: 'FILE', help: 'JSON from `raftbed tla validate --json`: its first unmatched event is marked' },
-  json: { kind: 'bool', help: 'machine-readable output' },
-  help: { kind: 'bool', alias: '-h', help: 'show this help' },
-};
+import { CliUsageError } from './errors';
+import type { Invocation } from './program';
+import { EXIT_OK } from './exit-codes';
 
 function readText(path: string, what: string): string {
   try {
@@ -36,14 +30,8 @@ function readTlaReport(path: string): TlaReport {
   return v as TlaReport;
 }
 
-export async function viewCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS, 1);
-  if (flags.help) {
-    io.out(helpText('raftbed view TRACE.ndjson [-o FILE.html] [--tla-report FILE]', FLAGS));
-    return 0;
-  }
-  if (positional.length !== 1) throw new CliUsageError('name one trace file');
-  const tracePath = positional[0];
+export async function viewCommand({ flags, args, io }: Invocation): Promise<number> {
+  const tracePath = args[0];
   const output = flags.output === undefined ? `${tracePath.replace(/\.ndjson$/, '')}.html` : String(flags.output);
   const trace = parseTrace(readText(tracePath, 'trace'));
   const tlaReport = flags['tla-report'] === undefined ? undefined : readTlaReport(String(flags['tla-report']));
@@ -51,5 +39,5 @@ export async function viewCommand(argv: readonly string[], io: CliIo): Promise<n
   writeFileSync(output, html);
   const report = { output, events: trace.events.length, bytes: Buffer.byteLength(html) };
   io.out(flags.json ? JSON.stringify(report) : `wrote ${output} (${report.events} events, ${(report.bytes / 1e6).toFixed(2)} MB)`);
-  return 0;
+  return EXIT_OK;
 }

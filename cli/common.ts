@@ -5,23 +5,37 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { makeSimConfig, SimConfigError, type SimConfig } from '../sim/config';
 import { parseFaultProfile, FaultProfileError, type FaultProfileName } from '../sim/faults';
-import { CliUsageError, type FlagSpec } from './args';
+import { InvalidArgumentError } from 'commander';
+import { CliUsageError } from './errors';
+import type { Flags, FlagSpec } from './flags';
 import type { Violation } from '../sim/cluster/simulation';
 import { withRunOptions, type RunOptionName } from '../sim/run-options';
 import { OPTION_FLAGS, optionsFromFlags, pinnedOptionFlags } from './option-flags';
 
+/** A fault profile's name; a typo is refused with the list of profiles. */
+function faultProfile(value: string): FaultProfileName {
+  try {
+    return parseFaultProfile(value);
+  } catch (e) {
+    if (e instanceof FaultProfileError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The flags of every run-shaped command (run, sweep, replay), declared once here: each command's
+ * table spreads them in, and cli/flags.ts adds them to its commander Command.
+ */
 export const SIM_FLAGS: Record<string, FlagSpec> = {
   nodes: { kind: 'int', min: 1, max: 9, help: 'cluster size, 1 to 9 (default 5)' },
-  faults: { kind: 'string', help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
-  duration: { kind: 'int', min: 100, help: 'simulated milliseconds per run (default 10000)' },
+  faults: { kind: 'string', value: 'PROFILE', parse: faultProfile, help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
+  duration: { kind: 'int', min: 100, value: 'MS', help: 'simulated milliseconds per run (default 10000)' },
   clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
-  bug: { kind: 'string', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },
+  bug: { kind: 'string', value: 'NAME', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },
   ...OPTION_FLAGS,
-  json: { kind: 'bool', help: 'machine-readable output' },
-  help: { kind: 'bool', help: 'show this help' },
 };
 
-export function simConfigFromFlags(flags: Readonly<Record<string, string | number | boolean>>, seed: number): SimConfig {
+export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
   let faults: FaultProfileName | undefined;
   try {
     if (flags.faults !== undefined) faults = parseFaultProfile(String(flags.faults));

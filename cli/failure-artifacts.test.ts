@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepCommand, type SweepReport } from './cmd-sweep';
+import type { SweepReport } from './cmd-sweep';
 import { main } from './main';
 import { CapturingIo } from './test-support/capturing-io';
 
@@ -15,6 +15,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const clock = () => 0;
+
+/** `raftbed sweep ARGV` through main, with the test's clock and planted harness fault. */
+const sweepCommand = (argv: string[], io: CapturingIo, now: () => number, hooks: { bugModule?: string } = {}) => main(['sweep', ...argv], io, { now, sweepBugModule: hooks.bugModule });
 
 describe('failure pages beside the failing trace', () => {
   it('sweep: a safety failure gets its view (no linearizability report), and the summary names it', async () => {

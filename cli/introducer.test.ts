@@ -5,45 +5,35 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CliUsageError, parseIntroducerArgs, runIntroducerCli, SECRET_ENV_VAR, type CliIo } from './introducer';
+import { SECRET_ENV_VAR } from './introducer';
+import { main } from './main';
+import type { CliDeps, CliIo, StopSignal } from './io';
+import { EXIT_TOOL_FAILED } from './exit-codes';
 import type { IntroducerHandle } from '../introducer/server';
 import { cleanup, startTestIntroducer } from '../introducer/test-support';
 
 afterEach(cleanup);
 
-describe('parseIntroducerArgs', () => {
-  it('has safe defaults and reads every flag in both spellings', () => {
-    expect(parseIntroducerArgs([])).toEqual({ port: 9000, host: '127.0.0.1', allowedOrigins: [], json: false, help: false });
-    expect(
-      parseIntroducerArgs(['--port', '0', '--host=::1', '--secret', 's'.repeat(16), '--static=web', '--allow-origin', 'http://localhost:8080/', '--allow-origin=http://127.0.0.1:1', '--json']),
-    ).toEqual({ port: 0, host: '::1', secret: 's'.repeat(16), staticDir: 'web', allowedOrigins: ['http://localhost:8080', 'http://127.0.0.1:1'], json: true, help: false });
-    expect(parseIntroducerArgs(['-h']).help).toBe(true);
-  });
-
+describe('raftbed introducer flags', () => {
   it.each([
-    [['--port', 'abc'], '--port', /integer 0-65535/],
-    [['--port', '65536'], '--port', /integer/],
-    [['--port', '-1'], '--port', /missing value|integer/],
-    [['--port=1.5'], '--port', /integer/],
-    [['--port'], '--port', /missing value/],
-    [['--port', '--json'], '--port', /missing value/],
-    [['--port', '1', '--port', '2'], '--port', /more than once/],
-    [['--host', ''], '--host', /host name/],
-    [['--secret', 'short'], '--secret', /at least 16 bytes/],
-    [['--allow-origin', 'nope'], '--allow-origin', /not a valid origin/],
-    [['--json=yes'], '--json', /takes no value/],
-    [['--verbose'], '--verbose', /unknown flag/],
-    [['serve'], 'serve', /unexpected argument/],
-  ])('rejects %j with a CliUsageError naming %s', (argv, flag, message) => {
-    let error: unknown;
-    try {
-      parseIntroducerArgs(argv);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(CliUsageError);
-    expect((error as CliUsageError).flag).toBe(flag);
-    expect((error as CliUsageError).message).toMatch(message);
+    [['--port', 'abc'], "option '--port <N>' argument 'abc' is invalid. It must be an integer."],
+    [['--port', '65536'], "option '--port <N>' argument '65536' is invalid. It must be at most 65535."],
+    [['--port', '-1'], "option '--port <N>' argument '-1' is invalid. It must be at least 0."],
+    [['--port=1.5'], "option '--port <N>' argument '1.5' is invalid. It must be an integer."],
+    [['--port'], "option '--port <N>' argument missing"],
+    [['--port', '--json'], "option '--port <N>' argument '--json' is invalid. It must be an integer."],
+    [['--port', '1', '--port', '2'], "option '--port <N>' given twice"],
+    [['--host', ''], "option '--host <HOST>' argument '' is invalid. It must be a host name or address."],
+    [['--secret', 'short'], "option '--secret <S>' argument 'short' is invalid. It must be at least 16 bytes."],
+    [['--allow-origin', 'nope'], "option '--allow-origin <O>' argument 'nope' is invalid. It is not a valid origin"],
+    [['--json=yes'], "unknown option '--json=yes'"],
+    [['--verbose'], "unknown option '--verbose'"],
+    [['serve'], "too many arguments for 'introducer'"],
+  ])('refuses %j with exit 2, naming the flag on stderr: %s', async (argv, message) => {
+    const { io, out, err } = fakeIo();
+    expect(await main(['introducer', ...argv], io.io, io.deps)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err[0].startsWith(`raftbed introducer: ${message}`)).toBe(true);
   });
 });
 
@@ -54,30 +44,31 @@ function fakeIo(env: Record<string, string | undefined> = {}) {
   const handlers = new Map<string, () => void>();
   let resolveListening!: (handle: IntroducerHandle) => void;
   const listening = new Promise<IntroducerHandle>((resolve) => (resolveListening = resolve));
-  const io: CliIo = {
-    stdout: (line) => out.push(line),
-    stderr: (line) => err.push(line),
+  const cliIo: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), isTTY: false };
+  const deps: CliDeps = {
     env,
-    onSignal: (signal, handler) => {
+    onSignal: (signal: StopSignal, handler: () => void) => {
       handlers.set(signal, handler);
       return () => handlers.delete(signal);
     },
     onListening: (handle) => resolveListening(handle),
   };
-  return { io, out, err, listening, signal: (name: string) => handlers.get(name)?.() };
+  return { io: { io: cliIo, deps }, out, err, listening, signal: (name: string) => handlers.get(name)?.() };
 }
+
+const runIntroducerCli = (argv: string[], io: { io: CliIo; deps: CliDeps }) => main(['introducer', ...argv], io.io, io.deps);
 
 describe('runIntroducerCli', () => {
   it('prints help and exits 0', async () => {
     const { io, out } = fakeIo();
     expect(await runIntroducerCli(['--help'], io)).toBe(0);
-    expect(out.join('\n')).toMatch(/--port N/);
+    expect(out.join('\n')).toMatch(/--port <N>/);
   });
 
   it('exits 2 with a clear message for usage errors, as JSON when asked', async () => {
     const text = fakeIo();
     expect(await runIntroducerCli(['--port', 'x'], text.io)).toBe(2);
-    expect(text.err[0]).toMatch(/^raftbed introducer: --port: expected an integer/);
+    expect(text.err[0]).toMatch(/^raftbed introducer: option '--port <N>' argument 'x' is invalid/);
     const json = fakeIo();
     expect(await runIntroducerCli(['--json', '--static', '/definitely/not/here'], json.io)).toBe(2);
     expect(JSON.parse(json.err[0])).toMatchObject({ event: 'usage-error', flag: '--static', message: expect.stringMatching(/does not exist/) });
@@ -86,10 +77,10 @@ describe('runIntroducerCli', () => {
     expect(env.err[0]).toMatch(new RegExp(SECRET_ENV_VAR));
   });
 
-  it('exits 1 when the port is taken', async () => {
+  it('exits 5 (a tool failed) when the port is taken', async () => {
     const taken = await startTestIntroducer();
     const { io, err } = fakeIo();
-    expect(await runIntroducerCli(['--port', String(taken.port), '--secret', 's'.repeat(16)], io)).toBe(1);
+    expect(await runIntroducerCli(['--port', String(taken.port), '--secret', 's'.repeat(16)], io)).toBe(EXIT_TOOL_FAILED);
     expect(err[0]).toMatch(/EADDRINUSE/);
   });
 
@@ -123,7 +114,7 @@ describe('runIntroducerCli', () => {
   });
 
   it('handles a real SIGTERM in a child process', async () => {
-    const script = "require('./cli/introducer').runIntroducerCli(['--port','0','--json','--secret','cccccccccccccccccccc']).then((code) => process.exit(code))";
+    const script = "require('./cli/main').main(['introducer','--port','0','--json','--secret','cccccccccccccccccccc']).then((code) => process.exit(code))";
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
       cwd: path.resolve(__dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
 import { DEFAULT_SIM_CONFIG } from '../sim/config';
 import { runOptionsOf, type RunOptionName, type RunOptions } from '../sim/run-options';
 import type { SimConfig } from '../sim/config';
-import type { FlagSpec } from './args';
+import type { Flags, FlagSpec } from './flags';
 
 const DEFAULTS = runOptionsOf(DEFAULT_SIM_CONFIG);
 const ON_OFF = ['on', 'off'] as const;
@@ -47,7 +47,7 @@ const OPTION_FLAG_TABLE: Readonly<Record<string, OptionFlag>> = {
 export const OPTION_FLAGS: Readonly<Record<string, FlagSpec>> = Object.fromEntries(Object.entries(OPTION_FLAG_TABLE).map(([name, f]) => [name, f.spec]));
 
 /** The options the flags set (each one pinned). */
-export function optionsFromFlags(flags: Readonly<Record<string, string | number | boolean>>): Partial<RunOptions> {
+export function optionsFromFlags(flags: Flags): Partial<RunOptions> {
   const out: Record<string, number | boolean> = {};
   for (const [name, f] of Object.entries(OPTION_FLAG_TABLE)) {
     const value = flags[name];

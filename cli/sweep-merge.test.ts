@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sweepCommand, type SweepReport } from './cmd-sweep';
-import { mergeCommand } from './cmd-merge';
+import type { SweepReport } from './cmd-sweep';
+import { main } from './main';
 import { mergeShards, parseShardReport, ShardFormat, ShardMismatch, ShardMissing, ShardOverlap, type MergedSweep, type ShardReport } from './sweep-merge';
 import { sweepJob, DEFAULT_SWEEP } from '../deploy/k8s/job';
 import { CapturingIo } from './test-support/capturing-io';
@@ -34,9 +34,11 @@ function deterministic(r: SweepReport | MergedSweep) {
   };
 }
 
-async function sweep(argv: string[], hooks = {}): Promise<ShardReport> {
+const mergeCommand = (argv: string[], io: CapturingIo) => main(['merge', ...argv], io);
+
+async function sweep(argv: string[], hooks: { bugModule?: string } = {}): Promise<ShardReport> {
   const io = new CapturingIo();
-  await sweepCommand([...argv, '--json'], io, clock, hooks);
+  await main(['sweep', ...argv, '--json'], io, { now: clock, sweepBugModule: hooks.bugModule });
   return JSON.parse(io.stdout) as ShardReport;
 }
 

@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepCommand, type SweepReport } from './cmd-sweep';
+import type { SweepReport } from './cmd-sweep';
+import { main } from './main';
 import { runInWorkers } from './sweep-pool';
 import { summarizeSeed } from './sweep-seed';
 import { makeSimConfig } from '../sim/config';
@@ -15,6 +16,9 @@ import type { PlantedBug } from '../sim/bugs/types';
 
 const PLANTS = join(__dirname, '..', 'sim', 'test-support', 'sweep-plants');
 const clock = () => 0;
+
+/** `raftbed sweep ARGV` through main, with the test's clock and planted harness fault. */
+const sweepCommand = (argv: string[], io: CapturingIo, now: () => number, hooks: { bugModule?: string } = {}) => main(['sweep', ...argv], io, { now, sweepBugModule: hooks.bugModule });
 let dir: string;
 
 beforeAll(() => {

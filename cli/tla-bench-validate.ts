@@ -5,28 +5,11 @@
  * (JVM start-up, parsing), reported separately.
  */
 import { simTrace, tracePrefix } from './sim-traces';
-import { JAR_HOW_TO, type ValidationResult } from '../tla/validate';
-import type { CliIo } from './tla-validate';
-import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from './args';
-import { TlcJarNotFoundError, findTlcJar } from '../tla/tlc';
+import type { ValidationResult } from '../tla/validate';
+import { findTlcJar } from '../tla/tlc';
 import type { SimConfig } from '../sim/config';
-import { FAULT_PROFILES } from '../sim/faults';
-
-const BENCH_FLAGS: Record<string, FlagSpec> = {
-  events: { kind: 'int', min: 100, help: 'trace length in events (default 10000, at least 100)' },
-  seed: { kind: 'int', min: 0, value: 'S', help: 'simulator seed (default 1)' },
-  faults: { kind: 'choice', choices: FAULT_PROFILES, value: 'PROFILE', help: `fault profile: ${FAULT_PROFILES.join(', ')} (default all)` },
-  json: { kind: 'bool', help: 'print the report as JSON' },
-  help: { kind: 'bool', alias: '-h', help: 'this text' },
-};
-
-export const BENCH_USAGE = `usage: raftbed tla bench [--events N] [--seed S] [--faults PROFILE] [--json]
-
-Validates one simulator trace of exactly N events (default 10000; seed 1, faults all, 3 nodes,
-2 clients) with one TLC worker and prints the wall time and validated events per second.
-
-options:
-${flagHelp(BENCH_FLAGS)}`;
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes';
 
 export interface BenchReport {
   readonly events: number;
@@ -56,10 +39,10 @@ export function benchTraceText(events: number, seed: number, faults: SimConfig['
   }
 }
 
-export async function runBench(options: { events: number; seed: number; faults: SimConfig['faults'] }): Promise<BenchReport> {
+export async function runBench(options: { events: number; seed: number; faults: SimConfig['faults'] }, findJar: () => string = findTlcJar): Promise<BenchReport> {
   // Imported here, not at the top: validate.ts re-exports this module's CLI.
   const { validateTraceText } = await import('../tla/validate');
-  const jar = findTlcJar();
+  const jar = findJar();
   const small = await validateTraceText(benchTraceText(100, options.seed, options.faults), { jar, skipDiagnosis: true });
   const result = await validateTraceText(benchTraceText(options.events, options.seed, options.faults), { jar, skipDiagnosis: true });
   const marginalMs = Math.max(1, result.wallMs - small.wallMs);
@@ -75,46 +58,16 @@ export async function runBench(options: { events: number; seed: number; faults: 
   };
 }
 
-const STD_IO: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
-/** `raftbed tla bench ...`; never throws, returns the exit code (0 ok, 1 the trace did not pass, 2 usage, 3 environment). */
-export async function runTlaBenchCli(argv: string[], io: CliIo = STD_IO): Promise<number> {
-  try {
-    const { flags } = parseArgs(argv, BENCH_FLAGS);
-    if (flags.help) {
-      io.out(BENCH_USAGE);
-      return 0;
-    }
-    const events = flags.events === undefined ? 10_000 : Number(flags.events);
-    const seed = flags.seed === undefined ? 1 : Number(flags.seed);
-    const faults = (flags.faults ?? 'all') as SimConfig['faults'];
-    const json = flags.json === true;
-    const report = await runBench({ events, seed, faults });
-    if (json) io.out(JSON.stringify(report, null, 2));
-    else {
-      io.out(`tla bench: ${report.events} events (seed ${report.seed}, faults ${report.faults}): ${report.verdict} in ${(report.wallMs / 1000).toFixed(1)} s on one TLC worker`);
-      io.out(`  ${report.eventsPerSecond} events/s overall; ${report.marginalEventsPerSecond} events/s after the fixed cost of ${(report.fixedCostMs / 1000).toFixed(1)} s (JVM start-up, parsing)`);
-    }
-    return report.verdict === 'pass' ? 0 : 1;
-  } catch (error) {
-    if (error instanceof CliUsageError) {
-      io.err(`raftbed tla bench: ${error.message}\n${BENCH_USAGE}`);
-      return 2;
-    }
-    if (error instanceof TlcJarNotFoundError) {
-      io.err(JAR_HOW_TO);
-      return 3;
-    }
-    io.err(`raftbed tla bench: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+/** `raftbed tla bench` (flags in cli/commands-tla.ts): 0 the trace passed, 1 it did not. */
+export async function runTlaBenchCli({ flags, io, deps }: Invocation): Promise<number> {
+  const events = flags.events === undefined ? 10_000 : Number(flags.events);
+  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+  const faults = (flags.faults ?? 'all') as SimConfig['faults'];
+  const report = await runBench({ events, seed, faults }, deps.findJar);
+  if (flags.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    io.out(`tla bench: ${report.events} events (seed ${report.seed}, faults ${report.faults}): ${report.verdict} in ${(report.wallMs / 1000).toFixed(1)} s on one TLC worker`);
+    io.out(`  ${report.eventsPerSecond} events/s overall; ${report.marginalEventsPerSecond} events/s after the fixed cost of ${(report.fixedCostMs / 1000).toFixed(1)} s (JVM start-up, parsing)`);
   }
-}
-
-if (require.main === module) {
-  runTlaBenchCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  return report.verdict === 'pass' ? EXIT_OK : EXIT_CHECK_FAILED;
 }

@@ -1,13 +1,17 @@
 /** The replay-spec command end to end, with the real TLC (small runs). */
-import { parseReplaySpecFlags, runReplaySpecCommand } from './tla-replay-spec';
-import { CliUsageError } from './args';
+import { replaySpecOptions } from './tla-replay-spec';
+import { main } from './main';
+import { CapturingIo } from './test-support/capturing-io';
+import type { StepFunction } from '../tla/replay-spec/core-harness';
 import { commitsAlone } from '../tla/replay-spec/planted-bugs';
 
 function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+  const io = new CapturingIo();
+  return { io, out: io.outLines, err: io.errLines };
 }
+
+const runReplaySpecCommand = (args: string[], io: CapturingIo, options: { step?: StepFunction } = {}) =>
+  main(['tla', 'replay-spec', ...args], io, { replaySpecStep: options.step });
 
 describe('runReplaySpecCommand', () => {
   it('--json: exit 0 and one parseable report when core agrees', async () => {
@@ -31,17 +35,10 @@ describe('runReplaySpecCommand', () => {
   }, 60_000);
 });
 
-describe('parseReplaySpecFlags', () => {
+describe('replaySpecOptions', () => {
   it('maps --pre-vote to the settings run and applies the documented defaults', () => {
-    expect(parseReplaySpecFlags(['--count', '4'])).toEqual({ count: 4, depth: 50, seed: 1, preVote: [false, true], json: false, help: false });
-    expect(parseReplaySpecFlags(['--count', '4', '--pre-vote', 'on']).preVote).toEqual([true]);
-    expect(parseReplaySpecFlags(['--count', '4', '--pre-vote=off', '--timeout-seconds', '9']))
-      .toMatchObject({ preVote: [false], timeoutMs: 9000 });
-    expect(parseReplaySpecFlags(['-h']).help).toBe(true);
-  });
-
-  it('throws CliUsageError naming the flag', () => {
-    expect(() => parseReplaySpecFlags(['--count', '2', '--pre-vote', 'sometimes'])).toThrow(CliUsageError);
-    expect(() => parseReplaySpecFlags(['--count', '2', '--pre-vote', 'sometimes'])).toThrow('--pre-vote must be one of on, off, both, got "sometimes"');
+    expect(replaySpecOptions({ count: 4 })).toEqual({ count: 4, depth: 50, seed: 1, preVote: [false, true], json: false });
+    expect(replaySpecOptions({ count: 4, 'pre-vote': 'on' }).preVote).toEqual([true]);
+    expect(replaySpecOptions({ count: 4, 'pre-vote': 'off', 'timeout-seconds': 9 })).toMatchObject({ preVote: [false], timeoutMs: 9000 });
   });
 });

@@ -1,43 +1,13 @@
 /**
- * `raftbed tla validate TRACE.ndjson`: flags, output and exit codes around tla/validate.ts.
+ * `raftbed tla validate TRACE.ndjson`: output and exit codes around tla/validate.ts (the flags are
+ * declared in cli/commands-tla.ts).
  */
 import * as fs from 'fs';
-import { TraceFormatError } from '../trace/read';
-import { CliUsageError, flagHelp, parseArgs, type FlagSpec } from './args';
-import { TlcJarNotFoundError, TlcLaunchError, findTlcJar } from '../tla/tlc';
-import { JAR_HOW_TO, tracePrefix, validateTraceText, type FirstUnmatched, type ValidationResult } from '../tla/validate';
-
-const VALIDATE_FLAGS: Record<string, FlagSpec> = {
-  events: { kind: 'int', min: 1, help: 'validate only the first N events' },
-  json: { kind: 'bool', help: 'print the result as JSON' },
-  'timeout-seconds': { kind: 'int', min: 1, value: 'S', help: 'stop TLC after S seconds' },
-  'no-diagnosis': { kind: 'bool', help: 'on a failure, skip the second TLC run that names the disagreeing fields' },
-  help: { kind: 'bool', alias: '-h', help: 'this text' },
-};
-
-export const VALIDATE_USAGE = `usage: raftbed tla validate TRACE.ndjson [--events N] [--json] [--timeout-seconds S] [--no-diagnosis]
-
-Decides with TLC whether the trace is a behaviour of tla/trace/TraceRaft.tla.
---events N validates only the first N events: TLC holds the whole trace in memory, and traces of
-about 70,000 events or more exhaust its default heap.
-
-options:
-${flagHelp(VALIDATE_FLAGS)}
-
-Exit codes: 0 pass, 1 fail (the first unmatched line and its disagreeing fields are printed),
-2 usage error or a trace that is malformed, incomplete (no End line), edited, or in an older
-format, 3 environment (TLC jar or Java missing), 4 TLC error.`;
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const STD_IO: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
+import { CliUsageError } from './errors';
+import { findTlcJar } from '../tla/tlc';
+import { tracePrefix, validateTraceText, type FirstUnmatched, type ValidationResult } from '../tla/validate';
+import type { Invocation } from './program';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_TOOL_FAILED } from './exit-codes';
 
 function describe(file: string, r: ValidationResult): string[] {
   const seconds = (r.wallMs / 1000).toFixed(1);
@@ -54,52 +24,23 @@ function describe(file: string, r: ValidationResult): string[] {
   ];
 }
 
-export interface CliDeps {
-  /** Finds the TLC jar (tests replace it to simulate a missing jar). */
-  readonly findJar?: () => string;
-}
-
-/** `raftbed tla validate ...`; never throws, returns the exit code. */
-export async function runValidateCli(argv: string[], io: CliIo = STD_IO, deps: CliDeps = {}): Promise<number> {
-  let file: string | undefined;
+/** Exit 0 pass, 1 fail, 5 TLC error; a missing or malformed trace is a usage error (2). */
+export async function runValidateCli({ flags, args, io, deps }: Invocation): Promise<number> {
+  const file = args[0];
+  const timeoutMs = flags['timeout-seconds'] === undefined ? undefined : Number(flags['timeout-seconds']) * 1000;
+  const events = flags.events === undefined ? undefined : Number(flags.events);
+  if (!fs.existsSync(file)) throw new CliUsageError(`no such trace file: ${file}`);
+  const jar = (deps.findJar ?? findTlcJar)();
+  const text = fs.readFileSync(file, 'utf8');
+  let result: ValidationResult;
   try {
-    const { flags, positional: files } = parseArgs(argv, VALIDATE_FLAGS, 1);
-    if (flags.help) {
-      io.out(VALIDATE_USAGE);
-      return 0;
-    }
-    if (files.length === 0) throw new CliUsageError('name one trace file');
-    const json = flags.json === true;
-    const skipDiagnosis = flags['no-diagnosis'] === true;
-    const timeoutMs = flags['timeout-seconds'] === undefined ? undefined : Number(flags['timeout-seconds']) * 1000;
-    const events = flags.events === undefined ? undefined : Number(flags.events);
-    file = files[0];
-    if (!fs.existsSync(file)) throw new CliUsageError(`no such trace file: ${file}`);
-    const jar = (deps.findJar ?? findTlcJar)();
-    const text = fs.readFileSync(file, 'utf8');
-    const result = await validateTraceText(events === undefined ? text : tracePrefix(text, events), { timeoutMs, skipDiagnosis, jar });
-    if (json) io.out(JSON.stringify(result, null, 2));
-    else for (const line of describe(file, result)) io.out(line);
-    return result.verdict === 'pass' ? 0 : result.verdict === 'fail' ? 1 : 4;
+    result = await validateTraceText(events === undefined ? text : tracePrefix(text, events), { timeoutMs, skipDiagnosis: flags['no-diagnosis'] === true, jar });
   } catch (error) {
-    if (error instanceof CliUsageError) {
-      io.err(`raftbed tla validate: ${error.message}\n${VALIDATE_USAGE}`);
-      return 2;
-    }
-    if (error instanceof TraceFormatError) {
-      // The message says which: malformed, incomplete (no End line), edited, or an older format.
-      io.err(`raftbed tla validate: cannot validate ${file ?? 'the trace'}: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof TlcJarNotFoundError) {
-      io.err(JAR_HOW_TO);
-      return 3;
-    }
-    if (error instanceof TlcLaunchError) {
-      io.err(`raftbed tla validate: ${error.message} (is Java 11+ installed?)`);
-      return 3;
-    }
-    io.err(`raftbed tla validate: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    return 4;
+    // The message says which: malformed, incomplete (no End line), edited, or an older format.
+    if (error instanceof Error && /^Trace\w*Error$/.test(error.name)) throw new CliUsageError(`cannot validate ${file}: ${error.message}`);
+    throw error;
   }
+  if (flags.json) io.out(JSON.stringify(result, null, 2));
+  else for (const line of describe(file, result)) io.out(line);
+  return result.verdict === 'pass' ? EXIT_OK : result.verdict === 'fail' ? EXIT_CHECK_FAILED : EXIT_TOOL_FAILED;
 }

@@ -8,7 +8,7 @@ import { parseFaultPlan } from '../sim/faults';
 import type { TraceEnd, TraceHeader } from '../trace/format';
 import { TraceFormatError } from '../trace/read';
 import { checkTraceFile } from '../trace/read-file';
-import { CliUsageError } from './args';
+import { CliUsageError } from './errors';
 
 /** A header value outside what any real run writes; `field` names it as the header spells it. */
 export class TraceHeaderError extends TraceFormatError {

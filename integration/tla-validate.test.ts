@@ -8,8 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { findTlcJar, TlcJarNotFoundError } from '../tla/tlc';
 import { JAR_HOW_TO, tracePrefix, validateMany, validateTrace, validateTraceText, type ValidationResult } from '../tla/validate';
-import { runValidateCli } from '../cli/tla-validate';
-import { runTlaBenchCli } from '../cli/tla-bench-validate';
+import { main } from '../cli/main';
+import { CapturingIo } from '../cli/test-support/capturing-io';
+import { EXIT_TOOL_MISSING } from '../cli/exit-codes';
 import { convertTrace } from '../tla/trace/convert';
 import { simTrace } from '../cli/sim-traces';
 import { parseTrace } from '../trace/read';
@@ -176,38 +177,38 @@ describe('hand-edited traces', () => {
 
 describe('raftbed tla validate', () => {
   const run = async (argv: string[], deps = {}) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runValidateCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, deps);
-    return { code, out: out.join('\n'), err: err.join('\n') };
+    const io = new CapturingIo();
+    const code = await main(['tla', 'validate', ...argv], io, deps);
+    return { code, out: io.stdout, err: io.stderr };
   };
 
   it('--help and -h print usage with every option and exit 0', async () => {
     for (const flag of ['--help', '-h']) {
       const r = await run([flag]);
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/usage: raftbed tla validate TRACE.ndjson/);
-      for (const option of ['--events N', '--json', '--timeout-seconds S', '--no-diagnosis', '-h, --help']) expect(r.out).toContain(option);
+      expect(r.out).toMatch(/Usage: raftbed tla validate \[options\] <trace>/);
+      for (const option of ['--events <N>', '--json', '--timeout-seconds <S>', '--no-diagnosis', '-h, --help']) expect(r.out).toContain(option);
     }
   });
 
-  it('usage errors exit 2 with a clear message', async () => {
-    expect((await run([])).err).toMatch(/^raftbed tla validate: name one trace file\n/);
+  it('usage errors exit 2 with a message naming the flag', async () => {
+    expect((await run([])).err).toMatch(/^raftbed tla validate: missing required argument 'trace'\n/);
     const two = await run(['a', 'b']);
     expect(two.code).toBe(2);
-    expect(two.err).toMatch(/^raftbed tla validate: unexpected argument "b"\n/);
+    expect(two.err).toMatch(/^raftbed tla validate: too many arguments for 'validate'\. Expected 1 argument but got 2\.\n/);
     for (const [argv, message] of [
-      [['--frobnicate', 'x'], 'unknown flag --frobnicate (see --help)'],
-      [['-q', 'x'], 'unknown flag -q (see --help)'],
-      [['--timeout-seconds', 'soon', 'x'], '--timeout-seconds must be an integer, got "soon"'],
-      [['--timeout-seconds', '0', 'x'], '--timeout-seconds must be at least 1, got 0'],
-      [['--events', '0', 'x'], '--events must be at least 1, got 0'],
-      [['x', '--events'], '--events needs a value'],
-      [['--json', '--json', 'x'], '--json given twice'],
+      [['--frobnicate', 'x'], "unknown option '--frobnicate'"],
+      [['-q', 'x'], "unknown option '-q'"],
+      [['--timeout-seconds', 'soon', 'x'], "option '--timeout-seconds <S>' argument 'soon' is invalid. It must be an integer."],
+      [['--timeout-seconds', '0', 'x'], "option '--timeout-seconds <S>' argument '0' is invalid. It must be at least 1."],
+      [['--events', '0', 'x'], "option '--events <N>' argument '0' is invalid. It must be at least 1."],
+      [['x', '--events'], "option '--events <N>' argument missing"],
+      [['--json', '--json', 'x'], "option '--json' given twice"],
     ] as const) {
       const r = await run([...argv]);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(new RegExp(`^raftbed tla validate: ${message.replace(/[()]/g, '\\$&')}\nusage: raftbed tla validate`));
+      expect(r.out).toBe('');
+      expect(r.err.split('\n')).toEqual([`raftbed tla validate: ${message}`, "(see 'raftbed tla validate --help')"]);
     }
     const missing = await run([path.join(dir, 'nope.ndjson')]);
     expect(missing.code).toBe(2);
@@ -251,11 +252,12 @@ describe('raftbed tla validate', () => {
     });
   });
 
-  it('a missing jar is one line saying how to get it, exit 3', async () => {
+  it('a missing jar is one line saying how to get it, exit 4', async () => {
     const file = writeTrace('any.ndjson', simTrace({ seed: 1, faults: 'none', durationMs: 100 }).text);
     const r = await run([file], { findJar: () => { throw new TlcJarNotFoundError([]); } });
-    expect(r.code).toBe(3);
-    expect(r.err).toBe('TLC jar not found: run `bash tla/install-tlc.sh` (or set TLA2TOOLS_JAR to a tla2tools jar)');
+    expect(r.code).toBe(EXIT_TOOL_MISSING);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`raftbed tla validate: ${new TlcJarNotFoundError([]).message}`);
   });
 
   it('passes a good trace (exit 0) and fails a doctored one (exit 1), also as JSON', async () => {
@@ -287,30 +289,29 @@ describe('raftbed tla validate', () => {
 
 describe('raftbed tla bench flags (usage errors exit 2 before any TLC run)', () => {
   const run = async (argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runTlaBenchCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
+    const io = new CapturingIo();
+    const code = await main(['tla', 'bench', ...argv], io);
+    return { code, out: io.stdout, err: io.stderr };
   };
 
   it('-h prints the usage with every option', async () => {
     const r = await run(['-h']);
     expect(r.code).toBe(0);
-    for (const option of ['--events N', '--seed S', '--faults PROFILE', '--json']) expect(r.out).toContain(option);
+    for (const option of ['--events <N>', '--seed <S>', '--faults <PROFILE>', '--json']) expect(r.out).toContain(option);
   });
 
   it.each([
-    [['--events', '99'], '--events must be at least 100, got 99'],
-    [['--seed', 'x'], '--seed must be an integer, got "x"'],
-    [['--faults', 'chaos'], '--faults must be one of '],
-    [['--faults'], '--faults needs a value'],
-    [['--fast'], 'unknown flag --fast (see --help)'],
-    [['trace.ndjson'], 'unexpected argument "trace.ndjson"'],
+    [['--events', '99'], "option '--events <N>' argument '99' is invalid. It must be at least 100."],
+    [['--seed', 'x'], "option '--seed <S>' argument 'x' is invalid. It must be an integer."],
+    [['--faults', 'chaos'], "option '--faults <PROFILE>' argument 'chaos' is invalid. Allowed choices are none, lossy, "],
+    [['--faults'], "option '--faults <PROFILE>' argument missing"],
+    [['--fast'], "unknown option '--fast'"],
+    [['trace.ndjson'], "too many arguments for 'bench'"],
   ])('%j: %s', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
     expect(r.err.startsWith(`raftbed tla bench: ${message}`)).toBe(true);
-    expect(r.err).toContain('usage: raftbed tla bench');
+    expect(r.err).toContain("(see 'raftbed tla bench --help')");
   });
 });
 
