@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from './main';
 import { CapturingIo } from './test-support/capturing-io';
+import { EXIT_UNDECIDED } from './exit-codes';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples', 'histories');
@@ -68,9 +69,9 @@ describe('raftbed check-history', () => {
     expect(summary).toMatchObject({ format: 'json', model: 'kv', verdict: 'violation', operations: 7, partitions: 2, violatingPartitions: ['x'], failedOps: { x: 6 }, undecidedPartitions: [] });
   });
 
-  it('exits 4 when the budget runs out before a verdict', async () => {
+  it('exits 6 (undecided) when the budget runs out before a verdict', async () => {
     const { code, io } = await cli(join(EXAMPLES, 'kv-stale-read.json'), '--max-steps', '2', '-o', join(dir, 'u.html'));
-    expect(code).toBe(4);
+    expect(code).toBe(EXIT_UNDECIDED);
     expect(io.stdout).toMatch(/^unknown .*undecided/);
   });
 
@@ -93,7 +94,7 @@ describe('raftbed check-history', () => {
     expect((await cli(join(dir, 'nope.json'))).code).toBe(2);
     const bad = await cli(join(EXAMPLES, 'kv-stale-read.json'), '--model', 'queue');
     expect(bad.code).toBe(2);
-    expect(bad.io.stderr).toContain('--model must be one of kv, register');
+    expect(bad.io.stderr).toContain("option '--model <kv|register>' argument 'queue' is invalid. Allowed choices are kv, register.");
   });
 
   it('sets the process exit status through bin/raftbed', async () => {

@@ -25,7 +25,7 @@ describe('raftbed tla', () => {
     [['check', '--workers'], "option '--workers <N>' argument missing"],
     [['check', '--timeout-seconds', '--json'], "option '--timeout-seconds <S>' argument '--json' is invalid. It must be an integer."],
     [['check', '--small', '--small'], "option '--small' given twice"],
-    [['check', '--model-only', '--mutants-only'], "option '--mutants-only' cannot be used with option '--model-only'"],
+    [['check', '--model-only', '--mutants-only'], "option '--model-only' cannot be used with option '--mutants-only'"],
     [['check', '--extensions-only', '--model-only'], "option '--model-only' cannot be used with option '--extensions-only'"],
   ])('check %j is a usage error (exit 2) naming the flag: %s', async (argv, message) => {
     const r = await tla(argv);
