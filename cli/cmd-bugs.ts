@@ -8,7 +8,6 @@ import { huntBug, type HuntResult } from '../sim/bugs/hunt';
 import { replayCommand } from '../sim/bugs/run';
 import type { PlantedBug } from '../sim/bugs/types';
 import type { Invocation } from './program';
-import { DEFAULT_MAX_SEEDS } from './commands-sim';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes';
 
 export interface BugReport extends HuntResult {
@@ -52,7 +51,7 @@ function footnotes(rows: readonly BugReport[]): string[] {
 export async function runBugsCli({ flags, io, deps }: Invocation): Promise<number> {
   const now = deps.now ?? (() => performance.now());
   const bugs: readonly PlantedBug[] = flags.only === undefined ? PLANTED_BUGS : [findBug(String(flags.only))];
-  const maxSeeds = Number(flags['max-seeds'] ?? DEFAULT_MAX_SEEDS);
+  const maxSeeds = Number(flags['max-seeds']);
   const fromSeed = Number(flags['from-seed'] ?? 1);
   const rows: BugReport[] = [];
   for (const bug of bugs) {

@@ -103,7 +103,7 @@ export const BUGS: CommandDef = {
   about: 'Hunts every planted bug (or one, --only) and reports how fast the simulator\'s checkers catch it.',
   flags: {
     only: { kind: 'string', value: 'NAME', help: 'hunt only the bug with this name' },
-    'max-seeds': { kind: 'int', min: 1, max: 1_000_000, help: `seeds to try per bug before giving up (default ${DEFAULT_MAX_SEEDS})` },
+    'max-seeds': { kind: 'int', min: 1, max: 1_000_000, default: DEFAULT_MAX_SEEDS, help: 'seeds to try per bug before giving up' },
     'from-seed': { kind: 'int', min: 0, value: 'S', help: 'first seed to try (default 1)' },
     'declared-only': { kind: 'bool', help: 'keep hunting past violations of properties the bug does not declare' },
   },

@@ -25,6 +25,8 @@ export interface FlagSpec {
   readonly repeatable?: boolean;
   /** Checks and converts a string value further (throws InvalidArgumentError saying what is wrong). */
   readonly parse?: (value: string) => unknown;
+  /** The value when the flag is not given (commander shows it in the help). */
+  readonly default?: string | number;
   /** Flags that cannot be given with this one. */
   readonly conflicts?: readonly string[];
 }
@@ -106,6 +108,7 @@ export function flagOption(name: string, s: FlagSpec): Option {
   const parse = parserFor(s);
   if (s.repeatable) option.argParser((v: string, previous: unknown[] | undefined) => [...(previous ?? []), parse ? parse(v) : v]);
   else if (parse) option.argParser((v: string) => parse(v));
+  if (s.default !== undefined) option.default(s.default);
   if (s.required) option.makeOptionMandatory();
   if (s.conflicts) option.conflicts(s.conflicts.map(attributeName));
   return option;
@@ -126,11 +129,16 @@ export function addFlags(command: Command, spec: Readonly<Record<string, FlagSpe
   return command;
 }
 
-/** The flags given on the command line, keyed by flag name (`max-seeds`, not `maxSeeds`). */
+/** The flags given on the command line (or defaulted), keyed by flag name (`max-seeds`, not `maxSeeds`). */
 export function flagValues(command: Command): Flags {
   const out: Record<string, FlagValue> = {};
   for (const option of command.options) {
     if (option.long === undefined || option.long === '--version') continue;
+    // commander reads --no-x as "x, default true"; here it is the flag no-x, true when given.
+    if (option.negate) {
+      if (command.getOptionValueSource(option.attributeName()) === 'cli') out[option.long.slice(2)] = true;
+      continue;
+    }
     const value = command.getOptionValue(option.attributeName()) as FlagValue | undefined;
     if (value !== undefined) out[option.long.slice(2)] = value;
   }

@@ -28,7 +28,6 @@ function walk(entries: readonly CommandEntry[], prefix: string[] = []): Leaf[] {
 }
 
 const ALL = walk(COMMANDS);
-const RUNNABLE = ALL.filter((l) => l.def.run !== undefined);
 /** An argv that satisfies the command's required arguments and flags, so the flag under test is what fails. */
 function minimal(l: Leaf): string[] {
   const args = (l.def.args ?? []).filter((a) => a.startsWith('<')).map(() => 'x');
@@ -123,9 +122,14 @@ describe('flag declarations', () => {
       output: { kind: 'string', alias: '-o', help: '' },
       origin: { kind: 'string', repeatable: true, help: '' },
       quiet: { kind: 'bool', help: '' },
+      'no-diagnosis': { kind: 'bool', help: '' },
+      seeds: { kind: 'int', default: 200, help: '' },
     });
     command.parse(['--max-seeds=7', '-o', 'x', '--origin', 'a', '--origin', 'b'], { from: 'user' });
-    expect(flagValues(command)).toEqual({ 'max-seeds': 7, output: 'x', origin: ['a', 'b'] });
+    expect(flagValues(command)).toEqual({ 'max-seeds': 7, output: 'x', origin: ['a', 'b'], seeds: 200 });
+    const negated = addFlags(new Command('t'), { 'no-diagnosis': { kind: 'bool', help: '' } });
+    negated.parse(['--no-diagnosis'], { from: 'user' });
+    expect(flagValues(negated)).toEqual({ 'no-diagnosis': true });
     const again = addFlags(new Command('t').exitOverride().configureOutput({ writeErr: () => {} }), { output: { kind: 'string', alias: '-o', help: '' } });
     expect(() => again.parse(['-o', 'a', '--output', 'b'], { from: 'user' })).toThrow("option '-o, --output <VALUE>' given twice");
   });
