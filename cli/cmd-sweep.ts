@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
 import { uncaughtViolation, type Violation } from '../sim/cluster/simulation';
 import type { SeedSummary, SweepReport, SweepViolation, SweepAvailability, TraceValidation } from './sweep-types';
-import type { CliIo } from './io';
+import { processSignals, type CliIo } from './io';
 import type { Invocation } from './program';
 import { EXIT_CHECK_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
 import { RateLine } from './progress';
@@ -39,26 +39,27 @@ export async function sweepCommand({ flags, io, deps }: Invocation): Promise<num
   const t0 = now();
   const progress = new RateLine((text) => process.stderr.write(text), io.isTTY || flags.progress === true, now, 'runs');
   const finished: SeedSummary[] = [];
-  // Ctrl-C: the seeds finished so far, the failing ones with their replay commands, then exit 130.
-  const onInterrupt = () => {
-    progress.done();
-    printInterrupted(io, base, finished, seeds.length);
-    process.exit(EXIT_INTERRUPTED);
-  };
-  process.once('SIGINT', onInterrupt);
+  // Ctrl-C stops the workers; then the seeds finished so far, the failing ones with their replay
+  // commands, and exit 130.
+  const stop = new AbortController();
+  const offInterrupt = (deps.onSignal ?? processSignals)('SIGINT', () => stop.abort());
   let summaries: SeedSummary[];
   try {
     summaries = await runInWorkers(base, seeds, {
-      workers, bugModule: hooks.bugModule,
+      workers, bugModule: hooks.bugModule, signal: stop.signal,
       onResult: (s) => {
         finished.push(s);
         progress.update(finished.length, seeds.length, `${finished.filter((f) => f.violation !== null).length} failing`);
       },
     });
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    offInterrupt();
   }
   progress.done();
+  if (stop.signal.aborted) {
+    printInterrupted(io, base, finished, seeds.length);
+    return EXIT_INTERRUPTED;
+  }
   const wallMs = now() - t0;
 
   const coverage = new Coverage();

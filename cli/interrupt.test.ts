@@ -7,6 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RateLine, formatSeconds } from './progress';
+import { main } from './main';
+import { CapturingIo } from './test-support/capturing-io';
+import { EXIT_INTERRUPTED } from './exit-codes';
 
 const ROOT = join(__dirname, '..');
 let dir: string;
@@ -56,3 +59,19 @@ describe('sweep: Ctrl-C', () => {
     expect(stdout).toMatch(/^ {6}replay: raftbed run --seed \d+ --faults crashes --nodes 5 --duration 4000 --bug forget-vote-on-restart --trace seed-\d+\.ndjson$/m);
   }, 120_000);
 });
+
+it('in-process: SIGINT stops the workers, and main returns 130 with the partial summary (no process.exit)', async () => {
+  const io = new CapturingIo();
+  let unsubscribed = false;
+  const code = await main(['sweep', '--seeds', '5000', '--faults', 'none', '--nodes', '3', '--duration', '1000', '--workers', '1', '--out', dir], io, {
+    onSignal: (signal, handler) => {
+      if (signal === 'SIGINT') setTimeout(handler, 500);
+      return () => {
+        unsubscribed = true;
+      };
+    },
+  });
+  expect(code).toBe(EXIT_INTERRUPTED);
+  expect(io.stdout).toMatch(/^raftbed sweep: interrupted after \d+\/5000 runs, 0 failing$/);
+  expect(unsubscribed).toBe(true);
+}, 60_000);

@@ -16,6 +16,8 @@ export interface PoolOptions {
   /** The worker's TypeScript entry point (default: sweep-worker.ts). */
   readonly workerScript?: string;
   readonly onResult?: (s: SeedSummary) => void;
+  /** Aborting stops the sweep: no seed is started, running ones are dropped, the finished ones returned. */
+  readonly signal?: AbortSignal;
 }
 
 export function runInWorkers(base: SimConfig, seeds: readonly number[], options: PoolOptions): Promise<SeedSummary[]> {
@@ -23,7 +25,12 @@ export function runInWorkers(base: SimConfig, seeds: readonly number[], options:
   const script = options.workerScript ?? join(__dirname, 'sweep-worker.ts');
   let next = 0;
   let live = 0;
+  const workers = new Set<Worker>();
   return new Promise((resolve) => {
+    options.signal?.addEventListener('abort', () => {
+      next = seeds.length;
+      for (const w of workers) void w.terminate();
+    }, { once: true });
     const record = (s: SeedSummary) => {
       results.push(s);
       options.onResult?.(s);
@@ -32,6 +39,7 @@ export function runInWorkers(base: SimConfig, seeds: readonly number[], options:
       if (next >= seeds.length) return;
       live++;
       const worker = new Worker(join(__dirname, 'worker-boot.js'), { workerData: { script, config: base, bugModule: options.bugModule } });
+      workers.add(worker);
       let running: number | null = null;
       let gone = false;
       const feed = () => {
@@ -46,6 +54,9 @@ export function runInWorkers(base: SimConfig, seeds: readonly number[], options:
       const ended = (why: string | null) => {
         if (gone) return;
         gone = true;
+        workers.delete(worker);
+        // Stopped on purpose: the seed it was running is not a failure, and nothing replaces it.
+        if (options.signal?.aborted) running = null;
         if (running !== null) {
           const detail = `the worker thread running this seed died: ${why ?? 'it exited'}`;
           record({ ...failedSeed(running, { property: 'UncaughtException', detail, node: null, atMs: -1, eventIndex: -1 }, 0), workerDied: true });
@@ -63,7 +74,7 @@ export function runInWorkers(base: SimConfig, seeds: readonly number[], options:
       worker.on('exit', (code: number) => ended(`it exited with code ${code}`));
       feed();
     };
-    for (let w = 0; w < options.workers; w++) spawn();
+    for (let w = 0; w < options.workers && options.signal?.aborted !== true; w++) spawn();
     if (live === 0) resolve(results);
   });
 }
