@@ -72,11 +72,10 @@ export function commandPath(command: Command): string {
   return names.join(' ');
 }
 
-/** What every command has: --help, --version, errors to stderr naming the command, no process.exit. */
+/** What every command has: --help, errors to stderr naming the command, no process.exit (--version: declare). */
 function standardise(command: Command, ctx: RunContext): Command {
   const path = commandPath(command);
   return command
-    .version(raftbedVersion(), '-V, --version', 'print the raftbed version')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .showHelpAfterError(`(see '${path} --help')`)
@@ -103,6 +102,7 @@ function declare(command: Command, def: CommandDef, ctx: RunContext): void {
   for (const a of def.args ?? []) command.argument(a);
   if (def.run !== undefined) addFlags(command, { ...def.flags, json: def.flags?.json ?? JSON_FLAG });
   else if (def.flags !== undefined) addFlags(command, def.flags);
+  command.version(raftbedVersion(), '-V, --version', 'print the raftbed version');
   if (def.epilog !== undefined) {
     const epilog = def.epilog;
     command.addHelpText('after', () => `\n${typeof epilog === 'string' ? epilog : epilog()}`);

@@ -1,7 +1,7 @@
 import { main } from './main';
 import { checkOptions } from './tla';
 import { CapturingIo } from './test-support/capturing-io';
-import { EXIT_OK, EXIT_TOOL_MISSING, EXIT_USAGE } from './exit-codes';
+import { EXIT_OK, EXIT_TOOL_FAILED, EXIT_TOOL_MISSING, EXIT_USAGE } from './exit-codes';
 import { TlcJarNotFoundError } from '../tla/tlc';
 
 async function tla(argv: string[], deps = {}): Promise<{ code: number; out: string; err: string }> {
@@ -39,6 +39,13 @@ describe('raftbed tla', () => {
     expect(r.code).toBe(EXIT_TOOL_MISSING);
     expect(r.out).toBe('');
     expect(r.err).toMatch(/^raftbed tla check: TLC jar not found: run tla\/install-tlc\.sh/);
+  });
+
+  it('an unexpected error is an internal error: exit 5, its stack on stderr, nothing thrown out of main', async () => {
+    const r = await tla(['check'], { findJar: () => { throw new TypeError('boom'); } });
+    expect(r.code).toBe(EXIT_TOOL_FAILED);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^raftbed tla check: internal error: TypeError: boom\n {4}at /);
   });
 
   it('prints check help for -h too, listing every option', async () => {
