@@ -105,6 +105,30 @@ export const MUTANTS: MutantRun[] = [
     expectedInvariant: 'LinearizableRead',
     description: 'ReadIndex taken before the leader has committed an entry of its own term',
   },
+  {
+    id: 'reconfig-no-term-commit',
+    module: 'mutants/MutantReconfigNoTermCommit.tla',
+    config: 'mutants/MutantReconfigNoTermCommit.cfg',
+    controlConfig: 'mutants/MutantReconfigNoTermCommit.control.cfg',
+    expectedInvariant: 'LeaderCompleteness',
+    description: 'single-server change proposed before the leader committed an entry of its term (the 2015 bug): a committed removal is missing from the next leader (4 servers)',
+  },
+  {
+    id: 'reconfig-no-term-commit-two-leaders',
+    module: 'mutants/MutantReconfigNoTermCommit.tla',
+    config: 'mutants/MutantReconfigNoTermCommitTwoLeaders.cfg',
+    controlConfig: 'mutants/MutantReconfigNoTermCommit.control.cfg',
+    expectedInvariant: 'ElectionSafety',
+    description: 'the same 2015 bug watched by ElectionSafety alone: two leaders of term 3 under the two diverged configurations',
+  },
+  {
+    id: 'joint-one-side',
+    module: 'mutants/MutantJointOneSide.tla',
+    config: 'mutants/MutantJointOneSide.cfg',
+    controlConfig: 'mutants/MutantJointOneSide.control.cfg',
+    expectedInvariant: 'ElectionSafety',
+    description: 'joint configuration quorum counted on the incoming voters only (4 servers)',
+  },
 ];
 
 /** Extension modules, each checked on its own small bounded model: must find no error. */
@@ -150,6 +174,12 @@ export const EXTENSIONS: ModelRun[] = [
     module: 'MCRaftReadIndex.tla',
     config: 'MCRaftReadIndex.cfg',
     description: 'RaftReadIndex.tla: ReadIndex reads are linearizable, from a directed two-leader start',
+  },
+  {
+    id: 'reconfig',
+    module: 'MCRaftReconfig.tla',
+    config: 'MCRaftReconfig.cfg',
+    description: 'RaftReconfig.tla: single-server and joint membership changes, learners, leader removal',
   },
 ];
 

@@ -24,7 +24,7 @@ describe('the TLC run catalogue', () => {
 
   it('checks an extension for each modelled implementation feature', () => {
     const modules = EXTENSIONS.map((e) => e.module);
-    for (const feature of ['CheckQuorum', 'Snapshot', 'Transfer', 'ReadIndex', 'PreVote', 'Batched', 'SelfVote']) {
+    for (const feature of ['CheckQuorum', 'Snapshot', 'Transfer', 'ReadIndex', 'PreVote', 'Batched', 'SelfVote', 'Reconfig']) {
       expect(modules).toContain(`MCRaft${feature}.tla`);
     }
   });
