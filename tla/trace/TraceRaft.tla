@@ -127,7 +127,7 @@ ApplyRec(img, rec, kept) ==
         c == IF rec.trunc > 0 THEN [b EXCEPT !.log = SubSeq(@, 1, Min(Len(@), rec.trunc - 1))] ELSE b
         d == IF rec.app > 0 /\ kept > 0
              THEN [c EXCEPT !.log = SubSeq(@, 1, Min(Len(@), rec.app - 1)) \o
-                                    ToEntries(SubSeq(rec.ents, 1, kept))]
+                                    ToEntries(SubSeq(rec.ents, 1, kept), rec.confs)]
              ELSE c
     IN d
 
@@ -153,10 +153,12 @@ UnloggedRecord(i) ==
         trunc |-> IF k <= Len(base) THEN k ELSE 0,
         app |-> IF k <= Len(log[i]) THEN k ELSE 0,
         ents |-> EntryTerms(SubSeq(log[i], k, Len(log[i]))),
+        confs |-> EntryConfs(SubSeq(log[i], k, Len(log[i]))),
         snap |-> snap, snapTerm |-> sterm]
 
 ImageFields(img) ==
     [term |-> img.term, votedFor |-> img.vote, entryTerms |-> EntryTerms(img.log),
+     configs |-> EntryConfs(img.log),
      snapshotIndex |-> img.snap]
 
 ImageView(img) ==
@@ -178,12 +180,13 @@ StepChoices(e) ==
                  THEN BOOLEAN ELSE {FALSE}
     IN [k : ks, take : takes]
 
-StepOutcome(e, c) ==
+BaseStepOutcome(e, c) ==
     LET i == e.node
         N == NodeR(i)
         flags == [ignore |-> e.acts = {}, install |-> "InstallSnapshot" \in e.acts,
                   go |-> "Timeout" \in e.acts, take |-> c.take]
     IN CASE e.input = "Tick" -> TickStep(N, e.acts)
+         [] e.input = "ProposeConfChange" -> ConfChangeStep(N, e.acts, e.changes, e.leave)
          [] e.input = "Receive" -> ReceiveMessageStep(N, e.msg, flags, snapData)
          [] e.input = "Propose" -> ProposeStep(N, e.acts, e.st.lastIndex - Len(N.log))
          [] e.input = "Snapshot" -> CompactStep(N, e.acts, e.st.snapshotIndex)
@@ -192,11 +195,18 @@ StepOutcome(e, c) ==
          \* Read, TransferLeadership: only messages, checked when sent.
          [] OTHER -> N
 
+\* Then, for a leader, what follows a committed configuration.
+StepOutcome(e, c) ==
+    LET N == BaseStepOutcome(e, c)
+    IN IF e.input = "ProposeConfChange" THEN N ELSE AfterConfigCommitted(N, e.acts)
+
+\* `cfg`, when the trace logs the node's configuration, must be the spec's.
 StepChecks(e, N) ==
     [node      |-> up[e.node],
      output    |-> OutputsLogged,
      msg       |-> e.input /= "Receive" \/ e.msg \in DOMAIN messages,
-     actions   |-> N.ok]
+     actions   |-> N.ok,
+     config    |-> "cfg" \notin DOMAIN e \/ e.cfg = ConfigOf(N.log)]
 
 Durable(i, c) == ApplyAll(dimg[i], SelectSeq(unsynced[i], LAMBDA u : u.seq <= c.k))
 StillUnsynced(i, c) == SelectSeq(unsynced[i], LAMBDA u : u.seq > c.k)
@@ -226,6 +236,8 @@ ValidRequest(s, m) ==
             /\ TermAt(log[s], m.mprevLogIndex) = m.mprevLogTerm
             /\ m.mentries = EntryTerms(SubSeq(log[s], m.mprevLogIndex + 1,
                                               m.mprevLogIndex + Len(m.mentries)))
+            /\ m.mconfs = EntryConfs(SubSeq(log[s], m.mprevLogIndex + 1,
+                                             m.mprevLogIndex + Len(m.mentries)))
             /\ m.mcommitIndex <= commitIndex[s]
       \* The leader's newest snapshot, or an older one already sent: a transfer
       \* finishes with the snapshot it started with (core/snapshot.ts pins it).

@@ -6,16 +6,18 @@
 (* BecomeLeader or AdvanceCommitIndex), it sends whole batches, cuts a    *)
 (* conflicting suffix at once, votes for itself atomically, and it has    *)
 (* features raft.tla lacks (PreVote, CheckQuorum, snapshots, TimeoutNow,  *)
-(* ReadIndex, asynchronous persistence). Each is modelled here.           *)
+(* ReadIndex, asynchronous persistence, membership changes). Each is      *)
+(* modelled here; the configuration rules are RaftReconfig.tla's.         *)
 (*                                                                         *)
 (* Style: a step is a pure function on one node's record N (term, role,   *)
 (* vote, log, commit, ...) so that raft.tla's finer actions compose by    *)
 (* function composition, exactly in the order core runs them. Entries are *)
-(* [term |-> t]: traces carry terms, not commands. Logs are kept whole:   *)
+(* [term |-> t] (or [term |-> t, conf |-> C] for a configuration): traces *)
+(* carry terms and configurations, not commands. Logs are kept whole:     *)
 (* compaction moves `snap`, it never forgets entries, so Log Matching     *)
 (* and the history variables stay meaningful across snapshots.            *)
 (***************************************************************************)
-EXTENDS RaftBatched, Integers
+EXTENDS RaftBatched, RaftReconfig, Integers
 
 PreVoteRequest          == "PreVoteRequest"
 PreVoteResponse         == "PreVoteResponse"
@@ -31,12 +33,20 @@ ResponseTypes == {RequestVoteResponse, PreVoteResponse, AppendEntriesResponse,
 Max(a, b) == IF a >= b THEN a ELSE b
 Min(a, b) == IF a <= b THEN a ELSE b
 
-\* Cheaper than `s \in Quorum`, which enumerates SUBSET Server.
-IsQuorum(s) == 2 * Cardinality(s) > Cardinality(Server)
+\* A quorum of the configuration node N is in (the latest one in its log).
+IsQuorum(N, s) == HasQuorum(ConfigOf(N.log), s)
+IsVoter(N, j) == j \in VotersOf(ConfigOf(N.log))
 
 TermAt(lg, k) == IF k = 0 THEN 0 ELSE lg[k].term
-ToEntries(terms) == [k \in 1..Len(terms) |-> [term |-> terms[k]]]
+\* Traces carry entries as their terms plus the configurations among them,
+\* a set of <<offset, configuration>> pairs.
+ToEntries(terms, confs) ==
+    [k \in 1..Len(terms) |->
+        IF \E p \in confs : p[1] = k
+        THEN ConfigEntry(terms[k], (CHOOSE p \in confs : p[1] = k)[2])
+        ELSE [term |-> terms[k]]]
 EntryTerms(lg) == [k \in 1..Len(lg) |-> lg[k].term]
+EntryConfs(lg) == {<<k, lg[k].conf>> : k \in ConfigIndexes(lg)}
 ZeroMatch == [j \in Server |-> 0]
 
 ----------------------------------------------------------------------------
@@ -94,7 +104,7 @@ StartElection(N) ==
 \* RaftPreVote.tla's StartPreVote (the self pre-vote is immediate).
 StartPreVote(N) ==
     LET N1 == [N EXCEPT !.role = PreCandidate, !.granted = {N.id}, !.rejected = {}]
-    IN IF IsQuorum({N.id}) THEN StartElection(N1) ELSE N1
+    IN IF IsQuorum(N1, {N.id}) THEN StartElection(N1) ELSE N1
 
 \* ClientRequest on the leader's own log; its own copy counts once durable.
 AppendAsLeader(N, ents) ==
@@ -107,16 +117,20 @@ BecomeLeaderStep(N) ==
                         !.el = @ \cup {[eterm |-> N.term, eleader |-> N.id, elog |-> N.log]}]
     IN AppendAsLeader(N1, <<[term |-> N.term]>>)
 
+\* Core grants (pre-)votes only to voters of its own configuration.
 HandleRequestVoteRequestStep(N, m) ==
     LET grant == /\ m.mterm = N.term
                  /\ N.vote \in {Nil, m.msource}
+                 /\ IsVoter(N, m.msource)
                  /\ UpToDate(m.mlastLogTerm, m.mlastLogIndex, N.log)
         N1 == IF grant THEN Persisted([N EXCEPT !.vote = m.msource]) ELSE N
     IN Respond(N1, RVResponse(N1, m.msource, grant))
 
 \* A grant echoes the proposed term; a refusal carries the voter's own.
 HandlePreVoteRequestStep(N, m) ==
-    LET grant == m.mterm > N.term /\ UpToDate(m.mlastLogTerm, m.mlastLogIndex, N.log)
+    LET grant == /\ m.mterm > N.term
+                 /\ IsVoter(N, m.msource)
+                 /\ UpToDate(m.mlastLogTerm, m.mlastLogIndex, N.log)
     IN Respond(N, PVResponse(N, m.msource, IF grant THEN m.mterm ELSE N.term, grant))
 
 Tally(N, m) ==
@@ -126,25 +140,27 @@ Tally(N, m) ==
 HandleRequestVoteResponseStep(N, m) ==
     IF N.role /= Candidate \/ m.mterm /= N.term THEN N
     ELSE LET N1 == Tally(N, m)
-         IN IF IsQuorum(N1.granted) THEN BecomeLeaderStep(N1)
-            ELSE IF IsQuorum(N1.rejected) THEN BecomeFollower(N1, N1.term)
+         IN IF IsQuorum(N1, N1.granted) THEN BecomeLeaderStep(N1)
+            ELSE IF IsQuorum(N1, N1.rejected) THEN BecomeFollower(N1, N1.term)
             ELSE N1
 
 HandlePreVoteResponseStep(N, m) ==
     IF N.role /= PreCandidate \/ m.mterm /= (IF m.mvoteGranted THEN N.term + 1 ELSE N.term) THEN N
     ELSE LET N1 == Tally(N, m)
-         IN IF IsQuorum(N1.granted) THEN StartElection(N1)
-            ELSE IF IsQuorum(N1.rejected) THEN BecomeFollower(N1, N1.term)
+         IN IF IsQuorum(N1, N1.granted) THEN StartElection(N1)
+            ELSE IF IsQuorum(N1, N1.rejected) THEN BecomeFollower(N1, N1.term)
             ELSE N1
 
 ----------------------------------------------------------------------------
 (* Replication.                                                            *)
 
-\* The highest index a quorum holds (the leader's own durable copy in
-\* match[self]); committed only if it is of the current term (Figure 8).
+\* The highest index a quorum of its configuration holds (the leader's own
+\* durable copy in match[self]); committed only if it is of the current
+\* term (Figure 8).
 AdvanceCommit(N) ==
     LET M(j) == N.match[j]
-        cand == MaxOf({M(j) : j \in {x \in Server : IsQuorum({y \in Server : M(y) >= M(x)})}})
+        cand == MaxOf({k \in {0} \cup {M(j) : j \in Server} :
+                          IsQuorum(N, {y \in Server : M(y) >= k})})
     IN IF cand > N.commit /\ cand <= Len(N.log) /\ TermAt(N.log, cand) = N.term
        THEN [N EXCEPT !.commit = cand,
                       !.cm = @ \cup {[index |-> k, entry |-> N.log[k], cterm |-> N.term] :
@@ -172,7 +188,7 @@ AcceptEntries(N, m, prev, ents) ==
 \* request anchored below it is accepted from there on.
 HandleAppendEntriesRequestStep(N, m) ==
     LET known == Max(N.commit, N.snap)
-        ents  == ToEntries(m.mentries)
+        ents  == ToEntries(m.mentries, m.mconfs)
         prev  == m.mprevLogIndex
     IN IF prev < known
        THEN IF known - prev >= Len(ents) THEN Respond(N, AEResponse(N, m, TRUE, known))
@@ -265,6 +281,7 @@ ReceiveMessageStep(N, m, c, snapData) ==
 TickStep(N, acts) ==
     IF N.role = Leader
     THEN IF "CheckQuorumStepDown" \in acts THEN BecomeFollower(N, N.term) ELSE N
+    ELSE IF ({"PreVoteTimeout", "Timeout"} \cap acts /= {}) /\ ~IsVoter(N, N.id) THEN Disable(N)
     ELSE IF "PreVoteTimeout" \in acts THEN StartPreVote(N)
     ELSE IF "Timeout" \in acts THEN StartElection(N)
     ELSE N
@@ -304,12 +321,57 @@ PersistAckStep(N, k) ==
                                    /\ released[y].msg.mterm = N.term}}
         N1 == IF selfVote /\ N0.role = Candidate
               THEN LET V == [N0 EXCEPT !.granted = @ \cup {N.id}]
-                   IN IF IsQuorum(V.granted) THEN BecomeLeaderStep(V) ELSE V
+                   IN IF IsQuorum(V, V.granted) THEN BecomeLeaderStep(V) ELSE V
               ELSE N0
         N2 == IF N1.role = Leader /\ N.role = Leader /\ selfMatches /= {}
                  /\ MaxOf(selfMatches) > N1.match[N.id]
               THEN AdvanceCommit([N1 EXCEPT !.match[N.id] = MaxOf(selfMatches)])
               ELSE N1
     IN N2
+
+----------------------------------------------------------------------------
+(* Membership changes (RaftReconfig.tla's rules, in core's order).         *)
+
+AppendConfigEntry(N, c) == AppendAsLeader(N, <<ConfigEntry(N.term, c)>>)
+
+\* The 2015 rule and "one change at a time", as core checks them.
+MayChangeConfig(N) ==
+    /\ N.role = Leader
+    /\ TermAt(N.log, N.commit) = N.term
+    /\ LastConfigIndex(N.log) <= N.commit
+
+\* ProposeConfChange{chs, leave}: `leave` is "none", "auto" or "explicit"
+\* (asking for a joint configuration even for one voter). No changes means
+\* an explicit LeaveJoint. A refused proposal (no ProposeConfChange among
+\* the logged actions) changes nothing.
+ConfChangeStep(N, acts, chs, leave) ==
+    LET C == ConfigOf(N.log)
+        new == ApplyChanges(C, chs)
+        joint == VotersChanged(C, new) > 1 \/ leave /= "none"
+    IN IF "ProposeConfChange" \notin acts THEN N
+       ELSE IF ~MayChangeConfig(N) THEN Disable(N)
+       ELSE IF Len(chs) = 0
+            THEN IF IsJoint(C) /\ "LeaveJoint" \in acts
+                 THEN AppendConfigEntry(N, [C EXCEPT !.outgoing = {}]) ELSE Disable(N)
+       ELSE IF IsJoint(C) \/ ~ChangeAllowed(C, chs) \/ joint /= ("EnterJoint" \in acts) THEN Disable(N)
+       ELSE AppendConfigEntry(N, IF joint THEN [new EXCEPT !.outgoing = C.voters] ELSE new)
+
+\* What a leader does at the end of a step once its configuration is
+\* committed: leave a joint configuration (automatic LeaveJoint, after the
+\* 2015 rule; whether the joint entry asked for it is core's to say, so
+\* it is read from the logged actions and its conditions checked), and
+\* step down when it is no longer a voter (StepDownRemoved: required
+\* exactly when its conditions hold).
+AfterConfigCommitted(N, acts) ==
+    LET C == ConfigOf(N.log)
+        N1 == IF "LeaveJoint" \notin acts THEN N
+              ELSE IF MayChangeConfig(N) /\ IsJoint(C)
+                   THEN AppendConfigEntry(N, [C EXCEPT !.outgoing = {}]) ELSE Disable(N)
+        removed == /\ N1.role = Leader
+                   /\ LastConfigIndex(N1.log) <= N1.commit
+                   /\ ~IsVoter(N1, N1.id)
+    IN IF removed /= ("StepDownRemoved" \in acts) THEN Disable(N1)
+       ELSE IF removed THEN BecomeFollower(N1, N1.term)
+       ELSE N1
 
 =============================================================================

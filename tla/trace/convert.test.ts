@@ -28,7 +28,7 @@ describe('convertTrace', () => {
     expect(printTla(t.events[0].value)).toBe(
       '[ev |-> "Step", line |-> 2, node |-> "n2", input |-> "Receive", acts |-> {"HandleAppendEntriesRequest"}, ' +
         'st |-> [term |-> 1, role |-> "Follower", vote |-> "nil", lastIndex |-> 2, lastTerm |-> 1, commit |-> 1, snapshotIndex |-> 0], ' +
-        'msg |-> [mtype |-> "AppendEntriesRequest", msource |-> "n1", mdest |-> "n2", mterm |-> 1, mprevLogIndex |-> 1, mprevLogTerm |-> 1, mentries |-> <<1, 1>>, mcommitIndex |-> 1]]',
+        'msg |-> [mtype |-> "AppendEntriesRequest", msource |-> "n1", mdest |-> "n2", mterm |-> 1, mprevLogIndex |-> 1, mprevLogTerm |-> 1, mentries |-> <<1, 1>>, mconfs |-> {}, mcommitIndex |-> 1]]',
     );
   });
 
@@ -43,7 +43,7 @@ describe('convertTrace', () => {
   it('gives absent persist parts neutral values and keeps entry terms', () => {
     const t = convertTrace(trace({ ev: 'Persist', node: 'n1', seq: 4, votedFor: null, appendFrom: 3, entryTerms: [2, 2] }));
     expect(printTla(t.events[0].value)).toBe(
-      '[ev |-> "Persist", line |-> 2, node |-> "n1", seq |-> 4, rec |-> [term |-> -1, hasVote |-> TRUE, vote |-> "nil", trunc |-> 0, app |-> 3, ents |-> <<2, 2>>, snap |-> 0, snapTerm |-> 0]]',
+      '[ev |-> "Persist", line |-> 2, node |-> "n1", seq |-> 4, rec |-> [term |-> -1, hasVote |-> TRUE, vote |-> "nil", trunc |-> 0, app |-> 3, ents |-> <<2, 2>>, confs |-> {}, snap |-> 0, snapTerm |-> 0]]',
     );
   });
 
@@ -104,6 +104,57 @@ describe('generateModule', () => {
 
   it('prints strings with escapes TLA+ reads back', () => {
     expect(printTla(tla.seq([tla.str('a"b'), tla.int(-1), tla.bool(true), tla.set([])]))).toBe('<<"a\\"b", -1, TRUE, {}>>');
+  });
+});
+
+describe('convertTrace: membership changes', () => {
+  const C12 = { voters: ['n2', 'n1'], learners: ['n3'] };
+  const JOINT = { voters: ['n2'], votersOutgoing: ['n1', 'n2'], learners: [], autoLeave: true };
+  const TLA_C12 = '[voters |-> {"n1", "n2"}, outgoing |-> {}, learners |-> {"n3"}]';
+
+  it('keeps entry terms and lists configuration entries by offset, in either traced form', () => {
+    const msg = { ...append, entries: [1, { term: 1, config: C12 }, { term: 2, type: 'Config', data: JSON.stringify(JOINT) }] };
+    const t = convertTrace(trace({ ev: 'Send', msg }));
+    const printed = printTla(t.events[0].value);
+    expect(printed).toContain('mentries |-> <<1, 1, 2>>');
+    expect(printed).toContain(`mconfs |-> {<<2, ${TLA_C12}>>, <<3, [voters |-> {"n2"}, outgoing |-> {"n1", "n2"}, learners |-> {}]>>}`);
+  });
+
+  it('carries configurations in persist records, a ProposeConfChange\'s changes and a view\'s config', () => {
+    const t = convertTrace(trace(
+      { ev: 'Persist', node: 'n1', seq: 1, appendFrom: 2, entryTerms: [{ term: 1, config: C12 }] },
+      { ev: 'Step', node: 'n1', input: 'ProposeConfChange', changes: [{ kind: 'AddVoter', node: 'n2' }, { kind: 'RemoveNode', node: 'n3' }], leaveJoint: 'explicit', actions: ['ProposeConfChange', 'EnterJoint'], state: { ...VIEW, config: C12 } },
+      { ev: 'Step', node: 'n1', input: 'ProposeConfChange', changes: [], actions: [], state: VIEW },
+    ));
+    const [persist, propose, leave] = t.events.map((e) => printTla(e.value));
+    expect(persist).toContain(`ents |-> <<1>>, confs |-> {<<1, ${TLA_C12}>>}`);
+    expect(propose).toContain('changes |-> <<[kind |-> "AddVoter", node |-> "n2"], [kind |-> "RemoveNode", node |-> "n3"]>>, leave |-> "explicit"');
+    expect(propose).toContain(`cfg |-> ${TLA_C12}`);
+    expect(leave).toContain('changes |-> <<>>, leave |-> "none"');
+    expect(leave).not.toContain('cfg |->');
+  });
+
+  it('takes the initial configuration from the header: initialConfig, else config.initialVoters, else every node', () => {
+    const withHeader = (extra: Record<string, unknown>): string =>
+      completeTrace([JSON.stringify({ ...JSON.parse(HEADER), ...extra }), JSON.stringify({ i: 1, t: 0, ev: 'Apply', node: 'n1', from: 1, to: 1 })]);
+    expect(printTla(convertTrace(withHeader({ initialConfig: C12 })).initialConfig)).toBe(TLA_C12);
+    expect(printTla(convertTrace(withHeader({ config: { initialVoters: 2 } })).initialConfig)).toBe('[voters |-> {"n1", "n2"}, outgoing |-> {}, learners |-> {}]');
+    expect(printTla(convertTrace(withHeader({})).initialConfig)).toBe('[voters |-> {"n1", "n2", "n3"}, outgoing |-> {}, learners |-> {}]');
+    expect(() => convertTrace(withHeader({ config: { initialVoters: 4 } }))).toThrow(/initialVoters must be an integer in \[1, 3\]/);
+    expect(generateModule(convertTrace(withHeader({ initialConfig: C12 }))).cfg).toContain('InitConfig <- TraceInitConfig');
+  });
+
+  it.each([
+    ['a configuration naming an unknown node', { ev: 'Send', msg: { ...append, entries: [{ term: 1, config: { voters: ['n9'] } }] } }, /entries\[0\]\.config\.voters\[0\] "n9" is not a node/],
+    ['a configuration without voters', { ev: 'Send', msg: { ...append, entries: [{ term: 1, config: { voters: [] } }] } }, /voters must not be empty/],
+    ['a configuration entry without its configuration', { ev: 'Send', msg: { ...append, entries: [{ term: 1 }] } }, /needs config, or type "Config"/],
+    ['config data that is not JSON', { ev: 'Send', msg: { ...append, entries: [{ term: 1, type: 'Config', data: '{' }] } }, /data is not a JSON configuration/],
+    ['an unknown change kind', { ev: 'Step', node: 'n1', input: 'ProposeConfChange', changes: [{ kind: 'Promote', node: 'n2' }], actions: [], state: VIEW }, /kind "Promote" is not one of AddVoter, AddLearner, RemoveNode/],
+    ['a ProposeConfChange without changes', { ev: 'Step', node: 'n1', input: 'ProposeConfChange', actions: [], state: VIEW }, /changes must be an array/],
+    ['an unknown leaveJoint', { ev: 'Step', node: 'n1', input: 'ProposeConfChange', changes: [], leaveJoint: 'never', actions: [], state: VIEW }, /leaveJoint "never"/],
+  ])('rejects %s, naming the line', (_name, event, message) => {
+    expect(() => convertTrace(trace(event))).toThrow(TraceFormatError);
+    expect(() => convertTrace(trace(event))).toThrow(message);
   });
 });
 

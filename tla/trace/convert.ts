@@ -7,6 +7,14 @@
  * view, persist records), using the spec's vocabulary: strings for node ids, roles and message
  * types, "nil" for no vote, entries as sequences of terms.
  *
+ * Membership changes: a configuration entry is traced as an object `{ term, config }` (or core's
+ * own `{ term, type: 'Config', data }` with the configuration JSON-encoded in `data`) where other
+ * entries are their term, in AppendEntries `entries` and in Persist `entryTerms`. The spec gets the
+ * terms as before plus the configurations among them as a set of <<offset, configuration>> pairs
+ * (`mconfs`, `confs`). A ProposeConfChange step carries its `changes` (and `leaveJoint`); a node
+ * view may carry its `config`. The initial configuration is the header's `initialConfig`, else the
+ * first `config.initialVoters` of the header's nodes, else all of them as voters.
+ *
  * Lines without a meaning for the spec are left out, and each kept event remembers its trace line
  * so a failure is reported against the file the user has: client bookkeeping (ClientInvoke,
  * ClientComplete), the fault schedule (Fault, Pause: their effects are the Crash, Restart, Drop and
@@ -27,7 +35,9 @@ const TLC_MAX_INT = 2 ** 31 - 1;
 export const IGNORED_EVENT_KINDS: ReadonlySet<string> = new Set(['ClientInvoke', 'ClientComplete', 'Fault', 'Pause', 'Violation']);
 
 const ROLES = new Set(['Follower', 'PreCandidate', 'Candidate', 'Leader']);
-const INPUTS = new Set(['Tick', 'Receive', 'Propose', 'Read', 'PersistAck', 'Snapshot', 'TransferLeadership']);
+const INPUTS = new Set(['Tick', 'Receive', 'Propose', 'Read', 'PersistAck', 'Snapshot', 'TransferLeadership', 'ProposeConfChange']);
+const CHANGE_KINDS = new Set(['AddVoter', 'AddLearner', 'RemoveNode']);
+const LEAVE_JOINT = new Set(['auto', 'explicit']);
 
 /** One event the spec must match, and where it came from. */
 export interface ConvertedEvent {
@@ -39,6 +49,8 @@ export interface ConvertedEvent {
 
 export interface ConvertedTrace {
   readonly nodes: readonly string[];
+  /** The configuration before any configuration entry (RaftReconfig's InitConfig). */
+  readonly initialConfig: TlaValue;
   readonly events: readonly ConvertedEvent[];
   /** Raw trace lines, header first (index 0), for reporting. */
   readonly lines: readonly string[];
@@ -74,6 +86,76 @@ class Fields {
     const v = this.obj[key];
     if (!Array.isArray(v) || !v.every(isTerm)) this.fail(`${key} must be an array of terms (integers in [0, ${MAX_TERM}])`);
     return v as number[];
+  }
+
+  /**
+   * Log entries: a term each, or a configuration entry `{ term, config }` / `{ term, type: 'Config',
+   * data }`. Returns the terms and the configurations by 1-based offset.
+   */
+  entries(key: string, nodes: ReadonlySet<string>): { terms: number[]; confs: TlaValue } {
+    const v = this.obj[key];
+    if (!Array.isArray(v)) this.fail(`${key} must be an array of entries (terms, or configuration entries { term, config })`);
+    const terms: number[] = [];
+    const confs: TlaValue[] = [];
+    v.forEach((entry: unknown, k: number) => {
+      if (isTerm(entry)) {
+        terms.push(entry);
+        return;
+      }
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) this.fail(`${key}[${k}] must be a term or a configuration entry { term, config }`);
+      const f = new Fields(this.index, entry as Record<string, unknown>, `${this.where}${key}[${k}].`);
+      terms.push(f.term('term'));
+      confs.push(tla.seq([tla.int(k + 1), f.configuration(nodes)]));
+    });
+    return { terms, confs: tla.set(confs) };
+  }
+
+  /** The configuration of a configuration entry: `config`, or core's JSON in `data`. */
+  configuration(nodes: ReadonlySet<string>): TlaValue {
+    if (this.has('config')) return this.object('config').config(nodes);
+    if (this.obj.type !== 'Config' || typeof this.obj.data !== 'string') this.fail('a configuration entry needs config, or type "Config" with its JSON in data');
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(this.obj.data as string);
+    } catch {
+      this.fail('data is not a JSON configuration');
+    }
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) this.fail('data must encode a configuration object');
+    return new Fields(this.index, decoded as Record<string, unknown>, `${this.where}data.`).config(nodes);
+  }
+
+  /** This object as a configuration: voters, votersOutgoing (joint only), learners. */
+  config(nodes: ReadonlySet<string>): TlaValue {
+    const voters = this.nodeList('voters', nodes);
+    if (voters.length === 0) this.fail('voters must not be empty');
+    const outgoing = this.has('votersOutgoing') ? this.nodeList('votersOutgoing', nodes) : [];
+    if (this.has('votersOutgoing') && outgoing.length === 0) this.fail('votersOutgoing, when present, must not be empty');
+    const learners = this.has('learners') ? this.nodeList('learners', nodes) : [];
+    const set = (ids: string[]): TlaValue => tla.set([...ids].sort().map(tla.str));
+    return tla.rec({ voters: set(voters), outgoing: set(outgoing), learners: set(learners) });
+  }
+
+  nodeList(key: string, nodes: ReadonlySet<string>): string[] {
+    const v = this.obj[key];
+    if (!Array.isArray(v)) this.fail(`${key} must be an array of node ids`);
+    v.forEach((id: unknown, k: number) => {
+      if (typeof id !== 'string' || !nodes.has(id)) this.fail(`${key}[${k}] ${JSON.stringify(id)} is not a node of the header`);
+    });
+    if (new Set(v).size !== v.length) this.fail(`${key} has duplicates`);
+    return v as string[];
+  }
+
+  /** A ProposeConfChange's changes: a list of { kind: AddVoter | AddLearner | RemoveNode, node }. */
+  changes(key: string, nodes: ReadonlySet<string>): TlaValue {
+    const v = this.obj[key];
+    if (!Array.isArray(v)) this.fail(`${key} must be an array of { kind, node }`);
+    return tla.seq(v.map((change: unknown, k: number) => {
+      if (typeof change !== 'object' || change === null || Array.isArray(change)) this.fail(`${key}[${k}] must be an object { kind, node }`);
+      const f = new Fields(this.index, change as Record<string, unknown>, `${this.where}${key}[${k}].`);
+      const kind = f.str('kind');
+      if (!CHANGE_KINDS.has(kind)) f.fail(`kind ${JSON.stringify(kind)} is not one of ${[...CHANGE_KINDS].join(', ')}`);
+      return tla.rec({ kind: tla.str(kind), node: tla.str(f.node('node', nodes)) });
+    }));
   }
 
   optNat(key: string): number | undefined {
@@ -155,14 +237,17 @@ export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
     case 'RequestVoteResponse':
     case 'PreVoteResponse':
       return tla.rec({ ...envelope, mvoteGranted: tla.bool(f.bool('granted')) });
-    case 'AppendEntriesRequest':
+    case 'AppendEntriesRequest': {
+      const entries = f.entries('entries', nodes);
       return tla.rec({
         ...envelope,
         mprevLogIndex: tla.int(f.nat('prevLogIndex')),
         mprevLogTerm: tla.int(f.term('prevLogTerm')),
-        mentries: tla.seq(f.termArray('entries').map(tla.int)),
+        mentries: tla.seq(entries.terms.map(tla.int)),
+        mconfs: entries.confs,
         mcommitIndex: tla.int(f.nat('leaderCommit')),
       });
+    }
     case 'AppendEntriesResponse':
       return tla.rec({ ...envelope, msuccess: tla.bool(f.bool('success')), mmatchIndex: tla.int(f.nat('matchIndex')) });
     case 'InstallSnapshotRequest':
@@ -186,7 +271,7 @@ export function messageValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
 /** A persist record: absent parts get neutral values (-1 term, hasVote FALSE, 0 indexes). */
 function persistValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
   const hasAppend = f.has('appendFrom') || f.has('entryTerms');
-  const entries = hasAppend ? f.termArray('entryTerms') : [];
+  const { terms: entries, confs } = hasAppend ? f.entries('entryTerms', nodes) : { terms: [], confs: tla.set([]) };
   const appendFrom = hasAppend ? f.nat('appendFrom') : 0;
   if (hasAppend && appendFrom < 1) f.fail('appendFrom must be at least 1');
   const hasSnapshot = f.has('snapshotIndex') || f.has('snapshotTerm');
@@ -199,6 +284,7 @@ function persistValue(f: Fields, nodes: ReadonlySet<string>): TlaValue {
     trunc: tla.int(truncateFrom),
     app: tla.int(appendFrom),
     ents: tla.seq(entries.map(tla.int)),
+    confs,
     snap: tla.int(hasSnapshot ? f.nat('snapshotIndex') : 0),
     snapTerm: tla.int(hasSnapshot ? f.term('snapshotTerm') : 0),
   });
@@ -225,6 +311,14 @@ function convertEvent(index: number, raw: Record<string, unknown>, nodes: Readon
         st: nodeViewValue(f.object('state'), nodes),
       };
       if (input === 'Receive') fields.msg = messageValue(f.object('msg'), nodes);
+      if (input === 'ProposeConfChange') {
+        fields.changes = f.changes('changes', nodes);
+        const leave = f.has('leaveJoint') ? f.str('leaveJoint') : 'none';
+        if (leave !== 'none' && !LEAVE_JOINT.has(leave)) f.fail(`leaveJoint ${JSON.stringify(leave)} is not one of auto, explicit`);
+        fields.leave = tla.str(leave);
+      }
+      const view = f.object('state');
+      if (view.has('config')) fields.cfg = view.object('config').config(nodes);
       return { line, kind, value: tla.rec(fields) };
     }
     case 'Send':
@@ -251,6 +345,22 @@ function convertEvent(index: number, raw: Record<string, unknown>, nodes: Readon
   }
 }
 
+/**
+ * The header's `initialConfig` ({ voters, learners }), else its simulator config's `initialVoters`
+ * (the first that many nodes vote, the rest start outside), else every node a voter.
+ */
+function initialConfigValue(header: Record<string, unknown>, nodeList: readonly string[], nodes: ReadonlySet<string>): TlaValue {
+  const f = new Fields(0, header, 'header.');
+  if (f.has('initialConfig')) return f.object('initialConfig').config(nodes);
+  const simConfig = header.config;
+  const count = typeof simConfig === 'object' && simConfig !== null ? (simConfig as Record<string, unknown>).initialVoters : undefined;
+  if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > nodeList.length)) {
+    f.fail(`config.initialVoters must be an integer in [1, ${nodeList.length}], got ${JSON.stringify(count)}`);
+  }
+  const voters = nodeList.slice(0, (count as number | undefined) ?? nodeList.length);
+  return new Fields(0, { voters }, 'header.').config(nodes);
+}
+
 /** Parses and reduces a trace; throws TraceFormatError naming the line of the first problem. */
 export function convertTrace(text: string): ConvertedTrace {
   const parsed = parseTrace(text);
@@ -259,6 +369,7 @@ export function convertTrace(text: string): ConvertedTrace {
   if (new Set(nodeList).size !== nodeList.length) throw new TraceFormatError(0, 'header.nodes has duplicates');
   if (nodeList.includes('nil')) throw new TraceFormatError(0, 'a node may not be called "nil" (the spec\'s name for no vote)');
   const nodes = new Set(nodeList);
+  const initialConfig = initialConfigValue(parsed.header as unknown as Record<string, unknown>, nodeList, nodes);
   const events: ConvertedEvent[] = [];
   let ignoredLines = 0;
   parsed.events.forEach((raw, k) => {
@@ -266,7 +377,7 @@ export function convertTrace(text: string): ConvertedTrace {
     if (event) events.push(event);
     else ignoredLines++;
   });
-  return { nodes: nodeList, events, lines: parsed.lines, ignoredLines };
+  return { nodes: nodeList, initialConfig, events, lines: parsed.lines, ignoredLines };
 }
 
 export interface GeneratedModule {
@@ -292,7 +403,8 @@ export interface GenerateOptions {
 export function generateModule(trace: ConvertedTrace, options: GenerateOptions = {}): GeneratedModule {
   const events = trace.events.map((e) => printTla(e.value)).join(',\n  ');
   const servers = printTla(tla.set(trace.nodes.map(tla.str)));
-  const body = `TraceServers == ${servers}\n\nTraceEvents == <<\n  ${events}\n>>\n`;
+  const initConfig = printTla(trace.initialConfig);
+  const body = `TraceServers == ${servers}\n\nTraceInitConfig == ${initConfig}\n\nTraceEvents == <<\n  ${events}\n>>\n`;
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
   const name = `TraceRaftMC_${hash}`;
   const tlaText = [
@@ -310,6 +422,7 @@ export function generateModule(trace: ConvertedTrace, options: GenerateOptions =
     'CONSTANTS',
     '  Server <- TraceServers',
     '  Value <- NoValues',
+    '  InitConfig <- TraceInitConfig',
     '  Trace <- TraceEvents',
     `  DiagnoseAt = ${options.diagnoseAt ?? 0}`,
     'INIT TraceInit',
