@@ -129,6 +129,22 @@ export const MUTANTS: MutantRun[] = [
     expectedInvariant: 'ElectionSafety',
     description: 'joint configuration quorum counted on the incoming voters only (4 servers)',
   },
+  {
+    id: 'reconfig-no-joint',
+    module: 'mutants/MutantReconfigRules.tla',
+    config: 'mutants/MutantReconfigNoJoint.cfg',
+    controlConfig: 'mutants/MutantReconfigRules.control.cfg',
+    expectedInvariant: 'ConfigQuorumIntersection',
+    description: 'a change of several voters applied directly instead of through a joint configuration',
+  },
+  {
+    id: 'reconfig-two-uncommitted',
+    module: 'mutants/MutantReconfigRules.tla',
+    config: 'mutants/MutantReconfigTwoUncommitted.cfg',
+    controlConfig: 'mutants/MutantReconfigRules.control.cfg',
+    expectedInvariant: 'OneUncommittedConfig',
+    description: 'a configuration change proposed while the previous configuration entry is uncommitted',
+  },
 ];
 
 /** Extension modules, each checked on its own small bounded model: must find no error. */
