@@ -11,8 +11,9 @@
 (*   configuration entry is uncommitted.                                  *)
 (* The directed start: n1 leads term 1 with voters n1, n2, n3 (n4 outside) *)
 (* and has committed E1 on all three, so the 2015 rule lets it propose.   *)
-(* Nobody else campaigns. The control (both rules kept) goes through      *)
-(* EnterJoint and LeaveJoint, or one change at a time, without error.    *)
+(* Nobody else campaigns. The control (both rules kept) must find no     *)
+(* error while the joint change or the learner is proposed, replicated   *)
+(* and committed one entry at a time.                                     *)
 (***************************************************************************)
 EXTENDS MutantReconfigBase
 
