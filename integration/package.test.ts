@@ -188,8 +188,14 @@ describe('the npm package (npm pack, installed into a fresh project without dev 
     ].join('\n');
     writeFileSync(join(consumer, 'consumer.mts'), source);
     writeFileSync(join(consumer, 'consumer.ts'), source);
+    // The README's library examples, each its own module, so the documentation cannot drift from the declarations.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = /<!-- library-examples:begin -->([\s\S]*)<!-- library-examples:end -->/.exec(readme)?.[1] ?? '';
+    const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    examples.forEach((text, k) => writeFileSync(join(consumer, `readme-${k}.mts`), text.includes('export ') ? text : `${text}export {};\n`));
     const strict = { strict: true, noUncheckedIndexedAccess: true, skipLibCheck: false, target: 'ES2022', noEmit: true, types: [] };
-    writeFileSync(join(consumer, 'tsconfig.node16.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts'] }));
+    writeFileSync(join(consumer, 'tsconfig.node16.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts', ...examples.map((_, k) => `readme-${k}.mts`)] }));
     writeFileSync(join(consumer, 'tsconfig.node10.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'commonjs', moduleResolution: 'node10' }, files: ['consumer.ts'] }));
     await run(process.execPath, [TSC, '-p', 'tsconfig.node16.json'], consumer);
     await run(process.execPath, [TSC, '-p', 'tsconfig.node10.json'], consumer);
