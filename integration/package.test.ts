@@ -140,11 +140,11 @@ describe('the npm package (npm pack, installed into a fresh project without dev 
     for (const f of ['dist/core/index.js', 'dist/core/index.d.ts', 'dist/cli/main.js', 'dist/cli/worker-boot.js', 'dist/cli/sweep-worker.js', 'dist/cli/bench-browser.js',
       'dist/linearizability/worker-boot.js', 'dist/protocol/process-worker.js', 'dist/protocol/bin/core-node.js', 'dist/protocol/schemas/input.json',
       'dist/tla/Raft.tla', 'dist/tla/MCRaft.cfg', 'dist/tla/trace/TraceRaft.tla', 'dist/viewer/page/page.html', 'dist/browser-adapter/assets/app.js',
-      'dist/browser-adapter/assets/index.html', 'dist/browser-adapter/assets/simplepeer.min.js', 'bin/raftbed', 'README.md', 'docs/node-protocol.md', 'package.json']) {
+      'dist/browser-adapter/assets/index.html', 'dist/browser-adapter/assets/simplepeer.min.js', 'bin/raftbed', 'README.md', 'docs/node-protocol.md', 'protocol/schemas/input.json', 'package.json']) {
       expect(packedFiles).toContain(f);
     }
     expect(packedFiles.filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || /\.test\.|test-support|testdata|\/testing\//.test(f) || f.endsWith('.build-stamp'))).toEqual([]);
-    expect(packedFiles.filter((f) => !/^(dist\/|bin\/raftbed$|README\.md$|docs\/[\w-]+\.md$|package\.json$)/.test(f))).toEqual([]);
+    expect(packedFiles.filter((f) => !/^(dist\/|bin\/raftbed$|README\.md$|docs\/[\w-]+\.md$|protocol\/schemas\/\w+\.json$|package\.json$)/.test(f))).toEqual([]);
   });
 
   it('resolves every relative require in the installed dist/ (the CLI loads its commands lazily, out of tsc\'s sight)', () => {
@@ -164,6 +164,7 @@ describe('the npm package (npm pack, installed into a fresh project without dev 
         const m = require(entry);
         for (const n of names) if (typeof m[n] !== 'function') throw new Error(entry + ' lacks ' + n);
       }
+      if (require('raftbed/protocol/schemas/input.json').$schema === undefined) throw new Error('no input schema');
       console.log(require('raftbed/package.json').name, typeof require('raftbed/core').step);`;
     writeFileSync(join(consumer, 'check.cjs'), script);
     expect((await run(process.execPath, ['check.cjs'], consumer)).stdout.trim()).toBe('raftbed function');
