@@ -3,6 +3,8 @@
 // for humans; the simulator itself never reads a clock.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root';
 import { Simulation } from '../sim/cluster/simulation';
 import { makeSimConfig } from '../sim/config';
 import { checkLinearizability, generateLinearizableHistory } from '../linearizability';
@@ -67,7 +69,7 @@ const BEGIN = '<!-- bench:sim:begin -->';
 const END = '<!-- bench:sim:end -->';
 
 function writeReadme(lines: readonly string[]): void {
-  const path = `${__dirname}/../README.md`;
+  const path = join(PACKAGE_ROOT, 'README.md');
   const readme = readFileSync(path, 'utf8');
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);

@@ -18,6 +18,7 @@ import { processSignals, type CliIo } from './io';
 import type { Invocation } from './program';
 import { EXIT_CHECK_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
 import { RateLine } from './progress';
+import { PACKAGE_ROOT } from './package-root';
 import { runInWorkers } from './sweep-pool';
 import { configDigest, type SweepProvenance } from './sweep-merge';
 import type { PlantedBug } from '../sim/bugs/types';
@@ -182,7 +183,7 @@ function reproduce(base: SimConfig, s: SeedSummary, outDir: string, bug: Planted
   };
 }
 
-const REPO_ROOT = join(__dirname, '..');
+const REPO_ROOT = PACKAGE_ROOT;
 
 /** A stack frame with the repository's location on this machine left out. */
 function repoRelative(frame: string): string {

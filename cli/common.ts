@@ -2,7 +2,9 @@
 // become a SimConfig, and how a failure is reported so that it can be replayed in one line.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root';
 import { makeSimConfig, SimConfigError, type SimConfig } from '../sim/config';
 import { parseFaultProfile, FaultProfileError, type FaultProfileName } from '../sim/faults';
 import { InvalidArgumentError } from 'commander';
@@ -84,15 +86,17 @@ let cachedVersion: { version: string; commit: string } | null = null;
 /** The raftbed version and git commit for trace headers; read here, in the CLI, never in sim. */
 export function buildInfo(): { version: string; commit: string } {
   if (cachedVersion) return cachedVersion;
-  const pkg = JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: `${__dirname}/..`, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    // Only raftbed's own checkout: an installed package sits inside the user's project, whose git commit is not ours.
+    if (!existsSync(join(PACKAGE_ROOT, '.git'))) throw new Error('not a git checkout');
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
     // Not a git checkout: a container image records its commit at build time (deploy/Containerfile);
     // otherwise (an installed package) the version alone identifies the build.
     try {
-      commit = readFileSync(`${__dirname}/../BUILD_COMMIT`, 'utf8').trim() || commit;
+      commit = readFileSync(join(PACKAGE_ROOT, 'BUILD_COMMIT'), 'utf8').trim() || commit;
     } catch {
       // No record: 'unknown'.
     }

@@ -13,7 +13,7 @@ export interface PoolOptions {
   readonly workers: number;
   /** A module whose `plantedBug` export replaces the config's --bug (tests plant harness faults this way). */
   readonly bugModule?: string;
-  /** The worker's TypeScript entry point (default: sweep-worker.ts). */
+  /** The worker's entry point (default: sweep-worker.ts from the sources, sweep-worker.js when built). */
   readonly workerScript?: string;
   readonly onResult?: (s: SeedSummary) => void;
   /** Aborting stops the sweep: no seed is started, running ones are dropped, the finished ones returned. */
@@ -22,7 +22,7 @@ export interface PoolOptions {
 
 export function runInWorkers(base: SimConfig, seeds: readonly number[], options: PoolOptions): Promise<SeedSummary[]> {
   const results: SeedSummary[] = [];
-  const script = options.workerScript ?? join(__dirname, 'sweep-worker.ts');
+  const script = options.workerScript ?? join(__dirname, __filename.endsWith('.ts') ? 'sweep-worker.ts' : 'sweep-worker.js');
   let next = 0;
   let live = 0;
   const workers = new Set<Worker>();

@@ -1,5 +1,17 @@
-// Worker threads start without ts-node; register it against this repository's tsconfig (not
-// the caller's working directory), then load the TypeScript worker.
+// Worker threads start without the parent's TypeScript loader. From the sources (jest, ts-node) the
+// worker script or the planted-bug module is TypeScript: register ts-node against this
+// repository's tsconfig (not the caller's working directory) first. The built package's compiled
+// JavaScript needs no loader, so ts-node is never required at run time there.
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
-require('ts-node').register({ transpileOnly: true, project: join(__dirname, '..', 'tsconfig.json') });
-require(require('node:worker_threads').workerData.script);
+const { workerData } = require('node:worker_threads');
+
+/** ts-node against this repository's tsconfig when there is one (a checkout); the built package has none, so ts-node's defaults. */
+function registerTsNode() {
+  const project = join(__dirname, '..', 'tsconfig.json');
+  require('ts-node').register({ transpileOnly: true, ...(existsSync(project) ? { project } : {}) });
+}
+if (workerData.script.endsWith('.ts') || (typeof workerData.bugModule === 'string' && workerData.bugModule.endsWith('.ts'))) {
+  registerTsNode();
+}
+require(workerData.script);

@@ -1,6 +1,7 @@
 // A static check of deploy/Containerfile (no container engine runs where the tests run): the stages
-// exist, the runtime stage runs raftbed as the Job's non-root user, and it carries everything the
-// CLI loads: the package files, bin/, and every source directory cli/main.ts reaches.
+// exist, the build stage has every source directory cli/main.ts reaches and builds dist/ from them,
+// and the runtime stage runs the built CLI (dist/, bin/, production dependencies; no sources or
+// TypeScript tooling) as the Job's non-root user.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -49,15 +50,16 @@ describe('deploy/Containerfile', () => {
     expect([...s.keys()]).toEqual(['deps', 'build', 'mutation', 'prune', 'runtime']);
     expect(s.get('deps')).toContain('RUN npm ci --ignore-scripts');
     expect(s.get('build')).toContain('RUN npx tsc -p tsconfig.json --noEmit');
+    expect(s.get('build')).toContain('RUN npm run build');
   });
 
-  it('prunes dev dependencies but keeps the ts-node and typescript that bin/raftbed runs on, at the locked versions', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-    const prune = s.get('prune')!.join('\n');
-    expect(prune).toContain('npm prune --omit=dev');
-    expect(prune).toContain(`ts-node@${pkg.devDependencies['ts-node']}`);
-    expect(prune).toContain(`typescript@${pkg.devDependencies.typescript}`);
-    expect(readFileSync(join(ROOT, 'bin', 'raftbed'), 'utf8')).toContain("require('ts-node')");
+  it('prunes every dev dependency and installs nothing back: the runtime runs compiled JavaScript', () => {
+    expect(s.get('prune')).toEqual(['RUN npm prune --omit=dev']);
+    expect(runtime.join('\n')).not.toMatch(/ts-node|typescript|npm install/);
+    // bin/raftbed runs dist/ whenever the TypeScript sources are absent, as in this image.
+    const launcher = readFileSync(join(ROOT, 'bin', 'raftbed'), 'utf8');
+    expect(launcher).toContain("join(ROOT, 'dist', 'cli', 'main.js')");
+    expect(launcher).toContain("if (!existsSync(join(ROOT, 'cli', 'main.ts'))) return existsSync(BUILT) ? null");
   });
 
   it('runs bin/raftbed as the non-root user the Job expects, with raftbed on PATH for the pod script', () => {
@@ -68,17 +70,11 @@ describe('deploy/Containerfile', () => {
     expect(runtime).toContain('COPY --from=prune /app/node_modules ./node_modules');
   });
 
-  it('copies the package files and every directory the CLI loads into the build and runtime stages', () => {
+  it('copies every directory the CLI loads into the build stage, and only the built package into the runtime stage', () => {
     const copied = (lines: string[]) => new Set(lines.filter((l) => l.startsWith('COPY')).flatMap((l) => l.split(/\s+/).slice(1, -1)).map((p) => p.replace(/^--from=\w+$/, '').replace(/^\/app\//, '')).filter((p) => p !== ''));
     const build = copied([...s.get('deps')!, ...s.get('build')!]);
-    const run = copied(runtime);
-    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) {
-      expect(build).toContain(file);
-      expect(run).toContain(file);
-    }
-    for (const dir of directoriesTheCliLoads()) {
-      expect(build).toContain(dir);
-      expect(run).toContain(dir);
-    }
+    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts']) expect(build).toContain(file);
+    for (const dir of directoriesTheCliLoads()) expect(build).toContain(dir);
+    expect([...copied(runtime)].sort()).toEqual(['bin', 'dist', 'node_modules', 'package-lock.json', 'package.json']);
   });
 });

@@ -2,16 +2,22 @@
 // loads is TypeScript, compile .ts files on require: with esbuild when it is installed (a worker
 // then starts in well under a second), else with ts-node against this repository's tsconfig
 // (several seconds). Compiled JavaScript needs neither.
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { workerData } = require('node:worker_threads');
+
+/** ts-node against this repository's tsconfig when there is one (a checkout); the built package has none, so ts-node's defaults. */
+function registerTsNode() {
+  const project = join(__dirname, '..', 'tsconfig.json');
+  require('ts-node').register({ transpileOnly: true, ...(existsSync(project) ? { project } : {}) });
+}
 
 function registerTypeScript() {
   let esbuild;
   try {
     esbuild = require('esbuild');
   } catch {
-    require('ts-node').register({ transpileOnly: true, project: join(__dirname, '..', 'tsconfig.json') });
+    registerTsNode();
     return;
   }
   require.extensions['.ts'] = (module, filename) => {

@@ -23,7 +23,7 @@ export interface ProcessDriverOptions {
   /** Limit for the first exchange (process start-up plus Init). */
   readonly startTimeoutMs?: number;
   readonly cwd?: string;
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
@@ -95,7 +95,7 @@ export class ProcessDriver {
     setTimeout(() => void this.worker.terminate(), 200).unref();
   }
 
-  spawnOptions(): { cwd?: string; env?: NodeJS.ProcessEnv } {
+  spawnOptions(): { cwd?: string; env?: Readonly<Record<string, string | undefined>> } {
     return { cwd: this.options.cwd, env: this.options.env };
   }
 }

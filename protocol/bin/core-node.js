@@ -5,10 +5,18 @@
 // instead of ts-node (over a second of CPU per start), the TypeScript is bundled once with esbuild
 // into .cache/protocol/, and rebuilt only when one of the bundled sources changed (their mtimes
 // and sizes are kept beside the bundle). No build step to forget, and a restart costs ~0.1 s.
+// In the built package (dist/protocol/bin/) the compiled core-stdio.js sits one folder up: it is
+// loaded directly, with no bundler at run time.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
+
+const compiled = path.join(__dirname, '..', 'core-stdio.js');
+if (fs.existsSync(compiled)) {
+  require(compiled).main();
+  return;
+}
 
 const root = path.join(__dirname, '..', '..');
 const entry = path.join(root, 'protocol', 'core-stdio.ts');

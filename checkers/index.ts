@@ -1,0 +1,4 @@
+// The safety checker's public surface (the `raftbed/checkers` entry point): Raft's safety
+// properties checked over observed node states, shared by every driver.
+export { SafetyChecker } from './safety';
+export * from './violation';
