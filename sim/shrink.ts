@@ -16,20 +16,52 @@
 // wall-clock budget) and `maxAttempts`, and is told about every attempt through `onAttempt`.
 
 import fc from 'fast-check';
+import { makeConfig } from '../core';
 import { makeSimConfig, type SimConfig } from './config';
 import { finalizePlan, type FaultPlan, type TimedFault } from './faults';
+import type { NetworkParams } from './network/params';
 import type { PlantedBug } from './bugs/types';
 import { CountingTrace } from './bugs/counting-trace';
 import type { Violation } from './cluster/simulation';
 import { runSeed } from './run-seed';
 
-/** What a shrink can change. Everything else (raft options, disk timings, the bug) stays as in the base config. */
+/**
+ * What a shrink can change. Everything else (the other raft options, disk timings, the bug) stays
+ * as in the base config.
+ */
 export interface ShrinkCase {
   readonly seed: number;
   readonly nodes: number;
   readonly durationMs: number;
   readonly clients: number;
   readonly plan: FaultPlan;
+  /** The run's pace; absent: the base config's. */
+  readonly pace?: CasePace;
+}
+
+/**
+ * The settings that decide how many trace events a simulated second costs: every node steps once
+ * per tick, a leader sends a round of heartbeats every heartbeat interval, clients invoke an
+ * operation every think time and spin on retries until their operation times out. A failure that
+ * needs a second of simulated time is mostly idle ticks and heartbeats; a slower tick, sparser
+ * heartbeats, a shorter election timeout or calmer clients reach the same failure in fewer lines.
+ */
+export interface CasePace {
+  readonly tickMs: number;
+  readonly electionTimeoutTicks: number;
+  readonly heartbeatIntervalTicks: number;
+  readonly thinkMeanMs: number;
+  readonly attemptTimeoutMs: number;
+  readonly operationTimeoutMs: number;
+}
+
+export function paceOf(config: SimConfig): CasePace {
+  const raft = makeConfig({ clusterId: 'pace', id: 'n1', cluster: { voters: ['n1'] }, seed: 0, ...config.raft });
+  const w = config.workload;
+  return {
+    tickMs: config.tickMs, electionTimeoutTicks: raft.electionTimeoutTicks, heartbeatIntervalTicks: raft.heartbeatIntervalTicks,
+    thinkMeanMs: w.thinkMeanMs, attemptTimeoutMs: w.attemptTimeoutMs, operationTimeoutMs: w.operationTimeoutMs,
+  };
 }
 
 /** How big a failing run is: what the shrinker minimises and what the CLI prints before and after. */
@@ -90,16 +122,51 @@ export function nodeIds(count: number): string[] {
 }
 
 export function caseOf(config: SimConfig, plan: FaultPlan): ShrinkCase {
-  return { seed: config.seed, nodes: config.nodes, durationMs: config.durationMs, clients: config.workload.clients, plan };
+  return { seed: config.seed, nodes: config.nodes, durationMs: config.durationMs, clients: config.workload.clients, plan, pace: paceOf(config) };
 }
 
 /** The full config a case runs under: the base, with the case's fields and its explicit plan. */
 export function caseConfig(base: SimConfig, c: ShrinkCase): SimConfig {
-  return makeSimConfig({ ...base, seed: c.seed, nodes: c.nodes, durationMs: c.durationMs, workload: { ...base.workload, clients: c.clients }, faultPlan: c.plan });
+  const p = c.pace;
+  const paced: Partial<SimConfig> = p === undefined ? {} : {
+    tickMs: p.tickMs,
+    raft: { ...base.raft, electionTimeoutTicks: p.electionTimeoutTicks, heartbeatIntervalTicks: p.heartbeatIntervalTicks },
+    workload: { ...base.workload, thinkMeanMs: p.thinkMeanMs, attemptTimeoutMs: p.attemptTimeoutMs, operationTimeoutMs: p.operationTimeoutMs },
+  };
+  const withPace = { ...base, ...paced };
+  return makeSimConfig({ ...withPace, seed: c.seed, nodes: c.nodes, durationMs: c.durationMs, workload: { ...withPace.workload, clients: c.clients }, faultPlan: c.plan });
 }
 
-/** Runs a case; null if it is not a valid run or does not fail. */
-export function judgeCase(base: SimConfig, c: ShrinkCase, bug: PlantedBug | undefined): Judged | null {
+/**
+ * Counts trace lines, and stops the run (by throwing, once) as soon as it has more than
+ * `maxLines`: such a candidate can no longer be smaller than the best case, whatever it does next.
+ * Most candidates do not fail; without the bound each would run its full duration.
+ */
+class BoundedCountingTrace extends CountingTrace {
+  exceeded = false;
+
+  constructor(private readonly maxLines: number) {
+    super();
+  }
+
+  override event(): void {
+    super.event();
+    if (!this.exceeded && this.lines > this.maxLines) {
+      this.exceeded = true;
+      throw new OverEventBound();
+    }
+  }
+}
+
+class OverEventBound extends Error {
+  override readonly name = 'OverEventBound';
+}
+
+/**
+ * Runs a case; null if it is not a valid run, does not fail, or (given `maxEvents`) has more trace
+ * lines than that before it fails.
+ */
+export function judgeCase(base: SimConfig, c: ShrinkCase, bug: PlantedBug | undefined, maxEvents = Infinity): Judged | null {
   let config: SimConfig;
   try {
     config = caseConfig(base, c);
@@ -107,16 +174,16 @@ export function judgeCase(base: SimConfig, c: ShrinkCase, bug: PlantedBug | unde
     if ((e as Error).name === 'SimConfigError') return null;
     throw e;
   }
-  const trace = new CountingTrace();
+  const trace = new BoundedCountingTrace(maxEvents);
   let outcome;
   try {
     outcome = runSeed(config, { trace, bug });
   } catch (e) {
     // A candidate plan the simulator refuses (a fault naming a node the smaller cluster lacks...).
-    if ((e as Error).name === 'FaultPlanError') return null;
+    if ((e as Error).name === 'FaultPlanError' || e instanceof OverEventBound) return null;
     throw e;
   }
-  if (outcome.violation === null) return null;
+  if (outcome.violation === null || trace.exceeded) return null;
   return { case: c, violation: outcome.violation, size: { events: trace.lines, faults: disruptive(outcome.faultPlan).length, operations: outcome.history.length } };
 }
 
@@ -131,8 +198,13 @@ export function smaller(a: Judged, b: Judged): boolean {
 
 /** fast-check's integer shrinker from `value` towards `min`: the target first, then binary search. */
 function intShrinks(value: number, min: number): number[] {
-  if (value <= min) return [];
+  if (value <= min || !Number.isSafeInteger(value) || !Number.isSafeInteger(min)) return [];
   return [...fc.integer({ min, max: value }).shrink(value, undefined)].map((v) => v.value).filter((v) => v < value);
+}
+
+/** fast-check's integer shrinker turned round: from `value` up towards `max`, the target first. */
+function intGrows(value: number, max: number): number[] {
+  return intShrinks(Math.floor(max - value), 0).map((d) => max - d);
 }
 
 /** The fault kept for a smaller cluster, or null if it names a node that is gone. */
@@ -184,7 +256,8 @@ interface Candidate {
 
 /**
  * The candidates of one case, biggest expected saving first. `best` is the case's own run: its
- * violation time gives the "stop right after the violation" durations.
+ * violation time gives the "stop right after the violation" durations. `operationTimeoutMs` is
+ * the base config's, for a case without its own pace.
  */
 export function* candidates(best: Judged, operationTimeoutMs: number, seedCursor: SeedCursor = { next: 0 }): Generator<Candidate> {
   const c = best.case;
@@ -199,22 +272,42 @@ export function* candidates(best: Judged, operationTimeoutMs: number, seedCursor
   // invoking operationTimeoutMs before the end), then right after the violation, then fast-check's
   // binary search. Faults past the new end go, and the quiet period starts by it.
   const atMs = Math.ceil(best.violation.atMs);
-  const durations = new Set([atMs + operationTimeoutMs + 1, atMs + 1, ...intShrinks(c.durationMs, 100)]);
+  const timeoutMs = c.pace?.operationTimeoutMs ?? operationTimeoutMs;
+  const durations = new Set([atMs + timeoutMs + 1, atMs + 1, ...intShrinks(c.durationMs, 100)]);
   for (const durationMs of [...durations].filter((d) => d >= 100 && d < c.durationMs).sort((x, y) => x - y)) {
     const quiet = Math.min(c.plan.quietAfterMs, durationMs);
     yield { dimension: 'duration', case: { ...c, durationMs, plan: rebuild(c, c.nodes, faults, quiet) } };
   }
   for (const clients of intShrinks(c.clients, 0)) yield { dimension: 'clients', case: { ...c, clients } };
+  if (c.pace !== undefined) for (const pace of paceCandidates(c.pace)) yield { dimension: 'pace', case: { ...c, pace } };
   // Delta debugging over the faults: halves, quarters, ..., single faults.
   for (let chunk = Math.max(1, Math.floor(faults.length / 2)); chunk >= 1 && faults.length > 0; chunk = Math.floor(chunk / 2)) {
     for (let start = 0; start < faults.length; start += chunk) {
       yield { dimension: 'faults', case: { ...c, plan: rebuild(c, c.nodes, [...faults.slice(0, start), ...faults.slice(start + chunk)]) } };
     }
   }
-  // A calmer network: no loss, copies or reordering from the start.
+  // The same faults sooner: the quiet stretch before the first one, and the gaps between them,
+  // are events nobody needs to read.
+  if (faults.length > 0) {
+    const first = faults[0].atMs;
+    for (const to of intShrinks(Math.floor(first), 0).slice(0, 3)) {
+      yield { dimension: 'fault times', case: { ...c, plan: rebuild(c, c.nodes, faults.map((f) => ({ ...f, atMs: f.atMs - (first - to) }))) } };
+    }
+    yield { dimension: 'fault times', case: { ...c, plan: rebuild(c, c.nodes, faults.map((f) => ({ ...f, atMs: Math.floor(f.atMs / 2) }))) } };
+  }
+  // A calmer network: no loss, copies, reordering or long tail from the start; all at once, then each.
   const n = c.plan.network;
-  if (n.dropProbability > 0 || n.duplicateProbability > 0 || n.reorderProbability > 0) {
-    yield { dimension: 'network', case: { ...c, plan: rebuild(c, c.nodes, faults, c.plan.quietAfterMs, { ...n, dropProbability: 0, duplicateProbability: 0, reorderProbability: 0 }) } };
+  const calmer: Partial<NetworkParams>[] = [
+    { dropProbability: 0, duplicateProbability: 0, reorderProbability: 0, delay: { ...n.delay, tailProbability: 0 } },
+    { dropProbability: 0 }, { duplicateProbability: 0 }, { reorderProbability: 0 }, { delay: { ...n.delay, tailProbability: 0 } },
+  ];
+  const seen = new Set([JSON.stringify(n)]);
+  for (const patch of calmer) {
+    const network = { ...n, ...patch };
+    const key = JSON.stringify(network);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield { dimension: 'network', case: { ...c, plan: rebuild(c, c.nodes, faults, c.plan.quietAfterMs, network) } };
   }
   // Other seeds: fast-check's shrinks towards 0, then the small seeds. A different seed is a
   // different run of the same (already smaller) configuration, kept only if it fails the same way
@@ -226,6 +319,22 @@ export function* candidates(best: Judged, operationTimeoutMs: number, seedCursor
     const seed = seedCursor.next++;
     if (seed !== c.seed) yield { dimension: 'seed', case: { ...c, seed } };
   }
+}
+
+/**
+ * A slower pace, one setting at a time, each by fast-check's search towards its cheapest value:
+ * longer ticks (up to 4x), heartbeats as sparse as the election timeout allows, the shortest
+ * election timeout above the heartbeat, longer think times (up to 4x), attempts that wait as long
+ * as the operation, operations that time out as soon as their attempt does (a shorter tail after
+ * clients stop invoking). Only candidates that fail the same way in fewer events are kept.
+ */
+function* paceCandidates(p: CasePace): Generator<CasePace> {
+  for (const tickMs of intGrows(p.tickMs, p.tickMs * 4)) yield { ...p, tickMs };
+  for (const heartbeatIntervalTicks of intGrows(p.heartbeatIntervalTicks, p.electionTimeoutTicks - 1)) yield { ...p, heartbeatIntervalTicks };
+  for (const electionTimeoutTicks of intShrinks(p.electionTimeoutTicks, p.heartbeatIntervalTicks + 1)) yield { ...p, electionTimeoutTicks };
+  for (const thinkMeanMs of intGrows(p.thinkMeanMs, p.thinkMeanMs * 4)) yield { ...p, thinkMeanMs };
+  for (const attemptTimeoutMs of intGrows(p.attemptTimeoutMs, p.operationTimeoutMs)) yield { ...p, attemptTimeoutMs };
+  for (const operationTimeoutMs of intShrinks(p.operationTimeoutMs, p.attemptTimeoutMs)) yield { ...p, operationTimeoutMs };
 }
 
 /** Fresh seeds tried at every local minimum. */
@@ -264,7 +373,7 @@ export function shrinkCase(base: SimConfig, options: ShrinkCaseOptions = {}): Sh
         break;
       }
       attempts++;
-      const judged = judgeCase(base, candidate.case, options.bug);
+      const judged = judgeCase(base, candidate.case, options.bug, best.size.events);
       if (judged !== null && judged.violation.property === property && smaller(judged, best)) {
         best = judged;
         accepted++;
