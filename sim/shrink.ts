@@ -259,7 +259,19 @@ interface Candidate {
  * violation time gives the "stop right after the violation" durations. `operationTimeoutMs` is
  * the base config's, for a case without its own pace.
  */
-export function* candidates(best: Judged, operationTimeoutMs: number, seedCursor: SeedCursor = { next: 0 }): Generator<Candidate> {
+export function* candidates(best: Judged, operationTimeoutMs: number, seedCursor: SeedCursor = { next: 0, variant: 0 }, freshSeedsOnly = false): Generator<Candidate> {
+  const c = best.case;
+  const structural = [...structuralCandidates(best, operationTimeoutMs)];
+  if (!freshSeedsOnly) {
+    yield* structural;
+    // Other seeds: fast-check's shrinks towards 0 first.
+    for (const seed of intShrinks(c.seed, 0).slice(0, 4)) yield { dimension: 'seed', case: { ...c, seed } };
+  }
+  yield* freshSeeds(c, structural, seedCursor);
+}
+
+/** Every candidate of one case that keeps its seed, biggest expected saving first. */
+function* structuralCandidates(best: Judged, operationTimeoutMs: number): Generator<Candidate> {
   const c = best.case;
   const faults = disruptive(c.plan);
   // Fewer nodes: faults naming removed nodes go, partitions lose their members.
@@ -309,15 +321,25 @@ export function* candidates(best: Judged, operationTimeoutMs: number, seedCursor
     seen.add(key);
     yield { dimension: 'network', case: { ...c, plan: rebuild(c, c.nodes, faults, c.plan.quietAfterMs, network) } };
   }
-  // Other seeds: fast-check's shrinks towards 0, then the small seeds. A different seed is a
-  // different run of the same (already smaller) configuration, kept only if it fails the same way
-  // sooner. The scheduling of a failure is chaotic in the seed, so this is where most of the events
-  // go; the attempt bound keeps it from becoming a hunt.
-  for (const seed of intShrinks(c.seed, 0).slice(0, 4)) yield { dimension: 'seed', case: { ...c, seed } };
-  // Fresh seeds each time round (never one tried before), so a long search keeps exploring.
+}
+
+/**
+ * Fresh seeds (never one tried before), so a long search keeps exploring. A different seed is a
+ * different run, kept only if it fails the same way sooner: the scheduling of a failure is chaotic
+ * in the seed, so this is where most of the events go. Half the seeds run the best case itself,
+ * half run its structural candidates in turn: a smaller cluster, fewer clients, a slower pace or
+ * fewer faults that did not fail under this seed may well fail under another, and a search that
+ * only ever re-seeds the case it has would never try them again.
+ */
+function* freshSeeds(c: ShrinkCase, structural: readonly Candidate[], seedCursor: SeedCursor): Generator<Candidate> {
   for (let k = 0; k < SEED_TRIES_PER_ROUND; k++) {
     const seed = seedCursor.next++;
-    if (seed !== c.seed) yield { dimension: 'seed', case: { ...c, seed } };
+    if (k % 2 === 1 && structural.length > 0) {
+      const variant = structural[seedCursor.variant++ % structural.length];
+      yield { dimension: `seed, ${variant.dimension}`, case: { ...variant.case, seed } };
+    } else if (seed !== c.seed) {
+      yield { dimension: 'seed', case: { ...c, seed } };
+    }
   }
 }
 
@@ -343,6 +365,8 @@ const SEED_TRIES_PER_ROUND = 64;
 /** The next seed the search has not tried yet: shared by all rounds of one shrink. */
 export interface SeedCursor {
   next: number;
+  /** The next structural candidate to re-seed. */
+  variant: number;
 }
 
 /** Shrinks the failing run `base` (its faultPlan must be set). Throws NotFailingError if it passes. */
@@ -358,7 +382,7 @@ export function shrinkCase(base: SimConfig, options: ShrinkCaseOptions = {}): Sh
   let accepted = 0;
   let truncated = false;
   let improved = true;
-  const seedCursor: SeedCursor = { next: 0 };
+  const seedCursor: SeedCursor = { next: 0, variant: 0 };
   // A round that finds nothing smaller still tried fresh seeds; a few such rounds in a row end the
   // search (the structural candidates were exhausted in the first of them).
   let idleRounds = 0;
@@ -367,7 +391,9 @@ export function shrinkCase(base: SimConfig, options: ShrinkCaseOptions = {}): Sh
     if (!improved) idleRounds++;
     else idleRounds = 0;
     improved = false;
-    for (const candidate of candidates(best, base.workload.operationTimeoutMs, seedCursor)) {
+    // A round after one that found nothing tries only fresh seeds: every other candidate of the
+    // same best case was tried already, and a run is a function of its case.
+    for (const candidate of candidates(best, base.workload.operationTimeoutMs, seedCursor, idleRounds > 0)) {
       if (attempts >= maxAttempts || options.shouldStop?.() === true) {
         truncated = true;
         break;
