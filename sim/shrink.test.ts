@@ -57,19 +57,30 @@ describe('the event bound', () => {
 });
 
 describe('fresh seeds', () => {
-  it('an idle round tries only seeds never tried before, half of them on the structural candidates in turn', () => {
+  it('an idle round tries only seeds never tried before: a quarter on the case, a quarter on its boldest candidates, half on combinations of them', () => {
     const cursor: SeedCursor = { next: 0, variant: 0 };
     const first = [...candidates(original, 1000, cursor, true)];
     const second = [...candidates(original, 1000, cursor, true)];
     for (const round of [first, second]) expect(round.every((c) => c.dimension.startsWith('seed'))).toBe(true);
     const seeds = [...first, ...second].map((c) => c.case.seed);
     expect(new Set(seeds).size).toBe(seeds.length);
-    const reseeded = first.filter((c) => c.dimension !== 'seed');
-    expect(reseeded.length).toBe(32);
-    // The structural candidates, in their own order, each under a new seed.
-    const structural = [...candidates(original, 1000)].filter((c) => !c.dimension.startsWith('seed'));
-    expect(reseeded.map((c) => c.dimension)).toEqual(structural.slice(0, 32).map((c) => `seed, ${c.dimension}`));
-    expect(reseeded.map((c) => ({ ...c.case, seed: 0 }))).toEqual(structural.slice(0, 32).map((c) => ({ ...c.case, seed: 0 })));
+    const unseeded = (c: { case: object }) => JSON.stringify({ ...c.case, seed: 0 });
+    expect(first.filter((c) => c.dimension === 'seed').map(unseeded)).toEqual(Array(16).fill(unseeded(original)));
+    // Single candidates: structural ones (the first of each dimension among them), under new seeds.
+    const structural = new Set([...candidates(original, 1000)].filter((c) => !c.dimension.startsWith('seed')).map(unseeded));
+    const singles = first.filter((_, k) => k % 4 === 1);
+    expect(singles).toHaveLength(16);
+    expect(singles.every((c) => structural.has(unseeded(c)))).toBe(true);
+    expect(singles[0].dimension).toBe('seed, nodes');
+    // Combinations: several changes at once, named; most differ from the case in more than one field.
+    const combined = first.filter((_, k) => k % 4 >= 2);
+    expect(combined).toHaveLength(32);
+    const fieldsChanged = (c: (typeof combined)[number]) => {
+      const paceChanged = Object.keys(original.case.pace!).filter((k) => (c.case.pace as never)[k] !== (original.case.pace as never)[k]).length;
+      return paceChanged + (['clients', 'durationMs'] as const).filter((k) => c.case[k] !== original.case[k]).length;
+    };
+    expect(combined.filter((c) => c.dimension.includes(' + ') && fieldsChanged(c) >= 2).length).toBeGreaterThan(16);
+    expect(combined.find((c) => c.dimension.includes('no clients'))?.case.clients).toBe(0);
   });
 });
 
