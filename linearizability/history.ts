@@ -21,8 +21,10 @@ export interface Operation<Input = unknown, Output = unknown> {
   node?: string;
   /** Optional: the term (or epoch) in which it was served, for reports. */
   term?: number;
-  /** Optional: the index of the operation's event in the run's trace, so reports can link to it. */
+  /** Optional: the index of the operation's event in the run's trace (its invocation), so reports can link to it. */
   eventIndex?: number;
+  /** Optional: the index of its completion event in the same trace. */
+  completeEventIndex?: number;
 }
 
 export type KvOp =
@@ -141,6 +143,7 @@ function findProblem(raw: unknown, index: number, seen: Set<number>, validateOp?
     ['node', raw.node === undefined || typeof raw.node === 'string'],
     ['term', raw.term === undefined || (typeof raw.term === 'number' && Number.isSafeInteger(raw.term) && raw.term >= 0)],
     ['eventIndex', raw.eventIndex === undefined || (typeof raw.eventIndex === 'number' && Number.isSafeInteger(raw.eventIndex) && raw.eventIndex >= 0)],
+    ['completeEventIndex', raw.completeEventIndex === undefined || (typeof raw.completeEventIndex === 'number' && Number.isSafeInteger(raw.completeEventIndex) && raw.completeEventIndex >= 0)],
   ] as const) {
     if (!ok) return opError('bad-annotation', id, index, field, field === 'node' ? 'must be a string' : 'must be a non-negative integer');
   }

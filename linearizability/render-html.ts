@@ -89,9 +89,16 @@ function describeTimes(h: Operation, tf: TimeFormat): string {
   return `invoked ${tf.ms(h.invokeMs)}, ${h.completeMs === null ? 'never completed' : `completed ${tf.ms(h.completeMs)}`}`;
 }
 
+/** The operation's trace events: its invocation, and its completion when the history has it. */
 function eventLink(ctx: Ctx, h: Operation): string {
+  const link = (i: number) => `<a href="${escapeHtml(`${ctx.viewHref}#event-${i}`)}">event ${i}</a>`;
+  const parts = [h.eventIndex, h.completeEventIndex].filter((i): i is number => i !== undefined).map(link);
+  return parts.join(' to ');
+}
+
+function describeEvents(h: Operation): string {
   if (h.eventIndex === undefined) return '';
-  return `<a href="${escapeHtml(`${ctx.viewHref}#event-${h.eventIndex}`)}">event ${h.eventIndex}</a>`;
+  return h.completeEventIndex === undefined ? `; trace event ${h.eventIndex}` : `; trace events ${h.eventIndex} to ${h.completeEventIndex}`;
 }
 
 interface Window {
@@ -178,9 +185,7 @@ function renderTimeline(ctx: Ctx, w: Window, r: KeyResult): { html: string; tf: 
         if (h.completeMs === null) classes.push('unknown');
         const served = servedBy(h);
         const label = `${position !== undefined ? `${position}. ` : ''}${describe(ctx, h)}${served ? ` [${served}]` : ''}`;
-        const title = `#${h.id} ${h.client}: ${describe(ctx, h)}; ${describeTimes(h, tf)}${served ? `; served by ${served}` : ''}${
-          h.eventIndex !== undefined ? `; trace event ${h.eventIndex}` : ''
-        }${position !== undefined ? `; step ${position} of the longest prefix` : h.id === r.failedOp ? '; could not be linearised' : ''}`;
+        const title = `#${h.id} ${h.client}: ${describe(ctx, h)}; ${describeTimes(h, tf)}${served ? `; served by ${served}` : ''}${describeEvents(h)}${position !== undefined ? `; step ${position} of the longest prefix` : h.id === r.failedOp ? '; could not be linearised' : ''}`;
         return `<div class="${classes.join(' ')}" id="op-${h.id}" style="left:${left}%;width:${width}%" title="${escapeHtml(title)}" data-op-id="${h.id}">${escapeHtml(label)}</div>`;
       })
       .join('');
@@ -322,7 +327,11 @@ export function renderViolationHtml(history: readonly Operation[], result: Linea
     model,
     byId,
     viewHref: options.viewHref ?? 'view.html',
-    annotated: { node: history.some((h) => h.node !== undefined), term: history.some((h) => h.term !== undefined), event: history.some((h) => h.eventIndex !== undefined) },
+    annotated: {
+      node: history.some((h) => h.node !== undefined),
+      term: history.some((h) => h.term !== undefined),
+      event: history.some((h) => h.eventIndex !== undefined || h.completeEventIndex !== undefined),
+    },
   };
   const all = [...result.perKey.values()];
   const skipped = all.filter((r) => r.exhausted === 'not-checked' || r.exhausted === 'cancelled');

@@ -2,7 +2,7 @@
 // (bug, original events, shrunk events, ratio, faults and operations before/after, wall seconds),
 // and checks that each shrunk run fails with the same property and replays byte for byte.
 //
-//   node -r ts-node/register/transpile-only sim/bench-shrink.ts [--budget-s 60] [--max-attempts 2000] [--only NAME] [--idle-rounds 4]
+//   node -r ts-node/register/transpile-only sim/bench-shrink.ts [--budget-s 60] [--max-attempts 2000] [--only NAME] [--idle-rounds 16]
 //
 // Wall-clock reads are here, in a report script, only to bound and time each shrink.
 
@@ -22,7 +22,8 @@ function flag(name: string, fallback: string): string {
 const budgetMs = Number(flag('budget-s', '60')) * 1000;
 const maxAttempts = Number(flag('max-attempts', '2000'));
 const only = flag('only', '');
-const idleSeedRounds = Number(flag('idle-rounds', '4'));
+const idleRoundsFlag = flag('idle-rounds', '');
+const idleSeedRounds = idleRoundsFlag === '' ? undefined : Number(idleRoundsFlag);
 const now = () => performance.now();
 
 const rows: string[] = [];

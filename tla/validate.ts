@@ -54,6 +54,37 @@ export interface ValidateOptions {
   readonly jar?: string;
   /** Skip the second TLC run that names the disagreeing fields. */
   readonly skipDiagnosis?: boolean;
+  /** Told as each TLC run of one validation starts (at most three; see ValidationPhase). */
+  readonly onPhase?: (p: PhaseProgress) => void;
+}
+
+/**
+ * The TLC runs of one validation, in order: `fast` (one state per trace position; its pass is
+ * final), `full` (every branch kept, after a fast fail), `diagnose` (names the disagreeing fields,
+ * after a full fail). A pass costs one run, a fail up to three: a progress line can say which.
+ */
+export type ValidationPhase = 'fast' | 'full' | 'diagnose';
+
+export interface PhaseProgress {
+  readonly phase: ValidationPhase;
+  /** 1-based number of this TLC run within the validation. */
+  readonly run: number;
+  /** The most TLC runs this validation can still take, this one included, counted from the first. */
+  readonly maxRuns: number;
+  /** Events of the trace the spec models. */
+  readonly eventsTotal: number;
+}
+
+export interface ManyProgress {
+  /** Traces finished (validated, or refused as unreadable). */
+  readonly done: number;
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  /** TLC errors and unreadable traces. */
+  readonly errors: number;
+  /** The trace just finished. */
+  readonly last: ManyResult;
 }
 
 type RunMode = { readonly diagnoseAt: number; readonly mergeByPosition: boolean };
@@ -92,12 +123,17 @@ export async function validateTraceText(text: string, options: ValidateOptions =
   if (total === 0) throw new TraceFormatError(trace.lines.length, 'the trace has no events the spec models: nothing to validate');
   const jar = options.jar ?? findTlcJar();
   const passed = (r: TlcResult): boolean => r.verdict === 'invariant-violated' && r.violated === ACCEPTANCE_INVARIANT;
+  const maxRuns = options.skipDiagnosis ? 2 : 3;
+  let runs = 0;
+  const phase = (name: ValidationPhase): void => options.onPhase?.({ phase: name, run: ++runs, maxRuns, eventsTotal: total });
   // Fast path: one state per trace position. Its pass is sound; its fail is only a hint.
+  phase('fast');
   const fast = await runTraceModule(trace, { diagnoseAt: 0, mergeByPosition: true }, { ...options, jar });
   if (passed(fast)) {
     return { eventsTotal: total, tlcExitCode: fast.exitCode, verdict: 'pass', eventsMatched: total, wallMs: Date.now() - started };
   }
   // Confirm with every branch kept.
+  if (fast.verdict === 'no-error') phase('full');
   const run = fast.verdict === 'no-error' ? await runTraceModule(trace, { diagnoseAt: 0, mergeByPosition: false }, { ...options, jar }) : fast;
   const base = { eventsTotal: total, tlcExitCode: run.exitCode };
   if (passed(run)) {
@@ -115,6 +151,7 @@ export async function validateTraceText(text: string, options: ValidateOptions =
   }
   let fields = ['unknown'];
   if (!options.skipDiagnosis) {
+    phase('diagnose');
     const diagnosis = await runTraceModule(trace, { diagnoseAt: eventsMatched + 1, mergeByPosition: false }, { ...options, jar });
     fields = disagreeingFields(extractDiagnostics(diagnosis.untagged.join('\n')));
   }
@@ -143,10 +180,22 @@ export interface ManyResult {
  * Validates many traces, `workers` TLC processes at a time (for `raftbed sweep --validate K`).
  * Results come back in the order of `paths`; a bad trace is reported, never thrown.
  */
-export async function validateMany(paths: readonly string[], workers: number, options: ValidateOptions = {}): Promise<ManyResult[]> {
+export async function validateMany(
+  paths: readonly string[],
+  workers: number,
+  options: ValidateOptions & { readonly onTraceDone?: (p: ManyProgress) => void } = {},
+): Promise<ManyResult[]> {
   if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
   const jar = options.jar ?? findTlcJar();
   const results: ManyResult[] = new Array(paths.length);
+  const counts = { done: 0, passed: 0, failed: 0, errors: 0 };
+  const finished = (last: ManyResult): void => {
+    counts.done++;
+    if (last.result?.verdict === 'pass') counts.passed++;
+    else if (last.result?.verdict === 'fail') counts.failed++;
+    else counts.errors++;
+    options.onTraceDone?.({ ...counts, total: paths.length, last });
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
@@ -161,6 +210,7 @@ export async function validateMany(paths: readonly string[], workers: number, op
           throw error;
         }
       }
+      finished(results[index]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(workers, paths.length) }, worker));

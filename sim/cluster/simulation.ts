@@ -22,7 +22,7 @@ import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, t
 import { SafetyChecker } from '../../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
-import { NO_TRACE, type TraceSink } from '../../trace/sink';
+import { NO_TRACE, type TraceEventBody, type TraceSink } from '../../trace/sink';
 import { nodeView, traceMessage, TRACE_FORMAT } from '../../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
@@ -188,15 +188,26 @@ export class Simulation {
         this.queue.push(atMs, event);
       },
       traceInvoke: (client: string, op: number, kind: string, key: string) => {
-        if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'ClientInvoke', client, op, kind, key });
+        const line = this.traceClientEvent({ ev: 'ClientInvoke', client, op, kind, key });
         this.liveness.onInvoke(op, this.nowMs);
+        return line;
       },
       traceComplete: (client: string, op: number, outcome: 'ok' | 'unknown') => {
-        if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'ClientComplete', client, op, outcome });
+        const line = this.traceClientEvent({ ev: 'ClientComplete', client, op, outcome });
         this.liveness.onComplete(op, outcome);
+        return line;
       },
+      termOf: (node: NodeId) => this.nodes[this.nodeIds.indexOf(node)].state.term,
       count: (counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes') => this.coverage.add(counter),
     };
+  }
+
+  /** Writes a client event; its trace line (the history links to it), or undefined without a trace. */
+  private traceClientEvent(event: TraceEventBody): number | undefined {
+    if (!this.trace.enabled) return undefined;
+    const line = this.trace.lines;
+    this.trace.event(this.nowMs, event);
+    return line;
   }
 
   private clientInput(nodeId: NodeId, input: Input): boolean {

@@ -120,11 +120,13 @@ export class Workload {
     const client = this.clients[index];
     const op = this.randomOp();
     client.seq += 1;
-    const history = { id: this.nextOpId++, client: client.name, op, invokeMs: nowMs, completeMs: null, result: null };
+    const history: HistoryOp = { id: this.nextOpId++, client: client.name, op, invokeMs: nowMs, completeMs: null, result: null };
     this.history.push(history);
     client.pending = { history, seq: client.seq, deadlineMs: nowMs + this.config.operationTimeoutMs, attempt: 0, node: client.leaderGuess, requestId: '' };
     if (op.kind !== 'get') this.bySession.set(`${client.name}:${client.seq}`, index);
-    this.port.traceInvoke(client.name, history.id, op.kind, op.key);
+    // The trace line a report links the operation to (absent when the run is not traced).
+    const eventIndex = this.port.traceInvoke(client.name, history.id, op.kind, op.key);
+    if (eventIndex !== undefined) history.eventIndex = eventIndex;
     this.attempt(index, nowMs);
   }
 
@@ -156,15 +158,19 @@ export class Workload {
     return ids[k] === node ? ids[ids.length - 1] : ids[k];
   }
 
-  private complete(index: number, nowMs: number, result: HistoryResult): HistoryOp {
+  /** `node` answered the client: the history names it and the term it was in, for reports. */
+  private complete(index: number, nowMs: number, result: HistoryResult, node: NodeId): HistoryOp {
     const client = this.clients[index];
     const op = client.pending as PendingOp;
     op.history.completeMs = nowMs;
     op.history.result = result;
+    op.history.node = node;
+    op.history.term = this.port.termOf(node);
     client.pending = null;
     this.byRequest.delete(op.requestId);
     this.bySession.delete(`${client.name}:${op.seq}`);
-    this.port.traceComplete(client.name, op.history.id, 'ok');
+    const completeEventIndex = this.port.traceComplete(client.name, op.history.id, 'ok');
+    if (completeEventIndex !== undefined) op.history.completeEventIndex = completeEventIndex;
     this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: index });
     return op.history;
   }
@@ -176,7 +182,8 @@ export class Workload {
     this.byRequest.delete(op.requestId);
     this.bySession.delete(`${client.name}:${op.seq}`);
     this.port.count('unknownOutcomes');
-    this.port.traceComplete(client.name, op.history.id, 'unknown');
+    const completeEventIndex = this.port.traceComplete(client.name, op.history.id, 'unknown');
+    if (completeEventIndex !== undefined) op.history.completeEventIndex = completeEventIndex;
     this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: index });
     return op.history;
   }
@@ -187,7 +194,7 @@ export class Workload {
     if (index === undefined) return;
     const op = this.clients[index].pending;
     if (op === null || op.node !== node || applied.result.kind === 'stale') return;
-    this.complete(index, nowMs, applied.result as HistoryResult);
+    this.complete(index, nowMs, applied.result as HistoryResult, node);
   }
 
   onRead(node: NodeId, nowMs: number, requestId: string, read: (key: string) => string | null): void {
@@ -195,7 +202,7 @@ export class Workload {
     if (index === undefined) return;
     const op = this.clients[index].pending as PendingOp;
     if (op.node !== node) return;
-    this.complete(index, nowMs, { kind: 'value', value: read(op.history.op.key) });
+    this.complete(index, nowMs, { kind: 'value', value: read(op.history.op.key) }, node);
   }
 
   /** Redirects and refusals: retry soon, at the hinted leader if there is one. */

@@ -12,8 +12,12 @@ export interface ClusterPort {
   leader(): NodeId | null;
   transferLeadership(from: NodeId, to: NodeId): boolean;
   schedule(atMs: number, event: ClientTimer): void;
-  traceInvoke(client: string, op: number, kind: string, key: string): void;
-  traceComplete(client: string, op: number, outcome: 'ok' | 'unknown'): void;
+  /** Traces an invocation; returns its trace line, or undefined when the run is not traced. */
+  traceInvoke(client: string, op: number, kind: string, key: string): number | undefined;
+  /** Traces a completion; returns its trace line, or undefined when the run is not traced. */
+  traceComplete(client: string, op: number, outcome: 'ok' | 'unknown'): number | undefined;
+  /** The node's current term: the term in which it answers a client now. */
+  termOf(node: NodeId): number;
   count(counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes'): void;
 }
 
