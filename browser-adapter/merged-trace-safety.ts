@@ -20,8 +20,9 @@
 // tab loses no records). Merged browser traces only: sim traces have their own live checker.
 
 import { appendEntries, compactTo, entryAt, lastIndex, lastTerm, logFromEntries, truncateFrom, type RaftLog } from '../core/log';
-import type { ApplyEntry, Entry, Input, Message, Output, PersistRecord, RaftState, Role } from '../core';
-import { SafetyChecker } from '../checkers/safety';
+import { termAt as termAtLog } from '../core/log';
+import type { ApplyEntry, Entry, Input, Message, Output, PersistRecord, Role } from '../core';
+import { SafetyChecker, type ObservedLogReader, type ObservedView } from '../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../checkers/violation';
 import { TraceFormatError, parseTrace } from '../trace/read';
 
@@ -60,9 +61,13 @@ class TraceInconsistent extends Error {}
 
 const entry = (term: number): Entry => ({ term, type: 'Normal', data: '' });
 
-function asState(s: Shadow): RaftState {
-  // Only the fields above are read by SafetyChecker; the rest of RaftState does not exist here.
-  return { term: s.term, votedFor: s.votedFor, role: s.role, commitIndex: s.commitIndex, log: s.log } as unknown as RaftState;
+/** The protocol's observable view of a shadow: all SafetyChecker reads of a node. */
+function viewOf(s: Shadow): ObservedView {
+  return { term: s.term, votedFor: s.votedFor, role: s.role, commitIndex: s.commitIndex, lastIndex: lastIndex(s.log), snapshotIndex: s.log.snapshotIndex };
+}
+
+function logReader(log: RaftLog): ObservedLogReader {
+  return { termAt: (index) => termAtLog(log, index), snapshotIndex: log.snapshotIndex, lastIndex: lastIndex(log) };
 }
 
 function persistRecord(ev: Json): PersistRecord {
@@ -162,7 +167,7 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
       restore: snapshot && inputType === 'Receive' && actions.includes('InstallSnapshot') ? snapshot : null,
       reads: [], proposed: [], errors: [], actions,
     };
-    checker.afterStep(node, input, asState(before), asState(after), output);
+    checker.afterStep(node, input, viewOf(before), viewOf(after), { persist: persist === null ? [] : [persist], apply: output.apply, restore: output.restore, actions: output.actions }, logReader(after.log));
     if (after.role === 'Leader') leaders.add(after.term);
     shadows.set(node, after);
     steps++;
@@ -212,7 +217,7 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
           if (restarted.term !== s.term || restarted.votedFor !== s.votedFor) {
             throw new TraceInconsistent(`${node} restarted with term ${restarted.term} vote ${restarted.votedFor}, but had persisted term ${s.term} vote ${s.votedFor}`);
           }
-          checker.afterRestart(node, asState(restarted));
+          checker.afterRestart(node, restarted);
           shadows.set(node, restarted);
           restarts++;
           break;

@@ -2,17 +2,22 @@
 // history variables of Ongaro's raft.tla: `elections` is the term->leader map below; `allLogs` is
 // the registry of every (index, term) entry any node ever wrote).
 //
-// Everything is incremental: a step is judged from what it changed (its persist record, its
+// The checker reads only what the node protocol lets a driver observe (./observed.ts): the view
+// after each input, the persist records, the applied entries and the (index, term) pairs of the
+// log those records fold into. So it judges any implementation, not just raftbed's core.
+//
+// Everything is incremental: a step is judged from what it changed (its persist records, its
 // applied entries, its role change), never by rescanning logs, so checking stays O(1) per event
-// apart from the entries the step itself wrote.
+// apart from the entries the step itself wrote, and one copy of the log's terms per election.
 
-import type { Entry, Input, Output, PersistRecord, RaftLog, RaftState } from '../core';
-import { lastIndex, termAt } from '../core';
+import type { ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
 import { SafetyViolation } from './violation';
+
+export type { ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
 
 interface RegisteredEntry {
   readonly term: number;
-  readonly type: Entry['type'];
+  readonly type: string;
   readonly data: string;
   /** Term of the entry before it in the log that wrote it (undefined: compacted there). */
   readonly prevTerm: number | undefined;
@@ -24,13 +29,42 @@ interface DurableVote {
   votedFor: string | null;
 }
 
+/** The terms of a leader's log when it was elected: entries after its snapshot, copied once. */
+class ElectedLog {
+  private readonly terms: number[];
+
+  constructor(log: ObservedLogReader) {
+    this.snapshotIndex = log.snapshotIndex;
+    const n = log.lastIndex - log.snapshotIndex;
+    this.terms = new Array<number>(n);
+    for (let k = 0; k < n; k++) this.terms[k] = log.termAt(this.snapshotIndex + 1 + k) as number;
+  }
+
+  readonly snapshotIndex: number;
+
+  termAt(index: number): number | undefined {
+    return index <= this.snapshotIndex ? undefined : this.terms[index - this.snapshotIndex - 1];
+  }
+}
+
+export interface SafetyCheckerOptions {
+  /**
+   * The implementation lists its spec actions (capability `actions`). Without them the checker
+   * cannot tell an election's term change from an illegal one, so PreVoteKeepsTerm is judged only
+   * on what needs no actions: a PreVoteRequest never moves its receiver's term.
+   */
+  readonly actions?: boolean;
+}
+
+const NO_ACTIONS: readonly string[] = Object.freeze([]);
+
 export class SafetyChecker {
   /** raft.tla's `elections`, reduced to what Election Safety needs: the leader of each term. */
   private readonly leaderOfTerm = new Map<number, string>();
   /** The highest index each term's leader committed: commits belong to the term that made them. */
   private readonly commitIndexByTerm: (number | undefined)[] = [];
   /** The log each term's leader was elected with. */
-  private readonly electedLogs: (RaftLog | undefined)[] = [];
+  private readonly electedLogs: (ElectedLog | undefined)[] = [];
   /** Entries known committed, by index: the first node to apply an index fixes it for everyone. */
   private readonly committed: (RegisteredEntry | undefined)[] = [];
   private committedMax = 0;
@@ -41,27 +75,39 @@ export class SafetyChecker {
   private readonly durableVote = new Map<string, DurableVote>();
   /** Every (node, term) vote ever written, to catch a node voting twice in one term. */
   private readonly votes = new Map<string, string>();
+  private readonly actionsReported: boolean;
 
-  afterStep(node: string, input: Input, before: RaftState, after: RaftState, output: Output): void {
+  constructor(options: SafetyCheckerOptions = {}) {
+    this.actionsReported = options.actions ?? true;
+  }
+
+  /**
+   * One input to `node` and its effect: the views before and after, the output, and the node's log
+   * once this output's persist records are applied.
+   */
+  afterStep(node: string, input: ObservedInput, before: ObservedView, after: ObservedView, output: ObservedOutput, log: ObservedLogReader): void {
     if (after.term < before.term) throw new SafetyViolation('TermMonotonic', `term went from ${before.term} to ${after.term}`, node);
     if (after.commitIndex < before.commitIndex) {
       throw new SafetyViolation('CommitMonotonic', `commit index went from ${before.commitIndex} to ${after.commitIndex}`, node);
     }
-    if (after.term !== before.term) this.checkTermChange(node, input, output, before.term, after.term);
-    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.onElected(node, after);
+    if (after.term !== before.term) this.checkTermChange(node, input, output.actions ?? NO_ACTIONS, before.term, after.term);
+    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.onElected(node, after, log);
     if (after.role === 'Leader' && after.commitIndex > before.commitIndex) {
-      this.checkLaterLeadersHold(node, after);
+      this.checkLaterLeadersHold(node, after, log);
       this.commitIndexByTerm[after.term] = after.commitIndex;
     }
-    if (output.persist) this.onPersist(node, after, output.persist);
-    if (input.type === 'PersistAck') this.onDurable(node, input.seq);
-    // Indexed: empty output lists are a shared frozen array, which for-of would iterate slowly.
+    // Indexed loops: empty output lists are often a shared frozen array, which for-of iterates slowly.
+    const persist = output.persist;
+    for (let k = 0; k < persist.length; k++) this.onPersist(node, before, after, persist[k], log);
+    if (input.type === 'PersistAck') this.onDurable(node, input.seq as number);
     const apply = output.apply;
     for (let k = 0; k < apply.length; k++) this.onApply(node, apply[k].index, apply[k].entry);
     if (output.restore) this.onRestore(node, output.restore.index, output.restore.term);
     if (before.role === 'Leader' && after.role === 'Leader' && before.term === after.term) {
-      if (lastIndex(after.log) < lastIndex(before.log) || output.persist?.truncateFrom !== undefined) {
-        throw new SafetyViolation('LeaderAppendOnly', `leader of term ${after.term} removed entries (last index ${lastIndex(before.log)} -> ${lastIndex(after.log)})`, node);
+      let truncated = false;
+      for (let k = 0; k < persist.length; k++) if (persist[k].truncateFrom !== undefined) truncated = true;
+      if (after.lastIndex < before.lastIndex || truncated) {
+        throw new SafetyViolation('LeaderAppendOnly', `leader of term ${after.term} removed entries (last index ${before.lastIndex} -> ${after.lastIndex})`, node);
       }
     }
   }
@@ -70,23 +116,33 @@ export class SafetyChecker {
    * A term moves only by starting an election (Timeout) or adopting a newer term (UpdateTerm),
    * and a PreVote message never makes anyone adopt its term (§9.6).
    */
-  private checkTermChange(node: string, input: Input, output: Output, from: number, to: number): void {
-    const actions = output.actions;
+  private checkTermChange(node: string, input: ObservedInput, actions: readonly string[], from: number, to: number): void {
+    const m = input.type === 'Receive' ? input.message : undefined;
+    if (!this.actionsReported) {
+      if (m !== undefined && m.type === 'PreVoteRequest') throw new SafetyViolation('PreVoteKeepsTerm', `${m.type} from ${m.from} moved the term from ${from} to ${to}`, node);
+      return;
+    }
     if (!actions.includes('Timeout') && !actions.includes('UpdateTerm')) {
       throw new SafetyViolation('PreVoteKeepsTerm', `term moved from ${from} to ${to} without an election or a newer term (${input.type})`, node);
     }
-    if (input.type === 'Receive' && actions.includes('UpdateTerm')) {
-      const m = input.message;
+    if (m !== undefined && actions.includes('UpdateTerm')) {
       if (m.type === 'PreVoteRequest' || (m.type === 'PreVoteResponse' && m.granted)) {
         throw new SafetyViolation('PreVoteKeepsTerm', `${m.type} from ${m.from} moved the term from ${from} to ${to}`, node);
       }
     }
   }
 
-  private onPersist(node: string, after: RaftState, record: PersistRecord): void {
-    // Overwriting a vote that is already durable is wrong at once; a second vote over one that
-    // was never durable is judged later, if it becomes durable itself (onDurable).
-    if (record.votedFor !== undefined && record.votedFor !== null) this.checkVoteAgainstDurable(node, record.term ?? after.term, record.votedFor);
+  private onPersist(node: string, before: ObservedView, after: ObservedView, record: ObservedPersist, log: ObservedLogReader): void {
+    // Overwriting a vote that is already durable is wrong at once, and so is changing the vote
+    // this life holds in its term (the view shows the vote written). A second vote over one lost
+    // in a crash is judged later, if it becomes durable itself (onDurable).
+    if (record.votedFor !== undefined && record.votedFor !== null) {
+      const term = record.term ?? after.term;
+      this.checkVoteAgainstDurable(node, term, record.votedFor);
+      if (term === before.term && before.votedFor !== null && before.votedFor !== record.votedFor) {
+        throw new SafetyViolation('OneVotePerTerm', `changed its vote in term ${term} from ${before.votedFor} to ${record.votedFor} before the first was durable`, node);
+      }
+    }
     if (record.term !== undefined || record.votedFor !== undefined) {
       const list = this.pendingVotes.get(node) ?? [];
       list.push({ seq: record.seq, term: record.term ?? after.term, votedFor: record.votedFor === undefined ? after.votedFor : record.votedFor });
@@ -96,14 +152,14 @@ export class SafetyChecker {
       const entries = record.entries;
       for (let k = 0; k < entries.length; k++) {
         const index = record.appendFrom + k;
-        const prevTerm = k > 0 ? entries[k - 1].term : termAt(after.log, index - 1);
+        const prevTerm = k > 0 ? entries[k - 1].term : log.termAt(index - 1);
         this.register(node, index, entries[k], prevTerm);
       }
     }
   }
 
   /** Log Matching, inductively: equal (index, term) must mean equal content and equal predecessor term. */
-  private register(node: string, index: number, entry: Entry, prevTerm: number | undefined): void {
+  private register(node: string, index: number, entry: ObservedEntry, prevTerm: number | undefined): void {
     let byTerm = this.written[index];
     if (byTerm === undefined) {
       byTerm = new Map();
@@ -150,7 +206,7 @@ export class SafetyChecker {
   }
 
   /** State Machine Safety: every node applies the same entry at each index. */
-  private onApply(node: string, index: number, entry: Entry): void {
+  private onApply(node: string, index: number, entry: ObservedEntry): void {
     const known = this.committed[index];
     if (known === undefined) {
       this.committed[index] = { term: entry.term, type: entry.type, data: entry.data, prevTerm: undefined };
@@ -174,15 +230,14 @@ export class SafetyChecker {
    * each of those must have held them when elected, because every member of the commit quorum
    * had the entries before it could vote in a later term. The committing term is the leader's
    * term now, not the entries' own (Figure 8: an old-term entry commits in a later term).
-   * Leaders' logs are immutable values, so keeping the one each was elected with costs nothing.
    */
-  private checkLaterLeadersHold(node: string, leader: RaftState): void {
+  private checkLaterLeadersHold(node: string, leader: ObservedView, log: ObservedLogReader): void {
     const index = leader.commitIndex;
-    const term = termAt(leader.log, index);
+    const term = log.termAt(index);
     for (let t = leader.term + 1; t < this.electedLogs.length; t++) {
-      const log = this.electedLogs[t];
-      if (log === undefined || index <= log.snapshotIndex) continue;
-      const held = termAt(log, index);
+      const elected = this.electedLogs[t];
+      if (elected === undefined || index <= elected.snapshotIndex) continue;
+      const held = elected.termAt(index);
       if (held !== term) {
         throw new SafetyViolation('LeaderCompleteness', `${node} committed ${index}@${term} in term ${leader.term}, but the leader of term ${t} was elected without it (${held === undefined ? 'nothing' : `term ${held}`} there)`, node);
       }
@@ -190,37 +245,37 @@ export class SafetyChecker {
   }
 
   /** Election Safety and Leader Completeness, judged at the moment a leader is elected. */
-  private onElected(node: string, s: RaftState): void {
-    const other = this.leaderOfTerm.get(s.term);
+  private onElected(node: string, v: ObservedView, log: ObservedLogReader): void {
+    const other = this.leaderOfTerm.get(v.term);
     if (other !== undefined && other !== node) {
-      throw new SafetyViolation('ElectionSafety', `${node} and ${other} are both leaders of term ${s.term}`, node);
+      throw new SafetyViolation('ElectionSafety', `${node} and ${other} are both leaders of term ${v.term}`, node);
     }
-    this.leaderOfTerm.set(s.term, node);
-    this.electedLogs[s.term] = s.log;
+    this.leaderOfTerm.set(v.term, node);
+    this.electedLogs[v.term] = new ElectedLog(log);
     // Only entries committed in earlier terms bind this leader: a leader elected late (its votes
     // delayed) may lag entries that a later term has committed. By Log Matching, holding the newest
     // such entry means holding them all.
     let c = 0;
-    for (let t = 1; t < s.term && t < this.commitIndexByTerm.length; t++) c = Math.max(c, this.commitIndexByTerm[t] ?? 0);
-    if (c === 0 || c <= s.log.snapshotIndex) return;
+    for (let t = 1; t < v.term && t < this.commitIndexByTerm.length; t++) c = Math.max(c, this.commitIndexByTerm[t] ?? 0);
+    if (c === 0 || c <= log.snapshotIndex) return;
     const known = this.committed[c] as RegisteredEntry;
-    const mine = termAt(s.log, c);
+    const mine = log.termAt(c);
     if (mine !== known.term) {
-      throw new SafetyViolation('LeaderCompleteness', `leader of term ${s.term} lacks committed entry ${c}@${known.term} (has ${mine === undefined ? 'nothing' : `term ${mine}`} there)`, node);
+      throw new SafetyViolation('LeaderCompleteness', `leader of term ${v.term} lacks committed entry ${c}@${known.term} (has ${mine === undefined ? 'nothing' : `term ${mine}`} there)`, node);
     }
   }
 
   /** Durable state never regresses: a restarted node remembers at least its last durable term and vote. */
-  afterRestart(node: string, s: RaftState): void {
+  afterRestart(node: string, v: Pick<ObservedView, 'term' | 'votedFor'>): void {
     this.pendingVotes.delete(node);
     const durable = this.durableVote.get(node);
     // Writes that survived the crash without an acknowledgement are durable from now on.
-    this.recordVote(node, s.term, s.votedFor);
+    this.recordVote(node, v.term, v.votedFor);
     if (durable === undefined) return;
-    if (s.term < durable.term || (s.term === durable.term && durable.votedFor !== null && s.votedFor !== durable.votedFor)) {
+    if (v.term < durable.term || (v.term === durable.term && durable.votedFor !== null && v.votedFor !== durable.votedFor)) {
       throw new SafetyViolation(
         'DurableStateRegressed',
-        `restarted with term ${s.term} vote ${s.votedFor}, but term ${durable.term} vote ${durable.votedFor} was durable`,
+        `restarted with term ${v.term} vote ${v.votedFor}, but term ${durable.term} vote ${durable.votedFor} was durable`,
         node,
       );
     }

@@ -17,6 +17,10 @@ export type PropertyName =
   | 'AvailabilityLeaderless'
   | 'AvailabilityStalledOperation'
   | 'UncaughtException'
+  /** The implementation broke the node protocol (protocol/errors.ts: hang, exit, malformed or out-of-contract output, fatal). */
+  | 'ProtocolConformance'
+  /** The simulator broke its side of the protocol (protocol/conformance.ts DriverContractError). */
+  | 'DriverContract'
   | 'Linearizability'
   | 'FaultsNeverHappened';
 

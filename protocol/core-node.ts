@@ -74,10 +74,11 @@ function coreDurable(d: DurableState, config: RaftConfig): CoreDurableState {
 }
 
 export function viewOf(s: RaftState): NodeView {
-  return {
+  const view: NodeView = {
     term: s.term, role: s.role, votedFor: s.votedFor, commitIndex: s.commitIndex, leader: s.leaderId,
     lastIndex: lastIndex(s.log), lastTerm: lastTerm(s.log), snapshotIndex: s.log.snapshotIndex,
   };
+  return s.incomingSnapshot === null ? view : { ...view, incomingSnapshotBytes: s.incomingSnapshot.data.length };
 }
 
 /** A core message in the protocol's canonical form (core's private fields in ext). */
@@ -171,7 +172,8 @@ function mapMessages(list: readonly CoreMessage[]): readonly Message[] {
   return out;
 }
 
-function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
+/** One core step's output and resulting state as the protocol output of that step. */
+export function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
   return {
     messages: mapMessages(o.messages),
     persist: o.persist === null ? NONE : [o.persist],
@@ -204,8 +206,22 @@ function merge(results: readonly StepResult[]): NodeOutput {
   return out;
 }
 
+/** Core wrote, sent, applied and answered nothing. */
+function isEmpty(o: CoreOutput): boolean {
+  return o.messages.length === 0 && o.persist === null && o.restore === null && o.apply.length === 0 && o.reads.length === 0
+    && o.proposed.length === 0 && o.errors.length === 0 && o.actions.length === 0;
+}
+
+/** Every field viewOf reads is the same object or value in both states. */
+function sameView(a: RaftState, b: RaftState): boolean {
+  return a.term === b.term && a.role === b.role && a.votedFor === b.votedFor && a.commitIndex === b.commitIndex && a.leaderId === b.leaderId
+    && a.log === b.log && a.incomingSnapshot === b.incomingSnapshot;
+}
+
 export class CoreProtocolNode implements ProtocolNode {
   private current: RaftState | null = null;
+  /** The last output, when it was empty: returned again for the next empty step with the same view. */
+  private lastEmpty: NodeOutput | null = null;
   private clusterId = DEFAULT_CLUSTER_ID;
   private readonly step: CoreStepFn;
 
@@ -223,6 +239,7 @@ export class CoreProtocolNode implements ProtocolNode {
     if (input.id !== this.id) throw new CoreNodeFatal(`started as ${input.id}, but this node is ${this.id}`);
     const config = coreConfigFor(input);
     this.clusterId = config.clusterId;
+    this.lastEmpty = null;
     if (input.type === 'Init') {
       this.current = initialState(config);
     } else {
@@ -237,9 +254,17 @@ export class CoreProtocolNode implements ProtocolNode {
     const results = this.step(this.state, toCoreInput(input, this.clusterId));
     if (!Array.isArray(results)) {
       const r = results as StepResult;
+      const before = this.current as RaftState;
       this.current = r.state;
-      return toOutput(r.output, r.state);
+      // The hot path (most inputs are ticks and acks that change nothing visible): an output with
+      // nothing in it and an unchanged view is the previous empty output again, not a new one.
+      const o = r.output;
+      if (this.lastEmpty !== null && isEmpty(o) && sameView(before, r.state)) return this.lastEmpty;
+      const out = toOutput(o, r.state);
+      this.lastEmpty = isEmpty(o) ? out : null;
+      return out;
     }
+    this.lastEmpty = null;
     const list = results as readonly StepResult[];
     this.current = list[list.length - 1].state;
     return merge(list);

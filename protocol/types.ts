@@ -246,6 +246,12 @@ export interface NodeView {
   readonly lastIndex: LogIndex;
   readonly lastTerm: Term;
   readonly snapshotIndex: LogIndex;
+  /**
+   * Optional, added in protocol 1.1 (still `protocol: 1`: an optional field, no meaning changed):
+   * bytes of a snapshot this node is receiving from its leader and has not installed yet; absent
+   * when none. The simulator's catch-up liveness check counts its growth as progress.
+   */
+  readonly incomingSnapshotBytes?: number;
 }
 
 export interface ApplyEntry {

@@ -251,11 +251,12 @@ export function checkMessageShape(v: unknown): Message {
 // Outputs
 // ---------------------------------------------------------------------------------------------
 
-const VIEW_KEYS = keys('term', 'role', 'votedFor', 'commitIndex', 'leader', 'lastIndex', 'lastTerm', 'snapshotIndex');
+const REQUIRED_VIEW_KEYS = ['term', 'role', 'votedFor', 'commitIndex', 'leader', 'lastIndex', 'lastTerm', 'snapshotIndex'];
+const VIEW_KEYS = keys(...REQUIRED_VIEW_KEYS, 'incomingSnapshotBytes');
 
 function view(v: unknown): NodeView {
   const o = object(v, null);
-  for (const k of VIEW_KEYS) required(o, k);
+  for (const k of REQUIRED_VIEW_KEYS) required(o, k);
   nat(o, 'term');
   oneOf(o, 'role', ROLES);
   idOrNull(o, 'votedFor');
@@ -264,6 +265,7 @@ function view(v: unknown): NodeView {
   nat(o, 'lastIndex');
   nat(o, 'lastTerm');
   nat(o, 'snapshotIndex');
+  if (o.incomingSnapshotBytes !== undefined) nat(o, 'incomingSnapshotBytes');
   onlyKeys(o, VIEW_KEYS);
   return o as unknown as NodeView;
 }

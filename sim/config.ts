@@ -46,12 +46,25 @@ export interface SimConfig {
   /** A planted bug from sim/bugs (never shipped in core). */
   readonly bug?: string;
   /**
+   * The Raft under test, driven through the node protocol (docs/node-protocol.md). Absent:
+   * raftbed's core, in process. Recorded in the trace header, so a replay runs the same one.
+   */
+  readonly implementation?: ImplementationSpec;
+  /**
    * Options set by hand (CLI flags): swarm, which draws every run option from the seed, leaves these
    * as they are. Absent: none.
    */
   readonly pinned?: readonly RunOptionName[];
   readonly checkLinearizability: boolean;
 }
+
+/**
+ * An implementation of the node protocol other than core in process: a JS/TS module exporting a
+ * ProtocolNode factory (`--impl`), or a command run once per node life over NDJSON stdio (`--impl-cmd`).
+ */
+export type ImplementationSpec =
+  | { readonly kind: 'module'; readonly path: string }
+  | { readonly kind: 'command'; readonly command: string };
 
 export const DEFAULT_SIM_CONFIG: SimConfig = Object.freeze({
   seed: 1,
@@ -106,6 +119,12 @@ export function validateSimConfig(c: SimConfig): void {
   check(w.followerReadFraction >= 0 && w.followerReadFraction <= 1, 'followerReadFraction must be in [0, 1]');
   check(w.batchWindowMs === undefined || (Number.isFinite(w.batchWindowMs) && w.batchWindowMs >= 0), 'workload.batchWindowMs must be a number >= 0');
   check(w.transferMeanMs === undefined || (Number.isFinite(w.transferMeanMs) && w.transferMeanMs >= 0), 'workload.transferMeanMs must be a number >= 0');
+  const impl = c.implementation;
+  if (impl !== undefined) {
+    check((impl.kind === 'module' && typeof impl.path === 'string' && impl.path !== '') || (impl.kind === 'command' && typeof impl.command === 'string' && impl.command.trim() !== ''),
+      'implementation must be {kind: "module", path} or {kind: "command", command}, with a non-empty path or command');
+    check(c.bug === undefined, 'planted bugs wrap core\'s step: they cannot be combined with another implementation');
+  }
   for (const name of c.pinned ?? []) check(RUN_OPTION_NAMES.includes(name), `pinned names an unknown option ${JSON.stringify(name)}; known: ${RUN_OPTION_NAMES.join(', ')}`);
   // Core's own rules (heartbeat below the election timeout, lease reads need CheckQuorum, ...), as a config error now rather than a crash later.
   try {

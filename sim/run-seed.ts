@@ -2,7 +2,7 @@
 // sweep workers, the property suites, scenarios and bug hunts all go through here, so they agree
 // on a verdict.
 
-import { Simulation, uncaughtViolation, type RunResult } from './cluster/simulation';
+import { Simulation, uncaughtViolation, type RunResult, type SimulationOptions } from './cluster/simulation';
 import type { SimConfig } from './config';
 import type { PlantedBug } from './bugs/types';
 import type { TraceSink } from '../trace/sink';
@@ -22,6 +22,8 @@ export interface RunSeedOptions {
   readonly maxSearchSteps?: number;
   /** Called with the simulation before it runs: scripts schedule their actions here. */
   readonly prepare?: (sim: Simulation) => void;
+  /** Watches every protocol step (scripted scenarios). */
+  readonly observe?: SimulationOptions['observe'];
 }
 
 export function runSeed(config: SimConfig, options: RunSeedOptions = {}): SeedOutcome {

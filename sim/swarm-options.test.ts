@@ -1,6 +1,8 @@
 // Swarm draws core's options and the workload's inputs from the seed; options set by hand stay.
 
 import { makeConfig } from '../core';
+import type { CoreProtocolNode } from '../protocol/core-node';
+import type { RaftConfig } from '../core';
 import { Simulation } from './cluster/simulation';
 import { makeSimConfig, SimConfigError, type SimConfig } from './config';
 import { AleaRng } from './random/rng';
@@ -120,8 +122,13 @@ describe('swarm options', () => {
     const sim = new Simulation(config);
     const drawn = runOptionsOf(sim.config);
     expect(drawn).not.toEqual(runOptionsOf(config));
-    expect(sim.nodes[0].config.electionTimeoutTicks).toBe(drawn.electionTimeoutTicks);
-    expect(sim.nodes[0].config.maxEntriesPerAppend).toBe(drawn.maxEntriesPerAppend);
+    // Core's config, read while the node lives (a run ends by killing every node life).
+    const seen: RaftConfig[] = [];
+    sim.at(1, (s) => seen.push((s.nodes[0].life as CoreProtocolNode).state.config));
+    sim.run();
+    const core = seen[0];
+    expect(core.electionTimeoutTicks).toBe(drawn.electionTimeoutTicks);
+    expect(core.maxEntriesPerAppend).toBe(drawn.maxEntriesPerAppend);
 
     const trace = new MemoryTrace(true);
     const first = runSeed(config, { trace, version: 'v', commit: 'c' });

@@ -88,6 +88,32 @@ export function nodeView(s: RaftState): NodeView {
   };
 }
 
+/** A node protocol view (docs/node-protocol.md §6) as a trace's NodeView: what any implementation shows. */
+export function traceView(v: {
+  readonly term: number; readonly role: string; readonly votedFor: string | null; readonly commitIndex: number;
+  readonly lastIndex: number; readonly lastTerm: number; readonly snapshotIndex: number;
+}): NodeView {
+  return { term: v.term, role: v.role as Role, vote: v.votedFor, lastIndex: v.lastIndex, lastTerm: v.lastTerm, commit: v.commitIndex, snapshotIndex: v.snapshotIndex };
+}
+
+/**
+ * A node protocol message as traced: canonical fields as sent, entries as their terms, snapshot
+ * data as its length, `ext` (implementation-private) kept as the node wrote it, and an Extension
+ * message under its `name` (core's ReadIndexRequest/Response are names the spec knows).
+ */
+export function traceProtocolMessage(m: { readonly type: string; readonly name?: string; readonly from: string; readonly to: string; readonly term: number; readonly ext?: unknown }): TracedMessage {
+  if (m.type === 'Extension') {
+    const { type: _type, name, ...rest } = m;
+    void _type;
+    return { type: name, ...rest } as unknown as TracedMessage;
+  }
+  const x = m as { readonly entries?: readonly { readonly term: number }[]; readonly data?: string };
+  if (m.type === 'AppendEntriesRequest' && x.entries !== undefined) return { ...m, entries: x.entries.map((e) => e.term) } as unknown as TracedMessage;
+  if (m.type === 'InstallSnapshotRequest' && x.data !== undefined) return { ...m, data: x.data.length } as unknown as TracedMessage;
+  return m as unknown as TracedMessage;
+}
+
+/** A core message as traced (the browser adapter's recorder, which drives core directly). */
 export function traceMessage(m: Message): TracedMessage {
   if (m.type === 'AppendEntriesRequest') return { ...m, entries: m.entries.map((e) => e.term) };
   if (m.type === 'InstallSnapshotRequest') return { ...m, data: m.data.length };

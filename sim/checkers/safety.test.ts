@@ -210,6 +210,19 @@ describe('SafetyChecker: each property catches a planted violation and accepts t
     expect(v.detail).toBe(`voted for ${leader} and then ${other} in term ${p.term}`);
   });
 
+  it('OneVotePerTerm: a node changes the vote it wrote in a term before that vote is durable', () => {
+    const { c, leader, followers } = replicated();
+    const [voter, other] = followers;
+    const k = c.findStep((e) => e.node === voter && e.output.persist?.votedFor === leader);
+    const s = c.step(k);
+    const p = s.output.persist!;
+    // The very next step, before any PersistAck: the view still shows the vote just written.
+    const again = (votedFor: NodeId): CheckedEvent => ({ ...s, input: { type: 'Tick' }, before: s.after, output: outputWith({ persist: { seq: p.seq + 1, term: p.term, votedFor } }) });
+    const v = plant(c.events, k + 1, again(other), again(leader));
+    expect(v.property).toBe('OneVotePerTerm');
+    expect(v.detail).toBe(`changed its vote in term ${p.term} from ${leader} to ${other} before the first was durable`);
+  });
+
   it('DurableStateRegressed: a restart that forgot the durable vote, or the durable term', () => {
     const { c, leader, followers } = replicated();
     const f = followers[0];

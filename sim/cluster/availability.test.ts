@@ -33,7 +33,7 @@ function loseAppendsToOneFollower(fromMs: number, toMs: number, chosen: { follow
   return (sim: Simulation) => {
     let filter = 0;
     sim.at(fromMs, (s) => {
-      const leader = s.nodes.find((n) => n.state.role === 'Leader');
+      const leader = s.nodes.find((n) => n.view.role === 'Leader');
       chosen.follower = s.nodes.find((n) => n !== leader)!.id;
       filter = s.network.addFilter((m) => (m.type === 'AppendEntriesRequest' && m.entries.length > 0 && m.to === chosen.follower ? 'drop' : 'pass'));
     });
@@ -68,13 +68,13 @@ describe('LivenessCommitCatchUp', () => {
     const { sim, result } = run(settings(), undefined, loseAppendsToOneFollower(5_000, 5_100, chosen));
     expect(result.violation).toBeNull();
     expect(result.availability.catchUpWindowsJudged).toBeGreaterThanOrEqual(5);
-    const leaderCommit = Math.max(...sim.nodes.map((n) => n.state.commitIndex));
-    expect(sim.nodeById(chosen.follower).state.commitIndex).toBe(leaderCommit);
+    const leaderCommit = Math.max(...sim.nodes.map((n) => n.view.commitIndex));
+    expect(sim.nodeById(chosen.follower).view.commitIndex).toBe(leaderCommit);
   });
 
   it('catches a follower that hears no heartbeats, once the clients stop and nothing else carries the commit index', () => {
     const { sim, result } = run(settings(), noHeartbeatsToOneFollower);
-    const leader = sim.nodes.find((n) => n.state.role === 'Leader')!.id;
+    const leader = sim.nodes.find((n) => n.view.role === 'Leader')!.id;
     const victim = NODES.filter((n) => n !== leader).at(-1);
     expect(result.violation).toMatchObject({ property: 'LivenessCommitCatchUp', node: victim });
     // Only the windows after the clients stopped (7000 ms) can see it.
@@ -99,7 +99,7 @@ describe('LivenessCommitCatchUp', () => {
     expect(result.violation).toBeNull();
     expect(result.coverage.counts.snapshotInstalls).toBeGreaterThanOrEqual(1);
     expect(result.availability.catchUpExtensions).toBeGreaterThanOrEqual(1);
-    expect(sim.nodeById('n3').state.commitIndex).toBe(Math.max(...sim.nodes.map((n) => n.state.commitIndex)));
+    expect(sim.nodeById('n3').view.commitIndex).toBe(Math.max(...sim.nodes.map((n) => n.view.commitIndex)));
   });
 
   it('catches a snapshot transfer that never gets past its first chunk (resent chunks are not progress)', () => {
@@ -147,7 +147,7 @@ describe('healthy clusters pass every availability property', () => {
     const { result } = run(settings(), undefined, (sim) => {
       for (let t = QUIET_MS + 100; t < 7_500; t += 400) {
         sim.at(t, (s) => {
-          const leader = s.nodes.find((n) => n.up && n.state.role === 'Leader');
+          const leader = s.nodes.find((n) => n.up && n.view.role === 'Leader');
           if (leader) s.stepNode(leader, { type: 'TransferLeadership', to: s.nodes[(leader.index + 1) % s.nodes.length].id });
         });
       }

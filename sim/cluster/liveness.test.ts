@@ -22,7 +22,7 @@ describe('liveness checks', () => {
     expect(result.violation?.detail).toContain('no leader 500 ms after faults stopped');
     expect(result.coverage.counts.leaderChanges).toBe(0);
     // Elections were attempted, so the check is about the outcome, not about silence.
-    expect(Math.max(...sim.nodes.map((n) => n.state.term))).toBeGreaterThan(1);
+    expect(Math.max(...sim.nodes.map((n) => n.view.term))).toBeGreaterThan(1);
   });
 
   it('LivenessLeader also fires after a faulty period the cluster cannot recover from', () => {

@@ -16,8 +16,7 @@
 // judgement until it is over: these properties judge a healthy cluster, never an injured one.
 // Generated fault plans never disturb anything after their quiet point; scripts may.
 
-import type { IncomingSnapshot } from '../../core/state';
-import type { Message, NodeId, RaftState } from '../../core';
+import type { Message, NodeId, NodeView } from '../../protocol/types';
 import type { SimConfig } from '../config';
 import type { TimedFault } from '../faults';
 import type { HistoryOp } from '../../linearizability';
@@ -25,10 +24,10 @@ import type { SimNetwork } from '../network/network';
 import { SafetyViolation } from '../../checkers/violation';
 import { livenessBounds, type LivenessBounds } from './liveness-bounds';
 
-/** What the monitor reads of a node. */
+/** What the monitor reads of a node: the protocol's view of it, nothing of its implementation. */
 export interface LivenessNode {
   readonly id: NodeId;
-  readonly state: RaftState;
+  readonly view: NodeView;
   readonly up: boolean;
   readonly epoch: number;
 }
@@ -61,7 +60,8 @@ interface FollowerAtStart {
   readonly index: number;
   readonly epoch: number;
   readonly commitIndex: number;
-  readonly incomingSnapshot: IncomingSnapshot | null;
+  /** Bytes of a snapshot it was receiving (view.incomingSnapshotBytes). */
+  readonly incomingSnapshotBytes: number | undefined;
 }
 
 /** A catch-up window: the leader's commit index at its start must reach these followers by its end. */
@@ -125,7 +125,7 @@ export class LivenessMonitor {
   // -------------------------------------------------------------------------------------------
 
   /** After every step: a role or term change may have made or unmade a leader. */
-  afterStep(before: RaftState, after: RaftState): void {
+  afterStep(before: NodeView, after: NodeView): void {
     if (this.active && (before.role !== after.role || before.term !== after.term)) this.leadershipMayHaveChanged();
   }
 
@@ -221,17 +221,17 @@ export class LivenessMonitor {
   private leader(): number {
     const nodes = this.host.nodes;
     let maxTerm = -1;
-    for (const n of nodes) if (n.up && n.state.term > maxTerm) maxTerm = n.state.term;
+    for (const n of nodes) if (n.up && n.view.term > maxTerm) maxTerm = n.view.term;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
-      if (n.up && n.state.role === 'Leader' && n.state.term === maxTerm) return i;
+      if (n.up && n.view.role === 'Leader' && n.view.term === maxTerm) return i;
     }
     return -1;
   }
 
   private checkLeaderExists(): void {
     if (this.leader() >= 0) return;
-    const maxTerm = Math.max(...this.host.nodes.filter((n) => n.up).map((n) => n.state.term));
+    const maxTerm = Math.max(...this.host.nodes.filter((n) => n.up).map((n) => n.view.term));
     throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${this.quietAfterMs} ms (highest term ${maxTerm})`);
   }
 
@@ -313,10 +313,10 @@ export class LivenessMonitor {
     const followers: FollowerAtStart[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
-      if (i !== leader && n.up) followers.push({ index: i, epoch: n.epoch, commitIndex: n.state.commitIndex, incomingSnapshot: n.state.incomingSnapshot });
+      if (i !== leader && n.up) followers.push({ index: i, epoch: n.epoch, commitIndex: n.view.commitIndex, incomingSnapshotBytes: n.view.incomingSnapshotBytes });
     }
     this.scheduleJudgement({
-      startMs: this.host.now(), targetAtMs: this.host.now(), leader, leaderTerm: l.state.term, leaderEpoch: l.epoch, target: l.state.commitIndex,
+      startMs: this.host.now(), targetAtMs: this.host.now(), leader, leaderTerm: l.view.term, leaderEpoch: l.epoch, target: l.view.commitIndex,
       followers, filterDrops: this.filterInterference(), extensions: 0,
     });
   }
@@ -335,7 +335,7 @@ export class LivenessMonitor {
     const nodes = this.host.nodes;
     const l = nodes[w.leader];
     // Only a leader that held office, undisturbed, for the whole window is a fair measure.
-    if (l.epoch !== w.leaderEpoch || l.state.role !== 'Leader' || l.state.term !== w.leaderTerm || this.leader() !== w.leader) return;
+    if (l.epoch !== w.leaderEpoch || l.view.role !== 'Leader' || l.view.term !== w.leaderTerm || this.leader() !== w.leader) return;
     if (this.disturbedSince(w.leader, w.startMs) || this.filterInterference() !== w.filterDrops) return;
     const now = this.host.now();
     this.windowsJudged++;
@@ -344,10 +344,10 @@ export class LivenessMonitor {
       const n = nodes[f.index];
       if (n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs)) continue;
       if (this.host.network.isBlocked(l.id, n.id) || this.host.network.isBlocked(n.id, l.id)) continue;
-      const s = n.state;
+      const s = n.view;
       if (s.commitIndex >= w.target) continue;
-      if (s.commitIndex > f.commitIndex || snapshotProgressed(f.incomingSnapshot, s.incomingSnapshot)) {
-        progressing.push({ index: f.index, epoch: f.epoch, commitIndex: s.commitIndex, incomingSnapshot: s.incomingSnapshot });
+      if (s.commitIndex > f.commitIndex || snapshotProgressed(f.incomingSnapshotBytes, s.incomingSnapshotBytes)) {
+        progressing.push({ index: f.index, epoch: f.epoch, commitIndex: s.commitIndex, incomingSnapshotBytes: s.incomingSnapshotBytes });
         continue;
       }
       const bound = (this.bounds as LivenessBounds).catchUpMs;
@@ -371,8 +371,8 @@ export class LivenessMonitor {
  * gets further than the old one had (else a leader snapshotting faster than it can send would be
  * given windows for ever).
  */
-function snapshotProgressed(before: IncomingSnapshot | null, after: IncomingSnapshot | null): boolean {
-  return after !== null && after.data.length > (before?.data.length ?? 0);
+function snapshotProgressed(beforeBytes: number | undefined, afterBytes: number | undefined): boolean {
+  return afterBytes !== undefined && afterBytes > (beforeBytes ?? 0);
 }
 
 /** The faults a plan's quiet block applies at the quiet point. */

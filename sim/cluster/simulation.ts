@@ -1,6 +1,9 @@
 // The discrete-event simulator: one thread, virtual milliseconds, an event queue ordered by
 // (time, sequence number), and every random choice drawn from named streams of one seed. Nodes are
-// driven only through core's step function; the simulator owns their clocks, disks and network.
+// driven only through the node protocol (protocol/types.ts ProtocolNode, docs/node-protocol.md):
+// core in process by default, or any other implementation (./implementation.ts). The simulator owns
+// their clocks, disks and network, and its checkers read only what the protocol shows: views,
+// persist records (folded by the simulated disk) and applied entries.
 //
 // After every event the safety checker judges what the step changed. After the fault plan's quiet
 // point the liveness and availability checks start (./liveness.ts). The client history is judged
@@ -8,10 +11,14 @@
 // An exception that escapes the simulator or core fails the run (UncaughtException), like any
 // violation, instead of crashing whoever ran it.
 
+import { InternalInvariantError, KvStateMachine, type ActionName } from '../../core';
 import {
-  InternalInvariantError, KvStateMachine, makeConfig, restartState, step as coreStep,
-  type Input, type Message, type NodeId, type Output, type RaftConfig, type RaftState, type StepResult,
-} from '../../core';
+  PROTOCOL_VERSION,
+  type Capability, type DurableState, type Message, type NodeId, type NodeOptions, type NodeOutput, type NodeView, type PersistRecord,
+  type ProtocolNode, type StartInput, type StepInput,
+} from '../../protocol/types';
+import { NodeProtocolError } from '../../protocol/errors';
+import { DriverContractError } from '../../protocol/conformance';
 import type { SimConfig } from '../config';
 import { EventQueue } from '../engine/event-queue';
 import { RandomStreams } from '../random/streams';
@@ -23,13 +30,15 @@ import { SafetyChecker } from '../../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
 import { NO_TRACE, type TraceEventBody, type TraceSink } from '../../trace/sink';
-import { nodeView, traceMessage, TRACE_FORMAT } from '../../trace/format';
+import { traceProtocolMessage as traceMessage, traceView, TRACE_FORMAT } from '../../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
 import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
 import { resolveSwarmConfig } from '../swarm-options';
 import { runOptionsOf } from '../run-options';
 import { countInput, countRunOptions } from '../workload/input-coverage';
+import { CapabilityMissing, capabilityGaps, implementationFor, type Implementation } from './implementation';
+import type { PersistRecord as CorePersistRecord } from '../../core';
 
 type SimEvent =
   | { readonly kind: 'Tick'; readonly node: number; readonly epoch: number }
@@ -45,8 +54,14 @@ type SimEvent =
 export interface SimNode {
   readonly id: NodeId;
   readonly index: number;
-  readonly config: RaftConfig;
-  state: RaftState;
+  /** The node's current life (a new one per restart); null before the run starts. */
+  life: ProtocolNode | null;
+  /** What the node showed after its last input (docs/node-protocol.md §6). */
+  view: NodeView;
+  /** The highest index its state machine has applied (or restored from a snapshot). */
+  appliedIndex: number;
+  /** From its hello: the optional inputs it takes. */
+  capabilities: ReadonlySet<Capability>;
   readonly disk: SimDisk;
   kv: KvStateMachine;
   up: boolean;
@@ -58,6 +73,11 @@ export interface SimNode {
   /** A backward clock step: no ticks until this time. */
   clockHeldUntilMs: number;
   lastSyncAtMs: number;
+  /**
+   * Leaders only: per follower, the snapshot index of the InstallSnapshot transfer this leader has
+   * under way (chunks sent, no `installed` answer yet), as its messages show it.
+   */
+  readonly snapshotsInFlight: Map<NodeId, number>;
   /** A crash fault is waiting for this node's next write. */
   crashOnNextWrite: boolean;
   /** A tick fell inside a pause and was not rescheduled; the resume restarts the chain. */
@@ -94,7 +114,15 @@ export interface SimulationOptions {
   readonly bug?: PlantedBug;
   readonly version?: string;
   readonly commit?: string;
+  /** Watches every protocol step, before the simulator acts on its output (scripted scenarios). */
+  readonly observe?: (node: NodeId, input: StepInput, output: NodeOutput) => void;
+  /** The implementation to drive; default: the one config.implementation names (core when absent). */
+  readonly implementation?: Implementation;
 }
+
+const UNSTARTED_VIEW: NodeView = Object.freeze({ term: 0, role: 'Follower', votedFor: null, commitIndex: 0, leader: null, lastIndex: 0, lastTerm: 0, snapshotIndex: 0 });
+const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
+const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * Faults stop early enough that both liveness checks fit in the run: a leader by
@@ -119,8 +147,12 @@ export class Simulation {
   private readonly streams: RandomStreams;
   private readonly storageRng: Rng;
   private readonly trace: TraceSink;
-  private readonly stepFn: (state: RaftState, input: Input) => StepResult | readonly StepResult[];
   private readonly bug: PlantedBug | undefined;
+  private readonly observe: SimulationOptions['observe'];
+  readonly implementation: Implementation;
+  /** Init and Restart fields common to every life of node i (docs/node-protocol.md §3). */
+  private readonly startFields: Omit<StartInput, 'type' | 'durable' | 'lastSeq'>[];
+  private readonly leaseReads: boolean;
   nowMs = 0;
   events = 0;
   violation: Violation | null = null;
@@ -136,9 +168,11 @@ export class Simulation {
     this.storageRng = this.streams.stream('storage');
     this.trace = options.trace ?? NO_TRACE;
     this.bug = options.bug;
-    this.stepFn = options.bug?.step ? options.bug.step(coreStep) : coreStep;
+    this.observe = options.observe;
+    this.implementation = options.implementation ?? implementationFor(config, options.bug);
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
     const runOptions = runOptionsOf(config);
+    this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
       nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config), leaseReads: runOptions.leaseRead,
       heartbeatMs: config.tickMs * runOptions.heartbeatIntervalTicks, electionTimeoutMs: config.tickMs * runOptions.electionTimeoutTicks,
@@ -147,22 +181,28 @@ export class Simulation {
     // One canonical form (field order included), so that a replayed plan traces byte for byte alike.
     this.faultPlan = parseFaultPlan(JSON.parse(JSON.stringify(plan)), { nodes: this.nodeIds });
     this.network = new SimNetwork<Message>(this.nodeIds, this.streams.stream('network'), this.faultPlan.network);
-    this.nodes = this.nodeIds.map((id, index) => {
-      const raftConfig = makeConfig({
-        clusterId: `sim-${config.seed}`, id, cluster: { voters: this.nodeIds }, seed: this.streams.stream(`timeouts/${id}`).uint32(), ...config.raft,
-      });
-      const state = restartState(raftConfig, { term: 0, votedFor: null, snapshot: null, entries: [] }, 0);
-      return {
-        id, index, config: raftConfig, state, disk: new SimDisk(undefined, { voters: this.nodeIds }), kv: new KvStateMachine(), up: true, epoch: 0,
-        pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false,
-      };
-    });
+    const nodeOptions: NodeOptions = {
+      electionTimeoutTicks: runOptions.electionTimeoutTicks, heartbeatIntervalTicks: runOptions.heartbeatIntervalTicks,
+      preVote: runOptions.preVote, checkQuorum: runOptions.checkQuorum,
+    };
+    // Core's own settings beyond the protocol's options travel in Init.impl; another implementation gets none.
+    const { electionTimeoutTicks: _e, heartbeatIntervalTicks: _h, preVote: _p, checkQuorum: _c, ...coreOnly } = config.raft;
+    void _e, void _h, void _p, void _c;
+    this.startFields = this.nodeIds.map((id) => ({
+      protocol: PROTOCOL_VERSION, id, voters: this.nodeIds, seed: this.streams.stream(`timeouts/${id}`).uint32(), options: nodeOptions,
+      ...(this.implementation.external ? {} : { impl: { clusterId: `sim-${config.seed}`, ...coreOnly } }),
+    }));
+    this.nodes = this.nodeIds.map((id, index) => ({
+      id, index, life: null, view: UNSTARTED_VIEW, appliedIndex: 0, capabilities: NO_CAPABILITIES,
+      disk: new SimDisk(undefined, { voters: this.nodeIds }), kv: new KvStateMachine(), up: true, epoch: 0,
+      pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false, snapshotsInFlight: new Map(),
+    }));
     const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
     this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs, {
       rng: this.streams.stream('workload/operator'), stopAtMs: this.faultPlan.quietAfterMs,
     });
     countRunOptions(this.coverage, runOptions, config.workload.clients, stopInvokingAtMs);
-    this.liveness = new LivenessMonitor(config, this.faultPlan.quietAfterMs, this.nodes[0].config.electionTimeoutTicks, {
+    this.liveness = new LivenessMonitor(config, this.faultPlan.quietAfterMs, runOptions.electionTimeoutTicks, {
       nodes: this.nodes,
       network: this.network,
       now: () => this.nowMs,
@@ -197,7 +237,7 @@ export class Simulation {
         this.liveness.onComplete(op, outcome);
         return line;
       },
-      termOf: (node: NodeId) => this.nodes[this.nodeIds.indexOf(node)].state.term,
+      termOf: (node: NodeId) => this.nodes[this.nodeIds.indexOf(node)].view.term,
       count: (counter: 'redirects' | 'followerReads' | 'retries' | 'unknownOutcomes') => this.coverage.add(counter),
     };
   }
@@ -210,9 +250,10 @@ export class Simulation {
     return line;
   }
 
-  private clientInput(nodeId: NodeId, input: Input): boolean {
+  private clientInput(nodeId: NodeId, input: StepInput): boolean {
     const node = this.nodes[this.nodeIds.indexOf(nodeId)];
     if (!node.up || this.nowMs < node.pausedUntilMs) return false;
+    if (input.type === 'TransferLeadership' && !node.capabilities.has('transferLeadership')) return false;
     this.stepNode(node, input);
     return true;
   }
@@ -221,7 +262,37 @@ export class Simulation {
   // The run
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * Starts every node (Init). Throws CapabilityMissing, before anything is traced past the header,
+   * when the implementation lacks a capability the config needs (capabilityGaps).
+   */
+  private startNodes(): void {
+    for (const node of this.nodes) {
+      const life = this.implementation.newLife(node.id);
+      node.life = life;
+      const out = life.start({ type: 'Init', ...this.startFields[node.index] });
+      node.capabilities = new Set(out.hello?.capabilities ?? []);
+      node.view = out.view;
+    }
+    const gaps = capabilityGaps(this.config, this.nodes[0].capabilities, this.implementation.external);
+    if (gaps.length > 0) throw new CapabilityMissing(this.implementation.label, gaps);
+  }
+
+  /** Ends every node life and whatever the implementation runs (processes). */
+  close(): void {
+    for (const node of this.nodes) node.life?.kill();
+    this.implementation.close();
+  }
+
   run(): RunResult {
+    try {
+      this.startNodes();
+    } catch (e) {
+      this.close();
+      if (e instanceof CapabilityMissing) throw e;
+      this.recordViolation(e);
+      return this.result();
+    }
     for (const node of this.nodes) this.scheduleTick(node, 0);
     for (const fault of this.faultPlan.schedule) this.queue.push(fault.atMs, { kind: 'Fault', fault });
     this.liveness.start();
@@ -239,7 +310,13 @@ export class Simulation {
       this.liveness.atEnd();
     } catch (e) {
       this.recordViolation(e);
+    } finally {
+      this.close();
     }
+    return this.result();
+  }
+
+  private result(): RunResult {
     return {
       seed: this.config.seed, violation: this.violation, events: this.events, simulatedMs: this.nowMs,
       history: this.workload.history, coverage: this.coverage, faultPlan: this.faultPlan, committed: this.checker.highestCommitted,
@@ -255,6 +332,8 @@ export class Simulation {
     const eventIndex = this.trace.enabled ? this.trace.lines : -1;
     let v: Violation;
     if (e instanceof SafetyViolation) v = { property: e.property, detail: e.detail, node: e.node, atMs: this.nowMs, eventIndex };
+    else if (e instanceof NodeProtocolError) v = { property: 'ProtocolConformance', detail: `${e.name}: ${e.message}`, node: e.node, atMs: this.nowMs, eventIndex };
+    else if (e instanceof DriverContractError) v = { property: 'DriverContract', detail: e.message, node: null, atMs: this.nowMs, eventIndex };
     else if (e instanceof InternalInvariantError) v = { property: 'CoreInternalError', detail: e.message, node: null, atMs: this.nowMs, eventIndex };
     else v = uncaughtViolation(e, this.nowMs, eventIndex);
     this.violation = v;
@@ -337,52 +416,60 @@ export class Simulation {
     if (!this.bug?.ackBeforeSync) this.stepNode(node, { type: 'PersistAck', seq });
   }
 
-  /** Steps one node and carries out everything its output asks for. */
-  stepNode(node: SimNode, input: Input): void {
-    const before = node.state;
-    const results = this.stepFn(node.state, input);
-    if (Array.isArray(results)) {
-      for (const r of results as readonly StepResult[]) this.absorb(node, input, r);
-      if (results.length > 0) countInput(this.coverage, input, before, (results as readonly StepResult[])[0].output);
-    } else {
-      this.absorb(node, input, results as StepResult);
-      countInput(this.coverage, input, before, (results as StepResult).output);
-    }
+  /** Steps one node through the protocol and carries out everything its output asks for. */
+  stepNode(node: SimNode, input: StepInput): void {
+    const before = node.view;
+    const output = (node.life as ProtocolNode).handle(input);
+    if (this.observe !== undefined) this.observe(node.id, input, output);
+    this.absorb(node, input, before, output);
+    countInput(this.coverage, input, before, output, this.leaseReads && this.config.nodes > 1);
   }
 
-  private absorb(node: SimNode, input: Input, result: StepResult): void {
-    const before = node.state;
-    const output = result.output;
-    node.state = result.state;
+  private absorb(node: SimNode, input: StepInput, before: NodeView, output: NodeOutput): void {
+    const after = output.view;
+    node.view = after;
     if (this.trace.enabled) {
       this.trace.event(this.nowMs, {
-        ev: 'Step', node: node.id, input: input.type, actions: output.actions,
-        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: nodeView(result.state),
+        ev: 'Step', node: node.id, input: input.type, actions: (output.actions ?? NONE) as readonly ActionName[],
+        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: traceView(after),
       });
     }
-    this.checker.afterStep(node.id, input, before, result.state, output);
-    this.liveness.afterStep(before, result.state);
-    this.count(before, result.state, output);
-    // Indexed loops throughout: core returns a shared frozen array for every empty list, and V8
-    // does not inline for-of over frozen arrays, so each for-of here cost an iterator and a result
-    // object per element (about a sixth of all bytes allocated per event).
+    // The disk folds the records first: the checker reads the log they wrote. A record the disk
+    // refuses is reported after the checker has judged the step, which may name the cause.
+    const persist = output.persist;
+    let refused: unknown = null;
+    try {
+      for (let k = 0; k < persist.length; k++) node.disk.write(persist[k] as CorePersistRecord);
+    } catch (e) {
+      refused = e;
+    }
+    this.checker.afterStep(node.id, input, before, after, output, node.disk.writtenLog);
+    if (refused !== null) throw refused;
+    this.liveness.afterStep(before, after);
+    this.count(node, input, before, after, output);
+    // Indexed loops throughout: empty lists are often a shared frozen array, and V8 does not
+    // inline for-of over frozen arrays (an iterator and a result object per element).
     const errors = output.errors;
     for (let k = 0; k < errors.length; k++) {
       const e = errors[k];
-      if (e.type === 'InvalidMessage') throw new SafetyViolation('CoreRejectedOwnMessage', `${node.id} rejected a message core produced: ${e.reason}`, node.id);
+      if (e.type === 'InvalidMessage') throw new SafetyViolation('CoreRejectedOwnMessage', `${node.id} rejected a message its own implementation produced: ${e.reason}`, node.id);
     }
-    if (output.persist) this.persist(node, output);
+    for (let k = 0; k < persist.length && node.up; k++) this.persisted(node, persist[k]);
     if (!node.up) return; // It crashed during that write: nothing else of this step happened.
     const messages = output.messages;
     for (let k = 0; k < messages.length; k++) this.send(messages[k]);
-    if (output.restore) node.kv = KvStateMachine.restore(output.restore.data);
+    if (output.restore) {
+      node.kv = KvStateMachine.restore(output.restore.data);
+      node.appliedIndex = output.restore.index;
+    }
     const apply = output.apply;
     for (let k = 0; k < apply.length; k++) {
       const applied = node.kv.apply(apply[k]);
       if (applied) this.workload.onApplied(node.id, this.nowMs, applied);
     }
-    if (apply.length > 0 && this.trace.enabled) {
-      this.trace.event(this.nowMs, { ev: 'Apply', node: node.id, from: apply[0].index, to: apply[apply.length - 1].index });
+    if (apply.length > 0) {
+      node.appliedIndex = apply[apply.length - 1].index;
+      if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Apply', node: node.id, from: apply[0].index, to: apply[apply.length - 1].index });
     }
     const reads = output.reads;
     for (let k = 0; k < reads.length; k++) this.workload.onRead(node.id, this.nowMs, reads[k].requestId, (key) => node.kv.read(key));
@@ -390,31 +477,35 @@ export class Simulation {
     if (apply.length > 0) this.maybeSnapshot(node);
   }
 
-  private count(before: RaftState, after: RaftState, output: Output): void {
+  private count(node: SimNode, input: StepInput, before: NodeView, after: NodeView, output: NodeOutput): void {
     const c = this.coverage;
     if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) c.add('leaderChanges');
+    const transfers = node.snapshotsInFlight;
+    if (after.role !== 'Leader' || after.term !== before.term) transfers.clear();
+    else if (input.type === 'Receive' && input.message.type === 'InstallSnapshotResponse' && input.message.installed) {
+      if ((transfers.get(input.message.from) ?? Infinity) <= input.message.lastIncludedIndex) transfers.delete(input.message.from);
+    }
     if (output.restore) c.add('snapshotInstalls');
-    const actions = output.actions;
+    const actions = output.actions ?? NONE;
     for (let k = 0; k < actions.length; k++) {
       const a = actions[k];
       if (a === 'TruncateLog') c.add('truncations');
       else if (a === 'CheckQuorumStepDown') c.add('checkQuorumStepDowns');
       else if (a === 'CompactLog') {
         c.add('compactions');
-        if (compactsDuringTransfer(after)) c.add('compactionsDuringTransfer');
+        if (compactsDuringTransfer(transfers, after)) c.add('compactionsDuringTransfer');
       }
     }
     const messages = output.messages;
     for (let k = 0; k < messages.length; k++) {
       const m = messages[k];
       if (m.type === 'PreVoteResponse' && !m.granted) c.add('preVoteRejections');
+      else if (m.type === 'InstallSnapshotRequest' && after.role === 'Leader') transfers.set(m.to, m.lastIncludedIndex);
     }
   }
 
-  private persist(node: SimNode, output: Output): void {
-    const record = output.persist;
-    if (record === null) return;
-    node.disk.write(record);
+  /** A record the disk has taken: a crash waiting for a write strikes now; else it is traced and its fsync scheduled. */
+  private persisted(node: SimNode, record: PersistRecord): void {
     if (node.crashOnNextWrite) {
       this.crash(node);
       return;
@@ -430,7 +521,7 @@ export class Simulation {
       });
     }
     if (this.bug?.ackBeforeSync) {
-      // The planted bug: tell core the write is durable before the disk has it.
+      // The planted bug: tell the node the write is durable before the disk has it.
       const at = this.nowMs + this.storageRng.between(this.config.fsyncMinMs, this.config.fsyncMaxMs);
       node.lastSyncAtMs = Math.max(at, node.lastSyncAtMs);
       this.queue.push(node.lastSyncAtMs, { kind: 'Sync', node: node.index, seq: record.seq, epoch: node.epoch });
@@ -465,10 +556,10 @@ export class Simulation {
     }
   }
 
+  /** The application snapshots its state machine, when the node takes Snapshot inputs (capability snapshots). */
   private maybeSnapshot(node: SimNode): void {
-    const s = node.state;
-    if (s.appliedIndex - s.log.snapshotIndex < this.config.snapshotEveryEntries) return;
-    this.stepNode(node, { type: 'Snapshot', index: s.appliedIndex, data: node.kv.snapshot() });
+    if (node.appliedIndex - node.view.snapshotIndex < this.config.snapshotEveryEntries || !node.capabilities.has('snapshots')) return;
+    this.stepNode(node, { type: 'Snapshot', index: node.appliedIndex, data: node.kv.snapshot() });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -552,7 +643,7 @@ export class Simulation {
   /** The running node that leads the highest term, or null (an isolated old leader may still think it leads). */
   currentLeader(): NodeId | null {
     let best: SimNode | null = null;
-    for (const n of this.nodes) if (n.up && n.state.role === 'Leader' && (best === null || n.state.term > best.state.term)) best = n;
+    for (const n of this.nodes) if (n.up && n.view.role === 'Leader' && (best === null || n.view.term > best.view.term)) best = n;
     return best === null ? null : best.id;
   }
 
@@ -580,6 +671,8 @@ export class Simulation {
 
   private crash(node: SimNode): void {
     if (!node.up) return;
+    node.life?.kill();
+    node.snapshotsInFlight.clear();
     node.up = false;
     node.crashOnNextWrite = false;
     node.epoch++;
@@ -595,18 +688,23 @@ export class Simulation {
 
   private restart(node: SimNode): void {
     if (node.up) return;
-    let durable = node.disk.durableState();
-    if (this.bug?.restart) durable = this.bug.restart(durable);
-    node.state = restartState(node.config, durable, node.disk.lastSeq);
+    // The durable state goes back through the protocol's Restart input, to a new life of the node.
+    const durable: DurableState = node.disk.durableState();
+    const life = this.implementation.newLife(node.id);
+    node.life = life;
+    const out = life.start({ type: 'Restart', ...this.startFields[node.index], durable, lastSeq: node.disk.lastSeq });
+    node.view = out.view;
+    node.capabilities = new Set(out.hello?.capabilities ?? []);
     node.kv = durable.snapshot ? KvStateMachine.restore(durable.snapshot.data) : new KvStateMachine();
+    node.appliedIndex = durable.snapshot?.index ?? 0;
     node.up = true;
     node.epoch++;
     node.clockHeldUntilMs = 0;
     node.lastSyncAtMs = this.nowMs;
     this.network.setUp(node.id, true);
     this.coverage.add('restarts');
-    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Restart', node: node.id, state: nodeView(node.state) });
-    this.checker.afterRestart(node.id, node.state);
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Restart', node: node.id, state: traceView(node.view) });
+    this.checker.afterRestart(node.id, node.view);
     this.liveness.afterUpOrDown();
     this.scheduleTick(node, this.nowMs + this.tickIntervalMs(node));
   }
@@ -635,15 +733,11 @@ export function uncaughtViolation(e: unknown, atMs: number, eventIndex: number):
 }
 
 /**
- * A leader took a snapshot newer than one it is still streaming to a follower: the transfer then
- * outlives a compaction, the case that once made a lagging follower restart its transfer forever.
+ * A leader compacted past a snapshot it is still streaming to a follower: the transfer outlives a
+ * compaction, the case that once made a lagging follower restart its transfer for ever. Judged from
+ * the leader's messages and view, as for any implementation.
  */
-function compactsDuringTransfer(s: RaftState): boolean {
-  if (s.leader === null) return false;
-  const progress = s.leader.progress;
-  for (const id in progress) {
-    const pinned = progress[id].pinnedSnapshot;
-    if (pinned !== null && pinned.index < s.log.snapshotIndex) return true;
-  }
+function compactsDuringTransfer(transfers: ReadonlyMap<NodeId, number>, after: NodeView): boolean {
+  for (const index of transfers.values()) if (index < after.snapshotIndex) return true;
   return false;
 }

@@ -2,7 +2,7 @@
 // CLI's `replay --plan` all run a plan through here, so a counterexample printed by a property
 // replays with exactly the settings that found it.
 
-import type { Input, RaftState, StepResult } from '../../core';
+import type { NodeOutput, StepInput } from '../../protocol/types';
 import type { Simulation } from '../cluster/simulation';
 import { makeSimConfig, type SimConfig } from '../config';
 import type { FaultPlan } from '../faults';
@@ -24,8 +24,8 @@ export const PLAN_RUN_DEFAULTS: Readonly<Partial<SimConfig>> = Object.freeze({
 /** Overrides for a plan run; the workload may be given in part. */
 export type PlanConfig = Partial<Omit<SimConfig, 'workload'>> & { readonly workload?: Partial<SimConfig['workload']> };
 
-/** Called with every step result, in order, after any planted bug has had its say. */
-export type StepObserver = (node: string, input: Input, result: StepResult) => void;
+/** Called with every protocol step of every node, in order, before the simulator acts on its output. */
+export type StepObserver = (node: string, input: StepInput, output: NodeOutput) => void;
 
 export interface RunPlanOptions {
   readonly bug?: PlantedBug;
@@ -57,28 +57,5 @@ export function planSimConfig(seed: number, plan: FaultPlan, config: PlanConfig 
  */
 export function runPlan(seed: number, plan: FaultPlan, config: PlanConfig = {}, options: RunPlanOptions = {}): PlanOutcome {
   const simConfig = planSimConfig(seed, plan, config);
-  const bug = withObserver(options.bug, options.observe);
-  return runSeed(simConfig, { trace: options.trace, bug, prepare: options.prepare });
-}
-
-/** Puts `observe` after the planted bug's step (if any), keeping the bug's other behaviours. */
-export function withObserver(bug: PlantedBug | undefined, observe: StepObserver | undefined): PlantedBug | undefined {
-  if (observe === undefined) return bug;
-  const inner = bug?.step;
-  return {
-    name: bug ? `${bug.name}+observer` : 'observer',
-    description: bug ? bug.description : 'no bug: only watches step results',
-    caughtBy: bug ? bug.caughtBy : [],
-    ...(bug?.restart ? { restart: bug.restart } : {}),
-    ...(bug?.ackBeforeSync ? { ackBeforeSync: true } : {}),
-    step: (core) => {
-      const stepped = inner ? inner(core) : core;
-      return (state: RaftState, input: Input) => {
-        const out = stepped(state, input);
-        const results = Array.isArray(out) ? (out as readonly StepResult[]) : [out as StepResult];
-        for (const r of results) observe(state.config.id, input, r);
-        return out;
-      };
-    },
-  };
+  return runSeed(simConfig, { trace: options.trace, bug: options.bug, prepare: options.prepare, observe: options.observe });
 }

@@ -68,13 +68,13 @@ describe('snapshots', () => {
         const l = c.leader();
         expect(c.op('batch9[9]').committedMs).not.toBeNull();
         // The leader compacted past everything n3 has, so only a snapshot can catch it up.
-        expect(c.state(l).log.snapshotIndex).toBeGreaterThan(c.lastIndex('n3'));
+        expect(c.view(l).snapshotIndex).toBeGreaterThan(c.lastIndex('n3'));
       })
       .at(1_300)
       .restart('n3')
       .expect(2_500, (c) => {
         const l = c.leader();
-        expect(c.state('n3').commitIndex).toBe(c.state(l).commitIndex);
+        expect(c.view('n3').commitIndex).toBe(c.view(l).commitIndex);
         expect(c.kv('n3')).toEqual(c.kv(l));
         expect(c.kv('n3').k6).toBe('v97');
       })

@@ -3,7 +3,8 @@
 // (client `s<id>`, seq 1) so that the order in which different leaders commit them never makes
 // the state machine discard one as stale.
 
-import { KvStateMachine, encodeCommand, type Input, type KvOp, type NodeId, type Output, type RaftError, type StepResult } from '../../core';
+import { KvStateMachine, encodeCommand, type KvOp } from '../../core';
+import type { NodeError, NodeId, NodeOutput, StepInput } from '../../protocol/types';
 import type { Simulation } from '../cluster/simulation';
 
 export interface ScenarioOp {
@@ -18,7 +19,7 @@ export interface ScenarioOp {
   delivered: boolean;
   /** Where the node's log took it (proposals only). */
   proposedAt: { readonly index: number; readonly term: number } | null;
-  error: RaftError | null;
+  error: NodeError | null;
   /** First time any node applied this proposal's entry, i.e. it was committed. */
   committedMs: number | null;
   committedIndex: number | null;
@@ -67,7 +68,7 @@ export class ClientOpTracker {
     return o;
   }
 
-  private deliver(sim: Simulation, node: NodeId, ops: readonly ScenarioOp[], input: Input): void {
+  private deliver(sim: Simulation, node: NodeId, ops: readonly ScenarioOp[], input: StepInput): void {
     const n = sim.nodeById(node);
     if (!n.up || sim.nowMs < n.pausedUntilMs) return;
     for (const o of ops) o.delivered = true;
@@ -76,8 +77,7 @@ export class ClientOpTracker {
   }
 
   /** The StepObserver: resolves proposals, commits, reads and errors from one step's output. */
-  observe = (node: NodeId, input: Input, result: StepResult): void => {
-    const out = result.output;
+  observe = (node: NodeId, input: StepInput, out: NodeOutput): void => {
     for (const p of out.proposed) {
       const batch = this.byRequest.get(p.requestId);
       batch?.forEach((o, k) => {
@@ -93,7 +93,7 @@ export class ClientOpTracker {
     void input;
   };
 
-  private observeApplies(node: NodeId, out: Output): void {
+  private observeApplies(node: NodeId, out: NodeOutput): void {
     const now = this.sim?.nowMs ?? 0;
     for (const a of out.apply) {
       const o = this.byData.get(a.entry.data);
@@ -110,7 +110,7 @@ export class ClientOpTracker {
    * A read result is emitted before the simulator applies the same output's entries, so the value
    * is taken from a copy of the node's state machine brought up to date with this output.
    */
-  private observeReads(node: NodeId, out: Output): void {
+  private observeReads(node: NodeId, out: NodeOutput): void {
     if (this.sim === null) return;
     const mine = out.reads.filter((r) => this.byRequest.get(r.requestId)?.[0].node === node);
     if (mine.length === 0) return;

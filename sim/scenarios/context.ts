@@ -1,7 +1,12 @@
 // What a script action or expectation sees: the running simulation plus a few questions scripts ask
-// all the time (who leads, what does a node's log look like, what became of an operation).
+// all the time (who leads, what does a node's log look like, what became of an operation). Every
+// answer comes from the node protocol (views, the log its persist records wrote, applied entries),
+// so scripts run against any implementation; coreState is the one door into core, for scripts
+// that test core itself.
 
-import { entriesBetween, lastIndex, type Entry, type NodeId, type RaftState } from '../../core';
+import type { RaftState } from '../../core';
+import { CoreProtocolNode } from '../../protocol/core-node';
+import type { Entry, NodeId, NodeView } from '../../protocol/types';
 import type { SimNode, Simulation } from '../cluster/simulation';
 import type { ClientOpTracker, ScenarioOp } from './client-ops';
 
@@ -25,15 +30,28 @@ export class ScenarioContext {
     return this.sim.nodeById(id);
   }
 
-  state(id: NodeId): RaftState {
-    return this.sim.nodeById(id).state;
+  /** What the node showed after its last input (docs/node-protocol.md §6). */
+  view(id: NodeId): NodeView {
+    return this.sim.nodeById(id).view;
+  }
+
+  /** The highest index the node's state machine has applied. */
+  applied(id: NodeId): number {
+    return this.sim.nodeById(id).appliedIndex;
+  }
+
+  /** Core's own state, for scripts that test core itself; a ScenarioError under another implementation. */
+  coreState(id: NodeId): RaftState {
+    const life = this.sim.nodeById(id).life;
+    if (!(life instanceof CoreProtocolNode)) throw new ScenarioError(`${id} is not raftbed's core in process: coreState is for scripts that test core`);
+    return life.state;
   }
 
   /** Running nodes that believe they lead, newest term first. */
   leaders(): NodeId[] {
     return this.sim.nodes
-      .filter((n) => n.up && n.state.role === 'Leader')
-      .sort((a, b) => b.state.term - a.state.term)
+      .filter((n) => n.up && n.view.role === 'Leader')
+      .sort((a, b) => b.view.term - a.view.term)
       .map((n) => n.id);
   }
 
@@ -41,8 +59,8 @@ export class ScenarioContext {
   leaderOrNull(): NodeId | null {
     const up = this.sim.nodes.filter((n) => n.up);
     if (up.length === 0) return null;
-    const maxTerm = Math.max(...up.map((n) => n.state.term));
-    return up.find((n) => n.state.role === 'Leader' && n.state.term === maxTerm)?.id ?? null;
+    const maxTerm = Math.max(...up.map((n) => n.view.term));
+    return up.find((n) => n.view.role === 'Leader' && n.view.term === maxTerm)?.id ?? null;
   }
 
   leader(): NodeId {
@@ -52,13 +70,12 @@ export class ScenarioContext {
   }
 
   describeTerms(): string {
-    return this.sim.nodes.map((n) => `${n.id}=${n.up ? `${n.state.role}@${n.state.term}` : 'down'}`).join(' ');
+    return this.sim.nodes.map((n) => `${n.id}=${n.up ? `${n.view.role}@${n.view.term}` : 'down'}`).join(' ');
   }
 
   /** The entries a node holds after its snapshot, with their indexes. */
   log(id: NodeId): { readonly index: number; readonly entry: Entry }[] {
-    const log = this.state(id).log;
-    return entriesBetween(log, log.snapshotIndex + 1, lastIndex(log)).map((entry, k) => ({ index: log.snapshotIndex + 1 + k, entry }));
+    return this.sim.nodeById(id).disk.writtenEntries();
   }
 
   /** Terms of a node's entries from `fromIndex` to its end (compacted indexes are skipped). */
@@ -67,7 +84,7 @@ export class ScenarioContext {
   }
 
   lastIndex(id: NodeId): number {
-    return lastIndex(this.state(id).log);
+    return this.view(id).lastIndex;
   }
 
   /** Every key of a node's state machine with its value. */

@@ -7,13 +7,13 @@ describe('elections', () => {
       .expect(800, (c) => {
         expect(c.leaders()).toHaveLength(1);
         leader = c.leader();
-        const term = c.state(leader).term;
+        const term = c.view(leader).term;
         for (const id of c.sim.nodeIds) {
-          expect(c.state(id).term).toBe(term);
-          expect(c.state(id).leaderId).toBe(leader);
+          expect(c.view(id).term).toBe(term);
+          expect(c.view(id).leader).toBe(leader);
         }
         // The new leader's no-op (§5.4.2) is committed everywhere.
-        for (const id of c.sim.nodeIds) expect(c.state(id).commitIndex).toBeGreaterThanOrEqual(1);
+        for (const id of c.sim.nodeIds) expect(c.view(id).commitIndex).toBeGreaterThanOrEqual(1);
       })
       .run();
     expect(leader).toMatch(/^n[1-5]$/);
@@ -28,21 +28,21 @@ describe('elections', () => {
       .at(600)
       .do((c) => {
         first = c.leader();
-        firstTerm = c.state(first).term;
+        firstTerm = c.view(first).term;
       })
       .crash((c) => c.leader())
       .expect(1_400, (c) => {
         second = c.leader();
         expect(second).not.toBe(first);
-        expect(c.state(second).term).toBeGreaterThan(firstTerm);
+        expect(c.view(second).term).toBeGreaterThan(firstTerm);
       })
       .at(1_500)
       .restart(() => first)
       .expect(2_500, (c) => {
         expect(c.leader()).toBe(second);
-        expect(c.state(first).role).toBe('Follower');
-        expect(c.state(first).leaderId).toBe(second);
-        expect(c.state(first).commitIndex).toBe(c.state(second).commitIndex);
+        expect(c.view(first).role).toBe('Follower');
+        expect(c.view(first).leader).toBe(second);
+        expect(c.view(first).commitIndex).toBe(c.view(second).commitIndex);
       })
       .run();
     expect(r.outcome.coverage.counts.leaderChanges).toBe(2);

@@ -61,7 +61,7 @@ function figure8(bug?: PlantedBug): Figure8Run {
     .at(1_600)
     .do((c) => {
       run.xHolders = c.sim.nodeIds.filter((id) => termAtX(c, id) === run.xTerm);
-      run.maxCommitWhileOnMajority = Math.max(...c.sim.nodeIds.filter((id) => c.node(id).up).map((id) => c.state(id).commitIndex));
+      run.maxCommitWhileOnMajority = Math.max(...c.sim.nodeIds.filter((id) => c.node(id).up).map((id) => c.view(id).commitIndex));
     })
     // (d) n1 crashes; n5 returns with the newer last term, wins, and overwrites x everywhere.
     .crash('n1')

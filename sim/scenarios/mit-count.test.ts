@@ -14,7 +14,7 @@
 //      meanwhile (total2 - total1) must be at most (iters + 1 + 3) * 3 = 42 for iters = 10.
 //   4. One second of idleness (RaftElectionTimeout) may cost at most 3 * 20 = 60 RPCs.
 
-import type { Input, Message, NodeId } from '../../core';
+import type { NodeId, StepInput as Input } from '../../protocol/types';
 import { scenario, type ScenarioContext } from '.';
 
 const ITERS = 10;
@@ -22,7 +22,8 @@ const ENTRY_BOUND = (ITERS + 1 + 3) * 3;
 const ELECTION_BOUND = 30;
 const IDLE_BOUND = 3 * 20;
 
-const REQUESTS: ReadonlySet<Message['type']> = new Set([
+/** Request types, by traced name: core's ReadIndexRequest is an Extension message named so. */
+const REQUESTS: ReadonlySet<string> = new Set([
   'AppendEntriesRequest', 'RequestVoteRequest', 'PreVoteRequest', 'InstallSnapshotRequest', 'TimeoutNowRequest', 'ReadIndexRequest',
 ]);
 
@@ -43,7 +44,7 @@ function countRun(seed: number): CountRun {
   let term = 0;
   let starti = 0;
   let termAtEnd: number[] = [];
-  const appliedByAll = (c: ScenarioContext, index: number) => c.sim.nodeIds.every((n) => c.state(n).appliedIndex >= index);
+  const appliedByAll = (c: ScenarioContext, index: number) => c.sim.nodeIds.every((n) => c.applied(n) >= index);
 
   /** cfg.wait() for each index in turn: check, then sleep 10, 20, 40, ... ms (at most 1 s) between checks. */
   const waitForAll = (c: ScenarioContext, indexes: readonly number[], then: (c: ScenarioContext) => void) => {
@@ -63,14 +64,14 @@ function countRun(seed: number): CountRun {
 
   const startCommands = (c: ScenarioContext) => {
     leader = c.leader();
-    term = c.state(leader).term;
+    term = c.view(leader).term;
     total1 = received;
     starti = c.lastIndex(leader) + 1;
     for (let i = 0; i < ITERS + 2; i++) c.tracker.propose(c.sim, leader, [{ kind: 'put', key: 'k', value: String(i) }], `start${i}`);
     const indexes = Array.from({ length: ITERS }, (_, k) => starti + 1 + k);
     waitForAll(c, indexes, (done) => {
       total2 = received;
-      termAtEnd = done.sim.nodeIds.map((n) => done.state(n).term);
+      termAtEnd = done.sim.nodeIds.map((n) => done.view(n).term);
       done.sim.at(done.nowMs + 1_000, () => {
         total3 = received;
       });
@@ -88,7 +89,7 @@ function countRun(seed: number): CountRun {
     config: { tickMs: 10, raft: { heartbeatIntervalTicks: 10, electionTimeoutTicks: 30 } },
   })
     .observe((_node, input: Input) => {
-      if (input.type === 'Receive' && REQUESTS.has(input.message.type)) received++;
+      if (input.type === 'Receive' && REQUESTS.has(input.message.type === 'Extension' ? input.message.name : input.message.type)) received++;
     })
     .at(500)
     .do(checkOneLeader)

@@ -1,7 +1,7 @@
 // Message predicates for holding, releasing and filtering traffic in scripts, e.g.
 // `and(from('n1'), ofType('AppendEntriesRequest'), carriesEntries)`.
 
-import type { Message, MessageType, NodeId } from '../../core';
+import type { Message, MessageType, NodeId } from '../../protocol/types';
 
 export type MessagePredicate = (m: Message) => boolean;
 

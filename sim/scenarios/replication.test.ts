@@ -11,7 +11,7 @@ describe('replication', () => {
       .at(600)
       .do((c) => {
         oldLeader = c.leader();
-        commitBefore = c.state(oldLeader).commitIndex;
+        commitBefore = c.view(oldLeader).commitIndex;
       })
       // The leader and one follower: 2 of 5, no quorum.
       .partitionOff([(c) => c.leader(), (c) => c.sim.nodeIds.find((n) => n !== c.leader()) as string])
@@ -20,9 +20,9 @@ describe('replication', () => {
         const op = c.op('minority');
         expect(op.proposedAt).not.toBeNull();
         expect(op.committedMs).toBeNull();
-        expect(c.state(oldLeader).commitIndex).toBe(commitBefore);
+        expect(c.view(oldLeader).commitIndex).toBe(commitBefore);
         // CheckQuorum has deposed it meanwhile; the majority side elected someone else.
-        expect(c.state(oldLeader).role).not.toBe('Leader');
+        expect(c.view(oldLeader).role).not.toBe('Leader');
       })
       .at(1_300)
       .propose((c) => c.leader(), put('x', 'majority'), 'majority')
@@ -142,7 +142,8 @@ function divergentFollower(bug?: PlantedBug) {
       if (!healed || node !== oldLeader) return;
       // A probe re-sent by a heartbeat before the first answer returns is rejected twice at the
       // same index; what measures the hints is how many indexes the leader had to step back from.
-      for (const m of r.output.messages) if (m.type === 'AppendEntriesResponse' && !m.success) rejectedProbes.add(`${m.term}/${m.prevLogIndex}`);
+      // The echoed prevLogIndex is core's own hint, in the message's ext.
+      for (const m of r.messages) if (m.type === 'AppendEntriesResponse' && !m.success) rejectedProbes.add(`${m.term}/${(m.ext as { prevLogIndex: number }).prevLogIndex}`);
     })
     .expect(2_800, (c) => {
       const third = c.leader();

@@ -7,7 +7,8 @@
 // `.expect(ms, fn)` does not move the cursor. Nothing runs until `.run()`, which builds the
 // simulation through runPlan (so scenarios and property suites share one harness).
 
-import type { Input, KvOp, Message, NodeId, StepResult } from '../../core';
+import type { KvOp } from '../../core';
+import type { Message, NodeId, NodeOutput, StepInput } from '../../protocol/types';
 import type { FaultEvent, FaultPlan } from '../faults';
 import { CALM_NETWORK, patchNetworkParams, type NetworkParamsPatch } from '../network/network';
 import type { PlantedBug } from '../bugs/types';
@@ -41,7 +42,7 @@ export interface ScenarioOptions {
 
 export type NodeRef = NodeId | ((ctx: ScenarioContext) => NodeId);
 export type ScenarioAction = (ctx: ScenarioContext) => void;
-export type ScenarioStepObserver = (node: NodeId, input: Input, result: StepResult, ctx: ScenarioContext) => void;
+export type ScenarioStepObserver = (node: NodeId, input: StepInput, output: NodeOutput, ctx: ScenarioContext) => void;
 
 interface ScriptStep {
   readonly atMs: number;
@@ -248,9 +249,9 @@ export class Scenario {
     const outcome = runPlan(o.seed ?? 1, plan, config, {
       bug: o.bug,
       trace: o.trace,
-      observe: (node, input, result) => {
-        tracker.observe(node, input, result);
-        if (ctx !== null) for (const w of this.observers) w(node, input, result, ctx);
+      observe: (node, input, output) => {
+        tracker.observe(node, input, output);
+        if (ctx !== null) for (const w of this.observers) w(node, input, output, ctx);
       },
       prepare: (sim) => {
         tracker.attach(sim);

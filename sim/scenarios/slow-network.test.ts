@@ -2,7 +2,7 @@
 // leader receives then belongs to an older heartbeat round than its newest one, so nothing in core
 // may wait for "an answer to the newest round" before it acts.
 
-import type { Message, NodeId } from '../../core';
+import type { Message, NodeId } from '../../protocol/types';
 import { scenario } from '.';
 
 const put = (key: string, value: string) => ({ kind: 'put' as const, key, value });
@@ -32,18 +32,18 @@ describe('slow network: a 12 ms round trip against a 10 ms heartbeat', () => {
         leader = c.leader();
         follower = c.sim.nodeIds.find((n) => n !== leader) as NodeId;
         // The follower has answered appends already: its progress is in Replicate (pipelined) mode.
-        expect(c.state(leader).leader?.progress[follower].mode).toBe('Replicate');
-        expect(c.state(follower).commitIndex).toBe(c.state(leader).commitIndex);
+        expect(c.coreState(leader).leader?.progress[follower].mode).toBe('Replicate');
+        expect(c.view(follower).commitIndex).toBe(c.view(leader).commitIndex);
       })
       .drop(once((m) => m.type === 'AppendEntriesRequest' && m.entries.length > 0 && m.to === follower && (lostAt = m.prevLogIndex + 1) > 0))
       .propose(() => leader, put('k', 'v'), 'w')
       .observe((node, _input, result, c) => {
-        if (caughtUpAt < 0 && lostAt > 0 && node === follower && result.state.commitIndex >= lostAt) caughtUpAt = c.nowMs;
+        if (caughtUpAt < 0 && lostAt > 0 && node === follower && result.view.commitIndex >= lostAt) caughtUpAt = c.nowMs;
       })
       .expect(1_900, (c) => {
         expect(lostAt).toBeGreaterThan(0);
         expect(c.op('w').committedMs).not.toBeNull();
-        expect(c.state(c.leader()).term).toBe(c.state(leader).term);
+        expect(c.view(c.leader()).term).toBe(c.view(leader).term);
       })
       .run();
     expect(r.violation).toBeNull();

@@ -21,20 +21,20 @@ describe('snapshot transfers outliving compactions', () => {
       config: { snapshotEveryEntries: 3, raft: { snapshotChunkBytes: 32, heartbeatIntervalTicks: 1 } },
     })
       .observe((node, _input, result) => {
-        if (node === 'n5' && result.output.restore) installsOnN5++;
+        if (node === 'n5' && result.restore) installsOnN5++;
       })
       .at(300)
       .isolate('n5')
       .at(1_500)
       .heal()
       .do((c) => {
-        n5CommitAtHeal = c.state('n5').commitIndex;
+        n5CommitAtHeal = c.view('n5').commitIndex;
         // It needs a snapshot: the leader compacted past everything it has.
-        expect(c.state(c.leader()).log.snapshotIndex).toBeGreaterThan(c.lastIndex('n5'));
+        expect(c.view(c.leader()).snapshotIndex).toBeGreaterThan(c.lastIndex('n5'));
       })
       .expect(3_900, (c) => {
         // Far past where it was cut off, within a few transfers of the leader.
-        expect(c.state('n5').commitIndex).toBeGreaterThan(n5CommitAtHeal + 20);
+        expect(c.view('n5').commitIndex).toBeGreaterThan(n5CommitAtHeal + 20);
       })
       .run();
     expect(r.violation).toBeNull();

@@ -1,4 +1,4 @@
-import type { DurableState, NodeId, PersistRecord } from '../../core/types';
+import type { DurableState, Entry, NodeId, PersistRecord } from '../../core/types';
 import { checkDurableState, type DurableViolation } from '../../core/durable-invariants';
 import type { Rng } from '../random/rng';
 import { DiskWriteError, DurableLog } from './durable-log';
@@ -56,12 +56,35 @@ export class SimDisk {
   /** Throws DiskStateError when `initial` breaks a durable invariant. */
   constructor(initial?: DurableState, options: SimDiskOptions = {}) {
     this.voters = options.voters;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const disk = this;
+    this.writtenLog = {
+      termAt: (index) => disk.written.termAt(index),
+      get snapshotIndex() {
+        return disk.written.base;
+      },
+      get lastIndex() {
+        return disk.written.lastIndex;
+      },
+    };
     if (initial) this.refuseBroken(initial, 'initial');
     this.durable = new DurableLog(initial);
     this.written = new DurableLog(initial);
     this._lastSeq = 0;
     this._lastSyncedSeq = 0;
     this.tornWriteProbability = options.tornWriteProbability ?? 0.5;
+  }
+
+  /**
+   * The node's log as its records wrote it, synced or not (the protocol's fold, docs/node-protocol.md
+   * §5): the (index, term) pairs the safety checker reads. Live: it follows writes and crashes.
+   */
+  readonly writtenLog: { termAt(index: number): number | undefined; readonly snapshotIndex: number; readonly lastIndex: number };
+
+  /** The entries after the snapshot in the written log, with their indexes (a copy: for scripts, not per event). */
+  writtenEntries(): { readonly index: number; readonly entry: Entry }[] {
+    const base = this.written.base;
+    return this.written.entries.map((entry, k) => ({ index: base + 1 + k, entry }));
   }
 
   /** The seq of the last record written (and surviving, after a crash). A restarted node continues from it. */

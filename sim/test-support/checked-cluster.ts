@@ -2,8 +2,9 @@
 // happens. Tests replay the recording into fresh checkers, with one event swapped for a doctored
 // copy, to show a property catches exactly that change and nothing in the genuine run.
 
-import type { Input, NodeId, Output } from '../../core';
+import { lastIndex, termAt, type Input, type NodeId, type Output } from '../../core';
 import type { RaftState } from '../../core';
+import type { ObservedLogReader, ObservedOutput, ObservedView } from '../../checkers/observed';
 import { TestCluster, type ClusterOptions } from '../../core/testing/cluster';
 import { SafetyChecker } from '../../checkers/safety';
 import { SafetyViolation } from '../../checkers/violation';
@@ -41,7 +42,7 @@ export class CheckedCluster extends TestCluster {
     const after = this.state(id);
     const event: CheckedEvent = { kind: 'step', node: id, input, before, after, output };
     this.events.push(event);
-    this.checker.afterStep(id, input, before, after, output);
+    judgeStep(this.checker, event);
     if (this.eager && this.node(id).unsynced.length > 0) this.sync(id);
     return output;
   }
@@ -70,8 +71,26 @@ export class CheckedCluster extends TestCluster {
   }
 }
 
+/** What the protocol lets a driver see of core's state: the checker reads nothing else. */
+export function observedView(s: RaftState): ObservedView {
+  return { term: s.term, role: s.role, votedFor: s.votedFor, commitIndex: s.commitIndex, lastIndex: lastIndex(s.log), snapshotIndex: s.log.snapshotIndex };
+}
+
+/** The (index, term) pairs of core's log, as the fold of its persist records would give them. */
+export function observedLog(s: RaftState): ObservedLogReader {
+  return { termAt: (index) => termAt(s.log, index), snapshotIndex: s.log.snapshotIndex, lastIndex: lastIndex(s.log) };
+}
+
+export function observedOutput(o: Output): ObservedOutput {
+  return { persist: o.persist === null ? [] : [o.persist], apply: o.apply, restore: o.restore, actions: o.actions };
+}
+
+function judgeStep(checker: SafetyChecker, e: StepEvent): void {
+  checker.afterStep(e.node, e.input, observedView(e.before), observedView(e.after), observedOutput(e.output), observedLog(e.after));
+}
+
 export function feed(checker: SafetyChecker, event: CheckedEvent): void {
-  if (event.kind === 'step') checker.afterStep(event.node, event.input, event.before, event.after, event.output);
+  if (event.kind === 'step') judgeStep(checker, event);
   else checker.afterRestart(event.node, event.state);
 }
 

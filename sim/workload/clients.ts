@@ -6,7 +6,8 @@
 // Beside the clients, two optional drivers of core's other inputs: a proposal batcher in front of
 // each node (batched Propose), and an operator who asks the leader to transfer leadership.
 
-import type { KvApplied, KvOp, NodeId, RaftError } from '../../core';
+import type { KvApplied, KvOp, NodeId } from '../../core';
+import type { NodeError } from '../../protocol/types';
 import { encodeCommand } from '../../core';
 import type { HistoryOp, KvResult as HistoryResult } from '../../linearizability';
 import type { Rng } from '../random/rng';
@@ -206,7 +207,7 @@ export class Workload {
   }
 
   /** Redirects and refusals: retry soon, at the hinted leader if there is one. */
-  onError(node: NodeId, nowMs: number, error: RaftError): void {
+  onError(node: NodeId, nowMs: number, error: NodeError): void {
     if (!('requestId' in error)) return;
     // A refused batch is refused for each proposal in it.
     const members = this.batcher?.membersOf(error.requestId);

@@ -1,12 +1,18 @@
-// Which of core's inputs a run exercised, and how. Every input core accepts (core/types.ts Input)
-// has a counter, so a sweep can fail loudly when an input that its profile or options promise
-// never happened: a workload that silently stops sending one is as bad as a fault that never fires.
+// Which of the node protocol's inputs a run exercised, and how. Every input (protocol/types.ts
+// StepInput) has a counter, so a sweep can fail loudly when an input that its profile or options
+// promise never happened: a workload that silently stops sending one is as bad as a fault that
+// never fires. Judged from the view before the input and the output, as for any implementation.
 
-import { lastIndex, lastTerm, type Input, type Output, type RaftState } from '../../core';
+import type { NodeOutput, NodeView, StepInput } from '../../protocol/types';
 import type { Coverage } from '../cluster/coverage';
 import type { RunOptions } from '../run-options';
 
-export function countInput(c: Coverage, input: Input, before: RaftState, output: Output): void {
+/**
+ * `leaseReads`: lease reads are on and the cluster has more than one voter. A leader then answers a
+ * read in the step it arrives only from its lease; otherwise it waits for a heartbeat round (a
+ * one-node cluster confirms its rounds at once, lease or not).
+ */
+export function countInput(c: Coverage, input: StepInput, before: NodeView, output: NodeOutput, leaseReads: boolean): void {
   switch (input.type) {
     case 'Tick':
       return c.add('ticks');
@@ -16,10 +22,11 @@ export function countInput(c: Coverage, input: Input, before: RaftState, output:
       if (m.type === 'RequestVoteRequest' || m.type === 'PreVoteRequest') {
         // The divergence that a length-only (or term-only) up-to-date check gets wrong: a candidate
         // whose log is longer than this voter's but ends in an older term.
-        if (m.term >= before.term && m.lastLogIndex > lastIndex(before.log) && m.lastLogTerm < lastTerm(before.log)) c.add('longerButOlderVotes');
+        if (m.term >= before.term && m.lastLogIndex > before.lastIndex && m.lastLogTerm < before.lastTerm) c.add('longerButOlderVotes');
       } else if (m.type === 'TimeoutNowRequest') {
         c.add('timeoutNows');
-      } else if (m.type === 'ReadIndexRequest' && servedFromLease(before) && output.messages.some((r) => r.type === 'ReadIndexResponse' && r.requestId === m.requestId && r.readIndex >= 0)) {
+      } else if (m.type === 'Extension' && m.name === 'ReadIndexRequest' && leaseReads && before.role === 'Leader' && servesReadIndex(m.ext, output)) {
+        // Core's ReadIndex (an Extension message; lease reads are a core option).
         c.add('leaseReads');
       }
       return;
@@ -28,7 +35,7 @@ export function countInput(c: Coverage, input: Input, before: RaftState, output:
       return c.add(input.data.length > 1 ? 'batchedProposals' : 'proposals');
     case 'Read':
       c.add('reads');
-      if (servedFromLease(before) && output.reads.some((r) => r.requestId === input.requestId)) c.add('leaseReads');
+      if (leaseReads && before.role === 'Leader' && output.reads.some((r) => r.requestId === input.requestId)) c.add('leaseReads');
       return;
     case 'PersistAck':
       return c.add('persistAcks');
@@ -39,12 +46,14 @@ export function countInput(c: Coverage, input: Input, before: RaftState, output:
   }
 }
 
-/**
- * A leader with lease reads on answers a read in the step it arrives only from its lease: otherwise
- * it waits for a heartbeat round. (A one-node cluster confirms its rounds at once, lease or not.)
- */
-function servedFromLease(before: RaftState): boolean {
-  return before.role === 'Leader' && before.config.leaseRead && before.cluster.voters.length > 1;
+/** The output answers the ReadIndexRequest whose ext is `request` with a read index. */
+function servesReadIndex(request: unknown, output: NodeOutput): boolean {
+  const requestId = (request as { requestId?: unknown } | undefined)?.requestId;
+  return output.messages.some((r) => {
+    if (r.type !== 'Extension' || r.name !== 'ReadIndexResponse') return false;
+    const x = r.ext as { requestId?: unknown; readIndex?: unknown } | undefined;
+    return x !== undefined && x.requestId === requestId && typeof x.readIndex === 'number' && x.readIndex >= 0;
+  });
 }
 
 /**

@@ -2,6 +2,8 @@
 // counters that prove each input was exercised.
 
 import { initialState, makeConfig, step, type Input, type RaftState } from '../../core';
+import { CoreProtocolNode, toOutput, viewOf } from '../../protocol/core-node';
+import type { StepInput } from '../../protocol/types';
 import { Coverage, missingCoverage } from '../cluster/coverage';
 import { Simulation } from '../cluster/simulation';
 import { makeSimConfig } from '../config';
@@ -104,7 +106,8 @@ describe('countInput', () => {
   };
   const count = (input: Input, before: RaftState = follower([])) => {
     const c = new Coverage();
-    countInput(c, input, before, step(before, input).output);
+    const r = step(before, input);
+    countInput(c, input as StepInput, viewOf(before), toOutput(r.output, r.state), false);
     return Object.entries(c.counts).filter(([, n]) => n > 0).map(([k]) => k);
   };
   const vote = (lastLogIndex: number, lastLogTerm: number, term = 5) => ({
@@ -138,9 +141,10 @@ describe('countInput', () => {
       const result = runSeed(makeSimConfig({ seed: 2, nodes: 3, faults: 'none', durationMs: 1_500, raft: { leaseRead } }), {
         prepare: (sim) => sim.at(1_000, () => {
           const leader = sim.nodeById(sim.currentLeader()!);
-          const before = leader.state;
+          const before = (leader.life as CoreProtocolNode).state;
           const input: Input = { type: 'Read', requestId: 'probe' };
-          countInput(c, input, before, step(before, input).output);
+          const r = step(before, input);
+          countInput(c, input, leader.view, toOutput(r.output, r.state), leaseRead);
         }),
       });
       expect(result.violation).toBeNull();

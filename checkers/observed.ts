@@ -1,0 +1,51 @@
+// What the safety checker sees of a node: the node protocol's observable view (docs/node-protocol.md
+// §6), its persist records, the entries it applied and the (index, term) pairs of the log those
+// records fold into. Never an implementation's memory. The shapes are structural, so any driver's
+// values fit (the protocol's NodeView and NodeOutput, core's own types in core's unit tests), and
+// this shared layer imports no driver and not the protocol module itself.
+
+export interface ObservedView {
+  readonly term: number;
+  readonly role: string;
+  readonly votedFor: string | null;
+  readonly commitIndex: number;
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+}
+
+/** The node's log as its persist records wrote it (durable or not): protocol/observed-log.ts, or a disk's fold. */
+export interface ObservedLogReader {
+  /** 0 at index 0; undefined when compacted into the snapshot or beyond the end. */
+  termAt(index: number): number | undefined;
+  readonly snapshotIndex: number;
+  readonly lastIndex: number;
+}
+
+export interface ObservedEntry {
+  readonly term: number;
+  readonly type: string;
+  readonly data: string;
+}
+
+export interface ObservedPersist {
+  readonly seq: number;
+  readonly term?: number;
+  readonly votedFor?: string | null;
+  readonly truncateFrom?: number;
+  readonly appendFrom?: number;
+  readonly entries?: readonly ObservedEntry[];
+}
+
+export interface ObservedInput {
+  readonly type: string;
+  readonly message?: { readonly type: string; readonly from: string; readonly term: number; readonly granted?: boolean };
+  readonly seq?: number;
+}
+
+export interface ObservedOutput {
+  readonly persist: readonly ObservedPersist[];
+  readonly apply: readonly { readonly index: number; readonly entry: ObservedEntry }[];
+  readonly restore: { readonly index: number; readonly term: number } | null;
+  /** Spec actions (capability `actions`); absent means none, or an implementation that does not report them. */
+  readonly actions?: readonly string[];
+}
