@@ -8,7 +8,7 @@ import { MAX_TRACED_DURATION_MS } from './trace-input';
 import { parseFaultPlan } from '../sim/faults';
 import { readFileSync } from 'node:fs';
 import { CliUsageError } from './errors';
-import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug, capabilitySkip } from './common';
 import { renderViolationHtml } from '../linearizability';
 import type { Invocation } from './program';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes';
@@ -17,6 +17,11 @@ export async function runCommand({ flags, io }: Invocation): Promise<number> {
   let config = simConfigFromFlags(flags, Number(flags.seed));
   if (flags.plan !== undefined) config = { ...config, faultPlan: loadPlan(String(flags.plan), config.nodes) };
   const bug = resolveBug(config.bug);
+  const skipped = capabilitySkip(config);
+  if (skipped !== null) {
+    io.out(flags.json ? JSON.stringify({ skipped: true, reason: skipped }) : skipped);
+    return EXIT_OK;
+  }
   if (flags.trace !== undefined && config.durationMs > MAX_TRACED_DURATION_MS) {
     throw new CliUsageError(`--duration: a traced run lasts at most ${MAX_TRACED_DURATION_MS} ms (one simulated day), the most replay accepts`);
   }

@@ -11,7 +11,7 @@ import { MemoryTrace } from '../trace/sink';
 import { makeSimConfig, type SimConfig } from '../sim/config';
 import { Coverage, missingCoverage } from '../sim/cluster/coverage';
 import { performance } from 'node:perf_hooks';
-import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug } from './common';
+import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug, capabilitySkip } from './common';
 import { uncaughtViolation, type Violation } from '../sim/cluster/simulation';
 import type { SeedSummary, SweepReport, SweepViolation, SweepAvailability, TraceValidation } from './sweep-types';
 import { processSignals, type CliIo } from './io';
@@ -32,6 +32,11 @@ export async function sweepCommand({ flags, io, deps }: Invocation): Promise<num
   const seeds: number[] = [];
   for (let k = 0; k < Number(flags.seeds); k++) if (k % shard.count === shard.index) seeds.push(from + k);
   const base = simConfigFromFlags(flags, from);
+  const skipped = capabilitySkip(base);
+  if (skipped !== null) {
+    io.out(flags.json ? JSON.stringify({ skipped: true, reason: skipped }) : skipped);
+    return EXIT_OK;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bug = hooks.bugModule !== undefined ? (require(hooks.bugModule) as { plantedBug: PlantedBug }).plantedBug : resolveBug(base.bug);
   const workers = Math.min(Number(flags.workers ?? availableParallelism()), Math.max(1, seeds.length));

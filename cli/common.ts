@@ -3,8 +3,9 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { PACKAGE_ROOT } from './package-root';
+import { probeImplementation } from '../sim/cluster/implementation';
 import { makeSimConfig, SimConfigError, type SimConfig } from '../sim/config';
 import { parseFaultProfile, FaultProfileError, type FaultProfileName } from '../sim/faults';
 import { InvalidArgumentError } from 'commander';
@@ -34,6 +35,8 @@ export const SIM_FLAGS: Record<string, FlagSpec> = {
   duration: { kind: 'int', min: 100, value: 'MS', help: 'simulated milliseconds per run (default 10000)' },
   clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
   bug: { kind: 'string', value: 'NAME', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },
+  impl: { kind: 'string', value: 'MODULE', help: 'the Raft under test: a JS/TS module exporting createNode(id) => ProtocolNode (docs/node-protocol.md); default: raftbed\'s core' },
+  'impl-cmd': { kind: 'string', value: 'CMD', help: 'the Raft under test: a command run once per node life, speaking the node protocol over NDJSON stdio (docs/node-protocol.md)' },
   ...OPTION_FLAGS,
 };
 
@@ -58,6 +61,7 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
       ...(flags.duration !== undefined ? { durationMs: Number(flags.duration) } : {}),
       ...(flags.clients !== undefined ? { workload: { ...bugConfig.workload, clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
       ...(flags.bug !== undefined ? { bug: String(flags.bug) } : {}),
+      ...implementationFromFlags(flags),
     });
     // Without option flags the config stays exactly as before they existed (its trace header too).
     return pinned.length === 0 ? config : makeSimConfig({ ...withRunOptions(config, options), pinned });
@@ -67,14 +71,40 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
   }
 }
 
+function implementationFromFlags(flags: Flags): Pick<SimConfig, 'implementation'> {
+  if (flags.impl !== undefined && flags['impl-cmd'] !== undefined) throw new CliUsageError('--impl and --impl-cmd name two implementations: give one');
+  // A module path is made absolute here, so sweep workers and printed replays find the same file.
+  if (flags.impl !== undefined) return { implementation: { kind: 'module', path: resolvePath(String(flags.impl)) } };
+  if (flags['impl-cmd'] !== undefined) return { implementation: { kind: 'command', command: String(flags['impl-cmd']) } };
+  return {};
+}
+
+/**
+ * Null when the implementation can run `config`; else the message a run or sweep prints before
+ * exiting 0 without running: a profile that needs a capability the implementation's hello lacks is
+ * skipped, not failed (docs/node-protocol.md, "What the simulator requires").
+ */
+export function capabilitySkip(config: SimConfig): string | null {
+  if (config.implementation === undefined) return null;
+  const probe = probeImplementation(config);
+  if (probe.gaps.length === 0) return null;
+  return `SKIPPED: ${probe.implementation} (${probe.label}) lacks what profile ${config.faults} and these options need:\n${probe.gaps.map((g) => `  - ${g}`).join('\n')}`;
+}
+
 /** The flags that reproduce a config, for printed replay commands. */
 export function configFlags(c: SimConfig): string {
   const parts = [`--seed ${c.seed}`, `--faults ${c.faults}`, `--nodes ${c.nodes}`, `--duration ${c.durationMs}`];
   if (c.workload.clients !== 5) parts.push(`--clients ${c.workload.clients}`);
   if (c.bug) parts.push(`--bug ${c.bug}`);
+  if (c.implementation?.kind === 'module') parts.push(`--impl ${shellQuote(c.implementation.path)}`);
+  if (c.implementation?.kind === 'command') parts.push(`--impl-cmd ${shellQuote(c.implementation.command)}`);
   const options = pinnedOptionFlags(c);
   if (options) parts.push(options);
   return parts.join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[\w./=:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export function describeViolation(v: Violation): string {

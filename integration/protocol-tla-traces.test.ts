@@ -3,6 +3,9 @@
 // and TLC decides whether it is a behaviour of tla/trace/TraceRaft.tla. Core and go-raft both pass;
 // go-raft with -bug=vote-twice fails, and so does a trace with one view edited.
 //
+// The last test validates a simulator trace of go-raft: the simulator drives it through the
+// protocol and records the same trace format as for core, so `raftbed tla validate` accepts it.
+//
 // This test imports tla/ from protocol/ (an upward arrow, in a test only): it shows the protocol
 // carries what trace validation needs, ahead of the simulator's move to the protocol.
 
@@ -15,7 +18,9 @@ import { splitVote } from '../protocol/testing/split-vote';
 import type { ProtocolNodeFactory } from '../protocol/types';
 import { validateTraceText } from '../tla/validate';
 import { findTlcJar } from '../tla/tlc';
-import { completeTrace } from '../trace/sink';
+import { completeTrace, MemoryTrace } from '../trace/sink';
+import { runSeed } from '../sim/run-seed';
+import { makeSimConfig } from '../sim/config';
 
 const NODES = ['n1', 'n2', 'n3'];
 let jar: string;
@@ -73,5 +78,21 @@ describe('TLC validates traces written from protocol outputs', () => {
     const result = await validateTraceText(completeTrace(lines), { jar });
     expect(result.verdict).toBe('fail');
     expect(result.firstUnmatched?.line).toBe(k + 1);
+  }, 600_000);
+
+  test('a simulator trace of go-raft (crashes, lost unsynced writes, restarts) is a behaviour of the spec; the same trace edited is not', async () => {
+    const trace = new MemoryTrace(true);
+    const config = makeSimConfig({ seed: 3, nodes: 3, durationMs: 1_500, faults: 'crashes', workload: { ...makeSimConfig().workload, clients: 2 }, implementation: { kind: 'command', command: goRaft } });
+    const run = runSeed(config, { trace });
+    expect(run.violation).toBeNull();
+    expect(run.coverage.counts.restarts).toBeGreaterThan(0);
+    const lines = trace.text.slice();
+    const k = lines.findIndex((l) => l.includes('"ev":"Step"') && l.includes('"role":"Leader"'));
+    lines[k] = lines[k].replace(/"commit":(\d+)/, (_, c: string) => `"commit":${Number(c) + 1}`);
+    const [genuine, edited] = await Promise.all([validateTraceText(trace.ndjson(), { jar }), validateTraceText(completeTrace(lines), { jar })]);
+    expect([genuine.verdict, genuine.error]).toEqual(['pass', undefined]);
+    expect(genuine.eventsMatched).toBeGreaterThan(1_000);
+    expect(edited.verdict).toBe('fail');
+    expect(edited.firstUnmatched?.line).toBe(k + 1);
   }, 600_000);
 });

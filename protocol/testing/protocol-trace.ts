@@ -1,33 +1,20 @@
 // A raftbed trace (trace/format.ts, its current format) written from protocol outputs alone:
 // views, persist records, messages and applied entries, never an implementation's state. The
 // mini-cluster uses it so TLA+ trace validation can judge any implementation; the simulator's
-// recorder can follow the same mapping when it moves to the protocol.
+// recorder writes the same lines (trace/format.ts traceProtocolMessage and traceView).
 //
 // The mapping: a Step line per input (its actions, its received message, the view as NodeView),
 // then one Persist line per record, a Send (or Drop) line per message, and an Apply line. Entries
 // shrink to their terms, as in sim traces. An Extension message is traced under its name (core's
-// ReadIndexRequest/Response are the names the spec knows); `ext` is dropped, since no spec reads it.
+// ReadIndexRequest/Response are the names the spec knows); `ext` is kept as written (no spec reads it).
 
 import type { Message, NodeOutput, NodeView, StepInput } from '../types';
-import { TRACE_FORMAT } from '../../trace/format';
+import { TRACE_FORMAT, traceProtocolMessage, traceView } from '../../trace/format';
 import { completeTrace } from '../../trace/sink';
 
-function nodeView(v: NodeView): Record<string, unknown> {
-  return { term: v.term, role: v.role, vote: v.votedFor, lastIndex: v.lastIndex, lastTerm: v.lastTerm, commit: v.commitIndex, snapshotIndex: v.snapshotIndex };
-}
-
-export function tracedMessage(m: Message): Record<string, unknown> {
-  const { ext: _ext, ...rest } = m;
-  void _ext;
-  if (m.type === 'Extension') {
-    const { name, type: _type, ...envelope } = rest as Record<string, unknown>;
-    void _type;
-    return { type: name, ...envelope };
-  }
-  if (m.type === 'AppendEntriesRequest') return { ...rest, entries: m.entries.map((e) => e.term) };
-  if (m.type === 'InstallSnapshotRequest') return { ...rest, data: m.data.length };
-  return rest;
-}
+/** The trace's message and view encodings: the same functions as the simulator's recorder. */
+export const tracedMessage = traceProtocolMessage;
+const nodeView = traceView;
 
 export class ProtocolTraceRecorder {
   readonly lines: string[];
