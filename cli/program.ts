@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { addFlags, flagValues, type FlagSpec, type Flags } from './flags';
 import { EXIT_OK } from './exit-codes';
 import type { CliDeps, CliIo } from './io';
+import { PACKAGE_ROOT } from './package-root';
 
 /** What a command's run function gets: its flags, its positional arguments, where to write. */
 export interface Invocation {
@@ -52,16 +53,14 @@ export interface RunContext {
 
 let cachedVersion: string | undefined;
 
-/** package.json's version, found from here in the source tree or in a build beside it. */
+/** package.json's version (cli/package-root.ts knows where the package lives, from sources or a build). */
 export function raftbedVersion(): string {
   if (cachedVersion !== undefined) return cachedVersion;
-  for (const up of ['..', join('..', '..')]) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(__dirname, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'raftbed' && pkg.version !== undefined) return (cachedVersion = pkg.version);
-    } catch {
-      // Not here: try one level further up.
-    }
+  try {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'raftbed' && pkg.version !== undefined) return (cachedVersion = pkg.version);
+  } catch {
+    // An incomplete install: say so in the version rather than fail the command.
   }
   return (cachedVersion = 'unknown');
 }
