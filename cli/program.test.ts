@@ -153,3 +153,15 @@ it('--help loads no command\'s work: the root none of the declarations, a comman
   const tla = loaded(['tla', 'check', '--help']);
   expect(tla.filter((f) => /^tla\/|^cli\/tla\.ts/.test(f))).toEqual([]);
 }, 60_000);
+
+it('`raftbed --help | head -1`: a reader that has gone ends the command quietly, exit 0, no EPIPE stack', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'raftbed'), '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Closed before the command writes a byte: every write to stdout meets a broken pipe.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(stderr).not.toMatch(/EPIPE|Error/);
+  expect(code).toBe(0);
+}, 60_000);
