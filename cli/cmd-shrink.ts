@@ -1,20 +1,22 @@
 // raftbed shrink TRACE.ndjson: reduces a failing run (cluster size, duration, clients, seed,
 // network, fault schedule) to a smaller one that fails with the SAME property, writes the shrunk
 // plan and its trace, and prints the sizes before and after, the shrunk run's own violation and
-// its replay commands. Exit 0: a reproducer was written; 1: the input run does not fail; 2: usage;
+// its replay commands. Ctrl-C stops the search and still writes the best case so far (exit 130).
+// Exit 0: a reproducer was written; 1: the input run does not fail; 2: usage;
 // 3: the shrunk run did not fail again when traced (the simulator was not deterministic).
 
 import { writeFileSync } from 'node:fs';
 import { runSeed } from '../sim/run-seed';
 import { MemoryTrace } from '../trace/sink';
 import { describeFault } from '../sim/faults';
-import { caseConfig, disruptive, shrinkCase, type Judged } from '../sim/shrink';
-import { describeViolation, buildInfo, resolveBug } from './common';
-import { RateLine, formatSeconds } from './progress';
+import { caseConfig, disruptive, paceOf, shrinkSearch, type CasePace, type Judged, type ShrinkCaseResult } from '../sim/shrink';
+import { describeViolation, buildInfo, resolveBug, runReplayFlags } from './common';
+import { processSignals } from './io';
+import { formatSeconds, progressLine } from './progress';
 import { openSimTrace } from './trace-input';
 import { performance } from 'node:perf_hooks';
 import type { Invocation } from './program';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_REPLAY_DIVERGED } from './exit-codes';
+import { EXIT_CHECK_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_REPLAY_DIVERGED } from './exit-codes';
 
 export async function shrinkCommand({ flags, args, io, deps }: Invocation): Promise<number> {
   const now = deps.now ?? (() => performance.now());
@@ -30,12 +32,31 @@ export async function shrinkCommand({ flags, args, io, deps }: Invocation): Prom
   const maxAttempts = Number(flags['max-attempts'] ?? 2000);
   const budgetMs = Number(flags['budget-s'] ?? 120) * 1000;
   const t0 = now();
-  const line = new RateLine((s) => process.stderr.write(s), io.isTTY || flags.progress === true, now, 'runs', budgetMs);
-  const result = shrinkCase(config, {
-    bug, maxAttempts,
-    shouldStop: () => now() - t0 > budgetMs,
-    onAttempt: (p) => line.update(p.attempts, p.maxAttempts, `best ${p.best.size.events} events (${p.accepted} kept, trying ${p.dimension})`),
+  const line = progressLine(io, flags, now, 'runs', budgetMs);
+  // Ctrl-C ends the search; the best case found so far is still traced and written (exit 130).
+  let interrupted = false;
+  const offInterrupt = (deps.onSignal ?? processSignals)('SIGINT', () => {
+    interrupted = true;
   });
+  let result: ShrinkCaseResult;
+  try {
+    const search = shrinkSearch(config, {
+      bug, maxAttempts,
+      shouldStop: () => interrupted || now() - t0 > budgetMs,
+      onAttempt: (p) => line.update(p.attempts, p.maxAttempts, `best ${p.best.size.events} events (${p.accepted} kept, trying ${p.dimension})`),
+    });
+    for (;;) {
+      const step = search.next();
+      if (step.done === true) {
+        result = step.value;
+        break;
+      }
+      // Each attempt is a whole simulated run; between two, the event loop delivers signals.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    offInterrupt();
+  }
   line.done();
   const wallS = (now() - t0) / 1000;
 
@@ -54,26 +75,32 @@ export async function shrinkCommand({ flags, args, io, deps }: Invocation): Prom
   const planFile = `${prefix}.plan.json`;
   const traceFile = `${prefix}.ndjson`;
   const c = result.shrunk.case;
-  writeFileSync(planFile, JSON.stringify({ ...c.plan, replay: { seed: c.seed, config: { nodes: c.nodes, durationMs: c.durationMs, workload: { clients: c.clients }, bug: config.bug } } }, null, 2) + '\n');
+  // The plan file carries the whole config of the shrunk run (pace included) besides its faults and
+  // network, and the printed `raftbed run` repeats every setting that differs from its defaults.
+  const { faultPlan: _plan, ...shrunkSettings } = shrunkConfig;
+  const runReplay = `raftbed run ${runReplayFlags(shrunkConfig)} --plan ${planFile}`;
+  writeFileSync(planFile, JSON.stringify({ ...c.plan, replay: { seed: c.seed, config: shrunkSettings, command: runReplay } }, null, 2) + '\n');
   writeFileSync(traceFile, trace.ndjson());
   const replay = `raftbed replay ${traceFile}`;
-  const runReplay = `raftbed run --seed ${c.seed} --nodes ${c.nodes} --duration ${c.durationMs} --clients ${c.clients}${config.bug ? ` --bug ${config.bug}` : ''} --plan ${planFile}`;
-  const sizes = (j: Judged) => ({ ...j.size, nodes: j.case.nodes, clients: j.case.clients, durationMs: j.case.durationMs, seed: j.case.seed });
+  const exit = interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+  const sizes = (j: Judged) => ({ ...j.size, nodes: j.case.nodes, clients: j.case.clients, durationMs: j.case.durationMs, seed: j.case.seed, pace: j.case.pace ?? paceOf(config) });
   if (flags.json) {
     io.out(JSON.stringify({
       source: path, sourceSeed: header.seed, property, before: sizes(result.original), after: { ...sizes(result.shrunk), events: trace.lines },
       violation: rerun.violation, originalViolation: result.original.violation, attempts: result.attempts, accepted: result.accepted,
-      truncated: result.truncated, wallS, plan: planFile, trace: traceFile, replay, runReplay,
+      truncated: result.truncated, interrupted, wallS, plan: planFile, trace: traceFile, replay, runReplay,
     }, null, 2));
-    return EXIT_OK;
+    return exit;
   }
   const o = result.original;
   const s = result.shrunk;
+  if (interrupted) io.out(`shrink: interrupted after ${result.attempts} runs: the best reproducer so far follows`);
   io.out(`${property}: shrunk in ${result.attempts} runs (${result.accepted} kept${result.truncated ? ', stopped by the bound' : ''}) in ${formatSeconds(wallS)}`);
   io.out(`  events      ${o.size.events} -> ${trace.lines}`);
   io.out(`  faults      ${o.size.faults} -> ${s.size.faults}`);
   io.out(`  operations  ${o.size.operations} -> ${s.size.operations}`);
   io.out(`  nodes ${o.case.nodes} -> ${c.nodes}, clients ${o.case.clients} -> ${c.clients}, duration ${o.case.durationMs} -> ${c.durationMs} ms, seed ${o.case.seed} -> ${c.seed}`);
+  io.out(`  pace        ${describePaceChange(o.case.pace ?? paceOf(config), c.pace ?? paceOf(config))}`);
   for (const f of disruptive(c.plan)) io.out(`    ${describeFault(f)}`);
   io.out(`violation: ${describeViolation(rerun.violation)}`);
   io.out(`  (the original run: ${describeViolation(o.violation)})`);
@@ -81,5 +108,15 @@ export async function shrinkCommand({ flags, args, io, deps }: Invocation): Prom
   io.out(`trace: ${traceFile}`);
   io.out(`replay: ${replay}`);
   io.out(`   or: ${runReplay}`);
-  return EXIT_OK;
+  return exit;
+}
+
+/** "tick 10 -> 40 ms, think 20 -> 80 ms" (only what changed), or "unchanged (tick 10 ms, ...)". */
+function describePaceChange(from: CasePace, to: CasePace): string {
+  const settings: [keyof CasePace, string, string][] = [
+    ['tickMs', 'tick', 'ms'], ['electionTimeoutTicks', 'election', 'ticks'], ['heartbeatIntervalTicks', 'heartbeat', 'ticks'],
+    ['thinkMeanMs', 'think', 'ms'], ['attemptTimeoutMs', 'attempt timeout', 'ms'], ['operationTimeoutMs', 'operation timeout', 'ms'],
+  ];
+  const changed = settings.filter(([k]) => from[k] !== to[k]).map(([k, name, unit]) => `${name} ${from[k]} -> ${to[k]} ${unit}`);
+  return changed.length > 0 ? changed.join(', ') : `unchanged (${settings.map(([k, name, unit]) => `${name} ${to[k]} ${unit}`).join(', ')})`;
 }

@@ -17,7 +17,7 @@ import type { SeedSummary, SweepReport, SweepViolation, SweepAvailability, Trace
 import { processSignals, type CliIo } from './io';
 import type { Invocation } from './program';
 import { EXIT_CHECK_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
-import { RateLine } from './progress';
+import { progressLine } from './progress';
 import { PACKAGE_ROOT } from './package-root';
 import { runInWorkers } from './sweep-pool';
 import { configDigest, type SweepProvenance } from './sweep-merge';
@@ -43,7 +43,7 @@ export async function sweepCommand({ flags, io, deps }: Invocation): Promise<num
   const outDir = String(flags.out ?? 'raftbed-failures');
 
   const t0 = now();
-  const progress = new RateLine((text) => process.stderr.write(text), io.isTTY || flags.progress === true, now, 'runs');
+  const progress = progressLine(io, flags, now, 'runs');
   const finished: SeedSummary[] = [];
   // Ctrl-C stops the workers; then the seeds finished so far, the failing ones with their replay
   // commands, and exit 130.

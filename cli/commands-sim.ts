@@ -3,7 +3,7 @@
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the work loads on run, not on --help */
 import { BUILT_IN_MODELS } from '../linearizability/models';
-import { SIM_FLAGS } from './common';
+import { PACE_FLAGS, SIM_FLAGS } from './common';
 import { parseShard, type FlagSpec } from './flags';
 import type { CommandDef, Invocation } from './program';
 import { EXIT_CHECK_FAILED, EXIT_REPLAY_DIVERGED, EXIT_UNDECIDED, EXIT_USAGE } from './exit-codes';
@@ -42,6 +42,7 @@ export const RUN: CommandDef = {
     plan: { kind: 'string', value: 'FILE', help: 'use the fault plan in FILE (JSON) instead of generating one' },
     hash: { kind: 'bool', help: 'print only the SHA-256 of the trace (determinism checks)' },
     ...SIM_FLAGS,
+    ...PACE_FLAGS,
   },
   run: (inv) => require('./cmd-run').runCommand(inv),
 };

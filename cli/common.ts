@@ -6,13 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { PACKAGE_ROOT } from './package-root';
 import { probeImplementation } from '../sim/cluster/implementation';
-import { makeSimConfig, SimConfigError, type SimConfig } from '../sim/config';
+import { DEFAULT_SIM_CONFIG, makeSimConfig, SimConfigError, type SimConfig } from '../sim/config';
 import { parseFaultProfile, FaultProfileError, type FaultProfileName } from '../sim/faults';
 import { InvalidArgumentError } from 'commander';
 import { CliUsageError } from './errors';
 import type { Flags, FlagSpec } from './flags';
 import type { Violation } from '../sim/cluster/simulation';
-import { withRunOptions, type RunOptionName } from '../sim/run-options';
+import { runOptionsOf, withRunOptions, type RunOptionName } from '../sim/run-options';
 import { OPTION_FLAGS, optionsFromFlags, pinnedOptionFlags } from './option-flags';
 
 /** A fault profile's name; a typo is refused with the list of profiles. */
@@ -40,6 +40,49 @@ export const SIM_FLAGS: Record<string, FlagSpec> = {
   ...OPTION_FLAGS,
 };
 
+/**
+ * The run's pace beyond the election and heartbeat ticks (option flags): what `raftbed shrink`
+ * slows down, so its printed `raftbed run` command can repeat it. Only `run` declares them.
+ */
+export const PACE_FLAGS: Record<string, FlagSpec> = {
+  'tick-ms': { kind: 'number', min: 0.001, value: 'MS', help: `one Raft tick (default ${DEFAULT_SIM_CONFIG.tickMs})` },
+  'think-ms': { kind: 'number', min: 0, value: 'MS', help: `clients' mean think time between operations (default ${DEFAULT_SIM_CONFIG.workload.thinkMeanMs})` },
+  'attempt-timeout-ms': { kind: 'number', min: 0.001, value: 'MS', help: `a client retries an unanswered request at another node after MS (default ${DEFAULT_SIM_CONFIG.workload.attemptTimeoutMs})` },
+  'operation-timeout-ms': { kind: 'number', min: 0.001, value: 'MS', help: `a client abandons an operation as unknown after MS (default ${DEFAULT_SIM_CONFIG.workload.operationTimeoutMs})` },
+};
+
+/** Pace flag name -> where the value lives in SimConfig (top level or workload). */
+const PACE_FIELDS = [
+  ['tick-ms', 'tickMs', 'top'],
+  ['think-ms', 'thinkMeanMs', 'workload'],
+  ['attempt-timeout-ms', 'attemptTimeoutMs', 'workload'],
+  ['operation-timeout-ms', 'operationTimeoutMs', 'workload'],
+] as const;
+
+/** The pace flags that turn `from` into `to`'s pace (tick, think time, timeouts): '' when they agree. */
+export function paceFlags(from: SimConfig, to: SimConfig): string {
+  const parts: string[] = [];
+  for (const [flag, field, where] of PACE_FIELDS) {
+    const a = where === 'top' ? from.tickMs : from.workload[field as Exclude<typeof field, 'tickMs'>];
+    const b = where === 'top' ? to.tickMs : to.workload[field as Exclude<typeof field, 'tickMs'>];
+    if (a !== b) parts.push(`--${flag} ${b}`);
+  }
+  return parts.join(' ');
+}
+
+function paceFromFlags(flags: Flags, workload: SimConfig['workload']): Partial<SimConfig> {
+  const out: Record<string, unknown> = {};
+  const w: Record<string, unknown> = { ...workload };
+  let touched = false;
+  for (const [flag, field, where] of PACE_FIELDS) {
+    if (flags[flag] === undefined) continue;
+    if (where === 'top') out[field] = Number(flags[flag]);
+    else (w[field] = Number(flags[flag])), (touched = true);
+  }
+  if (touched) out.workload = w;
+  return out as Partial<SimConfig>;
+}
+
 export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
   let faults: FaultProfileName | undefined;
   try {
@@ -53,7 +96,7 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
   const options = optionsFromFlags(flags);
   const pinned = Object.keys(options) as RunOptionName[];
   try {
-    const config = makeSimConfig({
+    let config = makeSimConfig({
       ...bugConfig,
       seed,
       ...(flags.nodes !== undefined ? { nodes: Number(flags.nodes) } : {}),
@@ -63,6 +106,8 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
       ...(flags.bug !== undefined ? { bug: String(flags.bug) } : {}),
       ...implementationFromFlags(flags),
     });
+    const paced = paceFromFlags(flags, config.workload);
+    if (Object.keys(paced).length > 0) config = makeSimConfig({ ...config, ...paced });
     // Without option flags the config stays exactly as before they existed (its trace header too).
     return pinned.length === 0 ? config : makeSimConfig({ ...withRunOptions(config, options), pinned });
   } catch (e) {
@@ -105,6 +150,28 @@ export function configFlags(c: SimConfig): string {
 
 function shellQuote(s: string): string {
   return /^[\w./=:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The flags of a `raftbed run` that reproduces `c` exactly, its pace included: configFlags, then
+ * every pace setting in which `c` differs from the config those flags alone give (a shrunk run's
+ * slower tick or calmer clients). Under swarm, unpinned election and heartbeat ticks are drawn
+ * from the seed, so they are not repeated (pinning them would change the run).
+ */
+export function runReplayFlags(c: SimConfig): string {
+  const implementation = c.implementation?.kind === 'module' ? { impl: c.implementation.path } : c.implementation?.kind === 'command' ? { 'impl-cmd': c.implementation.command } : {};
+  const reference = simConfigFromFlags({ nodes: c.nodes, faults: c.faults, duration: c.durationMs, clients: c.workload.clients, ...(c.bug ? { bug: c.bug } : {}), ...implementation }, c.seed);
+  const parts = [configFlags(c)];
+  const pinned = new Set(c.pinned ?? []);
+  const want = runOptionsOf(c);
+  const have = runOptionsOf(reference);
+  for (const [flag, option] of [['election-ticks', 'electionTimeoutTicks'], ['heartbeat-ticks', 'heartbeatIntervalTicks']] as const) {
+    if (pinned.has(option) || c.faults === 'swarm') continue;
+    if (want[option] !== have[option]) parts.push(`--${flag} ${want[option]}`);
+  }
+  const pace = paceFlags(reference, c);
+  if (pace) parts.push(pace);
+  return parts.join(' ');
 }
 
 export function describeViolation(v: Violation): string {

@@ -3,12 +3,15 @@ export interface CliIo {
   out(line: string): void;
   err(line: string): void;
   readonly isTTY: boolean;
+  /** Raw text for a self-rewriting progress line (stderr; absent: process.stderr). */
+  progress?(text: string): void;
 }
 
 export const PROCESS_IO: CliIo = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
   isTTY: Boolean(process.stderr.isTTY),
+  progress: (text) => process.stderr.write(text),
 };
 
 export type StopSignal = 'SIGTERM' | 'SIGINT';

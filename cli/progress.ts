@@ -1,6 +1,9 @@
 // Progress for long CLI work, on stderr, only on a terminal or when asked (--progress): CI logs
 // stay clean. The wall clock is read here, in the CLI, never in the simulation.
 
+import type { CliIo } from './io';
+import type { Flags } from './flags';
+
 /** "1m05s", "12s": a duration a person reads at a glance. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
@@ -50,4 +53,10 @@ export class RateLine {
   done(): void {
     if (this.enabled && this.drawn) this.write('\n');
   }
+}
+
+/** The progress line of a long command: on io's stderr, drawn on a terminal or with --progress. */
+export function progressLine(io: CliIo, flags: Flags, now: () => number, unit: string, budgetMs?: number): RateLine {
+  const write = io.progress !== undefined ? (text: string) => io.progress?.(text) : (text: string) => void process.stderr.write(text);
+  return new RateLine(write, io.isTTY || flags.progress === true, now, unit, budgetMs);
 }

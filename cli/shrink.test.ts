@@ -2,7 +2,7 @@
 // the shrunk run fails with the same property, has at most a quarter of the original's trace
 // events, and its written trace replays byte for byte through `raftbed replay`.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBug } from '../sim/bugs/catalogue';
@@ -13,6 +13,7 @@ import { makeSimConfig } from '../sim/config';
 import { candidates, caseConfig, disruptive, NotFailingError, shrinkCase } from '../sim/shrink';
 import { main } from './main';
 import { CapturingIo } from './test-support/capturing-io';
+import { EXIT_INTERRUPTED } from './exit-codes';
 
 let dir: string;
 beforeAll(() => {
@@ -80,4 +81,82 @@ describe('the shrinker refuses what it must', () => {
     expect(named).not.toMatch(/n4|n5/);
     expect(disruptive(plan).length).toBeGreaterThan(disruptive(three.case.plan).length);
   });
+});
+
+/** A failing run's trace file, as `raftbed shrink` takes it. */
+function failingTraceFile(name: string, seed: number): string {
+  const { bug } = failingRun(name, seed);
+  const trace = new MemoryTrace(true);
+  runSeed(bugSimConfig(bug, seed), { trace, bug });
+  const file = join(dir, `${name}-${seed}-cli.ndjson`);
+  writeFileSync(file, trace.ndjson());
+  return file;
+}
+
+describe('raftbed shrink through main()', () => {
+  it('the printed `raftbed run` command reproduces the shrunk run, its slower pace included: the same events, the same violation', async () => {
+    const file = failingTraceFile('forget-vote-on-restart', 1);
+    const io = new CapturingIo();
+    expect(await main(['shrink', file, '--max-attempts', '400', '--out', join(dir, 'fv')], io)).toBe(0);
+    // This shrink slows the pace (a longer tick, a shorter election timeout): the case the command must carry.
+    expect(io.stdout).toMatch(/^ {2}pace {8}tick 10 -> \d+ ms/m);
+    const command = io.outLines.find((l) => l.startsWith('   or: raftbed run '))!.slice('   or: raftbed '.length);
+    const shrunkTrace = readFileSync(join(dir, 'fv.ndjson'), 'utf8').split('\n');
+    const plan = JSON.parse(readFileSync(join(dir, 'fv.plan.json'), 'utf8')) as { replay: { command: string; config: { tickMs: number } } };
+    expect(plan.replay.command).toBe(`raftbed ${command}`);
+    expect(plan.replay.config.tickMs).not.toBe(10);
+
+    const again = join(dir, 'fv-again.ndjson');
+    const run = new CapturingIo();
+    expect(await main([...command.split(' '), '--trace', again, '--json'], run)).toBe(1);
+    const rerun = JSON.parse(run.stdout) as { violation: { property: string; eventIndex: number } };
+    const rerunTrace = readFileSync(again, 'utf8').split('\n');
+    // Every event line, and the violation, the same as the shrunk trace's. (The header and the End
+    // line's digest over it differ: the header records that --election-ticks was given by hand.)
+    expect(rerunTrace.length).toBe(shrunkTrace.length);
+    expect(rerunTrace.slice(1, -2)).toEqual(shrunkTrace.slice(1, -2));
+    expect(rerunTrace.at(-2)).toMatch(new RegExp(`^\\{"type":"End","events":${shrunkTrace.length - 3},`));
+    expect(rerun.violation.property).toBe('DurableStateRegressed');
+    expect(io.stdout).toContain(`violation: DurableStateRegressed`);
+    expect(io.stdout).toMatch(new RegExp(`\\(trace event ${rerun.violation.eventIndex}\\)`));
+  }, 60_000);
+
+  it('--progress draws attempts/s, an ETA and the best size so far on stderr, never into --json stdout', async () => {
+    const file = failingTraceFile('prevote-bumps-term', 1);
+    const io = new CapturingIo();
+    let t = 0;
+    const now = () => (t += 50);
+    expect(await main(['shrink', file, '--max-attempts', '60', '--progress', '--json', '--out', join(dir, 'pb')], io, { now })).toBe(0);
+    expect(io.progressText).toMatch(/\r\x1b\[2K\d+\/60 runs, [\d.]+ runs\/s, ETA \S+, elapsed \S+, best \d+ events \(\d+ kept, trying [a-z ]+\)/);
+    expect(JSON.parse(io.stdout)).toMatchObject({ property: 'PreVoteKeepsTerm', interrupted: false });
+    // Without --progress on a non-terminal: nothing drawn.
+    const quiet = new CapturingIo();
+    expect(await main(['shrink', file, '--max-attempts', '5', '--out', join(dir, 'pb2')], quiet, { now })).toBe(0);
+    expect(quiet.progressText).toBe('');
+  }, 60_000);
+
+  it('Ctrl-C stops the search, still writes the best reproducer so far and prints its paths, exit 130', async () => {
+    const file = failingTraceFile('forget-vote-on-restart', 1);
+    const io = new CapturingIo();
+    let unsubscribed = false;
+    // A real timer: it fires only if the search lets the event loop run between attempts.
+    const code = await main(['shrink', file, '--max-attempts', '1000000', '--budget-s', '600', '--out', join(dir, 'cc')], io, {
+      onSignal: (signal, handler) => {
+        if (signal === 'SIGINT') setTimeout(handler, 300);
+        return () => {
+          unsubscribed = true;
+        };
+      },
+    });
+    expect(code).toBe(EXIT_INTERRUPTED);
+    expect(unsubscribed).toBe(true);
+    expect(io.outLines[0]).toMatch(/^shrink: interrupted after \d+ runs: the best reproducer so far follows$/);
+    expect(io.stdout).toMatch(/^DurableStateRegressed: shrunk in \d+ runs \(\d+ kept, stopped by the bound\)/m);
+    expect(io.stdout).toContain(`plan: ${join(dir, 'cc.plan.json')}`);
+    expect(io.stdout).toContain(`trace: ${join(dir, 'cc.ndjson')}`);
+    // What was written is a real reproducer: it replays and fails the same way.
+    const replay = new CapturingIo();
+    expect(await main(['replay', join(dir, 'cc.ndjson')], replay)).toBe(1);
+    expect(replay.stdout).toMatch(/^violation: DurableStateRegressed/m);
+  }, 60_000);
 });

@@ -448,6 +448,19 @@ export interface SeedCursor {
 
 /** Shrinks the failing run `base` (its faultPlan must be set). Throws NotFailingError if it passes. */
 export function shrinkCase(base: SimConfig, options: ShrinkCaseOptions = {}): ShrinkCaseResult {
+  const search = shrinkSearch(base, options);
+  for (;;) {
+    const step = search.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * shrinkCase one attempt at a time: yields after every candidate, returns the result. A caller
+ * with an event loop (the CLI) lets it run between attempts, so that Ctrl-C can reach
+ * `shouldStop`; nothing here waits or reads a clock.
+ */
+export function* shrinkSearch(base: SimConfig, options: ShrinkCaseOptions = {}): Generator<ShrinkProgress, ShrinkCaseResult, void> {
   if (base.faultPlan === undefined) throw new RangeError('shrinkCase needs the run\'s explicit fault plan');
   const maxAttempts = options.maxAttempts ?? 2000;
   const original = judgeCase(base, caseOf(base, base.faultPlan), options.bug);
@@ -485,7 +498,9 @@ export function shrinkCase(base: SimConfig, options: ShrinkCaseOptions = {}): Sh
         improved = true;
         from = Math.max(0, STRUCTURAL_DIMENSIONS.indexOf(candidate.dimension as (typeof STRUCTURAL_DIMENSIONS)[number]));
       }
-      options.onAttempt?.({ attempts, maxAttempts, accepted, best, dimension: candidate.dimension });
+      const progress: ShrinkProgress = { attempts, maxAttempts, accepted, best, dimension: candidate.dimension };
+      options.onAttempt?.(progress);
+      yield progress;
       if (improved) break;
     }
     if (truncated) break;

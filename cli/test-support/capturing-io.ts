@@ -6,6 +6,8 @@ export class CapturingIo implements CliIo {
   readonly isTTY = false;
   readonly outLines: string[] = [];
   readonly errLines: string[] = [];
+  /** What progress lines drew, raw (carriage returns and all). */
+  progressText = '';
 
   out(line: string): void {
     this.outLines.push(line);
@@ -13,6 +15,10 @@ export class CapturingIo implements CliIo {
 
   err(line: string): void {
     this.errLines.push(line);
+  }
+
+  progress(text: string): void {
+    this.progressText += text;
   }
 
   get stdout(): string {
