@@ -17,7 +17,7 @@ import type { SeedSummary, SweepReport, SweepViolation, SweepAvailability, Trace
 import { processSignals, type CliIo } from './io';
 import type { Invocation } from './program';
 import { EXIT_CHECK_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
-import { progressLine } from './progress';
+import { progressLine, type RateLine } from './progress';
 import { PACKAGE_ROOT } from './package-root';
 import { runInWorkers } from './sweep-pool';
 import { configDigest, type SweepProvenance } from './sweep-merge';
@@ -82,7 +82,7 @@ export async function sweepCommand({ flags, io, deps }: Invocation): Promise<num
     .filter((s) => s.violation !== null)
     .map((s) => reproduce(base, s, outDir, bug));
   const missing = missingCoverage(base.faults, coverage.counts);
-  const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir, bug) : [];
+  const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir, bug, progressLine(io, flags, now, 'traces')) : [];
   const report: SweepReport & SweepProvenance = {
     runs: summaries.length, violations, events, eventsPerSecond: events / (wallMs / 1000), simulatedMs, wallMs,
     speedOverRealTime: simulatedMs / wallMs, linearizability, coverage: coverage.counts, missingCoverage: missing, validation,
@@ -103,7 +103,7 @@ function provenance(base: SimConfig, shard: { index: number; count: number }, fr
 }
 
 /** Re-runs K passing seeds with traces and asks TLC whether each is a behaviour of the spec. */
-async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[], k: number, workers: number, outDir: string, bug: PlantedBug | undefined): Promise<TraceValidation[]> {
+async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[], k: number, workers: number, outDir: string, bug: PlantedBug | undefined, progress: RateLine): Promise<TraceValidation[]> {
   // Loaded on demand: plain sweeps need neither Java nor TLC.
   const { validateMany } = require('../tla/validate') as typeof import('../tla/validate');
   const dir = join(outDir, 'validated');
@@ -117,7 +117,11 @@ async function validateWithTlc(base: SimConfig, summaries: readonly SeedSummary[
     writeFileSync(path, trace.ndjson());
     return path;
   });
-  const results = await validateMany(paths, workers);
+  // One line for the validation stage: traces done of K, their rate and ETA, and the verdicts so far.
+  const results = await validateMany(paths, workers, {
+    onTraceDone: (p) => progress.update(p.done, p.total, `${p.passed} passed, ${p.failed} failed, ${p.errors} errors`),
+  });
+  progress.done();
   return results.map((r, i) => ({
     seed: chosen[i].seed,
     trace: r.path,

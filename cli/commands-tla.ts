@@ -35,6 +35,7 @@ export const VALIDATE: CommandDef = {
     events: { kind: 'int', min: 1, help: 'validate only the first N events' },
     'timeout-seconds': { kind: 'int', min: 1, value: 'S', help: 'stop TLC after S seconds' },
     'no-diagnosis': { kind: 'bool', help: 'on a failure, skip the second TLC run that names the disagreeing fields' },
+    progress: { kind: 'bool', help: 'show which TLC run is going, and for how long, even when stderr is not a terminal' },
   },
   epilog: [
     `Exit: 0 pass; ${EXIT_CHECK_FAILED} fail (the first unmatched line and its disagreeing fields are printed);`,
@@ -55,6 +56,7 @@ export const MERGE: CommandDef = {
     output: { kind: 'string', alias: '-o', value: 'MERGED.ndjson', required: true, help: 'write the merged trace here (required)' },
     validate: { kind: 'bool', help: "then check it: TLC trace validation and sim's SafetyChecker" },
     'timeout-seconds': { kind: 'int', min: 1, value: 'S', help: 'stop TLC after S seconds' },
+    progress: { kind: 'bool', help: 'with --validate: show which TLC run is going even when stderr is not a terminal' },
   },
   epilog: [
     `Exit: 0 merged (and valid); ${EXIT_CHECK_FAILED} TLC or the checker rejected it; ${EXIT_USAGE} usage error or inputs that`,

@@ -3,6 +3,7 @@
 
 import type { CliIo } from './io';
 import type { Flags } from './flags';
+import type { PhaseProgress } from '../tla/validate';
 
 /** "1m05s", "12s": a duration a person reads at a glance. */
 export function formatSeconds(s: number): string {
@@ -44,10 +45,22 @@ export class RateLine {
   update(done: number, total: number, detail = ''): void {
     if (!this.enabled) return;
     const t = this.now();
-    if (t - this.lastDrawMs < 200) return;
+    // The last unit always draws: the line must not end on a stale count.
+    if (t - this.lastDrawMs < 200 && done < total) return;
     this.lastDrawMs = t;
     this.drawn = true;
     this.write(`\r\x1b[2K${this.render(done, total, detail)}`);
+  }
+
+  /** Draws `text` with the elapsed time, unthrottled: for rare, slow steps (each TLC run). */
+  show(text: string): void {
+    if (!this.enabled) return;
+    this.drawn = true;
+    this.write(`\r\x1b[2K${text}, elapsed ${formatSeconds((this.now() - this.startMs) / 1000)}`);
+  }
+
+  get active(): boolean {
+    return this.enabled;
   }
 
   done(): void {
@@ -59,4 +72,26 @@ export class RateLine {
 export function progressLine(io: CliIo, flags: Flags, now: () => number, unit: string, budgetMs?: number): RateLine {
   const write = io.progress !== undefined ? (text: string) => io.progress?.(text) : (text: string) => void process.stderr.write(text);
   return new RateLine(write, io.isTTY || flags.progress === true, now, unit, budgetMs);
+}
+
+/**
+ * Progress of TLC trace validation (tla validate, tla merge --validate): which TLC run is going
+ * (fast; after a fail, full and diagnose) on how many events, and the elapsed time, redrawn every
+ * second while TLC works. `stop` ends the line.
+ */
+export function tlcPhaseLine(io: CliIo, flags: Flags, now: () => number): { onPhase: (p: PhaseProgress) => void; stop: () => void } {
+  const line = progressLine(io, flags, now, 'TLC runs');
+  let current = '';
+  const timer = line.active ? setInterval(() => current && line.show(current), 1000) : undefined;
+  timer?.unref();
+  return {
+    onPhase: (p) => {
+      current = `TLC run ${p.run} of at most ${p.maxRuns} (${p.phase}) on ${p.eventsTotal} events`;
+      line.show(current);
+    },
+    stop: () => {
+      if (timer !== undefined) clearInterval(timer);
+      line.done();
+    },
+  };
 }

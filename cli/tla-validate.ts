@@ -7,6 +7,8 @@ import { CliUsageError } from './errors';
 import { findTlcJar } from '../tla/tlc';
 import { tracePrefix, validateTraceText, type FirstUnmatched, type ValidationResult } from '../tla/validate';
 import type { Invocation } from './program';
+import { performance } from 'node:perf_hooks';
+import { tlcPhaseLine } from './progress';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_TOOL_FAILED } from './exit-codes';
 
 function describe(file: string, r: ValidationResult): string[] {
@@ -33,12 +35,15 @@ export async function runValidateCli({ flags, args, io, deps }: Invocation): Pro
   const jar = (deps.findJar ?? findTlcJar)();
   const text = fs.readFileSync(file, 'utf8');
   let result: ValidationResult;
+  const progress = tlcPhaseLine(io, flags, deps.now ?? (() => performance.now()));
   try {
-    result = await validateTraceText(events === undefined ? text : tracePrefix(text, events), { timeoutMs, skipDiagnosis: flags['no-diagnosis'] === true, jar });
+    result = await validateTraceText(events === undefined ? text : tracePrefix(text, events), { timeoutMs, skipDiagnosis: flags['no-diagnosis'] === true, jar, onPhase: progress.onPhase });
   } catch (error) {
     // The message says which: malformed, incomplete (no End line), edited, or an older format.
     if (error instanceof Error && /^Trace\w*Error$/.test(error.name)) throw new CliUsageError(`cannot validate ${file}: ${error.message}`);
     throw error;
+  } finally {
+    progress.stop();
   }
   if (flags.json) io.out(JSON.stringify(result, null, 2));
   else for (const line of describe(file, result)) io.out(line);

@@ -1,6 +1,8 @@
 // `raftbed tla merge`: merge a browser run's exported traces into one cluster trace, and with
 // --validate check it as the end-to-end test does (TLC trace validation and sim's SafetyChecker).
 
+import { performance } from 'node:perf_hooks';
+import { tlcPhaseLine } from './progress';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliUsageError } from './errors';
@@ -82,13 +84,16 @@ export async function runTraceMergeCli({ flags, args, io, deps }: Invocation): P
   }
   let invariants: MergedSafetyResult;
   let tlc: ValidationResult;
+  const progress = tlcPhaseLine(io, flags, deps.now ?? (() => performance.now()));
   try {
     invariants = checkMergedTraceSafety(merged.text);
     if (!json) io.out(describeInvariants(invariants));
-    tlc = await validateTraceText(merged.text, { jar, timeoutMs });
+    tlc = await validateTraceText(merged.text, { jar, timeoutMs, onPhase: progress.onPhase });
   } catch (error) {
     if (error instanceof Error && /^Trace\w*Error$/.test(error.name)) throw new CliUsageError(`malformed merged trace: ${error.message}`);
     throw error;
+  } finally {
+    progress.stop();
   }
   if (!json) io.out(describeTlc(tlc));
   report = { ...report, invariants, tlc };
