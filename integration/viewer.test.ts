@@ -32,14 +32,14 @@ function writePage(name: string, trace: ParsedTrace, options = {}): string {
 }
 
 /** Opens a page and fails on any script error or any request that is not the file itself. */
-async function open(file: string): Promise<{ page: Page; problems: string[] }> {
+async function open(file: string, hash = ''): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('request', (r) => {
     if (!r.url().startsWith('file://')) problems.push(`network request: ${r.url()}`);
   });
-  await page.goto(`file://${file}`);
+  await page.goto(`file://${file}${hash}`);
   await page.waitForSelector('#timeline[data-rendered="1"]', { timeout: 60_000 });
   return { page, problems };
 }
@@ -148,6 +148,37 @@ describe('in Chromium', () => {
       if (e.ev === 'Crash' && e.node === 'n1') open1.clear();
     }
     expect(panel.held).toBe([...open1.values()].reduce((a, b) => a + b, 0));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens at view.html#event-N (the linearizability report\'s links): event N selected, zoomed to, its state panel shown', async () => {
+    const file = writePage('s11-hash.html', trace);
+    // A node step in the middle of the run, on its node's lane.
+    const step = events.filter((e) => e.ev === 'Step' && e.node === 'n3')[40];
+    const { page, problems } = await open(file, `#event-${step.i}`);
+    await page.waitForSelector('#state-panel:not([hidden])', { timeout: 10_000 });
+    const shown = () => page.evaluate(() => {
+      const p = document.getElementById('state-panel') as HTMLElement;
+      const field = (f: string) => p.querySelector(`tr[data-field="${f}"] td:last-child`)?.textContent;
+      return { node: p.dataset.node, i: Number(p.dataset.eventIndex), requested: Number(p.dataset.requestedEvent), role: field('role'), term: field('term'), commit: field('commit'), note: document.getElementById('event-note')?.textContent ?? null, view: (window as any).raftbedViewer.view() };
+    });
+    let panel = await shown();
+    expect(panel).toMatchObject({ node: 'n3', i: step.i, requested: step.i, role: step.state.role, term: String(step.state.term), commit: String(step.state.commit), note: null });
+    // Zoomed around the event: it is inside a window much shorter than the run.
+    expect(panel.view.a).toBeLessThan(step.t);
+    expect(panel.view.b).toBeGreaterThan(step.t);
+    expect(panel.view.b - panel.view.a).toBeLessThan((events[events.length - 1].t - events[0].t) / 20);
+    await frame(page);
+    expect(await page.evaluate((i) => (window as any).raftbedViewer.eventPoint(i), step.i)).not.toBeNull();
+
+    // A client's invocation is not a node step: the next node step is shown, and the panel says so.
+    const invoke = events.find((e) => e.ev === 'ClientInvoke' && e.i > step.i) as Ev;
+    const next = events.find((e) => e.ev === 'Step' && e.i > invoke.i) as Ev;
+    await page.evaluate((h) => { window.location.hash = h; }, `#event-${invoke.i}`);
+    await page.waitForFunction((i) => (document.getElementById('state-panel') as HTMLElement).dataset.requestedEvent === String(i), invoke.i);
+    panel = await shown();
+    expect(panel).toMatchObject({ node: next.node, i: next.i, requested: invoke.i, note: `event ${invoke.i} is not a node step; the next node step is event ${next.i}` });
     expect(problems).toEqual([]);
     await page.close();
   });

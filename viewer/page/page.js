@@ -483,6 +483,31 @@
     panel.hidden = false;
     resize(); draw();
   }
+  // ---- view.html#event-N: the linearizability report links an operation's trace events here ----
+  // Selects event N's node step, zooms the timeline to it (its lane shown) and opens the state
+  // panel. An event that is not a node step (a client's invocation or completion) shows the next
+  // node step after it, and the panel says so.
+  function showEvent(i) {
+    var s = stepByEvent.get(i);
+    if (s === undefined) { s = lowerBound(st.i, i); if (s >= st.i.length) return false; }
+    var q = st.node[s];
+    if (!nodeOn[q]) { nodeOn[q] = true; var cb = document.querySelector('#node-filter input[data-node="' + M.nodes[q] + '"]'); if (cb) cb.checked = true; relabel(); }
+    var w = Math.max(5, (M.t1 - M.t0) / 200);
+    view.a = st.t[s] - w; view.b = st.t[s] + w;
+    select(s);
+    var panel = document.getElementById('state-panel');
+    panel.dataset.requestedEvent = String(i);
+    if (st.i[s] !== i) document.getElementById('state-body').insertBefore(el('div', { class: 'meta', id: 'event-note' }, 'event ' + i + ' is not a node step; the next node step is event ' + st.i[s]), document.getElementById('state-body').firstChild);
+    timeline.scrollIntoView({ block: 'nearest' });
+    panel.scrollTop = 0;
+    return true;
+  }
+  function showEventFromHash() {
+    var m = /^#event-(\d+)$/.exec(window.location.hash);
+    if (m) showEvent(Number(m[1]));
+  }
+  window.addEventListener('hashchange', showEventFromHash);
+
   document.getElementById('state-close').addEventListener('click', function () { document.getElementById('state-panel').hidden = true; selected = -1; resize(); draw(); });
   window.addEventListener('resize', function () { resize(); relabel(); draw(); });
 
@@ -491,10 +516,13 @@
     model: M,
     setRange: setRange,
     selectEvent: function (i) { var s = stepByEvent.get(i); if (s !== undefined) select(s); return s !== undefined; },
+    showEvent: showEvent,
+    view: function () { return { a: view.a, b: view.b }; },
     eventPoint: function (i) {
       var s = stepByEvent.get(i); if (s === undefined || laneY[st.node[s]] < 0) return null;
       var r = timeline.getBoundingClientRect(); return { x: r.left + x(st.t[s]), y: r.top + mid(st.node[s]) };
     },
   };
   resize(); relabel(); draw();
+  showEventFromHash();
 })();
