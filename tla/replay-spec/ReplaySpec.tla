@@ -26,6 +26,9 @@ CONSTANTS
     MaxCopies,   \* a message is duplicated only while fewer copies are in flight
     MaxRestarts  \* crash-and-restarts per behaviour, at most
 
+\* Replayed behaviours make no membership changes: every server is a voter from the start.
+ReplayInitConfig == [voters |-> Server, outgoing |-> {}, learners |-> {}]
+
 \* Beyond Raft.tla's variables: rejected votes and the persistence pipeline
 \* (as in TraceRaft.tla), and the step that produced the state.
 VARIABLES votesRejected, pseq, dseq, held, act,
@@ -228,6 +231,8 @@ AppendEntriesRequestFrom(i, j, prev, n) ==
     [mtype |-> AppendEntriesRequest, msource |-> i, mdest |-> j, mterm |-> currentTerm[i],
      mprevLogIndex |-> prev, mprevLogTerm |-> TermAt(log[i], prev),
      mentries |-> EntryTerms(SubSeq(log[i], prev + 1, prev + n)),
+     \* No configuration entries in replayed behaviours (TraceRaftSteps reads mconfs).
+     mconfs |-> {},
      mcommitIndex |-> commitIndex[i]]
 
 SendAppendEntries(i, j, prev, n) ==

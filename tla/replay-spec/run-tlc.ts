@@ -49,6 +49,7 @@ export function replayConfig(options: GenerateOptions): string {
     `    MaxBatch = ${options.maxBatch ?? 2}`,
     '    MaxCopies = 2',
     `    MaxRestarts = ${options.maxRestarts ?? 2}`,
+    '    InitConfig <- ReplayInitConfig',
     'CHECK_DEADLOCK FALSE',
     '',
   ].join('\n');
