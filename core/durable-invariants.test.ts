@@ -34,8 +34,11 @@ describe('checkDurableState', () => {
     expect(checkDurableState(noSnapshot)).toBeNull();
     expect(checkDurableState(noSnapshot, { voters: VOTERS })?.invariant).toBe('VoteForMember');
     expect(checkDurableState({ ...noSnapshot, votedFor: 'n3' }, { voters: VOTERS })).toBeNull();
-    // The snapshot's configuration takes precedence over the configured one.
+    // Either the snapshot's configuration or the configured node ids may name the candidate: under
+    // membership changes a node votes for voters added after its snapshot.
     expect(checkDurableState({ ...valid, votedFor: 'n3' }, { voters: ['n1'] })).toBeNull();
+    expect(checkDurableState({ ...valid, votedFor: 'n7' }, { voters: ['n1', 'n7'] })).toBeNull();
+    expect(checkDurableState({ ...valid, votedFor: 'n8' }, { voters: ['n1', 'n7'] })?.invariant).toBe('VoteForMember');
   });
 });
 

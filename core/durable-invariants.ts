@@ -72,7 +72,10 @@ function snapshotViolation(snapshot: Snapshot, term: Term): DurableViolation | n
 function voteViolation(votedFor: NodeId | null, snapshot: Snapshot | null, options: DurableCheckOptions): DurableViolation | null {
   if (votedFor === null) return null;
   if (typeof votedFor !== 'string') return violation('WellFormed', `votedFor must be a node id or null, got a ${typeof votedFor}`);
-  const voters = snapshot ? snapshot.config.voters : options.voters;
+  // Under membership changes a node may vote for a voter added after its snapshot, so a vote is
+  // for a member when either the configured node ids or the snapshot's configuration name it.
+  const known = [...(options.voters ?? []), ...(snapshot ? membersOf(snapshot.config) : [])];
+  const voters = options.voters === undefined && snapshot === null ? undefined : known;
   if (voters === undefined || voters.includes(votedFor)) return null;
   return violation('VoteForMember', `voted for ${JSON.stringify(votedFor)}, who is not among the voters ${JSON.stringify(voters)}`);
 }
@@ -164,4 +167,8 @@ export function recordViolation(state: DurableState, record: PersistRecord): Dur
     return violation('EntryTermNotAboveCurrent', `entry ${firstIndex + kept - 1} has term ${beforeAppend}, above the new term ${term}`);
   }
   return voteViolation(votedFor, snapshot, {});
+}
+
+function membersOf(c: { voters: readonly NodeId[]; votersOutgoing?: readonly NodeId[]; learners?: readonly NodeId[] }): readonly NodeId[] {
+  return [...c.voters, ...(c.votersOutgoing ?? []), ...(c.learners ?? [])];
 }

@@ -4,11 +4,12 @@
 import type { NodeId, PreVoteRequest, PreVoteResponse, RequestVoteRequest, RequestVoteResponse, Term } from './types';
 import { StepContext } from './context';
 import { lastIndex, lastTerm } from './log';
-import { hasQuorum } from './quorum';
+import { hasQuorum, isVoter } from './quorum';
 import { randomElectionTimeout } from './state';
 import { appendAsLeader, broadcastAppend, newLeaderState } from './replication';
 import { failAllReads } from './reads';
 import { canCampaign } from './terms';
+import { syncPeers } from './membership';
 
 function resetElectionTimer(ctx: StepContext): void {
   const s = ctx.s;
@@ -18,8 +19,12 @@ function resetElectionTimer(ctx: StepContext): void {
   s.rng = rng;
 }
 
+/** Every voter of the configuration in effect but this node (both sides of a joint configuration). */
 function otherVoters(ctx: StepContext): NodeId[] {
-  return ctx.s.cluster.voters.filter((id) => id !== ctx.id);
+  const c = ctx.s.cluster;
+  const voters = c.voters.filter((id) => id !== ctx.id);
+  for (const id of c.votersOutgoing ?? []) if (id !== ctx.id && !voters.includes(id)) voters.push(id);
+  return voters;
 }
 
 /** Leaves any role for Follower in `term`. Clears the vote only when the term changes. */
@@ -119,8 +124,10 @@ export function inLeaderLease(ctx: StepContext): boolean {
 export function handleRequestVoteRequest(ctx: StepContext, m: RequestVoteRequest): void {
   const s = ctx.s;
   ctx.action('HandleRequestVoteRequest');
+  // A candidate that is not a voter in our configuration gets no vote (ch. 4: a removed server
+  // must not disrupt; a voter we do not know of yet has a log ahead of ours and wins without us).
   const grant =
-    m.term === s.term && (s.votedFor === null || s.votedFor === m.from) && candidateLogIsUpToDate(ctx, m);
+    m.term === s.term && (s.votedFor === null || s.votedFor === m.from) && isVoter(s.cluster, m.from) && candidateLogIsUpToDate(ctx, m);
   if (grant) {
     s.votedFor = m.from;
     ctx.persistHardState();
@@ -146,7 +153,7 @@ export function handleRequestVoteResponse(ctx: StepContext, m: RequestVoteRespon
 export function handlePreVoteRequest(ctx: StepContext, m: PreVoteRequest): void {
   const s = ctx.s;
   ctx.action('HandlePreVoteRequest');
-  const grant = m.term > s.term && candidateLogIsUpToDate(ctx, m);
+  const grant = m.term > s.term && isVoter(s.cluster, m.from) && candidateLogIsUpToDate(ctx, m);
   // A grant echoes the proposed term so the pre-candidate can match it; a refusal tells our own.
   ctx.respond({ type: 'PreVoteResponse', cluster: s.config.clusterId, from: ctx.id, to: m.from, term: grant ? m.term : s.term, granted: grant });
 }
@@ -176,6 +183,8 @@ export function becomeLeader(ctx: StepContext): void {
   s.heartbeatElapsed = 0;
   s.electionElapsed = 0;
   s.leader = newLeaderState(ctx);
+  // An uncommitted configuration change in its log: keep replicating to the previous members too.
+  if (s.configIndex > s.commitIndex) syncPeers(ctx);
   appendAsLeader(ctx, [{ term: s.term, type: 'Noop', data: '' }]);
   broadcastAppend(ctx, true);
 }
