@@ -4,7 +4,7 @@
 import type { NodeId, PreVoteRequest, PreVoteResponse, RequestVoteRequest, RequestVoteResponse, Term } from './types';
 import { StepContext } from './context';
 import { lastIndex, lastTerm } from './log';
-import { hasQuorum, isVoter } from './quorum';
+import { hasQuorum } from './quorum';
 import { randomElectionTimeout } from './state';
 import { appendAsLeader, broadcastAppend, newLeaderState } from './replication';
 import { failAllReads } from './reads';
@@ -124,10 +124,10 @@ export function inLeaderLease(ctx: StepContext): boolean {
 export function handleRequestVoteRequest(ctx: StepContext, m: RequestVoteRequest): void {
   const s = ctx.s;
   ctx.action('HandleRequestVoteRequest');
-  // A candidate that is not a voter in our configuration gets no vote (ch. 4: a removed server
-  // must not disrupt; a voter we do not know of yet has a log ahead of ours and wins without us).
+  // Granted whether or not the candidate is a voter in our configuration: we may lag the change
+  // that made it one (only its own configuration decides whether our vote counts).
   const grant =
-    m.term === s.term && (s.votedFor === null || s.votedFor === m.from) && isVoter(s.cluster, m.from) && candidateLogIsUpToDate(ctx, m);
+    m.term === s.term && (s.votedFor === null || s.votedFor === m.from) && candidateLogIsUpToDate(ctx, m);
   if (grant) {
     s.votedFor = m.from;
     ctx.persistHardState();
@@ -153,7 +153,7 @@ export function handleRequestVoteResponse(ctx: StepContext, m: RequestVoteRespon
 export function handlePreVoteRequest(ctx: StepContext, m: PreVoteRequest): void {
   const s = ctx.s;
   ctx.action('HandlePreVoteRequest');
-  const grant = m.term > s.term && isVoter(s.cluster, m.from) && candidateLogIsUpToDate(ctx, m);
+  const grant = m.term > s.term && candidateLogIsUpToDate(ctx, m);
   // A grant echoes the proposed term so the pre-candidate can match it; a refusal tells our own.
   ctx.respond({ type: 'PreVoteResponse', cluster: s.config.clusterId, from: ctx.id, to: m.from, term: grant ? m.term : s.term, granted: grant });
 }

@@ -13,7 +13,7 @@ import type { ClusterConfig, ConfChange, ConfChangeRefusal, Entry, LogIndex, Nod
 import { StepContext } from './context';
 import { entryAt, lastIndex, termAt, type RaftLog } from './log';
 import { isVoter } from './quorum';
-import { appendAsLeader, broadcastAppend, newProgress } from './replication';
+import { appendAsLeader, broadcastAppend, newProgress, sendAnchoredHeartbeat } from './replication';
 import { becomeFollower } from './election';
 import type { Progress } from './state';
 
@@ -198,6 +198,21 @@ function validChanges(changes: unknown): changes is readonly ConfChange[] {
     && typeof (c as ConfChange).node === 'string' && (c as ConfChange).node.length > 0 && (c as ConfChange).node.length <= 256);
 }
 
+/**
+ * Whether this node may start an election: it is a voter of its configuration in effect, or that
+ * configuration is not committed yet (as far as it knows) and it was a voter of the one before.
+ * A server removed by an uncommitted entry may still be needed: when the others lack the entry and
+ * their configuration needs this server's vote, its longer log refuses them, and only it can win
+ * (counting votes in its own, newer configuration) and commit its removal.
+ */
+export function mayCampaign(ctx: StepContext): boolean {
+  const s = ctx.s;
+  if (isVoter(s.cluster, ctx.id)) return true;
+  if (s.configIndex <= s.commitIndex) return false;
+  const base = baseConfig(s);
+  return isVoter(configAt(s.log, s.configIndex - 1, base.config, base.index).config, ctx.id);
+}
+
 /** True when the leader has committed an entry of its current term (§5.4.2; the 2015 rule). */
 export function committedInCurrentTerm(ctx: StepContext): boolean {
   return termAt(ctx.s.log, ctx.s.commitIndex) === ctx.s.term;
@@ -228,17 +243,30 @@ export function proposeConfChange(ctx: StepContext, requestId: unknown, changes:
   };
   if (!committedInCurrentTerm(ctx)) return refuse('ConfChangeBeforeTermCommit');
   if (configUncommitted(ctx)) return refuse('ConfChangeInProgress');
+  if (changes.length > 0 && isJoint(s.cluster)) return refuse('ConfChangeInProgress');
+  const refusal = appendConfChange(ctx, requestId, changes, leaveJoint);
+  if (refusal !== null) refuse(refusal.refusal, refusal.node);
+}
+
+/**
+ * Appends the entry a change leads to from the configuration in effect, with no check of the
+ * leader's term or of pending changes (proposeConfChange makes those; planted bugs skip them).
+ * Returns the refusal the change itself earns, or null once appended.
+ */
+export function appendConfChange(ctx: StepContext, requestId: string, changes: readonly ConfChange[], leaveJoint: 'auto' | 'explicit' | undefined): { refusal: ConfChangeRefusal; node?: NodeId } | null {
+  const s = ctx.s;
   if (changes.length === 0) {
-    if (!isJoint(s.cluster)) return refuse('NotJoint');
+    if (!isJoint(s.cluster)) return { refusal: 'NotJoint' };
     ctx.action('ProposeConfChange');
     appendConfig(ctx, requestId, leaveJointConfig(s.cluster), 'LeaveJoint');
-    return;
+    return null;
   }
-  if (isJoint(s.cluster)) return refuse('ConfChangeInProgress');
-  const next = nextConfig(s.cluster, changes, leaveJoint);
-  if ('refusal' in next) return refuse(next.refusal, next.node);
+  // From a joint configuration (only a planted bug gets here with one), changes apply to its incoming side.
+  const next = nextConfig(leaveJointConfig(s.cluster), changes, leaveJoint);
+  if ('refusal' in next) return next;
   ctx.action('ProposeConfChange');
   appendConfig(ctx, requestId, next, isJoint(next) ? 'EnterJoint' : null);
+  return null;
 }
 
 function leaveJointConfig(c: ClusterConfig): ClusterConfig {
@@ -254,6 +282,14 @@ function appendConfig(ctx: StepContext, requestId: string | null, config: Cluste
   broadcastAppend(ctx, false);
 }
 
+/** An empty AppendEntries anchored at each chosen follower's match (never held back by flow control). */
+function tellCommitToPeers(ctx: StepContext, chosen: (id: NodeId) => boolean): void {
+  for (const id of ctx.leader().peers) {
+    const pr = ctx.progress(id);
+    if (chosen(id) && pr.mode !== 'Snapshot' && pr.match > 0) sendAnchoredHeartbeat(ctx, id, pr);
+  }
+}
+
 /**
  * What a leader does once a configuration commits, at the end of a step (never in the middle of a
  * handler that still uses the leader state): it leaves a committed joint configuration that asked
@@ -263,13 +299,21 @@ function appendConfig(ctx: StepContext, requestId: string | null, config: Cluste
 export function afterConfigCommitted(ctx: StepContext): boolean {
   const s = ctx.s;
   if (s.role !== 'Leader' || configUncommitted(ctx)) return false;
-  // The removal committed: the removed members have had their chance to hear of it.
-  if (ctx.leader().retiring > 0) syncPeers(ctx);
+  // The removal committed: the removed members are told the commit index once more (up to what
+  // each holds: if that covers their removal they know not to campaign, see mayCampaign), then
+  // dropped. Replicating to them for longer would let a removed node's newer term depose us.
+  if (ctx.leader().retiring > 0) {
+    tellCommitToPeers(ctx, (id) => !isMember(s.cluster, id));
+    syncPeers(ctx);
+  }
   if (isJoint(s.cluster) && s.cluster.autoLeave === true && committedInCurrentTerm(ctx) && ctx.leader().transfer === null) {
     appendConfig(ctx, null, leaveJointConfig(s.cluster), 'LeaveJoint');
     return true;
   }
   if (!isVoter(s.cluster, ctx.id)) {
+    // Tell every follower the commit index first (up to what each holds): those that hold the new
+    // configuration then know it is committed, and the removed ones that they are out.
+    tellCommitToPeers(ctx, () => true);
     ctx.action('StepDownRemoved');
     becomeFollower(ctx, s.term, null);
   }

@@ -187,7 +187,7 @@ export function broadcastHeartbeat(ctx: StepContext): void {
   confirmReads(ctx);
 }
 
-function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void {
+export function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void {
   const s = ctx.s;
   const anchor = heartbeatAnchor(ctx, pr);
   const leaderCommit = Math.min(s.commitIndex, anchor);

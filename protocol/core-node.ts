@@ -181,7 +181,8 @@ export function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
     apply: o.apply,
     reads: o.reads,
     proposed: o.proposed,
-    errors: o.errors.map(toNodeError),
+    // Nearly every step has no error: keep core's shared empty list rather than map it.
+    errors: o.errors.length === 0 ? (o.errors as readonly never[]) : o.errors.map(toNodeError),
     actions: o.actions.length === 0 ? undefined : o.actions,
     view: viewOf(state),
   };
