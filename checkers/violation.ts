@@ -4,6 +4,8 @@ export type PropertyName =
   | 'LogMatching'
   | 'LeaderCompleteness'
   | 'StateMachineSafety'
+  | 'ConfigQuorumIntersection'
+  | 'OneUncommittedConfig'
   | 'TermMonotonic'
   | 'CommitMonotonic'
   | 'PreVoteKeepsTerm'

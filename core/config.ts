@@ -37,7 +37,9 @@ export function validateConfig(config: RaftConfig): void {
   const voters = config.cluster?.voters;
   if (!Array.isArray(voters) || voters.length === 0) throw new ConfigError('config.cluster.voters must list at least one node');
   if (new Set(voters).size !== voters.length) throw new ConfigError('config.cluster.voters has duplicates');
-  if (!voters.includes(config.id)) throw new ConfigError(`config.id ${config.id} is not among the voters`);
+  // A node outside the configuration is a node waiting to be added: it never campaigns until the
+  // log makes it a voter (core/membership.ts).
+  if (typeof config.id !== 'string' || config.id === '') throw new ConfigError('config.id must be a non-empty string');
   if (!Number.isInteger(config.seed)) throw new ConfigError('config.seed must be an integer');
   for (const key of [
     'electionTimeoutTicks', 'heartbeatIntervalTicks', 'maxEntriesPerAppend', 'maxBytesPerAppend',

@@ -44,8 +44,8 @@ export interface DurableViolation {
 
 export interface DurableCheckOptions {
   /**
-   * The configured voters, for VoteForMember when there is no snapshot (whose configuration
-   * takes precedence). Without either, the vote is not checked: storage alone cannot know them.
+   * Every node id the deployment may ever have (voters, and nodes that may join), for
+   * VoteForMember. Without it the vote is not checked: storage alone cannot know them.
    */
   readonly voters?: readonly NodeId[];
 }
@@ -69,12 +69,15 @@ function snapshotViolation(snapshot: Snapshot, term: Term): DurableViolation | n
   return null;
 }
 
-function voteViolation(votedFor: NodeId | null, snapshot: Snapshot | null, options: DurableCheckOptions): DurableViolation | null {
+function voteViolation(votedFor: NodeId | null, options: DurableCheckOptions): DurableViolation | null {
   if (votedFor === null) return null;
   if (typeof votedFor !== 'string') return violation('WellFormed', `votedFor must be a node id or null, got a ${typeof votedFor}`);
-  const voters = snapshot ? snapshot.config.voters : options.voters;
-  if (voters === undefined || voters.includes(votedFor)) return null;
-  return violation('VoteForMember', `voted for ${JSON.stringify(votedFor)}, who is not among the voters ${JSON.stringify(voters)}`);
+  // Judged against the node ids the deployment knows, never against a configuration in the state:
+  // under membership changes a node may vote for a voter named only by a Config entry that a leader
+  // of the same term later cut from its log, so no configuration it still holds names the candidate.
+  // Without the deployment's ids there is nothing sound to judge the vote by.
+  if (options.voters === undefined || options.voters.includes(votedFor)) return null;
+  return violation('VoteForMember', `voted for ${JSON.stringify(votedFor)}, who is not among the known node ids ${JSON.stringify(options.voters)}`);
 }
 
 /**
@@ -111,7 +114,7 @@ export function checkDurableState(state: DurableState, options: DurableCheckOpti
     if (broken) return broken;
   }
   const firstIndex = snapshot ? snapshot.index + 1 : 1;
-  return logViolation(state.entries, snapshot ? snapshot.term : 0, snapshot !== null, firstIndex, state.term) ?? voteViolation(state.votedFor, snapshot, options);
+  return logViolation(state.entries, snapshot ? snapshot.term : 0, snapshot !== null, firstIndex, state.term) ?? voteViolation(state.votedFor, options);
 }
 
 /**
@@ -131,7 +134,7 @@ export function entriesSurvivingSnapshot(entries: readonly Entry[], current: Sna
  * It must agree with applyPersistRecordInPlace on what the record does (the property test in
  * durable-invariants.test.ts compares it with checkDurableState on the applied result).
  */
-export function recordViolation(state: DurableState, record: PersistRecord): DurableViolation | null {
+export function recordViolation(state: DurableState, record: PersistRecord, options: DurableCheckOptions = {}): DurableViolation | null {
   const term = record.term ?? state.term;
   if (!isTerm(term)) return violation('TermInRange', `term ${term} is not an integer in [0, ${MAX_TERM}]`);
 
@@ -163,5 +166,5 @@ export function recordViolation(state: DurableState, record: PersistRecord): Dur
   } else if (kept > 0 && beforeAppend > term) {
     return violation('EntryTermNotAboveCurrent', `entry ${firstIndex + kept - 1} has term ${beforeAppend}, above the new term ${term}`);
   }
-  return voteViolation(votedFor, snapshot, {});
+  return voteViolation(votedFor, options);
 }

@@ -9,6 +9,7 @@ import { randomElectionTimeout } from './state';
 import { appendAsLeader, broadcastAppend, newLeaderState } from './replication';
 import { failAllReads } from './reads';
 import { canCampaign } from './terms';
+import { syncPeers } from './membership';
 
 function resetElectionTimer(ctx: StepContext): void {
   const s = ctx.s;
@@ -18,8 +19,12 @@ function resetElectionTimer(ctx: StepContext): void {
   s.rng = rng;
 }
 
+/** Every voter of the configuration in effect but this node (both sides of a joint configuration). */
 function otherVoters(ctx: StepContext): NodeId[] {
-  return ctx.s.cluster.voters.filter((id) => id !== ctx.id);
+  const c = ctx.s.cluster;
+  const voters = c.voters.filter((id) => id !== ctx.id);
+  for (const id of c.votersOutgoing ?? []) if (id !== ctx.id && !voters.includes(id)) voters.push(id);
+  return voters;
 }
 
 /** Leaves any role for Follower in `term`. Clears the vote only when the term changes. */
@@ -119,6 +124,8 @@ export function inLeaderLease(ctx: StepContext): boolean {
 export function handleRequestVoteRequest(ctx: StepContext, m: RequestVoteRequest): void {
   const s = ctx.s;
   ctx.action('HandleRequestVoteRequest');
+  // Granted whether or not the candidate is a voter in our configuration: we may lag the change
+  // that made it one (only its own configuration decides whether our vote counts).
   const grant =
     m.term === s.term && (s.votedFor === null || s.votedFor === m.from) && candidateLogIsUpToDate(ctx, m);
   if (grant) {
@@ -176,6 +183,8 @@ export function becomeLeader(ctx: StepContext): void {
   s.heartbeatElapsed = 0;
   s.electionElapsed = 0;
   s.leader = newLeaderState(ctx);
+  // An uncommitted configuration change in its log: keep replicating to the previous members too.
+  if (s.configIndex > s.commitIndex) syncPeers(ctx);
   appendAsLeader(ctx, [{ term: s.term, type: 'Noop', data: '' }]);
   broadcastAppend(ctx, true);
 }

@@ -2,7 +2,7 @@
 // simulator's disk, the browser's localStorage, the test harness) applies records the same way.
 
 import type { DurableState, Entry, NodeId, PersistRecord, Snapshot, Term } from './types';
-import { DurableViolation, entriesSurvivingSnapshot, recordViolation } from './durable-invariants';
+import { DurableViolation, entriesSurvivingSnapshot, recordViolation, type DurableCheckOptions } from './durable-invariants';
 
 /** A record that does not follow the stored state. Storage refuses it and writes nothing. */
 export class PersistSequenceError extends Error {
@@ -33,9 +33,9 @@ export interface MutableDurableState {
  * Applies one record in place: snapshot, then hard state, then truncation, then the append.
  * Throws DurableInvariantError, changing nothing, if the result would break a durable invariant.
  */
-export function applyPersistRecordInPlace(state: MutableDurableState, record: PersistRecord): void {
+export function applyPersistRecordInPlace(state: MutableDurableState, record: PersistRecord, options: DurableCheckOptions = {}): void {
   // Checked before anything changes, so a refused record leaves the state as it was.
-  const broken = recordViolation(state, record);
+  const broken = recordViolation(state, record, options);
   if (broken) throw new DurableInvariantError(broken, record.seq);
   if (record.snapshot) {
     const survivesFrom = entriesSurvivingSnapshot(state.entries, state.snapshot, record.snapshot);
@@ -63,9 +63,9 @@ export function toMutableDurableState(state: DurableState): MutableDurableState 
 }
 
 /** The pure form: returns a new state and leaves the given one untouched. */
-export function applyPersistRecord(state: DurableState, record: PersistRecord): DurableState {
+export function applyPersistRecord(state: DurableState, record: PersistRecord, options: DurableCheckOptions = {}): DurableState {
   const next = toMutableDurableState(state);
-  applyPersistRecordInPlace(next, record);
+  applyPersistRecordInPlace(next, record, options);
   return next;
 }
 

@@ -1,29 +1,47 @@
-// Quorums are always computed from the configuration held in state, never from a constant, so
-// that membership changes can later swap the configuration without touching these rules.
+// Quorums are always computed from the configuration in effect (state.cluster, the latest
+// configuration in the log), never from a constant. In a joint configuration (§4.3) a decision
+// needs a majority of the incoming voters AND a majority of the outgoing ones.
 
 import type { ClusterConfig, LogIndex, NodeId } from './types';
 
+/** The size of a majority of the (incoming) voters. */
 export function quorumSize(cluster: ClusterConfig): number {
   return Math.floor(cluster.voters.length / 2) + 1;
 }
 
+/** A voter of the configuration in effect: incoming, or outgoing while joint. */
 export function isVoter(cluster: ClusterConfig, id: NodeId): boolean {
-  return cluster.voters.includes(id);
+  return cluster.voters.includes(id) || (cluster.votersOutgoing !== undefined && cluster.votersOutgoing.includes(id));
 }
 
-/** True when the distinct voters in `ids` form a majority. Duplicates never count twice. */
-export function hasQuorum(cluster: ClusterConfig, ids: readonly NodeId[]): boolean {
+/** True when the distinct voters among `ids` form a majority of one voter list. */
+function majorityOf(voters: readonly NodeId[], ids: readonly NodeId[]): boolean {
   let count = 0;
-  for (const voter of cluster.voters) if (ids.includes(voter)) count++;
-  return count >= quorumSize(cluster);
+  for (const voter of voters) if (ids.includes(voter)) count++;
+  return count >= Math.floor(voters.length / 2) + 1;
 }
 
-/** The largest value that a majority of voters have reached (the commit candidate of §5.3). */
-export function quorumMin(cluster: ClusterConfig, valueOf: (id: NodeId) => LogIndex): LogIndex {
-  const voters = cluster.voters;
+/** True when `ids` hold a quorum: a majority of voters (and, while joint, of the outgoing voters). Duplicates never count twice. */
+export function hasQuorum(cluster: ClusterConfig, ids: readonly NodeId[]): boolean {
+  if (!majorityOf(cluster.voters, ids)) return false;
+  return cluster.votersOutgoing === undefined || majorityOf(cluster.votersOutgoing, ids);
+}
+
+/** The largest value that a majority of `voters` have reached. */
+function majorityMin(voters: readonly NodeId[], valueOf: (id: NodeId) => LogIndex): LogIndex {
   const values: number[] = [];
   for (let k = 0; k < voters.length; k++) insertDescending(values, valueOf(voters[k]));
-  return values[quorumSize(cluster) - 1];
+  return values[Math.floor(voters.length / 2)];
+}
+
+/**
+ * The largest value that a quorum has reached (the commit candidate of §5.3): while joint, the
+ * smaller of the two majorities' values, since both must agree.
+ */
+export function quorumMin(cluster: ClusterConfig, valueOf: (id: NodeId) => LogIndex): LogIndex {
+  const incoming = majorityMin(cluster.voters, valueOf);
+  if (cluster.votersOutgoing === undefined) return incoming;
+  return Math.min(incoming, majorityMin(cluster.votersOutgoing, valueOf));
 }
 
 /**

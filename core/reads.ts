@@ -14,7 +14,7 @@
 import type { LogIndex, NodeId, ReadIndexRequest, ReadIndexResponse } from './types';
 import { StepContext } from './context';
 import { termAt } from './log';
-import { insertDescending, quorumSize } from './quorum';
+import { quorumMin } from './quorum';
 import { broadcastHeartbeat } from './replication';
 
 function committedInCurrentTerm(ctx: StepContext): boolean {
@@ -65,15 +65,8 @@ function answer(ctx: StepContext, requestId: string, requester: NodeId | null, i
 
 /** The newest round that a majority (this leader included) has answered. */
 function quorumAckedRound(ctx: StepContext): number {
-  const s = ctx.s;
   const leader = ctx.leader();
-  const voters = s.cluster.voters;
-  const rounds: number[] = [];
-  for (let k = 0; k < voters.length; k++) {
-    const id = voters[k];
-    insertDescending(rounds, id === ctx.id ? leader.round : leader.progress[id].ackedRound);
-  }
-  return rounds[quorumSize(s.cluster) - 1];
+  return quorumMin(ctx.s.cluster, (id) => (id === ctx.id ? leader.round : leader.progress[id].ackedRound));
 }
 
 function leaseValid(ctx: StepContext): boolean {

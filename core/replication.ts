@@ -10,6 +10,7 @@ import type { LeaderState, Progress } from './state';
 import { pinnedIndex, releasePinnedSnapshot, sendSnapshotChunk, snapshotNeeded } from './snapshot';
 import { confirmReads, releaseReadyReads, startReadsAwaitingCommit } from './reads';
 import { maybeSendTimeoutNow } from './transfer';
+import { adoptAppendedConfig, members, revertConfigAfterTruncate } from './membership';
 
 const INITIAL_PROGRESS: Omit<Progress, 'next'> = {
   match: 0,
@@ -25,10 +26,15 @@ const INITIAL_PROGRESS: Omit<Progress, 'next'> = {
   sentCommit: 0,
 };
 
+export function newProgress(next: LogIndex): Progress {
+  return { ...INITIAL_PROGRESS, next };
+}
+
 export function newLeaderState(ctx: StepContext): LeaderState {
   const next = lastIndex(ctx.s.log) + 1;
   const progress: Record<NodeId, Progress> = {};
-  for (const id of ctx.s.cluster.voters) if (id !== ctx.id) progress[id] = { ...INITIAL_PROGRESS, next };
+  const peers = members(ctx.s.cluster).filter((id) => id !== ctx.id);
+  for (const id of peers) progress[id] = newProgress(next);
   return {
     progress,
     round: 0,
@@ -39,6 +45,8 @@ export function newLeaderState(ctx: StepContext): LeaderState {
     leaseRevoked: false,
     uncommittedBytes: 0,
     durableMatch: 0,
+    peers,
+    retiring: 0,
   };
 }
 
@@ -52,6 +60,7 @@ export function appendAsLeader(ctx: StepContext, entries: readonly Entry[]): voi
   const from = lastIndex(s.log) + 1;
   s.log = appendEntries(s.log, entries);
   ctx.persistAppend(from, entries);
+  adoptAppendedConfig(ctx, from, entries);
   let bytes = 0;
   for (const e of entries) bytes += entryBytes(e);
   ctx.ownLeader().uncommittedBytes += bytes;
@@ -138,7 +147,8 @@ function boundedEntries(ctx: StepContext, from: LogIndex, last: LogIndex): Entry
 }
 
 export function broadcastAppend(ctx: StepContext, sendIfEmpty: boolean): void {
-  for (const id of ctx.s.cluster.voters) if (id !== ctx.id) sendAppend(ctx, id, sendIfEmpty);
+  const peers = ctx.leader().peers;
+  for (let k = 0; k < peers.length; k++) sendAppend(ctx, peers[k], sendIfEmpty);
 }
 
 /**
@@ -158,8 +168,7 @@ export function broadcastHeartbeat(ctx: StepContext): void {
   const owned = ctx.ownLeader();
   owned.round = round;
   owned.roundSentAt = roundSentAt;
-  for (const to of s.cluster.voters) {
-    if (to === ctx.id) continue;
+  for (const to of leader.peers) {
     const pr = ctx.progress(to);
     if (pr.mode === 'Snapshot') {
       sendSnapshotChunk(ctx, to, false);
@@ -178,7 +187,7 @@ export function broadcastHeartbeat(ctx: StepContext): void {
   confirmReads(ctx);
 }
 
-function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void {
+export function sendAnchoredHeartbeat(ctx: StepContext, to: NodeId, pr: Progress): void {
   const s = ctx.s;
   const anchor = heartbeatAnchor(ctx, pr);
   const leaderCommit = Math.min(s.commitIndex, anchor);
@@ -272,6 +281,7 @@ function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: Log
       invariant(conflictAt > s.commitIndex, `leader ${m.from} conflicts with committed entry ${conflictAt}`);
       s.log = truncateFrom(s.log, conflictAt);
       ctx.persistTruncate(conflictAt);
+      revertConfigAfterTruncate(ctx, conflictAt);
       ctx.action('TruncateLog');
       break;
     }
@@ -281,6 +291,7 @@ function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: Log
     const from = prevIndex + 1 + k;
     s.log = appendEntries(s.log, fresh);
     ctx.persistAppend(from, fresh);
+    adoptAppendedConfig(ctx, from, fresh);
   }
   const lastNew = prevIndex + entries.length;
   // §5.3: never commit past what this message proved we match.
@@ -308,6 +319,8 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
     }
     return;
   }
+  // A node removed from the configuration (or not yet added) has no progress: its answers are late news.
+  if (ctx.leader().progress[m.from] === undefined) return;
   const pr = ctx.ownProgress(m.from);
   pr.recentActive = true;
   pr.ackedRound = Math.max(pr.ackedRound, m.round);
@@ -413,7 +426,8 @@ export function advanceCommitIndex(ctx: StepContext): boolean {
   if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
   // Followers learn the new commit index with the next AppendEntries; a follower with nothing
   // more to receive gets an empty one if it would learn something from it (tellCommit).
-  for (const id of s.cluster.voters) if (id !== ctx.id) tellCommit(ctx, id, ctx.progress(id));
+  const peers = ctx.leader().peers;
+  for (let k = 0; k < peers.length; k++) tellCommit(ctx, peers[k], ctx.progress(peers[k]));
   return true;
 }
 

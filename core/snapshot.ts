@@ -9,6 +9,7 @@ import { compactTo, termAt } from './log';
 import type { IncomingSnapshot, Progress } from './state';
 import { advanceCommitIndex, sendAppend } from './replication';
 import { releaseReadyReads } from './reads';
+import { baseConfig, configAt, configFromLog, setConfig } from './membership';
 
 /** CompactLog: the application's snapshot at `index` replaces the log prefix up to it. */
 export function compactLog(ctx: StepContext, index: LogIndex, data: string): void {
@@ -21,7 +22,11 @@ export function compactLog(ctx: StepContext, index: LogIndex, data: string): voi
     ctx.errors.push({ type: 'InvalidInput', reason: 'snapshot data must be a string' });
     return;
   }
-  const snapshot: Snapshot = { index, term: termAt(s.log, index) as number, config: s.cluster, data };
+  // The configuration at the snapshot's index, which may be older than the one in effect (§4: a
+  // later, uncommitted Config entry stays in the log after the snapshot).
+  const base = baseConfig(s);
+  const config = configAt(s.log, index, base.config, base.index).config;
+  const snapshot: Snapshot = { index, term: termAt(s.log, index) as number, config, data };
   s.snapshot = snapshot;
   s.log = compactTo(s.log, index, snapshot.term);
   ctx.persistSnapshot(snapshot);
@@ -135,7 +140,9 @@ function installSnapshot(ctx: StepContext): void {
   s.incomingSnapshot = null;
   s.snapshot = snapshot;
   s.log = compactTo(s.log, snapshot.index, snapshot.term);
-  s.cluster = snapshot.config;
+  // The snapshot's configuration, unless an entry kept after it carries a later one.
+  const inEffect = configFromLog(s);
+  setConfig(ctx, inEffect.config, inEffect.index);
   ctx.persistSnapshot(snapshot);
   ctx.action('InstallSnapshot');
   s.commitIndex = Math.max(s.commitIndex, snapshot.index);
@@ -151,7 +158,7 @@ function installSnapshot(ctx: StepContext): void {
 export function handleInstallSnapshotResponse(ctx: StepContext, m: InstallSnapshotResponse): void {
   const s = ctx.s;
   ctx.action('HandleInstallSnapshotResponse');
-  if (s.role !== 'Leader' || m.term !== s.term) return;
+  if (s.role !== 'Leader' || m.term !== s.term || ctx.leader().progress[m.from] === undefined) return;
   let pr = ctx.progress(m.from);
   pr = ctx.updateProgress(m.from, { recentActive: true, ackedRound: Math.max(pr.ackedRound, m.round) });
   // An answer about another snapshot belongs to an earlier transfer.

@@ -5,6 +5,7 @@ import { EMPTY_LOG, RaftLog, logFromEntries } from './log';
 import { RngState, nextInt, seedRng } from './rng';
 import { validateConfig } from './config';
 import { EMPTY_HELD, type HeldQueue } from './held-queue';
+import { configFromLog } from './membership';
 
 export type { HeldMessage, HeldQueue } from './held-queue';
 
@@ -81,6 +82,10 @@ export interface LeaderState {
   readonly uncommittedBytes: number;
   /** The leader's own log counts toward commit only up to what is durable. */
   readonly durableMatch: LogIndex;
+  /** Every member of the configuration in effect but this leader: whom it replicates to (the keys of `progress`). */
+  readonly peers: readonly NodeId[];
+  /** How many of `peers` are members only of the previous configuration (until the current one commits). */
+  readonly retiring: number;
 }
 
 export interface IncomingSnapshot {
@@ -94,7 +99,10 @@ export interface IncomingSnapshot {
 
 export interface RaftState {
   readonly config: RaftConfig;
+  /** The configuration in effect: the latest Config entry in the log, else the snapshot's, else config.cluster. */
   readonly cluster: ClusterConfig;
+  /** The log index `cluster` came from (the snapshot's index, or 0 for config.cluster). */
+  readonly configIndex: LogIndex;
   // Persistent state (Figure 2), mirrored to storage through PersistRecords.
   readonly term: Term;
   readonly votedFor: NodeId | null;
@@ -144,9 +152,11 @@ export function restartState(config: RaftConfig, durable: DurableState, lastSeq:
   const log = snapshot ? logFromEntries(snapshot.index, snapshot.term, durable.entries) : durable.entries.length ? logFromEntries(0, 0, durable.entries) : EMPTY_LOG;
   const [timeout, rng] = randomElectionTimeout(config, seedRng(config.seed + lastSeq * 7919));
   const compactedUpTo = snapshot ? snapshot.index : 0;
+  const inEffect = configFromLog({ log, snapshot, config });
   return {
     config,
-    cluster: snapshot ? snapshot.config : config.cluster,
+    cluster: inEffect.config,
+    configIndex: inEffect.index,
     term: durable.term,
     votedFor: durable.votedFor,
     log,
@@ -180,6 +190,7 @@ export function copyState(s: RaftState): RaftState {
   return {
     config: s.config,
     cluster: s.cluster,
+    configIndex: s.configIndex,
     term: s.term,
     votedFor: s.votedFor,
     log: s.log,
@@ -219,6 +230,8 @@ export function copyLeaderState(l: LeaderState): LeaderState {
     leaseRevoked: l.leaseRevoked,
     uncommittedBytes: l.uncommittedBytes,
     durableMatch: l.durableMatch,
+    peers: l.peers,
+    retiring: l.retiring,
   };
 }
 

@@ -12,7 +12,7 @@ import { checkMessage } from './validate';
 import { MAX_TERM_STEP, termStepRefusal } from './terms';
 import { lastIndex } from './log';
 import { heldDrop, heldOldest, heldReleasable } from './held-queue';
-import { hasQuorum, isVoter } from './quorum';
+import { hasQuorum } from './quorum';
 import {
   becomeFollower,
   handlePreVoteRequest,
@@ -33,6 +33,7 @@ import {
 import { compactLog, handleInstallSnapshotRequest, handleInstallSnapshotResponse } from './snapshot';
 import { handleReadIndexRequest, handleReadIndexResponse, read } from './reads';
 import { expireTransfer, handleTimeoutNowRequest, transferLeadership } from './transfer';
+import { afterConfigCommitted, mayCampaign, proposeConfChange } from './membership';
 
 export interface StepResult {
   readonly state: RaftState;
@@ -68,10 +69,16 @@ export function step(state: RaftState, input: Input): StepResult {
     case 'TransferLeadership':
       transferLeadership(ctx, input.to);
       break;
+    case 'ProposeConfChange':
+      proposeConfChange(ctx, input.requestId, input.changes, input.leaveJoint);
+      break;
     default:
       ctx.errors.push({ type: 'InvalidInput', reason: `unknown input type ${JSON.stringify((input as { type: unknown }).type)}` });
   }
   drainSelfInbox(ctx);
+  // A configuration that committed in this step may call for LeaveJoint (whose own durable ack
+  // may come back at once) or for the leader to step down.
+  while (afterConfigCommitted(ctx)) drainSelfInbox(ctx);
   return ctx.finish();
 }
 
@@ -87,7 +94,7 @@ function tick(ctx: StepContext): void {
     tickLeader(ctx);
     return;
   }
-  if (s.electionElapsed >= s.randomizedElectionTimeout && isVoter(s.cluster, ctx.id)) timeout(ctx);
+  if (s.electionElapsed >= s.randomizedElectionTimeout && mayCampaign(ctx)) timeout(ctx);
 }
 
 function tickLeader(ctx: StepContext): void {
@@ -206,7 +213,10 @@ function receiveUntrusted(ctx: StepContext, raw: unknown): void {
   }
   if (m.cluster !== s.config.clusterId) return reject(ctx, m, `wrong cluster id ${JSON.stringify(m.cluster)}`);
   if (m.to !== ctx.id) return reject(ctx, m, `addressed to ${m.to}, not ${ctx.id}`);
-  if (m.from === ctx.id || !isVoter(s.cluster, m.from)) return reject(ctx, m, `unknown sender ${JSON.stringify(m.from)}`);
+  // Senders outside the configuration are normal during membership changes (a node added to a
+  // configuration we have not seen yet, a removed node's late messages): they are heard, but only
+  // voters of the configuration in effect are counted toward a quorum.
+  if (m.from === ctx.id) return reject(ctx, m, `unknown sender ${JSON.stringify(m.from)}`);
   const tooFarAhead = termStepRefusal(s.term, m.term);
   if (tooFarAhead !== null) return refuseAndCatchUp(ctx, m, tooFarAhead);
   if (m.term === s.term && s.role === 'Leader') {
@@ -265,6 +275,9 @@ function receive(ctx: StepContext, m: Message): void {
 
 /** A vote request from a higher term is ignored while we believe a leader is alive (§9.6). */
 function ignoresHigherTerm(ctx: StepContext, m: Message): boolean {
+  // Not by membership: a voter this node does not know of yet (its log lags the change that added
+  // it) must be heard, or a lagging majority could never elect anyone. A removed server that does
+  // not know it was removed is kept from disrupting by this lease (§4.2.3) and by PreVote.
   if (m.type === 'PreVoteRequest') return inLeaderLease(ctx);
   if (m.type === 'RequestVoteRequest') return !m.transfer && inLeaderLease(ctx);
   return false;

@@ -18,8 +18,8 @@ export type Role = 'Follower' | 'PreCandidate' | 'Candidate' | 'Leader';
 
 /**
  * `Noop` is what a new leader appends so that it can commit an entry of its own term (§5.4.2).
- * `Config` is reserved for membership changes; today it carries the voter list and is applied
- * by nobody, but the quorum code already reads the configuration from state, not from constants.
+ * `Config` carries a configuration (core/membership.ts encodes it in `data`); a server uses the
+ * latest one in its log from the moment it is appended, committed or not (dissertation §4.1).
  */
 export type EntryType = 'Normal' | 'Noop' | 'Config';
 
@@ -34,9 +34,34 @@ export interface Entry {
 // Configuration
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A configuration (dissertation ch. 4). `voters` decide elections and commits; `learners` receive
+ * the log but never vote or campaign. While joint (§4.3), `votersOutgoing` holds the voters of the
+ * configuration being left, and every decision needs a majority of `voters` AND of `votersOutgoing`.
+ */
 export interface ClusterConfig {
   readonly voters: readonly NodeId[];
+  /** Present only in a joint configuration. */
+  readonly votersOutgoing?: readonly NodeId[];
+  readonly learners?: readonly NodeId[];
+  /** Joint only: the leader appends the final configuration by itself once this one commits. */
+  readonly autoLeave?: boolean;
 }
+
+/** One change of a ProposeConfChange (ConfChangeV2-style: a list of them is one proposal). */
+export interface ConfChange {
+  readonly kind: 'AddVoter' | 'AddLearner' | 'RemoveNode';
+  readonly node: NodeId;
+}
+
+/**
+ * Why a configuration change was refused. `ConfChangeInProgress`: a configuration entry is not yet
+ * committed, or a joint configuration is still in effect. `ConfChangeBeforeTermCommit`: the leader
+ * has not committed an entry of its own term yet (the 2015 single-server fix). `RemoveLastVoter`:
+ * the change would leave no voter. `UnknownNode`: removal of a node that is not a member.
+ * `NotJoint`: an empty change (an explicit LeaveJoint) outside a joint configuration.
+ */
+export type ConfChangeRefusal = 'ConfChangeInProgress' | 'ConfChangeBeforeTermCommit' | 'RemoveLastVoter' | 'UnknownNode' | 'NotJoint';
 
 export interface RaftConfig {
   /** Every message carries it; a message from another cluster is rejected. */
@@ -195,7 +220,13 @@ export type Input =
   | { readonly type: 'PersistAck'; readonly seq: number }
   /** The application took a snapshot of its state at `index` (which it has applied). */
   | { readonly type: 'Snapshot'; readonly index: LogIndex; readonly data: string }
-  | { readonly type: 'TransferLeadership'; readonly to: NodeId };
+  | { readonly type: 'TransferLeadership'; readonly to: NodeId }
+  /**
+   * A membership change (ProposeConfChange). One change of a single voter is a simple change;
+   * anything else, or any change with `leaveJoint` set, goes through a joint configuration, left
+   * automatically ('auto', the default) or by a later ProposeConfChange with no changes ('explicit').
+   */
+  | { readonly type: 'ProposeConfChange'; readonly requestId: string; readonly changes: readonly ConfChange[]; readonly leaveJoint?: 'auto' | 'explicit' };
 
 export type InputType = Input['type'];
 
@@ -265,6 +296,7 @@ export type RaftError =
   | { readonly type: 'ReadFailed'; readonly requestId: string; readonly reason: 'NotLeader' | 'LeadershipLost'; readonly leaderHint: NodeId | null }
   | { readonly type: 'TransferRejected'; readonly to: NodeId; readonly reason: string }
   | { readonly type: 'TransferAborted'; readonly to: NodeId }
+  | { readonly type: 'ConfChangeRejected'; readonly requestId: string; readonly reason: ConfChangeRefusal; readonly node?: NodeId }
   | { readonly type: 'InvalidMessage'; readonly reason: string; readonly from: unknown }
   | { readonly type: 'InvalidInput'; readonly reason: string };
 
@@ -299,7 +331,11 @@ export type ActionName =
   | 'CheckQuorumStepDown'
   | 'TransferLeadership'
   | 'ReadIndex'
-  | 'PersistAck';
+  | 'PersistAck'
+  | 'ProposeConfChange'
+  | 'EnterJoint'
+  | 'LeaveJoint'
+  | 'StepDownRemoved';
 
 export interface Output {
   /** Safe to send now: anything that depended on unpersisted state has been held back. */

@@ -53,7 +53,6 @@ describe('InvalidMessage: impossible fields change nothing', () => {
     ['a null entry', { entries: [null] }],
     ['an entry of unknown type', { entries: [{ term: 3, type: 'Weird', data: '' }] }],
     ['entry data not a string', { entries: [{ term: 3, type: 'Normal', data: 5 }] }],
-    ['unknown sender', { from: 'n9' }],
     ['sender is the receiver itself', { from: 'n2' }],
     ['addressed to another node', { to: 'n3' }],
     ['wrong cluster id', { cluster: 'other' }],

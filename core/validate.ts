@@ -4,6 +4,7 @@
 
 import type { ClusterConfig, Entry, Message, MessageType, Term } from './types';
 import { MAX_TERM, isTerm } from './terms';
+import { decodeConfig, decodeConfigValue } from './membership';
 
 export type Validation = { readonly ok: true; readonly message: Message } | { readonly ok: false; readonly reason: string };
 
@@ -73,14 +74,18 @@ function entries(o: Obj, messageTerm: number, prevLogTerm: number): readonly Ent
     previousTerm = term;
     const type = e.type;
     if (typeof type !== 'string' || !ENTRY_TYPES.has(type)) fail(`entries[${k}].type must be Normal, Noop or Config`);
-    str(e, 'data', MAX_DATA);
+    const data = str(e, 'data', MAX_DATA);
+    if (type === 'Config') {
+      const config = decodeConfig(data);
+      if (typeof config === 'string') fail(`entries[${k}] is a Config entry whose data is not a configuration: ${config}`);
+    }
   }
   return v as Entry[];
 }
 
 const MAX_VOTERS = 1024;
 
-/** A fresh copy holding only the voter list: the configuration is stored, so nothing else may ride along. */
+/** A fresh copy holding only the configuration's fields: it is stored, so nothing else may ride along. */
 function voters(o: Obj, key: string): ClusterConfig {
   const c = o[key];
   if (!isObject(c) || !Array.isArray(c.voters) || c.voters.length === 0 || c.voters.length > MAX_VOTERS) {
@@ -89,7 +94,10 @@ function voters(o: Obj, key: string): ClusterConfig {
   const ids = c.voters as unknown[];
   for (const id of ids) if (typeof id !== 'string' || id.length === 0 || id.length > 256) fail(`${key}.voters must hold node ids (strings of 1..256 characters)`);
   if (new Set(ids).size !== ids.length) fail(`${key}.voters has duplicates`);
-  return { voters: ids.slice() as string[] };
+  if (c.votersOutgoing === undefined && c.learners === undefined) return { voters: ids.slice() as string[] };
+  const config = decodeConfigValue(c);
+  if (typeof config === 'string') fail(`${key}: ${config}`);
+  return config;
 }
 
 function termNotAbove(value: number, term: number, what: string): void {

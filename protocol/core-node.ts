@@ -181,10 +181,16 @@ export function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
     apply: o.apply,
     reads: o.reads,
     proposed: o.proposed,
-    errors: o.errors,
+    // Nearly every step has no error: keep core's shared empty list rather than map it.
+    errors: o.errors.length === 0 ? (o.errors as readonly never[]) : o.errors.map(toNodeError),
     actions: o.actions.length === 0 ? undefined : o.actions,
     view: viewOf(state),
   };
+}
+
+/** The protocol has no membership yet: a refused configuration change is a dropped proposal. */
+function toNodeError(e: CoreOutput['errors'][number]): NodeOutput['errors'][number] {
+  return e.type === 'ConfChangeRejected' ? { type: 'ProposalDropped', requestId: e.requestId, reason: e.reason } : e;
 }
 
 function concat<T>(a: readonly T[], b: readonly T[]): readonly T[] {

@@ -49,7 +49,8 @@ describe('RaftStorage.load refuses sealed states that break a Raft invariant', (
   it.each(FORGED_STATES.map(([invariant, what, state]) => [what, invariant, state] as const))('refuses %s (%s), keeps the evidence, and refuses to write', (_what, invariant, state) => {
     const store = forge(state);
     const before = store.dump();
-    const storage = new RaftStorage(store, OPTIONS);
+    // The deployment's node ids: a vote is judged against them (core/durable-invariants.ts).
+    const storage = new RaftStorage(store, { ...OPTIONS, voters: FORGED_VOTERS });
     const result = storage.load();
     expect(result.ok).toBe(false);
     const error = (result as { error: unknown }).error as StorageCorruption;

@@ -239,7 +239,7 @@ export class RaftStorage {
     let dirtyFrom = Infinity;
     for (const record of records) {
       if (!Number.isSafeInteger(record.seq) || record.seq <= seq) throw new PersistSequenceError(`persist record seq ${record.seq} does not follow the stored seq ${seq}`);
-      state = applyPersistRecord(state, record);
+      state = applyPersistRecord(state, record, { voters: this.voters });
       seq = record.seq;
       // Indices the record may have changed; everything below them is untouched (see planChunks).
       if (record.truncateFrom !== undefined) dirtyFrom = Math.min(dirtyFrom, record.truncateFrom);

@@ -94,5 +94,5 @@ export function buildRecords(choices: readonly RecordChoice[], start: DurableSta
 }
 
 export function foldRecords(records: readonly PersistRecord[], start: DurableState = EMPTY_DURABLE_STATE): DurableState {
-  return records.reduce(applyPersistRecord, start);
+  return records.reduce((state: DurableState, record) => applyPersistRecord(state, record), start);
 }

@@ -27,6 +27,11 @@ export interface ClusterOptions {
   readonly seed?: number;
   /** Run every step on a deep-frozen state and input, to prove core never mutates them. */
   readonly freeze?: boolean;
+  /**
+   * How many of the nodes form the initial configuration (default: all). The others start empty,
+   * outside it, as nodes waiting to be added by a membership change.
+   */
+  readonly initialVoters?: number;
 }
 
 export function deepFreeze<T>(value: T): T {
@@ -56,8 +61,9 @@ export class TestCluster {
     this.ids = Array.from({ length: size }, (_, i) => `n${i + 1}`);
     this.autoSync = options.autoSync ?? true;
     this.freeze = options.freeze ?? false;
+    const voters = this.ids.slice(0, options.initialVoters ?? size);
     for (const [i, id] of this.ids.entries()) {
-      const config = makeConfig({ clusterId: 'test', id, cluster: { voters: this.ids }, seed: (options.seed ?? 1) * 100 + i, ...options.config });
+      const config = makeConfig({ clusterId: 'test', id, cluster: { voters }, seed: (options.seed ?? 1) * 100 + i, ...options.config });
       this.configs.set(id, config);
       this.nodes.set(id, {
         state: initialState(config), durable: toMutableDurableState(EMPTY_DURABLE_STATE), lastDurableSeq: 0, unsynced: [],

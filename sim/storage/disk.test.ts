@@ -254,7 +254,7 @@ describe('SimDisk refuses states no correct node writes (the same checks as the 
   });
 
   it.each(FORGED_STATES.map(([invariant, what, state]) => [what, invariant, state] as const))('refuses to start from %s (%s)', (_what, invariant, state) => {
-    expect(() => new SimDisk(state)).toThrow(expect.objectContaining({ name: 'DiskStateError', violation: expect.objectContaining({ invariant }) }));
+    expect(() => new SimDisk(state, { voters: FORGED_VOTERS })).toThrow(expect.objectContaining({ name: 'DiskStateError', violation: expect.objectContaining({ invariant }) }));
   });
 
   it('refuses a write whose result breaks an invariant, naming it, and stays as it was', () => {

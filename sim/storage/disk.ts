@@ -68,8 +68,8 @@ export class SimDisk {
       },
     };
     if (initial) this.refuseBroken(initial, 'initial');
-    this.durable = new DurableLog(initial);
-    this.written = new DurableLog(initial);
+    this.durable = new DurableLog(initial, options.voters);
+    this.written = new DurableLog(initial, options.voters);
     this._lastSeq = 0;
     this._lastSyncedSeq = 0;
     this.tornWriteProbability = options.tornWriteProbability ?? 0.5;
@@ -157,7 +157,7 @@ export class SimDisk {
     this._lastSyncedSeq = this._lastSeq;
     this.pending = [];
     this.head = 0;
-    this.written = new DurableLog(this.durable.toDurableState());
+    this.written = new DurableLog(this.durable.toDurableState(), this.voters);
     return { unsyncedRecords: unsynced.length, survivedRecords: survived, torn, lostEntries };
   }
 
