@@ -11,6 +11,7 @@ export type PropertyName =
   | 'PreVoteKeepsTerm'
   | 'OneVotePerTerm'
   | 'DurableStateRegressed'
+  | 'LeaderBookkeeping'
   | 'CoreRejectedOwnMessage'
   | 'CoreInternalError'
   | 'LivenessLeader'

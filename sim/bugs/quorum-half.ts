@@ -45,7 +45,11 @@ function decideWithHalf(ctx: StepContext): boolean {
       if (index <= s.commitIndex || termAt(s.log, index) !== s.term) return false;
       s.commitIndex = index;
       ctx.action('AdvanceCommitIndex');
-      applyCommitted(ctx);
+      // Released as core releases them (advanceCommitIndex), so that only the quorum differs.
+      let committedBytes = 0;
+      for (const e of applyCommitted(ctx)) if (e.term === s.term) committedBytes += e.data.length;
+      const leader = ctx.ownLeader();
+      leader.uncommittedBytes = Math.max(0, leader.uncommittedBytes - committedBytes);
       return true;
     }
     default:
