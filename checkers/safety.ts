@@ -12,7 +12,6 @@
 
 import type { ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
 import { SafetyViolation } from './violation';
-import { checkLeaderBookkeeping } from './leader-bookkeeping';
 
 export type { ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
 
@@ -111,8 +110,6 @@ export class SafetyChecker {
         throw new SafetyViolation('LeaderAppendOnly', `leader of term ${after.term} removed entries (last index ${before.lastIndex} -> ${after.lastIndex})`, node);
       }
     }
-    // Last: Raft's own properties name a broken step first; this only judges the leader's records.
-    if (after.role === 'Leader') checkLeaderBookkeeping(node, after);
   }
 
   /**

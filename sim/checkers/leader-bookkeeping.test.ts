@@ -1,63 +1,92 @@
-// LeaderBookkeeping must be able to fail: each rule gets a real leader step doctored to break it
-// (the shape of bug mutation testing found surviving: a pin kept after its transfer, an empty
+// LeaderBookkeeping must be able to fail: each rule gets a real leader's state doctored to break it
+// (the shapes of bug mutation testing found surviving: a pin kept after its transfer, an empty
 // message recorded in flight, uncommitted bytes miscounted, a malformed round or read record),
-// replayed into a fresh SafetyChecker beside the genuine step, which it must accept. Sweeps of
-// every fault profile show it raises nothing on correct code.
+// while the genuine state passes. A step wrapper that corrupts a leader's records shows the
+// simulator reports it under the property's name, and sweeps of every fault profile show it raises
+// nothing on correct code.
 
-import type { LeaderState, Progress, RaftState, Snapshot } from '../../core';
-import { lastIndex } from '../../core';
+import { lastIndex, type LeaderState, type Progress, type RaftState, type Snapshot } from '../../core';
+import { TestCluster } from '../../core/testing/cluster';
+import { SafetyViolation } from '../../checkers/violation';
 import { makeSimConfig } from '../config';
 import { runSeed } from '../run-seed';
-import { CheckedCluster, plant, type StepEvent } from '../test-support/checked-cluster';
+import { bugSimConfig, runJudged } from '../bugs/run';
+import type { PlantedBug } from '../bugs/types';
+import { checkLeaderBookkeeping } from './leader-bookkeeping';
 
-/** Three nodes, a leader, three proposals applied everywhere; the last leader step that applied. */
-function leaderStep() {
-  const c = new CheckedCluster({ size: 3, seed: 4 });
+/** Three nodes, a leader, three proposals applied everywhere: the leader's state. */
+function leaderState(): { s: RaftState; follower: string } {
+  const c = new TestCluster({ size: 3, seed: 4 });
   const leader = c.electLeader();
   c.propose(leader, 'a', 'bb', 'ccc');
   c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 4), 200);
-  let k = -1;
-  for (let j = 0; j < c.events.length; j++) {
-    const e = c.events[j];
-    if (e.kind === 'step' && e.node === leader && e.after.role === 'Leader' && e.after.commitIndex === lastIndex(e.after.log)) k = j;
-  }
-  expect(k).toBeGreaterThan(0);
-  const s = c.step(k);
-  const follower = Object.keys((s.after.leader as LeaderState).progress)[0];
-  return { c, k, s, follower };
+  const s = c.state(leader);
+  expect(s.role).toBe('Leader');
+  expect(s.commitIndex).toBe(lastIndex(s.log));
+  return { s, follower: Object.keys((s.leader as LeaderState).progress)[0] };
 }
 
-function withLeader(s: StepEvent, change: (l: LeaderState) => Partial<LeaderState>): StepEvent {
-  const l = s.after.leader as LeaderState;
-  return { ...s, after: { ...s.after, leader: { ...l, ...change(l) } } as RaftState };
+function withLeader(s: RaftState, change: (l: LeaderState) => Partial<LeaderState>): RaftState {
+  const l = s.leader as LeaderState;
+  return { ...s, leader: { ...l, ...change(l) } };
 }
 
-function withProgress(s: StepEvent, id: string, change: (p: Progress) => Partial<Progress>): StepEvent {
+function withProgress(s: RaftState, id: string, change: (p: Progress) => Partial<Progress>): RaftState {
   return withLeader(s, (l) => ({ progress: { ...l.progress, [id]: { ...l.progress[id], ...change(l.progress[id]) } } }));
+}
+
+function violationOf(s: RaftState): SafetyViolation {
+  try {
+    checkLeaderBookkeeping('n1', s);
+  } catch (e) {
+    if (e instanceof SafetyViolation) return e;
+    throw e;
+  }
+  throw new Error('expected a LeaderBookkeeping violation, but nothing was thrown');
 }
 
 const snapshot: Snapshot = { index: 2, term: 1, config: { voters: ['n1', 'n2', 'n3'] }, data: 'abcdef' };
 
 describe('LeaderBookkeeping catches a leader whose own records contradict each other', () => {
-  const cases: [string, (x: ReturnType<typeof leaderStep>) => StepEvent, RegExp][] = [
-    ['a snapshot still pinned after its transfer ended', ({ s, follower }) => withProgress(s, follower, () => ({ mode: 'Replicate', pinnedSnapshot: snapshot })), /still pinned in Replicate mode/],
-    ['acknowledged snapshot bytes with nothing pinned', ({ s, follower }) => withProgress(s, follower, () => ({ snapshotAckedBytes: 3 })), /no snapshot pinned/],
-    ['an empty message recorded in flight', ({ s, follower }) => withProgress(s, follower, (p) => ({ mode: 'Replicate', inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in-flight append ending at/],
-    ['in-flight bytes that are not the sum of the appends', ({ s, follower }) => withProgress(s, follower, () => ({ inflightBytes: 5 })), /bytes in flight, but its appends hold 0/],
-    ['appends in flight in Probe mode', ({ s, follower }) => withProgress(s, follower, (p) => ({ mode: 'Probe', match: p.match - 1, inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in Probe mode/],
-    ['a commit index sent beyond the leader\'s', ({ s, follower }) => withProgress(s, follower, () => ({ sentCommit: s.after.commitIndex + 1 })), /sent commit/],
-    ['next beyond the log', ({ s, follower }) => withProgress(s, follower, () => ({ next: lastIndex(s.after.log) + 2 })), /match .* next/],
-    ['uncommitted bytes counted when everything is committed', ({ s }) => withLeader(s, () => ({ uncommittedBytes: 6 })), /everything is committed, yet 6 bytes/],
-    ['negative uncommitted bytes', ({ s }) => withLeader(s, () => ({ uncommittedBytes: -6 })), /-6 uncommitted bytes/],
-    ['a malformed heartbeat-round record', ({ s }) => withLeader(s, (l) => ({ roundSentAt: ['junk' as never, ...l.roundSentAt] })), /heartbeat round record 0/],
-    ['a newest round that is not the current one', ({ s }) => withLeader(s, (l) => ({ round: l.round + 1 })), /newest remembered round/],
-    ['a malformed pending read', ({ s }) => withLeader(s, () => ({ pendingReads: ['junk' as never] })), /a pending read is "junk"/],
+  it('accepts the genuine leader', () => {
+    expect(() => checkLeaderBookkeeping('n1', leaderState().s)).not.toThrow();
+  });
+
+  const cases: [string, (s: RaftState, follower: string) => RaftState, RegExp][] = [
+    ['a snapshot still pinned after its transfer ended', (s, f) => withProgress(s, f, () => ({ mode: 'Replicate', pinnedSnapshot: snapshot })), /still pinned in Replicate mode/],
+    ['acknowledged snapshot bytes with nothing pinned', (s, f) => withProgress(s, f, () => ({ snapshotAckedBytes: 3 })), /no snapshot pinned/],
+    ['an empty message recorded in flight', (s, f) => withProgress(s, f, (p) => ({ mode: 'Replicate', inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in-flight append ending at/],
+    ['in-flight bytes that are not the sum of the appends', (s, f) => withProgress(s, f, () => ({ inflightBytes: 5 })), /bytes in flight, but its appends hold 0/],
+    ['appends in flight in Probe mode', (s, f) => withProgress(s, f, (p) => ({ mode: 'Probe', match: p.match - 1, inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in Probe mode/],
+    ['a commit index sent beyond the leader\'s', (s, f) => withProgress(s, f, () => ({ sentCommit: s.commitIndex + 1 })), /sent commit/],
+    ['next beyond the log', (s, f) => withProgress(s, f, () => ({ next: lastIndex(s.log) + 2 })), /match .* next/],
+    ['uncommitted bytes counted when everything is committed', (s) => withLeader(s, () => ({ uncommittedBytes: 6 })), /everything is committed, yet 6 bytes/],
+    ['negative uncommitted bytes', (s) => withLeader(s, () => ({ uncommittedBytes: -6 })), /-6 uncommitted bytes/],
+    ['a malformed heartbeat-round record', (s) => withLeader(s, (l) => ({ roundSentAt: ['junk' as never, ...l.roundSentAt] })), /heartbeat round record 0/],
+    ['a newest round that is not the current one', (s) => withLeader(s, (l) => ({ round: l.round + 1 })), /newest remembered round/],
+    ['a malformed pending read', (s) => withLeader(s, () => ({ pendingReads: ['junk' as never] })), /a pending read is "junk"/],
   ];
   it.each(cases)('%s', (_name, doctor, detail) => {
-    const x = leaderStep();
-    const v = plant(x.c.events, x.k, { ...doctor(x), kind: 'step' });
+    const { s, follower } = leaderState();
+    const v = violationOf(doctor(s, follower));
     expect(v.property).toBe('LeaderBookkeeping');
     expect(v.detail).toMatch(detail);
+  });
+
+  it('is reported by the simulator under its name when core\'s step corrupts a leader\'s records', () => {
+    const miscount: PlantedBug = {
+      name: 'miscount-uncommitted-bytes', description: 'a leader counts its proposals as negative uncommitted bytes', caughtBy: ['LeaderBookkeeping'],
+      config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
+      step: (core) => (state, input) => {
+        const r = core(state, input);
+        const l = r.state.leader;
+        if (l === null || l.uncommittedBytes === 0) return r;
+        return { ...r, state: { ...r.state, leader: { ...l, uncommittedBytes: -l.uncommittedBytes } } };
+      },
+    };
+    const run = runJudged(bugSimConfig(miscount, 1), miscount);
+    expect(run.violation?.property).toBe('LeaderBookkeeping');
+    expect(runJudged(bugSimConfig(miscount, 1), null).violation).toBeNull();
   });
 
   it('raises nothing on correct code under every fault profile', () => {

@@ -9,12 +9,13 @@
 // (CheckedNode), since the simulator's disk and checkers rely on them.
 
 import { isAbsolute, resolve } from 'node:path';
-import { step as coreStep } from '../../core';
+import { step as coreStep, type StepResult } from '../../core';
 import { CheckedNode } from '../../protocol/conformance';
 import { CoreProtocolNode, type CoreStepFn } from '../../protocol/core-node';
 import { ProcessDriver } from '../../protocol/process-node';
 import { PROTOCOL_VERSION, type Capability, type NodeId, type ProtocolNode, type ProtocolNodeFactory } from '../../protocol/types';
 import type { PlantedBug } from '../bugs/types';
+import { checkLeaderBookkeeping } from '../checkers/leader-bookkeeping';
 import type { ImplementationSpec, SimConfig } from '../config';
 
 export interface Implementation {
@@ -33,8 +34,21 @@ export class ImplementationLoadError extends Error {
   override readonly name = 'ImplementationLoadError';
 }
 
+/**
+ * Core's step, with every state it returns held to LeaderBookkeeping: core's own records of its
+ * followers, which no protocol view shows, so only the in-process core can be judged on them.
+ */
+function withLeaderBookkeeping(step: CoreStepFn): CoreStepFn {
+  return (state, input) => {
+    const results = step(state, input);
+    const list = (Array.isArray(results) ? results : [results]) as readonly StepResult[];
+    for (const r of list) checkLeaderBookkeeping(r.state.config.id, r.state);
+    return results;
+  };
+}
+
 export function coreImplementation(bug?: PlantedBug): Implementation {
-  const step: CoreStepFn | undefined = bug?.step ? (bug.step(coreStep) as CoreStepFn) : undefined;
+  const step = withLeaderBookkeeping(bug?.step ? (bug.step(coreStep) as CoreStepFn) : coreStep);
   const options = { step, restart: bug?.restart };
   return { label: 'raftbed-core', external: false, newLife: (id) => new CoreProtocolNode(id, options), close: () => undefined };
 }

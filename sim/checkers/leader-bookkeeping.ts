@@ -6,10 +6,14 @@
 // while or refuses proposals later. Mutation testing showed such bugs surviving the simulator's
 // sweeps as a class (docs/mutation.md), so the state they corrupt is held to what every step of a
 // correct leader keeps true. Each check is O(followers + in-flight messages + 16 rounds).
+//
+// It reads core's private state, which the node protocol does not show, so it is not one of the
+// shared checkers (checkers/ judges any implementation from its views): the simulator applies it
+// to the states its in-process core returns (sim/cluster/implementation.ts).
 
-import type { RaftState } from '../core';
-import { lastIndex } from '../core';
-import { SafetyViolation } from './violation';
+import type { RaftState } from '../../core';
+import { lastIndex } from '../../core';
+import { SafetyViolation } from '../../checkers/violation';
 
 /** The number of heartbeat rounds whose send tick a leader remembers (replication.ts). */
 export const ROUNDS_REMEMBERED = 16;
