@@ -58,7 +58,6 @@ describe('LeaderBookkeeping catches a leader whose own records contradict each o
     ['an empty message recorded in flight', (s, f) => withProgress(s, f, (p) => ({ mode: 'Replicate', inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in-flight append ending at/],
     ['in-flight bytes that are not the sum of the appends', (s, f) => withProgress(s, f, () => ({ inflightBytes: 5 })), /bytes in flight, but its appends hold 0/],
     ['appends in flight in Probe mode', (s, f) => withProgress(s, f, (p) => ({ mode: 'Probe', match: p.match - 1, inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in Probe mode/],
-    ['a commit index sent beyond the leader\'s', (s, f) => withProgress(s, f, () => ({ sentCommit: s.commitIndex + 1 })), /sent commit/],
     ['next beyond the log', (s, f) => withProgress(s, f, () => ({ next: lastIndex(s.log) + 2 })), /match .* next/],
     ['uncommitted bytes counted when everything is committed', (s) => withLeader(s, () => ({ uncommittedBytes: 6 })), /everything is committed, yet 6 bytes/],
     ['negative uncommitted bytes', (s) => withLeader(s, () => ({ uncommittedBytes: -6 })), /-6 uncommitted bytes/],
