@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { validateMessage } from '../../core';
 import type { Message } from '../../core';
+import { encodeConfig } from '../../core/membership';
 import {
   FRAME_KIND_BATCH, FRAME_KIND_SINGLE, FRAME_VERSION, FrameError, FrameTooLargeError, MAX_FRAME_BYTES, decodeFrame,
   describeFrameError, encodeFrame, encodeFrames, encodeTextFrame,
@@ -20,7 +21,9 @@ const SAMPLES: readonly Message[] = [
     entries: [
       { term: 6, type: 'Noop', data: '' },
       { term: 7, type: 'Normal', data: '{"op":"put","key":"é","value":"😀 \\"q\\" \u0000"}' },
-      { term: 7, type: 'Config', data: 'lone \ud800 surrogate' },
+      { term: 7, type: 'Normal', data: 'lone \ud800 surrogate' },
+      // Config entries carry a configuration (core validates it since membership changes landed).
+      { term: 7, type: 'Config', data: encodeConfig({ voters: ['n1', 'n2'], learners: ['n3'] }) },
     ],
   },
   { type: 'AppendEntriesResponse', ...env, success: false, matchIndex: 4, conflictIndex: 5, conflictTerm: 3, prevLogIndex: 10, round: 44 },
