@@ -138,7 +138,7 @@ export class Simulation {
   readonly nodes: SimNode[];
   readonly nodeIds: NodeId[];
   readonly network: SimNetwork<Message>;
-  readonly checker = new SafetyChecker();
+  readonly checker: SafetyChecker;
   readonly coverage = new Coverage();
   readonly workload: Workload;
   readonly faultPlan: FaultPlan;
@@ -171,6 +171,8 @@ export class Simulation {
     this.observe = options.observe;
     this.implementation = options.implementation ?? implementationFor(config, options.bug);
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
+    // Every node starts with every node as a voter: the first configuration the checker judges changes against.
+    this.checker = new SafetyChecker({ initialVoters: this.nodeIds });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
@@ -704,7 +706,7 @@ export class Simulation {
     this.network.setUp(node.id, true);
     this.coverage.add('restarts');
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Restart', node: node.id, state: traceView(node.view) });
-    this.checker.afterRestart(node.id, node.view);
+    this.checker.afterRestart(node.id, node.view, durable);
     this.liveness.afterUpOrDown();
     this.scheduleTick(node, this.nowMs + this.tickIntervalMs(node));
   }
