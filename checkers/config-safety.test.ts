@@ -1,10 +1,11 @@
 // The configuration-aware invariants: each is shown to hold where it should and to fail on the
-// planted mistake it exists for. (ConfigSafety judges Config entries from persist records; wiring it
-// into the protocol-driven SafetyChecker is the next step, see docs/status.md.)
+// planted mistake it exists for, alone (ConfigSafety) and through the protocol-driven SafetyChecker,
+// which feeds it the Config entries of every persist record it observes.
 
 import { encodeConfig } from '../core/membership';
 import type { ClusterConfig, PersistRecord } from '../core';
 import { ConfigSafety, disjointQuorums } from './config-safety';
+import { SafetyChecker, type ObservedLogReader, type ObservedOutput, type ObservedView } from './safety';
 import { SafetyViolation } from './violation';
 
 const cfg = (voters: string[], votersOutgoing?: string[]): ClusterConfig => ({ voters, ...(votersOutgoing ? { votersOutgoing, autoLeave: true } : {}), learners: [] });
@@ -54,5 +55,43 @@ describe('OneUncommittedConfig', () => {
     checker.onPersist('a', { seq: 2, appendFrom: 2, entries: [configEntry(1, cfg(['a', 'b', 'c', 'd', 'e']))] });
     expect(violationOf(() => checker.checkLeader('a', 1))).toBeNull();
     expect(violationOf(() => checker.checkLeader('a', 0))).toBe('OneUncommittedConfig');
+  });
+});
+
+describe('the SafetyChecker judges both from observed persist records', () => {
+  const leader = (lastIndex: number, commitIndex = 0): ObservedView => ({ term: 1, role: 'Leader', votedFor: 'a', commitIndex, lastIndex, snapshotIndex: 0 });
+  const log = (lastIndex: number): ObservedLogReader => ({ termAt: (i) => (i <= lastIndex ? (i === 0 ? 0 : 1) : undefined), snapshotIndex: 0, lastIndex });
+  const appendConfig = (seq: number, index: number, c: ClusterConfig, term: number): ObservedOutput => ({ persist: [{ seq, appendFrom: index, entries: [configEntry(term, c)] }], apply: [], restore: null, actions: ['ProposeConfChange'] });
+  const step = (checker: SafetyChecker, seq: number, index: number, c: ClusterConfig, term = 1) => () =>
+    checker.afterStep('a', { type: 'ProposeConfChange' }, leader(index - 1), leader(index), appendConfig(seq, index, c, term), log(index));
+
+  it('ConfigQuorumIntersection: a two-voter change without a joint configuration (planted)', () => {
+    const checker = new SafetyChecker({ initialVoters: ['a', 'b', 'c'] });
+    checker.afterStep('a', { type: 'Tick' }, { ...leader(0), role: 'Follower', votedFor: null }, leader(0), { persist: [], apply: [], restore: null, actions: ['BecomeLeader'] }, log(0));
+    expect(violationOf(step(checker, 1, 1, cfg(['a', 'b', 'c', 'd'], ['a', 'b', 'c'])))).toBeNull();
+    expect(violationOf(step(checker, 2, 2, cfg(['a', 'd', 'e'])))).toBe('ConfigQuorumIntersection');
+  });
+
+  it('OneUncommittedConfig: a second configuration entry before the first commits (planted)', () => {
+    const checker = new SafetyChecker({ initialVoters: ['a', 'b', 'c'] });
+    expect(violationOf(step(checker, 1, 1, cfg(['a', 'b', 'c', 'd'])))).toBeNull();
+    expect(violationOf(step(checker, 2, 2, cfg(['a', 'b', 'c', 'd', 'e'])))).toBe('OneUncommittedConfig');
+  });
+
+  it('without initialVoters the configuration invariants are not judged (the first configuration is unknown)', () => {
+    const checker = new SafetyChecker();
+    expect(violationOf(step(checker, 1, 1, cfg(['a', 'b', 'c', 'd'])))).toBeNull();
+    expect(violationOf(step(checker, 2, 2, cfg(['d', 'e', 'f'])))).toBeNull();
+  });
+
+  it('after a restart it judges against what storage kept (a snapshot\'s configuration), not what it saw before', () => {
+    const checker = new SafetyChecker({ initialVoters: ['a', 'b', 'c'] });
+    // Storage holds a snapshot at 3 whose configuration is {a,b,c,d,e} (installed from a leader).
+    checker.afterRestart('a', { term: 1, votedFor: 'a' }, { snapshot: { index: 3, config: cfg(['a', 'b', 'c', 'd', 'e']) }, entries: [] });
+    // {a,b,c,d,e} -> {a,b,c}: majorities {a,b} and {c,d,e} share nobody. Judged against the initial
+    // {a,b,c} instead, it would pass.
+    const snapLog: ObservedLogReader = { termAt: (i) => (i === 4 ? 1 : undefined), snapshotIndex: 3, lastIndex: 4 };
+    const out: ObservedOutput = { persist: [{ seq: 1, appendFrom: 4, entries: [configEntry(1, cfg(['a', 'b', 'c']))] }], apply: [], restore: null };
+    expect(violationOf(() => checker.afterStep('a', { type: 'Tick' }, { ...leader(3), role: 'Follower' }, { ...leader(4), role: 'Follower' }, out, snapLog))).toBe('ConfigQuorumIntersection');
   });
 });

@@ -7,9 +7,10 @@
 // - OneUncommittedConfig: a leader's log holds at most one configuration entry beyond the highest
 //   index known committed (cluster-wide: a new leader's own commit index may lag the truth).
 
-import type { ClusterConfig, Entry, NodeId, PersistRecord } from '../core';
+import type { ClusterConfig, NodeId } from '../core';
 import { decodeConfigValue } from '../core/membership';
 import { hasQuorum } from '../core/quorum';
+import type { ObservedEntry, ObservedPersist } from './observed';
 import { SafetyViolation } from './violation';
 
 interface NodeConfigs {
@@ -67,13 +68,14 @@ export class ConfigSafety {
   }
 
   /** Follows one persist record: snapshot, truncation, then appended entries (core/persist.ts's order). */
-  onPersist(node: NodeId, record: PersistRecord): void {
+  onPersist(node: NodeId, record: ObservedPersist): void {
     const hasConfig = record.entries !== undefined && record.entries.some((e) => e.type === 'Config');
     if (record.snapshot === undefined && record.truncateFrom === undefined && !hasConfig && !this.nodes.has(node)) return;
     const n = this.of(node);
     if (record.snapshot !== undefined) {
       const cut = record.snapshot.index;
-      n.base = record.snapshot.config;
+      // An implementation that does not track configurations sends none: the base stays as it was.
+      if (record.snapshot.config !== undefined) n.base = record.snapshot.config;
       n.entries = n.entries.filter((e) => e.index > cut);
     }
     if (record.truncateFrom !== undefined) cutFrom(n, record.truncateFrom);
@@ -81,7 +83,7 @@ export class ConfigSafety {
       const from = record.appendFrom;
       cutFrom(n, from);
       if (!hasConfig) return;
-      record.entries.forEach((entry: Entry, k: number) => {
+      record.entries.forEach((entry: ObservedEntry, k: number) => {
         if (entry.type !== 'Config') return;
         const config = decodeConfigValue(JSON.parse(entry.data));
         if (typeof config === 'string') throw new SafetyViolation('LogMatching', `a Config entry at ${from + k} does not hold a configuration: ${config}`, node);
@@ -100,7 +102,7 @@ export class ConfigSafety {
   }
 
   /** After a restart the log is what storage kept: start over from it. */
-  onRestart(node: NodeId, base: ClusterConfig, entries: readonly { index: number; entry: Entry }[]): void {
+  onRestart(node: NodeId, base: ClusterConfig, entries: readonly { index: number; entry: ObservedEntry }[]): void {
     const n: NodeConfigs = { base, entries: [] };
     for (const { index, entry } of entries) {
       if (entry.type !== 'Config') continue;
@@ -113,7 +115,8 @@ export class ConfigSafety {
   /** A leader's log may hold one configuration entry beyond the highest index known committed, no more. */
   checkLeader(node: NodeId, committedMax: number): void {
     const n = this.nodes.get(node);
-    if (n === undefined) return;
+    // Called on every leader step: the usual case (at most one entry beyond the commit) costs O(1).
+    if (n === undefined || n.entries.length < 2 || n.entries[n.entries.length - 2].index <= committedMax) return;
     const uncommitted = n.entries.filter((e) => e.index > committedMax);
     if (uncommitted.length > 1) {
       throw new SafetyViolation('OneUncommittedConfig', `leader ${node} holds ${uncommitted.length} uncommitted configuration entries (at ${uncommitted.map((e) => e.index).join(', ')}; committed up to ${committedMax})`, node);

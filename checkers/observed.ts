@@ -34,6 +34,23 @@ export interface ObservedPersist {
   readonly truncateFrom?: number;
   readonly appendFrom?: number;
   readonly entries?: readonly ObservedEntry[];
+  /** The configuration as of `index`, when the implementation tracks one (capability `membership`). */
+  readonly snapshot?: { readonly index: number; readonly config?: ObservedConfig };
+}
+
+/** A configuration as the protocol writes it (protocol/types.ts ClusterConfig). */
+export interface ObservedConfig {
+  readonly voters: readonly string[];
+  readonly votersOutgoing?: readonly string[];
+  readonly learners?: readonly string[];
+  readonly autoLeave?: boolean;
+}
+
+/** What survived a crash, as far as configuration safety reads it: the Config entries in the log. */
+export interface ObservedDurable {
+  readonly snapshot: { readonly index: number; readonly config?: ObservedConfig } | null;
+  /** Entries from (snapshot ? snapshot.index + 1 : 1) on. */
+  readonly entries: readonly ObservedEntry[];
 }
 
 export interface ObservedInput {

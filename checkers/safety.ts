@@ -10,10 +10,11 @@
 // applied entries, its role change), never by rescanning logs, so checking stays O(1) per event
 // apart from the entries the step itself wrote, and one copy of the log's terms per election.
 
-import type { ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
+import { ConfigSafety } from './config-safety';
+import type { ObservedDurable, ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
 import { SafetyViolation } from './violation';
 
-export type { ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
+export type { ObservedConfig, ObservedDurable, ObservedEntry, ObservedInput, ObservedLogReader, ObservedOutput, ObservedPersist, ObservedView } from './observed';
 
 interface RegisteredEntry {
   readonly term: number;
@@ -54,6 +55,12 @@ export interface SafetyCheckerOptions {
    * on what needs no actions: a PreVoteRequest never moves its receiver's term.
    */
   readonly actions?: boolean;
+  /**
+   * The voters every node starts with (Init's `voters`). Given, the checker also judges the
+   * configuration invariants (./config-safety.ts: ConfigQuorumIntersection, OneUncommittedConfig)
+   * from the Config entries in persist records; without it it cannot know the first configuration.
+   */
+  readonly initialVoters?: readonly string[];
 }
 
 const NO_ACTIONS: readonly string[] = Object.freeze([]);
@@ -76,9 +83,15 @@ export class SafetyChecker {
   /** Every (node, term) vote ever written, to catch a node voting twice in one term. */
   private readonly votes = new Map<string, string>();
   private readonly actionsReported: boolean;
+  private readonly configs: ConfigSafety | null;
+  private readonly initialConfig: { readonly voters: readonly string[] } | null;
 
   constructor(options: SafetyCheckerOptions = {}) {
     this.actionsReported = options.actions ?? true;
+    const voters = options.initialVoters;
+    this.initialConfig = voters === undefined ? null : Object.freeze({ voters: [...voters] });
+    const initial = this.initialConfig;
+    this.configs = initial === null ? null : new ConfigSafety(() => initial);
   }
 
   /**
@@ -103,6 +116,10 @@ export class SafetyChecker {
     const apply = output.apply;
     for (let k = 0; k < apply.length; k++) this.onApply(node, apply[k].index, apply[k].entry);
     if (output.restore) this.onRestore(node, output.restore.index, output.restore.term);
+    if (this.configs !== null) {
+      for (let k = 0; k < persist.length; k++) this.configs.onPersist(node, persist[k]);
+      if (after.role === 'Leader') this.configs.checkLeader(node, Math.max(this.committedMax, after.commitIndex));
+    }
     if (before.role === 'Leader' && after.role === 'Leader' && before.term === after.term) {
       let truncated = false;
       for (let k = 0; k < persist.length; k++) if (persist[k].truncateFrom !== undefined) truncated = true;
@@ -266,8 +283,14 @@ export class SafetyChecker {
   }
 
   /** Durable state never regresses: a restarted node remembers at least its last durable term and vote. */
-  afterRestart(node: string, v: Pick<ObservedView, 'term' | 'votedFor'>): void {
+  afterRestart(node: string, v: Pick<ObservedView, 'term' | 'votedFor'>, kept?: ObservedDurable): void {
     this.pendingVotes.delete(node);
+    if (this.configs !== null && this.initialConfig !== null && kept !== undefined) {
+      // The configuration tracker follows what storage kept, not the writes the crash lost.
+      const first = kept.snapshot === null ? 1 : kept.snapshot.index + 1;
+      const base = kept.snapshot?.config ?? this.initialConfig;
+      this.configs.onRestart(node, base, kept.entries.map((entry, k) => ({ index: first + k, entry })));
+    }
     const durable = this.durableVote.get(node);
     // Writes that survived the crash without an acknowledgement are durable from now on.
     this.recordVote(node, v.term, v.votedFor);

@@ -31,7 +31,7 @@ function faultProfile(value: string): FaultProfileName {
  */
 export const SIM_FLAGS: Record<string, FlagSpec> = {
   nodes: { kind: 'int', min: 1, max: 9, help: 'cluster size, 1 to 9 (default 5)' },
-  faults: { kind: 'string', value: 'PROFILE', parse: faultProfile, help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
+  faults: { kind: 'string', value: 'PROFILE', parse: faultProfile, help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
   duration: { kind: 'int', min: 100, value: 'MS', help: 'simulated milliseconds per run (default 10000)' },
   clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
   bug: { kind: 'string', value: 'NAME', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },

@@ -4,7 +4,7 @@ import { CoreNodeFatal, CoreProtocolNode, toCoreMessage, toProtocolMessage } fro
 import { checkMessageShape, checkOutputShape, shapeOf } from './validate';
 import { runConformanceScenario } from './testing/conformance-scenario';
 import { MINI_OPTIONS } from './testing/mini-cluster';
-import type { InitInput } from './types';
+import type { InitInput, NodeOutput } from './types';
 
 const init: InitInput = { type: 'Init', protocol: 1, id: 'n1', voters: ['n1', 'n2', 'n3'], seed: 5, options: MINI_OPTIONS };
 
@@ -53,5 +53,23 @@ describe('core as a protocol node, in process', () => {
     node.start({ ...init, impl: { clusterId: 'blue', maxEntriesPerAppend: 3 } });
     expect(node.state.config.clusterId).toBe('blue');
     expect(node.state.config.maxEntriesPerAppend).toBe(3);
+  });
+
+  test('membership: ProposeConfChange appends a Config entry, the view carries the configuration, refusals are typed', () => {
+    const node = new CoreProtocolNode('n1');
+    const ack = (o: NodeOutput): NodeOutput => (o.persist.length === 0 ? o : ack(node.handle({ type: 'PersistAck', seq: o.persist[o.persist.length - 1].seq })));
+    const started = node.start({ ...init, voters: ['n1'] });
+    expect(started.hello?.capabilities).toContain('membership');
+    expect(started.view.config).toBeUndefined(); // the initial configuration: no field, views unchanged
+    let out = started;
+    for (let k = 0; k < 100 && !(out.view.role === 'Leader' && out.view.commitIndex >= 1); k++) out = ack(node.handle({ type: 'Tick' }));
+    expect(out.view).toMatchObject({ role: 'Leader', commitIndex: 1 });
+    out = node.handle({ type: 'ProposeConfChange', requestId: 'm1', changes: [{ kind: 'AddVoter', node: 'n2' }] });
+    expect(out.persist[0].entries?.map((e) => e.type)).toEqual(['Config']);
+    expect(out.view).toMatchObject({ config: { voters: ['n1', 'n2'] }, configIndex: 2 });
+    expect(shapeOf(checkOutputShape, JSON.parse(JSON.stringify(out)))).toEqual({ ok: true });
+    out = node.handle({ type: 'ProposeConfChange', requestId: 'm2', changes: [{ kind: 'RemoveNode', node: 'n2' }] });
+    expect(out.errors).toEqual([{ type: 'ConfChangeRejected', requestId: 'm2', reason: 'ConfChangeInProgress' }]);
+    expect(shapeOf(checkOutputShape, JSON.parse(JSON.stringify(out)))).toEqual({ ok: true });
   });
 });

@@ -18,7 +18,7 @@ import {
 } from './types';
 
 export const CORE_IMPLEMENTATION = 'raftbed-core';
-export const CORE_CAPABILITIES: readonly Capability[] = ['preVote', 'checkQuorum', 'snapshots', 'transferLeadership', 'actions'];
+export const CORE_CAPABILITIES: readonly Capability[] = ['preVote', 'checkQuorum', 'snapshots', 'transferLeadership', 'actions', 'membership'];
 const HELLO: Hello = Object.freeze({ protocol: PROTOCOL_VERSION, implementation: CORE_IMPLEMENTATION, capabilities: CORE_CAPABILITIES });
 
 /** Init.impl keys core understands: the RaftConfig fields the protocol's options do not cover. */
@@ -78,7 +78,10 @@ export function viewOf(s: RaftState): NodeView {
     term: s.term, role: s.role, votedFor: s.votedFor, commitIndex: s.commitIndex, leader: s.leaderId,
     lastIndex: lastIndex(s.log), lastTerm: lastTerm(s.log), snapshotIndex: s.log.snapshotIndex,
   };
-  return s.incomingSnapshot === null ? view : { ...view, incomingSnapshotBytes: s.incomingSnapshot.data.length };
+  // Absent config means the initial one (Init's voters): a cluster that never changed membership
+  // sends exactly the views it sent before capability `membership` existed.
+  const withConfig = s.configIndex === 0 ? view : { ...view, config: s.cluster, configIndex: s.configIndex };
+  return s.incomingSnapshot === null ? withConfig : { ...withConfig, incomingSnapshotBytes: s.incomingSnapshot.data.length };
 }
 
 /** A core message in the protocol's canonical form (core's private fields in ext). */
@@ -188,9 +191,9 @@ export function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
   };
 }
 
-/** The protocol has no membership yet: a refused configuration change is a dropped proposal. */
+/** Core's errors are the protocol's (ConfChangeRejected under capability `membership`). */
 function toNodeError(e: CoreOutput['errors'][number]): NodeOutput['errors'][number] {
-  return e.type === 'ConfChangeRejected' ? { type: 'ProposalDropped', requestId: e.requestId, reason: e.reason } : e;
+  return e;
 }
 
 function concat<T>(a: readonly T[], b: readonly T[]): readonly T[] {
@@ -221,7 +224,7 @@ function isEmpty(o: CoreOutput): boolean {
 /** Every field viewOf reads is the same object or value in both states. */
 function sameView(a: RaftState, b: RaftState): boolean {
   return a.term === b.term && a.role === b.role && a.votedFor === b.votedFor && a.commitIndex === b.commitIndex && a.leaderId === b.leaderId
-    && a.log === b.log && a.incomingSnapshot === b.incomingSnapshot;
+    && a.log === b.log && a.incomingSnapshot === b.incomingSnapshot && a.cluster === b.cluster && a.configIndex === b.configIndex;
 }
 
 export class CoreProtocolNode implements ProtocolNode {

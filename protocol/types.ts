@@ -133,9 +133,29 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
 // Persistence
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A configuration (dissertation ch. 4). `voters` decide elections and commits. The other fields are
+ * optional (capability `membership`): `learners` receive the log but never vote; while joint,
+ * `votersOutgoing` holds the voters being left and every decision needs a majority of both;
+ * `autoLeave` (joint only): the leader appends the final configuration by itself once this commits.
+ */
 export interface ClusterConfig {
   readonly voters: readonly NodeId[];
+  readonly votersOutgoing?: readonly NodeId[];
+  readonly learners?: readonly NodeId[];
+  readonly autoLeave?: boolean;
 }
+
+/** One change of a ProposeConfChange (ConfChangeV2-style: a list of them is one proposal). */
+export interface ConfChange {
+  readonly kind: 'AddVoter' | 'AddLearner' | 'RemoveNode';
+  readonly node: NodeId;
+}
+export const CONF_CHANGE_KINDS: readonly ConfChange['kind'][] = ['AddVoter', 'AddLearner', 'RemoveNode'];
+
+/** Why a configuration change was refused (docs/node-protocol.md §membership). */
+export type ConfChangeRefusal = 'ConfChangeInProgress' | 'ConfChangeBeforeTermCommit' | 'RemoveLastVoter' | 'UnknownNode' | 'NotJoint';
+export const CONF_CHANGE_REFUSALS: readonly ConfChangeRefusal[] = ['ConfChangeInProgress', 'ConfChangeBeforeTermCommit', 'RemoveLastVoter', 'UnknownNode', 'NotJoint'];
 
 export interface Snapshot {
   /** The last index the snapshot covers, and that entry's term. */
@@ -222,7 +242,13 @@ export type StepInput =
   /** Capability `snapshots`: the application snapshotted its state at `index` (already applied). */
   | { readonly type: 'Snapshot'; readonly index: LogIndex; readonly data: string }
   /** Capability `transferLeadership`: hand leadership to `to` (§3.10). */
-  | { readonly type: 'TransferLeadership'; readonly to: NodeId };
+  | { readonly type: 'TransferLeadership'; readonly to: NodeId }
+  /**
+   * Capability `membership`: append a configuration entry (a leader only). One change of a single
+   * voter is a simple change; anything else enters a joint configuration, left automatically
+   * ('auto', the default) or by a later ProposeConfChange with no changes ('explicit').
+   */
+  | { readonly type: 'ProposeConfChange'; readonly requestId: string; readonly changes: readonly ConfChange[]; readonly leaveJoint?: 'auto' | 'explicit' };
 
 export type Input = StartInput | StepInput;
 export type InputType = Input['type'];
@@ -252,6 +278,13 @@ export interface NodeView {
    * when none. The simulator's catch-up liveness check counts its growth as progress.
    */
   readonly incomingSnapshotBytes?: number;
+  /**
+   * Optional (capability `membership`; still `protocol: 1`): the configuration in effect (the
+   * latest Config entry of the log, committed or not, else the snapshot's or the initial one) and
+   * the index of the entry that holds it. Both absent: the initial configuration (Init's voters).
+   */
+  readonly config?: ClusterConfig;
+  readonly configIndex?: LogIndex;
 }
 
 export interface ApplyEntry {
@@ -278,18 +311,20 @@ export type NodeError =
   | { readonly type: 'ReadFailed'; readonly requestId: string; readonly reason: string; readonly leaderHint: NodeId | null }
   | { readonly type: 'TransferRejected'; readonly to: NodeId; readonly reason: string }
   | { readonly type: 'TransferAborted'; readonly to: NodeId }
+  /** Capability `membership`: a ProposeConfChange refused; `node` names the node a refusal is about. */
+  | { readonly type: 'ConfChangeRejected'; readonly requestId: string; readonly reason: ConfChangeRefusal; readonly node?: NodeId }
   /** The node refused a message a peer sent it: never expected between correct nodes. */
   | { readonly type: 'InvalidMessage'; readonly reason: string; readonly from: unknown }
   | { readonly type: 'InvalidInput'; readonly reason: string };
 
 export type NodeErrorType = NodeError['type'];
 export const NODE_ERROR_TYPES: readonly NodeErrorType[] = [
-  'NotLeader', 'ProposalDropped', 'ReadFailed', 'TransferRejected', 'TransferAborted', 'InvalidMessage', 'InvalidInput',
+  'NotLeader', 'ProposalDropped', 'ReadFailed', 'TransferRejected', 'TransferAborted', 'ConfChangeRejected', 'InvalidMessage', 'InvalidInput',
 ];
 
 /** Optional features; a node lists those it has in its Hello. */
-export type Capability = 'preVote' | 'checkQuorum' | 'snapshots' | 'transferLeadership' | 'actions';
-export const CAPABILITIES: readonly Capability[] = ['preVote', 'checkQuorum', 'snapshots', 'transferLeadership', 'actions'];
+export type Capability = 'preVote' | 'checkQuorum' | 'snapshots' | 'transferLeadership' | 'actions' | 'membership';
+export const CAPABILITIES: readonly Capability[] = ['preVote', 'checkQuorum', 'snapshots', 'transferLeadership', 'actions', 'membership'];
 
 /** The reply to Init and Restart (and only to them). */
 export interface Hello {

@@ -8,7 +8,7 @@
 
 import { MalformedOutput, NodeFatal, ProtocolViolation, type ExchangeRef } from './errors';
 import {
-  CAPABILITIES, ENTRY_TYPES, MESSAGE_TYPES, NODE_ERROR_TYPES, PROTOCOL_VERSION, ROLES,
+  CAPABILITIES, CONF_CHANGE_KINDS, CONF_CHANGE_REFUSALS, ENTRY_TYPES, MESSAGE_TYPES, NODE_ERROR_TYPES, PROTOCOL_VERSION, ROLES,
   type ApplyEntry, type DurableState, type Entry, type Hello, type Input, type Message, type NodeError, type NodeOutput, type NodeView,
   type PersistRecord, type Proposed, type ReadResult, type Snapshot,
 } from './types';
@@ -157,14 +157,24 @@ function withIn<T>(key: string, check: () => T): T {
   }
 }
 
-const CONFIG_KEYS = keys('voters');
+const CONFIG_KEYS = keys('voters', 'votersOutgoing', 'learners', 'autoLeave');
+
+function idList(o: Obj, key: string, atLeastOne: boolean): void {
+  const ids = array(o, key);
+  if (atLeastOne && ids.length === 0) fail(key, 'must list at least one voter');
+  for (let k = 0; k < ids.length; k++) if (typeof ids[k] !== 'string' || (ids[k] as string).length === 0) fail(key, `[${k}] must be a non-empty string`);
+}
 
 function clusterConfig(v: unknown): void {
   const o = object(v, null);
   required(o, 'voters');
-  const voters = array(o, 'voters');
-  if (voters.length === 0) fail('voters', 'must list at least one voter');
-  for (let k = 0; k < voters.length; k++) if (typeof voters[k] !== 'string' || (voters[k] as string).length === 0) fail('voters', `[${k}] must be a non-empty string`);
+  idList(o, 'voters', true);
+  if ('votersOutgoing' in o) idList(o, 'votersOutgoing', true);
+  if ('learners' in o) idList(o, 'learners', false);
+  if ('autoLeave' in o) {
+    bool(o, 'autoLeave');
+    if (!('votersOutgoing' in o)) fail('autoLeave', 'is only for a joint configuration (with votersOutgoing)');
+  }
   onlyKeys(o, CONFIG_KEYS);
 }
 
@@ -252,7 +262,7 @@ export function checkMessageShape(v: unknown): Message {
 // ---------------------------------------------------------------------------------------------
 
 const REQUIRED_VIEW_KEYS = ['term', 'role', 'votedFor', 'commitIndex', 'leader', 'lastIndex', 'lastTerm', 'snapshotIndex'];
-const VIEW_KEYS = keys(...REQUIRED_VIEW_KEYS, 'incomingSnapshotBytes');
+const VIEW_KEYS = keys(...REQUIRED_VIEW_KEYS, 'incomingSnapshotBytes', 'config', 'configIndex');
 
 function view(v: unknown): NodeView {
   const o = object(v, null);
@@ -266,6 +276,11 @@ function view(v: unknown): NodeView {
   nat(o, 'lastTerm');
   nat(o, 'snapshotIndex');
   if (o.incomingSnapshotBytes !== undefined) nat(o, 'incomingSnapshotBytes');
+  if ('config' in o !== 'configIndex' in o) fail('config' in o ? 'configIndex' : 'config', 'is required with config and configIndex: both or neither');
+  if ('config' in o) {
+    withIn('config', () => clusterConfig(o.config));
+    positive(o, 'configIndex');
+  }
   onlyKeys(o, VIEW_KEYS);
   return o as unknown as NodeView;
 }
@@ -325,12 +340,13 @@ function proposed(v: unknown): Proposed {
   return o as unknown as Proposed;
 }
 
-const ERROR_FIELDS: Readonly<Record<string, readonly [string, 'request' | 'str' | 'id' | 'idOrNull' | 'any'][]>> = {
+const ERROR_FIELDS: Readonly<Record<string, readonly [string, 'request' | 'str' | 'id' | 'optionalId' | 'idOrNull' | 'any'][]>> = {
   NotLeader: [['requestId', 'request'], ['leaderHint', 'idOrNull']],
   ProposalDropped: [['requestId', 'request'], ['reason', 'str']],
   ReadFailed: [['requestId', 'request'], ['reason', 'str'], ['leaderHint', 'idOrNull']],
   TransferRejected: [['to', 'id'], ['reason', 'str']],
   TransferAborted: [['to', 'id']],
+  ConfChangeRejected: [['requestId', 'request'], ['reason', 'str'], ['node', 'optionalId']],
   InvalidMessage: [['reason', 'str'], ['from', 'any']],
   InvalidInput: [['reason', 'str']],
 };
@@ -344,11 +360,16 @@ function nodeError(v: unknown): NodeError {
   const type = oneOf(o, 'type', NODE_ERROR_TYPES);
   for (const [key, kind] of ERROR_FIELDS[type]) {
     if (kind === 'any') continue; // InvalidMessage.from: whatever the bad message claimed, optional.
+    if (kind === 'optionalId') {
+      if (key in o) nonEmpty(o, key);
+      continue;
+    }
     required(o, key);
     if (kind === 'request' || kind === 'id') nonEmpty(o, key);
     else if (kind === 'str') str(o, key);
     else idOrNull(o, key);
   }
+  if (type === 'ConfChangeRejected') oneOf(o, 'reason', CONF_CHANGE_REFUSALS);
   onlyKeys(o, ERROR_KEYS[type]);
   return o as unknown as NodeError;
 }
@@ -480,7 +501,7 @@ const OPTION_KEYS = keys('electionTimeoutTicks', 'heartbeatIntervalTicks', 'preV
 const INIT_KEYS = keys('type', 'protocol', 'id', 'voters', 'seed', 'options', 'impl');
 const RESTART_KEYS = keys('type', 'protocol', 'id', 'voters', 'seed', 'options', 'impl', 'durable', 'lastSeq');
 const DURABLE_KEYS = keys('term', 'votedFor', 'snapshot', 'entries');
-const INPUT_TYPES = ['Init', 'Restart', 'Tick', 'Receive', 'Propose', 'Read', 'PersistAck', 'Snapshot', 'TransferLeadership'] as const;
+const INPUT_TYPES = ['Init', 'Restart', 'Tick', 'Receive', 'Propose', 'Read', 'PersistAck', 'Snapshot', 'TransferLeadership', 'ProposeConfChange'] as const;
 
 function options(v: unknown): void {
   const o = object(v, null);
@@ -535,6 +556,17 @@ const READ_INPUT_KEYS = keys('type', 'requestId');
 const ACK_KEYS = keys('type', 'seq');
 const SNAPSHOT_INPUT_KEYS = keys('type', 'index', 'data');
 const TRANSFER_KEYS = keys('type', 'to');
+const CONF_CHANGE_INPUT_KEYS = keys('type', 'requestId', 'changes', 'leaveJoint');
+const CONF_CHANGE_KEYS = keys('kind', 'node');
+
+function confChange(v: unknown): void {
+  const o = object(v, null);
+  required(o, 'kind');
+  required(o, 'node');
+  oneOf(o, 'kind', CONF_CHANGE_KINDS);
+  nonEmpty(o, 'node');
+  onlyKeys(o, CONF_CHANGE_KEYS);
+}
 
 /** Schema check of one parsed input object. */
 export function checkInputShape(v: unknown): Input {
@@ -586,6 +618,16 @@ export function checkInputShape(v: unknown): Input {
       nonEmpty(o, 'to');
       onlyKeys(o, TRANSFER_KEYS);
       break;
+    case 'ProposeConfChange': {
+      required(o, 'requestId');
+      required(o, 'changes');
+      nonEmpty(o, 'requestId');
+      const changes = array(o, 'changes');
+      for (let k = 0; k < changes.length; k++) withIn(`changes[${k}]`, () => confChange(changes[k]));
+      if ('leaveJoint' in o) oneOf(o, 'leaveJoint', ['auto', 'explicit'] as const);
+      onlyKeys(o, CONF_CHANGE_INPUT_KEYS);
+      break;
+    }
   }
   return o as unknown as Input;
 }

@@ -214,8 +214,10 @@ function faultWithin(f: TimedFault, keep: ReadonlySet<string>): TimedFault | nul
   switch (f.kind) {
     case 'heal':
     case 'setNetwork':
-    // isolateLeader names no node: it cuts off whichever node leads when it fires.
+    // isolateLeader names no node: it cuts off whichever node leads when it fires. Nor does
+    // membership: the driver picks the nodes from the configuration in effect when it fires.
     case 'isolateLeader':
+    case 'membership':
       return f;
     case 'partition': {
       switch (f.shape) {

@@ -9,6 +9,8 @@ export const COVERAGE_COUNTERS = [
   'ticks', 'receives', 'proposals', 'batchedProposals', 'reads', 'leaseReads', 'persistAcks', 'snapshotsTaken',
   'transferRequests', 'timeoutNows', 'leaderIsolations', 'longerButOlderVotes',
   'runsWithClients', 'runsWithLeaseReads', 'runsWithBatching', 'runsWithTransfers',
+  // Membership: an operator's change a leader appended as a Config entry (profile membership).
+  'confChanges',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
@@ -38,6 +40,7 @@ export const PROFILE_EXPECTS: Readonly<Record<string, readonly CoverageCounter[]
   crashes: ['crashes', 'restarts', 'pauses', 'lostUnsyncedWrites', ...EVERY_RUN],
   clocks: ['clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
   all: ['drops', 'duplicates', 'partitions', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
+  membership: ['confChanges', 'partitions', 'crashes', 'restarts', 'leaderChanges', ...EVERY_RUN],
   // Swarm draws small snapshot intervals for every run (sim/swarm-options.ts).
   swarm: ['leaderChanges', 'snapshotsTaken', 'compactions', ...EVERY_RUN],
 };

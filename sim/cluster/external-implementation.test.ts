@@ -62,10 +62,11 @@ describe('go-raft under the simulator', () => {
 });
 
 describe('capabilityGaps', () => {
-  const all = new Set(['preVote', 'checkQuorum', 'snapshots', 'transferLeadership', 'actions'] as const);
+  const all = new Set(['preVote', 'checkQuorum', 'snapshots', 'transferLeadership', 'actions', 'membership'] as const);
   it('names each missing capability a config needs, and nothing when none is missing', () => {
     expect(capabilityGaps(makeSimConfig({ faults: 'swarm' }), all, false)).toEqual([]);
     expect(capabilityGaps(makeSimConfig({ workload: { ...makeSimConfig().workload, transferMeanMs: 100 } }), new Set(['preVote']), false)).toEqual(['--transfer-every needs the transferLeadership capability']);
+    expect(capabilityGaps(makeSimConfig({ faults: 'membership' }), new Set(['preVote', 'snapshots'] as const), false)).toEqual(['profile membership draws membership changes, which need the membership capability']);
     expect(capabilityGaps(makeSimConfig({ faults: 'partitions', raft: { leaseRead: true } }), all, true)).toEqual([expect.stringMatching(/--lease-read is an option of raftbed's core/)]);
   });
 });

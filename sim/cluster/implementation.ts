@@ -103,6 +103,7 @@ export function capabilityGaps(config: SimConfig, capabilities: ReadonlySet<Capa
   const gaps: string[] = [];
   if (config.faults === 'swarm' && !capabilities.has('snapshots')) gaps.push('profile swarm promises log compaction, which needs the snapshots capability');
   if (config.faults === 'swarm' && !capabilities.has('transferLeadership')) gaps.push('profile swarm draws leadership transfers, which need the transferLeadership capability');
+  if ((config.faults === 'membership' || config.faults === 'swarm') && !capabilities.has('membership')) gaps.push(`profile ${config.faults} draws membership changes, which need the membership capability`);
   if ((config.workload.transferMeanMs ?? 0) > 0 && !capabilities.has('transferLeadership')) gaps.push('--transfer-every needs the transferLeadership capability');
   if (external && config.raft.leaseRead) gaps.push('--lease-read is an option of raftbed\'s core (Init.impl), not of the protocol');
   return gaps;

@@ -217,16 +217,23 @@ export class LivenessMonitor {
     return false;
   }
 
-  /** The up node that leads at the highest term any up node has, if there is one. */
+  /**
+   * The up node that leads at the highest term any up member of its configuration has, if there is
+   * one. A node outside that configuration (removed while cut off, it never heard so) may climb
+   * terms alone; the cluster ignores it (PreVote, the leader lease), and so does this check. With
+   * the initial configuration (no `config` in the view: every node a voter) this is the old rule.
+   */
   private leader(): number {
     const nodes = this.host.nodes;
-    let maxTerm = -1;
-    for (const n of nodes) if (n.up && n.view.term > maxTerm) maxTerm = n.view.term;
+    let best = -1;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
-      if (n.up && n.view.role === 'Leader' && n.view.term === maxTerm) return i;
+      if (n.up && n.view.role === 'Leader' && (best < 0 || n.view.term > nodes[best].view.term)) best = i;
     }
-    return -1;
+    if (best < 0) return -1;
+    const l = nodes[best].view;
+    for (const n of nodes) if (n.up && n.view.term > l.term && isMemberOf(l.config, n.id)) return -1;
+    return best;
   }
 
   private checkLeaderExists(): void {
@@ -313,7 +320,8 @@ export class LivenessMonitor {
     const followers: FollowerAtStart[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
-      if (i !== leader && n.up) followers.push({ index: i, epoch: n.epoch, commitIndex: n.view.commitIndex, incomingSnapshotBytes: n.view.incomingSnapshotBytes });
+      // A node the leader's configuration left out gets no log from it: nothing to catch up with.
+      if (i !== leader && n.up && isMemberOf(l.view.config, n.id)) followers.push({ index: i, epoch: n.epoch, commitIndex: n.view.commitIndex, incomingSnapshotBytes: n.view.incomingSnapshotBytes });
     }
     this.scheduleJudgement({
       startMs: this.host.now(), targetAtMs: this.host.now(), leader, leaderTerm: l.view.term, leaderEpoch: l.epoch, target: l.view.commitIndex,
@@ -342,7 +350,7 @@ export class LivenessMonitor {
     const progressing: FollowerAtStart[] = [];
     for (const f of w.followers) {
       const n = nodes[f.index];
-      if (n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs)) continue;
+      if (n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs) || !isMemberOf(l.view.config, n.id)) continue;
       if (this.host.network.isBlocked(l.id, n.id) || this.host.network.isBlocked(n.id, l.id)) continue;
       const s = n.view;
       if (s.commitIndex >= w.target) continue;
@@ -378,4 +386,9 @@ function snapshotProgressed(beforeBytes: number | undefined, afterBytes: number 
 /** The faults a plan's quiet block applies at the quiet point. */
 function isQuietingFault(fault: TimedFault): boolean {
   return fault.kind === 'heal' || fault.kind === 'restart' || fault.kind === 'setNetwork' || (fault.kind === 'clockDrift' && fault.ratePpm === 0);
+}
+
+/** Whether `id` is in `config` (voter, outgoing voter or learner); no config: the initial one, every node. */
+function isMemberOf(config: { readonly voters: readonly string[]; readonly votersOutgoing?: readonly string[]; readonly learners?: readonly string[] } | undefined, id: string): boolean {
+  return config === undefined || config.voters.includes(id) || (config.votersOutgoing?.includes(id) ?? false) || (config.learners?.includes(id) ?? false);
 }

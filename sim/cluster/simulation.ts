@@ -25,7 +25,8 @@ import { RandomStreams } from '../random/streams';
 import type { Rng } from '../random/rng';
 import { SimNetwork } from '../network/network';
 import { SimDisk } from '../storage/disk';
-import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type TimedFault } from '../faults';
+import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type MembershipOp, type TimedFault } from '../faults';
+import { resolveMembershipOp } from './membership-ops';
 import { SafetyChecker } from '../../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
@@ -138,13 +139,16 @@ export class Simulation {
   readonly nodes: SimNode[];
   readonly nodeIds: NodeId[];
   readonly network: SimNetwork<Message>;
-  readonly checker = new SafetyChecker();
+  readonly checker: SafetyChecker;
   readonly coverage = new Coverage();
   readonly workload: Workload;
   readonly faultPlan: FaultPlan;
   readonly liveness: LivenessMonitor;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly streams: RandomStreams;
+  /** Created on the first membership fault: a run without any draws exactly what it did before. */
+  private membershipRng: Rng | null = null;
+  private membershipOps = 0;
   private readonly storageRng: Rng;
   private readonly trace: TraceSink;
   private readonly bug: PlantedBug | undefined;
@@ -171,6 +175,8 @@ export class Simulation {
     this.observe = options.observe;
     this.implementation = options.implementation ?? implementationFor(config, options.bug);
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
+    // Every node starts with every node as a voter: the first configuration the checker judges changes against.
+    this.checker = new SafetyChecker({ initialVoters: this.nodeIds });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
@@ -572,6 +578,7 @@ export class Simulation {
   }
 
   private applyFaultNow(fault: TimedFault, fromPlan: boolean): void {
+    if (fault.kind === 'membership') return this.applyMembershipOp(fault.op);
     // An isolateLeader names no node in the plan: who leads is resolved now, and traced.
     const leader = fault.kind === 'isolateLeader' ? this.currentLeader() : null;
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: fault.kind === 'isolateLeader' ? { ...fault, leader } : fault });
@@ -618,6 +625,25 @@ export class Simulation {
       default:
         return;
     }
+  }
+
+  /**
+   * The operator's membership change: resolved against the configuration in effect at the leader of
+   * the highest term (its view's `config`, absent while the initial one is), drawn from its own
+   * stream so that runs without it draw nothing new, and traced with what it resolved to.
+   */
+  private applyMembershipOp(op: MembershipOp): void {
+    const leaderId = this.currentLeader();
+    const leader = leaderId === null ? null : this.node(leaderId);
+    const usable = leader !== null && this.nowMs >= leader.pausedUntilMs && leader.capabilities.has('membership');
+    const config = leader?.view.config ?? { voters: this.nodeIds };
+    this.membershipRng ??= this.streams.stream('membership');
+    const change = usable ? resolveMembershipOp(op, config, this.nodeIds, this.membershipRng) : null;
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { kind: 'membership', op, leader: leaderId, changes: change?.changes ?? null } });
+    if (leader === null || change === null) return;
+    const before = leader.view.configIndex ?? 0;
+    this.stepNode(leader, { type: 'ProposeConfChange', requestId: `m${++this.membershipOps}`, changes: change.changes });
+    if ((leader.view.configIndex ?? 0) > before) this.coverage.add('confChanges');
   }
 
   private node(id: NodeId): SimNode {
@@ -704,7 +730,7 @@ export class Simulation {
     this.network.setUp(node.id, true);
     this.coverage.add('restarts');
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Restart', node: node.id, state: traceView(node.view) });
-    this.checker.afterRestart(node.id, node.view);
+    this.checker.afterRestart(node.id, node.view, durable);
     this.liveness.afterUpOrDown();
     this.scheduleTick(node, this.nowMs + this.tickIntervalMs(node));
   }

@@ -39,6 +39,8 @@ function describeEvent(f: FaultEvent): string {
       return `network ${JSON.stringify(f.params)}`;
     case 'isolateLeader':
       return 'partition isolate the current leader';
+    case 'membership':
+      return `membership change: ${f.op}`;
   }
 }
 

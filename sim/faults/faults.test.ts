@@ -49,6 +49,7 @@ const EXPECTED_KINDS: Record<FaultProfileName, string[]> = {
   crashes: ['crash', 'restart', 'pause'],
   clocks: ['clockDrift', 'clockDrift:clear', 'clockStep', 'clog'],
   all: [...SHAPES, 'heal', 'crash', 'restart', 'pause', 'clockDrift', 'clockStep', 'clog', 'setNetwork', 'network:drop'],
+  membership: [...SHAPES, 'heal', 'crash', 'restart', 'membership'],
   swarm: [...SHAPES, 'heal', 'crash', 'restart', 'pause', 'clockDrift', 'clockStep', 'clog', 'setNetwork', 'network:drop', 'network:slow', 'isolateLeader'],
 };
 const ONLY_FROM: Partial<Record<FaultProfileName, RegExp>> = {
@@ -56,6 +57,7 @@ const ONLY_FROM: Partial<Record<FaultProfileName, RegExp>> = {
   wan: /^(network:|setNetwork)/,
   partitions: /^(partition:|heal)/,
   divergence: /^(isolateLeader|heal)$/,
+  membership: /^(membership|partition:|heal|crash|restart|pause)/,
   crashes: /^(crash|restart|pause)$/,
   clocks: /^(clock|clog)/,
   // `all` is the classic mix: the later classes are in swarm and in profiles of their own.
@@ -66,7 +68,7 @@ describe('fault profiles', () => {
   it('parses profile names and names the valid choices otherwise', () => {
     for (const p of FAULT_PROFILES) expect(parseFaultProfile(p)).toBe(p);
     expect(() => parseFaultProfile('chaos')).toThrow(FaultProfileError);
-    expect(() => parseFaultProfile('chaos')).toThrow(/none, lossy, wan, partitions, divergence, crashes, clocks, all, swarm/);
+    expect(() => parseFaultProfile('chaos')).toThrow(/none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, swarm/);
   });
 
   it.each(FAULT_PROFILES)('%s: the same seed gives the same plan, other seeds other plans', (profile) => {

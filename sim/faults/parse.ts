@@ -1,5 +1,5 @@
 import { networkParamsProblems, NetworkParamsError, patchNetworkParams, type NetworkParams, type NetworkParamsPatch } from '../network/params';
-import { FAULT_KINDS, PARTITION_SHAPES, type FaultEvent, type FaultKind, type FaultPlan, type PartitionShape, type TimedFault } from './types';
+import { FAULT_KINDS, MEMBERSHIP_OPS, PARTITION_SHAPES, type FaultEvent, type FaultKind, type FaultPlan, type MembershipOp, type PartitionShape, type TimedFault } from './types';
 
 /** A plan that cannot be replayed as given; `path` points at the offending field, e.g. "schedule[3].node". */
 export class FaultPlanError extends Error {
@@ -94,6 +94,13 @@ function readEvent(r: Reader, o: Obj, path: string, network: NetworkParams): Fau
       return { kind: 'setNetwork', params: readPatch(r, o.params, `${path}.params`, network) };
     case 'isolateLeader':
       return { kind: 'isolateLeader' };
+    case 'membership': {
+      const op = o.op;
+      if (typeof op !== 'string' || !(MEMBERSHIP_OPS as readonly string[]).includes(op)) {
+        throw new FaultPlanError(`${path}.op`, `expected one of ${MEMBERSHIP_OPS.join(', ')}, got ${describe(op)}`);
+      }
+      return { kind: 'membership', op: op as MembershipOp };
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { splitBridge, splitMajorityMinority } from '../network/network';
 import { CALM_NETWORK, type NetworkParams } from '../network/params';
 import { AleaRng, type Rng } from '../random/rng';
 import { finalizePlan } from './finalize';
-import { PARTITION_SHAPES, type FaultPlan, type FaultProfileName, type PartitionFault, type PartitionShape, type TimedFault } from './types';
+import { PARTITION_SHAPES, type FaultPlan, type FaultProfileName, type MembershipOp, type PartitionFault, type PartitionShape, type TimedFault } from './types';
 
 export interface FaultPlanOptions {
   readonly nodes: readonly string[];
@@ -36,7 +36,7 @@ export class FaultPlanOptionsError extends Error {
 }
 
 /** The independent fault classes; each draws from its own stream so enabling one never shifts another. */
-export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs' | 'wanNetwork' | 'divergence';
+export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs' | 'wanNetwork' | 'divergence' | 'membership';
 /** The first classes: `all` runs exactly these, so its plans (and traces) stay what they were. */
 const CLASSIC_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'crashes', 'pauses', 'clockDrift', 'clockSteps', 'clogs'];
 /**
@@ -45,8 +45,11 @@ const CLASSIC_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'c
  * - divergence: the leader is cut off while clients still send it proposals; the rest elect and
  *   commit; then the next leader is cut off, which brings the previous one back with its longer,
  *   older log (a chain of two to four), then a heal.
+ * - membership: an operator changes the configuration (types.ts, `membership`): nodes join as
+ *   learners, learners are promoted, members leave, voters are replaced through joint consensus.
+ *   Appended last, so swarm's draws for the classes before it are what they were.
  */
-const LATER_CLASSES: readonly FaultClass[] = ['wanNetwork', 'divergence'];
+const LATER_CLASSES: readonly FaultClass[] = ['wanNetwork', 'divergence', 'membership'];
 export const FAULT_CLASSES: readonly FaultClass[] = [...CLASSIC_CLASSES, ...LATER_CLASSES];
 /** Pauses stop a leader's clock and drift or steps skew it: each breaks a lease's assumption. */
 export const LEASE_UNSAFE_CLASSES: readonly FaultClass[] = ['pauses', 'clockDrift', 'clockSteps'];
@@ -60,6 +63,8 @@ const PROFILE_CLASSES: Record<Exclude<FaultProfileName, 'swarm'>, readonly Fault
   crashes: ['crashes', 'pauses'],
   clocks: ['clockDrift', 'clockSteps', 'clogs'],
   all: CLASSIC_CLASSES,
+  // Issue 12: membership operations mixed with crashes and partitions.
+  membership: ['membership', 'crashes', 'partitions'],
 };
 
 /** The profiles whose plans are pinned (a digest test): they generate exactly what they did before the later classes. */
@@ -247,6 +252,20 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       }
       events.push({ atMs: t, kind: 'heal' });
       t += Math.max(1, Math.round(rng.exponential(ctx.knobs.gapMs)));
+    }
+    return { events };
+  },
+
+  membership(rng, ctx) {
+    // Operations come a few times more often than other episodes: a change takes a few round trips
+    // to commit, and the interesting cases are changes meeting crashes, partitions and each other.
+    // Joins and promotions are drawn more often than removals, so the cluster does not dwindle.
+    const events: TimedFault[] = [];
+    const weighted: readonly MembershipOp[] = ['addLearner', 'addLearner', 'promote', 'promote', 'removeNode', 'replace'];
+    let t = Math.round(rng.exponential(ctx.knobs.gapMs / 3));
+    while (t < ctx.quietAfterMs) {
+      events.push({ atMs: t, kind: 'membership', op: rng.pick(weighted) });
+      t += Math.max(1, Math.round(rng.exponential(ctx.knobs.gapMs / 3)));
     }
     return { events };
   },

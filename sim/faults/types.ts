@@ -33,6 +33,13 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = ['symmetric', 'oneWay
  *   leader it only heals. Plans cannot name the node: who leads depends on the run so far. Repeated
  *   without a heal between, it brings the previous leader back as it cuts off the next, which is
  *   how logs of different lengths and last terms come to meet at an election.
+ * - membership: an operator asks the leader of the highest term for a membership change
+ *   (ProposeConfChange). Like isolateLeader, the plan names no node: which node joins, is promoted
+ *   or leaves depends on the configuration in effect, so the driver resolves it when the fault
+ *   applies (sim/cluster/membership-ops.ts) and traces it. `addLearner`: a node outside the
+ *   configuration joins as a learner; `promote`: a learner becomes a voter; `removeNode`: a voter
+ *   or learner leaves (the leader itself included); `replace`: one joint change adds an outside node
+ *   as a voter and removes a voter. With no leader, or no node to pick, it does nothing.
  */
 export type FaultEvent =
   | PartitionFault
@@ -44,10 +51,14 @@ export type FaultEvent =
   | { readonly kind: 'clockDrift'; readonly node: string; readonly ratePpm: number }
   | { readonly kind: 'clockStep'; readonly node: string; readonly deltaMs: number }
   | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch }
-  | { readonly kind: 'isolateLeader' };
+  | { readonly kind: 'isolateLeader' }
+  | { readonly kind: 'membership'; readonly op: MembershipOp };
+
+export type MembershipOp = 'addLearner' | 'promote' | 'removeNode' | 'replace';
+export const MEMBERSHIP_OPS: readonly MembershipOp[] = ['addLearner', 'promote', 'removeNode', 'replace'];
 
 export type FaultKind = FaultEvent['kind'];
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader'];
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader', 'membership'];
 
 export type TimedFault = { readonly atMs: number } & FaultEvent;
 
@@ -68,7 +79,7 @@ export interface FaultPlan {
  * `all` is the fixed mix of the first classes (its traces are pinned in traces/); `wan` and
  * `divergence` came later and are in `swarm`, which draws every class, and core's options, per seed.
  */
-export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'swarm'] as const;
+export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'membership', 'swarm'] as const;
 export type FaultProfileName = (typeof FAULT_PROFILES)[number];
 
 export class FaultProfileError extends Error {
