@@ -27,7 +27,11 @@ export function checkLeaderBookkeeping(node: string, s: RaftState): void {
   const leader = s.leader;
   if (s.role !== 'Leader' || leader === null || leader === undefined) return;
   const last = lastIndex(s.log);
-  for (const [id, pr] of Object.entries(leader.progress)) {
+  // for-in, not Object.entries: this runs after every leader step, and the pair arrays were garbage.
+  // `who` is built only when a check fails.
+  const progress = leader.progress;
+  for (const id in progress) {
+    const pr = progress[id];
     const who = `progress of ${id}`;
     if (!(pr.match >= 0 && pr.match < pr.next && pr.next <= last + 1)) fail(node, `${who}: match ${pr.match}, next ${pr.next}, last index ${last}`);
     // In flight: messages with entries, sent in Replicate mode, not yet acknowledged, in order.
@@ -61,11 +65,18 @@ export function checkLeaderBookkeeping(node: string, s: RaftState): void {
     if (!ordered) fail(node, `heartbeat round record ${k} is ${JSON.stringify(r)}`);
   }
   if (rounds.length > 0 && rounds[rounds.length - 1].round !== leader.round) fail(node, `newest remembered round ${rounds[rounds.length - 1].round}, current round ${leader.round}`);
-  for (const r of [...leader.pendingReads, ...leader.readsAwaitingCommit]) {
-    if (typeof r !== 'object' || r === null || typeof r.requestId !== 'string') fail(node, `a pending read is ${JSON.stringify(r)}`);
-  }
+  checkReads(node, leader.pendingReads);
+  checkReads(node, leader.readsAwaitingCommit);
   if (!(leader.durableMatch >= 0 && leader.durableMatch <= last)) fail(node, `durable match ${leader.durableMatch}, last index ${last}`);
   // Uncommitted bytes count this term's proposals above the commit index: none left, none counted.
   if (!(leader.uncommittedBytes >= 0)) fail(node, `${leader.uncommittedBytes} uncommitted bytes`);
   if (s.commitIndex === last && leader.uncommittedBytes !== 0) fail(node, `everything is committed, yet ${leader.uncommittedBytes} bytes are counted uncommitted`);
+}
+
+/** Each read a leader holds names its request (two lists walked in place, not concatenated per step). */
+function checkReads(node: string, reads: readonly { readonly requestId: string }[]): void {
+  for (let k = 0; k < reads.length; k++) {
+    const r = reads[k];
+    if (typeof r !== 'object' || r === null || typeof r.requestId !== 'string') fail(node, `a pending read is ${JSON.stringify(r)}`);
+  }
 }

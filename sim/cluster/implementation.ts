@@ -41,8 +41,13 @@ export class ImplementationLoadError extends Error {
 function withLeaderBookkeeping(step: CoreStepFn): CoreStepFn {
   return (state, input) => {
     const results = step(state, input);
-    const list = (Array.isArray(results) ? results : [results]) as readonly StepResult[];
-    for (const r of list) checkLeaderBookkeeping(r.state.config.id, r.state);
+    // One result is the common case: checked without wrapping it in a list per step.
+    if (!Array.isArray(results)) {
+      const r = results as StepResult;
+      checkLeaderBookkeeping(r.state.config.id, r.state);
+      return results;
+    }
+    for (const r of results as readonly StepResult[]) checkLeaderBookkeeping(r.state.config.id, r.state);
     return results;
   };
 }
