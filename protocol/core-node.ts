@@ -74,14 +74,21 @@ function coreDurable(d: DurableState, config: RaftConfig): CoreDurableState {
 }
 
 export function viewOf(s: RaftState): NodeView {
-  const view: NodeView = {
+  // One object, fields added in the order the spreads used to give them (views are compared and
+  // written by key order): this runs after every step that changed something, and the spread
+  // copies were most of its cost.
+  const view: { -readonly [K in keyof NodeView]: NodeView[K] } = {
     term: s.term, role: s.role, votedFor: s.votedFor, commitIndex: s.commitIndex, leader: s.leaderId,
     lastIndex: lastIndex(s.log), lastTerm: lastTerm(s.log), snapshotIndex: s.log.snapshotIndex,
   };
   // Absent config means the initial one (Init's voters): a cluster that never changed membership
   // sends exactly the views it sent before capability `membership` existed.
-  const withConfig = s.configIndex === 0 ? view : { ...view, config: s.cluster, configIndex: s.configIndex };
-  return s.incomingSnapshot === null ? withConfig : { ...withConfig, incomingSnapshotBytes: s.incomingSnapshot.data.length };
+  if (s.configIndex !== 0) {
+    view.config = s.cluster;
+    view.configIndex = s.configIndex;
+  }
+  if (s.incomingSnapshot !== null) view.incomingSnapshotBytes = s.incomingSnapshot.data.length;
+  return view;
 }
 
 /** A core message in the protocol's canonical form (core's private fields in ext). */
@@ -176,7 +183,7 @@ function mapMessages(list: readonly CoreMessage[]): readonly Message[] {
 }
 
 /** One core step's output and resulting state as the protocol output of that step. */
-export function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
+export function toOutput(o: CoreOutput, state: RaftState, view: NodeView = viewOf(state)): NodeOutput {
   return {
     messages: mapMessages(o.messages),
     persist: o.persist === null ? NONE : [o.persist],
@@ -187,7 +194,7 @@ export function toOutput(o: CoreOutput, state: RaftState): NodeOutput {
     // Nearly every step has no error: keep core's shared empty list rather than map it.
     errors: o.errors.length === 0 ? (o.errors as readonly never[]) : o.errors.map(toNodeError),
     actions: o.actions.length === 0 ? undefined : o.actions,
-    view: viewOf(state),
+    view,
   };
 }
 
@@ -231,6 +238,8 @@ export class CoreProtocolNode implements ProtocolNode {
   private current: RaftState | null = null;
   /** The last output, when it was empty: returned again for the next empty step with the same view. */
   private lastEmpty: NodeOutput | null = null;
+  /** The view of the last output, for `current`: reused while no field of it changes. */
+  private lastView: NodeView | null = null;
   private clusterId = DEFAULT_CLUSTER_ID;
   private readonly step: CoreStepFn;
 
@@ -249,6 +258,7 @@ export class CoreProtocolNode implements ProtocolNode {
     const config = coreConfigFor(input);
     this.clusterId = config.clusterId;
     this.lastEmpty = null;
+    this.lastView = null;
     if (input.type === 'Init') {
       this.current = initialState(config);
     } else {
@@ -256,7 +266,8 @@ export class CoreProtocolNode implements ProtocolNode {
       if (this.options.restart) durable = this.options.restart(durable);
       this.current = restartState(config, durable, input.lastSeq);
     }
-    return { hello: HELLO, messages: NONE, persist: NONE, restore: null, apply: NONE, reads: NONE, proposed: NONE, errors: NONE, actions: undefined, view: viewOf(this.current) };
+    this.lastView = viewOf(this.current);
+    return { hello: HELLO, messages: NONE, persist: NONE, restore: null, apply: NONE, reads: NONE, proposed: NONE, errors: NONE, actions: undefined, view: this.lastView };
   }
 
   handle(input: StepInput): NodeOutput {
@@ -268,18 +279,25 @@ export class CoreProtocolNode implements ProtocolNode {
       // The hot path (most inputs are ticks and acks that change nothing visible): an output with
       // nothing in it and an unchanged view is the previous empty output again, not a new one.
       const o = r.output;
-      if (this.lastEmpty !== null && isEmpty(o) && sameView(before, r.state)) return this.lastEmpty;
-      const out = toOutput(o, r.state);
+      const unchanged = this.lastView !== null && sameView(before, r.state);
+      if (unchanged && this.lastEmpty !== null && isEmpty(o)) return this.lastEmpty;
+      // A step that sent or wrote something but changed no field of the view (most appends and
+      // acks) hands out the previous view again instead of building an equal one.
+      const out = toOutput(o, r.state, unchanged ? (this.lastView as NodeView) : viewOf(r.state));
+      this.lastView = out.view;
       this.lastEmpty = isEmpty(o) ? out : null;
       return out;
     }
     this.lastEmpty = null;
     const list = results as readonly StepResult[];
     this.current = list[list.length - 1].state;
-    return merge(list);
+    const merged = merge(list);
+    this.lastView = merged.view;
+    return merged;
   }
 
   kill(): void {
     this.current = null;
+    this.lastView = null;
   }
 }
