@@ -100,9 +100,9 @@ export class ScenarioContext {
     return Object.fromEntries(this.sim.nodeById(id).kv.contents());
   }
 
-  /** The configuration in effect at a node, from its view (absent there: the initial one, every node). */
+  /** The configuration in effect at a node, from its view (absent there: the initial one). */
   config(id: NodeId): ClusterConfig {
-    return this.view(id).config ?? { voters: this.sim.nodeIds };
+    return this.view(id).config ?? { voters: this.sim.initialVoters };
   }
 
   /** True when the node's configuration in effect came from a committed entry (or is the initial one). */

@@ -3,9 +3,54 @@
 // checker and the linearizability of the client history.
 
 import { scenario } from '.';
-import type { NodeId } from '../../protocol/types';
+import type { ClusterConfig, NodeId } from '../../protocol/types';
+
+const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+const final = (c: ClusterConfig): { voters: string[]; learners: string[]; joint: boolean } => ({ voters: sorted(c.voters), learners: sorted(c.learners ?? []), joint: c.votersOutgoing !== undefined });
 
 describe('classic membership scenarios', () => {
+  it('grows from one node to five, each joining as a learner and then promoted, under client load', () => {
+    let s = scenario({ nodes: 5, seed: 11, durationMs: 4_000, clients: 3, quietAfterMs: 3_000, config: { initialVoters: 1 } });
+    s = s.expect(400, (c) => {
+      // Nodes outside the initial configuration start empty and never campaign.
+      expect(c.leader()).toBe('n1');
+      for (const id of ['n2', 'n3', 'n4', 'n5']) expect(c.view(id)).toMatchObject({ term: 0, lastIndex: 0 });
+    });
+    let t = 500;
+    for (const id of ['n2', 'n3', 'n4', 'n5']) {
+      s = s.at(t).addLearner(id, `learner-${id}`).at(t + 300).addVoter(id, `voter-${id}`);
+      t += 600;
+    }
+    const r = s
+      .expect(3_500, (c) => {
+        const l = c.leader();
+        expect(final(c.config(l))).toEqual({ voters: ['n1', 'n2', 'n3', 'n4', 'n5'], learners: [], joint: false });
+        expect(c.configCommitted(l)).toBe(true);
+        for (const id of ['n2', 'n3', 'n4', 'n5']) {
+          expect(c.confChange(`learner-${id}`).accepted).toBe(true);
+          expect(c.confChange(`voter-${id}`).accepted).toBe(true);
+        }
+      })
+      .run();
+    expect(r.violation).toBeNull();
+  });
+
+  it('replaces every node one at a time through joint consensus (n1..n3 by n4..n6)', () => {
+    let s = scenario({ nodes: 6, seed: 13, durationMs: 4_500, clients: 3, quietAfterMs: 3_500, config: { initialVoters: 3 } });
+    [['n1', 'n4'], ['n2', 'n5'], ['n3', 'n6']].forEach(([out, into], k) => {
+      s = s.at(600 + 900 * k).addLearner(into, `learn-${into}`).at(900 + 900 * k).replaceNode(out, into, `replace-${out}`)
+        .expect(900 + 900 * k, (c) => expect(c.config(c.leader()).votersOutgoing).toBeDefined());
+    });
+    const r = s
+      .expect(4_200, (c) => {
+        const l = c.leader();
+        expect(final(c.config(l))).toEqual({ voters: ['n4', 'n5', 'n6'], learners: [], joint: false });
+        for (const out of ['n1', 'n2', 'n3']) expect(c.confChange(`replace-${out}`).accepted).toBe(true);
+      })
+      .run();
+    expect(r.violation).toBeNull();
+  });
+
   it('shrinks from five to three, one removal at a time', () => {
     const r = scenario({ nodes: 5, seed: 12, durationMs: 3_000, clients: 3, quietAfterMs: 2_000 })
       .at(600)
@@ -102,5 +147,11 @@ describe('classic membership scenarios', () => {
       })
       .run();
     expect(r.violation).toBeNull();
+  });
+
+  it('refuses an initial configuration larger than the cluster or empty, with a typed error', () => {
+    for (const initialVoters of [0, 4, 1.5]) {
+      expect(() => scenario({ nodes: 3, durationMs: 200, config: { initialVoters } }).run()).toThrow(expect.objectContaining({ name: 'SimConfigError', message: expect.stringMatching(/initialVoters must be 1 to nodes \(3\)/) }));
+    }
   });
 });
