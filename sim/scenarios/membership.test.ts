@@ -4,6 +4,8 @@
 
 import { scenario } from '.';
 import type { ClusterConfig, NodeId } from '../../protocol/types';
+import { findBug } from '../bugs/catalogue';
+import { jointOldOnlyTrap, overlappingChangesTrap, removedVotesTrap, singleServer2015Trap } from './membership-traps';
 
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 const final = (c: ClusterConfig): { voters: string[]; learners: string[]; joint: boolean } => ({ voters: sorted(c.voters), learners: sorted(c.learners ?? []), joint: c.votersOutgoing !== undefined });
@@ -153,5 +155,30 @@ describe('classic membership scenarios', () => {
     for (const initialVoters of [0, 4, 1.5]) {
       expect(() => scenario({ nodes: 3, durationMs: 200, config: { initialVoters } }).run()).toThrow(expect.objectContaining({ name: 'SimConfigError', message: expect.stringMatching(/initialVoters must be 1 to nodes \(3\)/) }));
     }
+  });
+});
+
+describe('membership traps: the unmodified core stays safe, each planted bug is caught', () => {
+  it('core refuses the second overlapping change and the 2015 early change, and survives every trap', () => {
+    const overlapping = overlappingChangesTrap(1, null);
+    expect(overlapping.violation).toBeNull();
+    expect(overlapping.ctx.confChange('second').refusal).toBe('ConfChangeInProgress');
+    const y2015 = singleServer2015Trap(1, null);
+    expect(y2015.violation).toBeNull();
+    expect(y2015.ctx.confChange('C2').refusal).toBe('ConfChangeBeforeTermCommit');
+    expect(jointOldOnlyTrap(1, null).violation).toBeNull();
+    expect(removedVotesTrap(1, null).violation).toBeNull();
+  });
+
+  it.each([
+    ['conf-change-before-term-commit', singleServer2015Trap],
+    ['overlapping-conf-changes', overlappingChangesTrap],
+    ['joint-quorum-old-only', jointOldOnlyTrap],
+    ['removed-node-votes-counted', removedVotesTrap],
+  ] as const)('%s', (name, trap) => {
+    const bug = findBug(name);
+    const r = trap(1, bug);
+    expect(r.violation).not.toBeNull();
+    expect(bug.caughtBy).toContain(r.violation?.property);
   });
 });
