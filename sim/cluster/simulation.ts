@@ -31,7 +31,7 @@ import { SafetyChecker } from '../../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
 import { NO_TRACE, type TraceEventBody, type TraceSink } from '../../trace/sink';
-import { traceProtocolMessage as traceMessage, traceView, TRACE_FORMAT } from '../../trace/format';
+import { traceEntry, traceProtocolMessage as traceMessage, traceView, TRACE_FORMAT } from '../../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
 import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
@@ -441,7 +441,9 @@ export class Simulation {
     if (this.trace.enabled) {
       this.trace.event(this.nowMs, {
         ev: 'Step', node: node.id, input: input.type, actions: (output.actions ?? NONE) as readonly ActionName[],
-        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: traceView(after),
+        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}),
+        ...(input.type === 'ProposeConfChange' ? { changes: input.changes, ...(input.leaveJoint !== undefined ? { leaveJoint: input.leaveJoint } : {}) } : {}),
+        state: traceView(after),
       });
     }
     // The disk folds the records first: the checker reads the log they wrote. A record the disk
@@ -526,7 +528,7 @@ export class Simulation {
         ...(record.term !== undefined ? { term: record.term } : {}),
         ...(record.votedFor !== undefined ? { votedFor: record.votedFor } : {}),
         ...(record.truncateFrom !== undefined ? { truncateFrom: record.truncateFrom } : {}),
-        ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map((e) => e.term) } : {}),
+        ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map(traceEntry) } : {}),
         ...(record.snapshot ? { snapshotIndex: record.snapshot.index, snapshotTerm: record.snapshot.term } : {}),
       });
     }
