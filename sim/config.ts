@@ -26,7 +26,13 @@ export interface WorkloadConfig {
 
 export interface SimConfig {
   readonly seed: number;
+  /** Node ids n1..n{nodes}: every node the run may ever have. */
   readonly nodes: number;
+  /**
+   * How many of them (n1 upwards) form the initial configuration; the rest start empty, outside it,
+   * and join only through membership changes (e.g. a scenario's addLearner). Absent: all of them.
+   */
+  readonly initialVoters?: number;
   readonly durationMs: number;
   readonly faults: FaultProfileName;
   /** Replaces the generated fault plan (replay of a shrunk counterexample). */
@@ -107,6 +113,7 @@ export function validateSimConfig(c: SimConfig): void {
   check(c.livenessLeaderBoundMs > 0 && c.livenessOperationBoundMs >= c.workload.operationTimeoutMs, 'liveness bounds must be positive, and the operation bound at least the operation timeout');
   check(Number.isSafeInteger(c.seed) && c.seed >= 0, `seed must be a non-negative integer, got ${c.seed}`);
   check(Number.isInteger(c.nodes) && c.nodes >= 1 && c.nodes <= 9, `nodes must be 1 to 9, got ${c.nodes}`);
+  check(c.initialVoters === undefined || (Number.isInteger(c.initialVoters) && c.initialVoters >= 1 && c.initialVoters <= c.nodes), `initialVoters must be 1 to nodes (${c.nodes}), got ${c.initialVoters}`);
   check(Number.isFinite(c.durationMs) && c.durationMs >= 100, `duration must be at least 100 ms, got ${c.durationMs}`);
   check((FAULT_PROFILES as readonly string[]).includes(c.faults), `faults must be one of ${FAULT_PROFILES.join(', ')}, got ${c.faults}`);
   check(c.tickMs > 0, 'tickMs must be positive');

@@ -69,7 +69,7 @@ export type TraceEvent = Base &
     | { readonly ev: 'Duplicate'; readonly msg: TracedMessage }
     | {
         readonly ev: 'Persist'; readonly node: string; readonly seq: number; readonly term?: number; readonly votedFor?: string | null;
-        readonly truncateFrom?: number; readonly appendFrom?: number; readonly entryTerms?: readonly number[]; readonly snapshotIndex?: number; readonly snapshotTerm?: number;
+        readonly truncateFrom?: number; readonly appendFrom?: number; readonly entryTerms?: readonly TracedEntry[]; readonly snapshotIndex?: number; readonly snapshotTerm?: number;
       }
     | { readonly ev: 'Apply'; readonly node: string; readonly from: number; readonly to: number }
     | { readonly ev: 'Crash'; readonly node: string; readonly lostRecords: number; readonly torn: boolean }
@@ -107,15 +107,25 @@ export function traceProtocolMessage(m: { readonly type: string; readonly name?:
     void _type;
     return { type: name, ...rest } as unknown as TracedMessage;
   }
-  const x = m as { readonly entries?: readonly { readonly term: number }[]; readonly data?: string };
-  if (m.type === 'AppendEntriesRequest' && x.entries !== undefined) return { ...m, entries: x.entries.map((e) => e.term) } as unknown as TracedMessage;
+  const x = m as { readonly entries?: readonly { readonly term: number; readonly type?: string; readonly data?: string }[]; readonly data?: string };
+  if (m.type === 'AppendEntriesRequest' && x.entries !== undefined) return { ...m, entries: x.entries.map(traceEntry) } as unknown as TracedMessage;
   if (m.type === 'InstallSnapshotRequest' && x.data !== undefined) return { ...m, data: x.data.length } as unknown as TracedMessage;
   return m as unknown as TracedMessage;
 }
 
+/**
+ * An entry as traced: its term, or `{ term, config }` for a configuration entry (docs/tla-features.md,
+ * "Configuration changes in traces"), which trace validation needs to follow quorums.
+ */
+export type TracedEntry = number | { readonly term: number; readonly config: unknown };
+
+export function traceEntry(e: { readonly term: number; readonly type?: string; readonly data?: string }): TracedEntry {
+  return e.type === 'Config' && e.data !== undefined ? { term: e.term, config: JSON.parse(e.data) as unknown } : e.term;
+}
+
 /** A core message as traced (the browser adapter's recorder, which drives core directly). */
 export function traceMessage(m: Message): TracedMessage {
-  if (m.type === 'AppendEntriesRequest') return { ...m, entries: m.entries.map((e) => e.term) };
+  if (m.type === 'AppendEntriesRequest') return { ...m, entries: m.entries.map(traceEntry) };
   if (m.type === 'InstallSnapshotRequest') return { ...m, data: m.data.length };
   return m;
 }

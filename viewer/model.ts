@@ -213,7 +213,7 @@ export function buildModel(trace: ParsedTrace, tla?: TlaReport): ViewerModel {
       case 'Persist': {
         const num = (v: unknown) => (typeof v === 'number' ? v : -1);
         const vote = e.votedFor === undefined ? -2 : e.votedFor === null ? -1 : node(e.votedFor);
-        persists.push([i, node(e.node), num(e.truncateFrom), num(e.appendFrom), (e.entryTerms as number[] | undefined) ?? [], num(e.snapshotIndex), num(e.snapshotTerm), num(e.term), vote]);
+        persists.push([i, node(e.node), num(e.truncateFrom), num(e.appendFrom), ((e.entryTerms as (number | { term: number })[] | undefined) ?? []).map((x) => (typeof x === 'number' ? x : x.term)), num(e.snapshotIndex), num(e.snapshotTerm), num(e.term), vote]);
         break;
       }
       case 'Crash': {

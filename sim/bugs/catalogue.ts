@@ -13,6 +13,10 @@ import { prevoteBumpsTerm } from './prevote-bumps-term';
 import { doubleCountVote } from './double-count-vote';
 import { quorumHalf } from './quorum-half';
 import { matchIndexRegresses } from './match-index-regresses';
+import { confChangeBeforeTermCommit } from './conf-change-before-term-commit';
+import { overlappingConfChanges } from './overlapping-conf-changes';
+import { jointQuorumOldOnly } from './joint-quorum-old-only';
+import { removedNodeVotesCounted } from './removed-node-votes-counted';
 
 export const PLANTED_BUGS: readonly PlantedBug[] = Object.freeze([
   figure8CommitOldTerm,
@@ -27,6 +31,11 @@ export const PLANTED_BUGS: readonly PlantedBug[] = Object.freeze([
   doubleCountVote,
   quorumHalf,
   matchIndexRegresses,
+  // Membership changes (dissertation ch. 4).
+  confChangeBeforeTermCommit,
+  overlappingConfChanges,
+  jointQuorumOldOnly,
+  removedNodeVotesCounted,
 ]);
 
 export class UnknownBugError extends Error {

@@ -3,8 +3,7 @@
 // with a clock the caller injects, so nothing here reads a real clock.
 
 import type { PropertyName } from '../../checkers/violation';
-import type { Violation } from '../cluster/simulation';
-import type { PlantedBug } from './types';
+import type { PlantedBug, TrapViolation } from './types';
 import { bugSimConfig, runJudged } from './run';
 
 export interface HuntOptions {
@@ -55,7 +54,7 @@ function validate(o: HuntOptions): void {
   if (typeof o.now !== 'function') throw new HuntOptionsError('now must be a clock function returning milliseconds (the CLI passes the wall clock)');
 }
 
-function sameViolation(a: Violation, b: Violation | null): boolean {
+function sameViolation(a: TrapViolation, b: TrapViolation | null): boolean {
   return b !== null && a.property === b.property && a.detail === b.detail && a.atMs === b.atMs;
 }
 
@@ -72,9 +71,11 @@ export function huntBug(bug: PlantedBug, options: HuntOptions): HuntResult {
   for (let seed = options.fromSeed; seed < options.fromSeed + options.maxSeeds; seed++) {
     if (options.wallBudgetMs !== undefined && tried > 0 && options.now() - start >= options.wallBudgetMs) break;
     const config = bugSimConfig(bug, seed, options.durationMs !== undefined ? { durationMs: options.durationMs } : {});
-    const { violation } = runJudged(config, bug);
+    const trap = bug.trap;
+    const violation = trap !== undefined ? trap(seed, bug) : runJudged(config, bug).violation;
     tried++;
-    if (violation !== null && sameViolation(violation, runJudged(config, null).violation)) {
+    const control = (): TrapViolation | null => (trap !== undefined ? trap(seed, null) : runJudged(config, null).violation);
+    if (violation !== null && sameViolation(violation, control())) {
       controlFlagged.push(seed);
       continue;
     }

@@ -47,6 +47,8 @@ export function runJudged(config: SimConfig, bug: PlantedBug | null): JudgedRun 
  * that differ from the defaults (faults, nodes, duration, clients), so a reader sees them.
  */
 export function replayCommand(bug: PlantedBug, seed: number, options: BugRunOptions = {}): string {
+  // A scripted trap is not a fault plan that `raftbed run` could replay: hunt that one seed again.
+  if (bug.trap !== undefined) return `raftbed bugs --only ${bug.name} --from-seed ${seed} --max-seeds 1`;
   const c = bugSimConfig(bug, seed, options);
   const flags = [`--seed ${seed}`, `--bug ${bug.name}`];
   if (c.faults !== DEFAULT_SIM_CONFIG.faults) flags.push(`--faults ${c.faults}`);

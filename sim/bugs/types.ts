@@ -21,4 +21,20 @@ export interface PlantedBug {
   readonly ackBeforeSync?: boolean;
   /** Settings under which the bug shows quickly (it must still be caught under the defaults' profiles). */
   readonly config?: Partial<SimConfig>;
+  /**
+   * For a bug whose trap needs a script (a membership change at one precise moment of an
+   * election): runs the scripted scenario for `seed` (which varies its timings) with `bug`, or
+   * with the unmodified core when `bug` is null, and returns the run's violation. Hunts use it
+   * instead of generated fault plans.
+   */
+  readonly trap?: (seed: number, bug: PlantedBug | null) => TrapViolation | null;
+}
+
+/** What a trap reports: the simulator's Violation, seen structurally (sim/cluster imports this file). */
+export interface TrapViolation {
+  readonly property: PropertyName;
+  readonly detail: string;
+  readonly node: string | null;
+  readonly atMs: number;
+  readonly eventIndex: number;
 }

@@ -36,6 +36,8 @@ export interface LivenessNode {
 export interface LivenessHost {
   now(): number;
   readonly nodes: readonly LivenessNode[];
+  /** The initial configuration's voters: members while a view shows no `config`. */
+  readonly initialVoters: readonly string[];
   readonly network: SimNetwork<Message>;
   pendingOps(): readonly HistoryOp[];
   /** Runs `check` at virtual time `atMs`, after whatever is already queued for that time. */
@@ -232,7 +234,7 @@ export class LivenessMonitor {
     }
     if (best < 0) return -1;
     const l = nodes[best].view;
-    for (const n of nodes) if (n.up && n.view.term > l.term && isMemberOf(l.config, n.id)) return -1;
+    for (const n of nodes) if (n.up && n.view.term > l.term && isMemberOf(l.config, n.id, this.host.initialVoters)) return -1;
     return best;
   }
 
@@ -321,7 +323,7 @@ export class LivenessMonitor {
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
       // A node the leader's configuration left out gets no log from it: nothing to catch up with.
-      if (i !== leader && n.up && isMemberOf(l.view.config, n.id)) followers.push({ index: i, epoch: n.epoch, commitIndex: n.view.commitIndex, incomingSnapshotBytes: n.view.incomingSnapshotBytes });
+      if (i !== leader && n.up && isMemberOf(l.view.config, n.id, this.host.initialVoters)) followers.push({ index: i, epoch: n.epoch, commitIndex: n.view.commitIndex, incomingSnapshotBytes: n.view.incomingSnapshotBytes });
     }
     this.scheduleJudgement({
       startMs: this.host.now(), targetAtMs: this.host.now(), leader, leaderTerm: l.view.term, leaderEpoch: l.epoch, target: l.view.commitIndex,
@@ -350,7 +352,7 @@ export class LivenessMonitor {
     const progressing: FollowerAtStart[] = [];
     for (const f of w.followers) {
       const n = nodes[f.index];
-      if (n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs) || !isMemberOf(l.view.config, n.id)) continue;
+      if (n.epoch !== f.epoch || this.disturbedSince(f.index, w.startMs) || !isMemberOf(l.view.config, n.id, this.host.initialVoters)) continue;
       if (this.host.network.isBlocked(l.id, n.id) || this.host.network.isBlocked(n.id, l.id)) continue;
       const s = n.view;
       if (s.commitIndex >= w.target) continue;
@@ -388,7 +390,8 @@ function isQuietingFault(fault: TimedFault): boolean {
   return fault.kind === 'heal' || fault.kind === 'restart' || fault.kind === 'setNetwork' || (fault.kind === 'clockDrift' && fault.ratePpm === 0);
 }
 
-/** Whether `id` is in `config` (voter, outgoing voter or learner); no config: the initial one, every node. */
-function isMemberOf(config: { readonly voters: readonly string[]; readonly votersOutgoing?: readonly string[]; readonly learners?: readonly string[] } | undefined, id: string): boolean {
-  return config === undefined || config.voters.includes(id) || (config.votersOutgoing?.includes(id) ?? false) || (config.learners?.includes(id) ?? false);
+/** Whether `id` is in `config` (voter, outgoing voter or learner); no config: the initial one. */
+function isMemberOf(config: { readonly voters: readonly string[]; readonly votersOutgoing?: readonly string[]; readonly learners?: readonly string[] } | undefined, id: string, initialVoters: readonly string[]): boolean {
+  if (config === undefined) return initialVoters.includes(id);
+  return config.voters.includes(id) || (config.votersOutgoing?.includes(id) ?? false) || (config.learners?.includes(id) ?? false);
 }

@@ -31,7 +31,7 @@ import { SafetyChecker } from '../../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
 import { NO_TRACE, type TraceEventBody, type TraceSink } from '../../trace/sink';
-import { traceProtocolMessage as traceMessage, traceView, TRACE_FORMAT } from '../../trace/format';
+import { traceEntry, traceProtocolMessage as traceMessage, traceView, TRACE_FORMAT } from '../../trace/format';
 import type { PlantedBug } from '../bugs/types';
 import { Coverage } from './coverage';
 import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
@@ -138,6 +138,8 @@ export function quietFraction(c: SimConfig): number {
 export class Simulation {
   readonly nodes: SimNode[];
   readonly nodeIds: NodeId[];
+  /** The initial configuration's voters (config.initialVoters of them, n1 upwards); the rest start outside it. */
+  readonly initialVoters: NodeId[];
   readonly network: SimNetwork<Message>;
   readonly checker: SafetyChecker;
   readonly coverage = new Coverage();
@@ -175,8 +177,9 @@ export class Simulation {
     this.observe = options.observe;
     this.implementation = options.implementation ?? implementationFor(config, options.bug);
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
-    // Every node starts with every node as a voter: the first configuration the checker judges changes against.
-    this.checker = new SafetyChecker({ initialVoters: this.nodeIds });
+    // The first configuration the checker judges changes against; nodes beyond it start empty, outside it.
+    this.initialVoters = this.nodeIds.slice(0, config.initialVoters ?? config.nodes);
+    this.checker = new SafetyChecker({ initialVoters: this.initialVoters });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
@@ -195,7 +198,7 @@ export class Simulation {
     const { electionTimeoutTicks: _e, heartbeatIntervalTicks: _h, preVote: _p, checkQuorum: _c, ...coreOnly } = config.raft;
     void _e, void _h, void _p, void _c;
     this.startFields = this.nodeIds.map((id) => ({
-      protocol: PROTOCOL_VERSION, id, voters: this.nodeIds, seed: this.streams.stream(`timeouts/${id}`).uint32(), options: nodeOptions,
+      protocol: PROTOCOL_VERSION, id, voters: this.initialVoters, seed: this.streams.stream(`timeouts/${id}`).uint32(), options: nodeOptions,
       ...(this.implementation.external ? {} : { impl: { clusterId: `sim-${config.seed}`, ...coreOnly } }),
     }));
     this.nodes = this.nodeIds.map((id, index) => ({
@@ -210,6 +213,7 @@ export class Simulation {
     countRunOptions(this.coverage, runOptions, config.workload.clients, stopInvokingAtMs);
     this.liveness = new LivenessMonitor(config, this.faultPlan.quietAfterMs, runOptions.electionTimeoutTicks, {
       nodes: this.nodes,
+      initialVoters: this.initialVoters,
       network: this.network,
       now: () => this.nowMs,
       pendingOps: () => this.workload.pendingOps(),
@@ -437,7 +441,9 @@ export class Simulation {
     if (this.trace.enabled) {
       this.trace.event(this.nowMs, {
         ev: 'Step', node: node.id, input: input.type, actions: (output.actions ?? NONE) as readonly ActionName[],
-        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: traceView(after),
+        ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}),
+        ...(input.type === 'ProposeConfChange' ? { changes: input.changes, ...(input.leaveJoint !== undefined ? { leaveJoint: input.leaveJoint } : {}) } : {}),
+        state: traceView(after),
       });
     }
     // The disk folds the records first: the checker reads the log they wrote. A record the disk
@@ -522,7 +528,7 @@ export class Simulation {
         ...(record.term !== undefined ? { term: record.term } : {}),
         ...(record.votedFor !== undefined ? { votedFor: record.votedFor } : {}),
         ...(record.truncateFrom !== undefined ? { truncateFrom: record.truncateFrom } : {}),
-        ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map((e) => e.term) } : {}),
+        ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map(traceEntry) } : {}),
         ...(record.snapshot ? { snapshotIndex: record.snapshot.index, snapshotTerm: record.snapshot.term } : {}),
       });
     }
@@ -636,7 +642,7 @@ export class Simulation {
     const leaderId = this.currentLeader();
     const leader = leaderId === null ? null : this.node(leaderId);
     const usable = leader !== null && this.nowMs >= leader.pausedUntilMs && leader.capabilities.has('membership');
-    const config = leader?.view.config ?? { voters: this.nodeIds };
+    const config = leader?.view.config ?? { voters: this.initialVoters };
     this.membershipRng ??= this.streams.stream('membership');
     const change = usable ? resolveMembershipOp(op, config, this.nodeIds, this.membershipRng) : null;
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { kind: 'membership', op, leader: leaderId, changes: change?.changes ?? null } });

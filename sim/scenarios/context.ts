@@ -6,9 +6,17 @@
 
 import type { RaftState } from '../../core';
 import { CoreProtocolNode } from '../../protocol/core-node';
-import type { Entry, NodeId, NodeView } from '../../protocol/types';
+import type { ClusterConfig, ConfChangeRefusal, Entry, NodeError, NodeId, NodeView } from '../../protocol/types';
 import type { SimNode, Simulation } from '../cluster/simulation';
 import type { ClientOpTracker, ScenarioOp } from './client-ops';
+
+/** What became of a scripted ProposeConfChange: accepted (appended), or the typed refusal it got. */
+export interface ConfChangeOutcome {
+  readonly node: NodeId;
+  readonly accepted: boolean;
+  readonly refusal: ConfChangeRefusal | null;
+  readonly errors: readonly NodeError[];
+}
 
 /** A script referred to something the cluster does not have right now (e.g. no leader). */
 export class ScenarioError extends Error {
@@ -90,6 +98,26 @@ export class ScenarioContext {
   /** Every key of a node's state machine with its value. */
   kv(id: NodeId): Record<string, string> {
     return Object.fromEntries(this.sim.nodeById(id).kv.contents());
+  }
+
+  /** The configuration in effect at a node, from its view (absent there: the initial one). */
+  config(id: NodeId): ClusterConfig {
+    return this.view(id).config ?? { voters: this.sim.initialVoters };
+  }
+
+  /** True when the node's configuration in effect came from a committed entry (or is the initial one). */
+  configCommitted(id: NodeId): boolean {
+    const v = this.view(id);
+    return (v.configIndex ?? 0) <= v.commitIndex;
+  }
+
+  /** Outcomes of the script's configuration changes, by label (filled in from step outputs). */
+  readonly confChanges = new Map<string, ConfChangeOutcome>();
+
+  confChange(label: string): ConfChangeOutcome {
+    const outcome = this.confChanges.get(label);
+    if (outcome === undefined) throw new ScenarioError(`no configuration change labelled ${JSON.stringify(label)} has run`);
+    return outcome;
   }
 
   op(label: string): ScenarioOp {

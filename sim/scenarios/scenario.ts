@@ -8,7 +8,7 @@
 // simulation through runPlan (so scenarios and property suites share one harness).
 
 import type { KvOp } from '../../core';
-import type { Message, NodeId, NodeOutput, StepInput } from '../../protocol/types';
+import type { ConfChange, Message, NodeId, NodeOutput, StepInput } from '../../protocol/types';
 import type { FaultEvent, FaultPlan } from '../faults';
 import { CALM_NETWORK, patchNetworkParams, type NetworkParamsPatch } from '../network/network';
 import type { PlantedBug } from '../bugs/types';
@@ -212,6 +212,47 @@ export class Scenario {
     });
   }
 
+  // ---- membership: configuration changes proposed to a node (the leader by default) ----
+
+  /**
+   * Proposes a configuration change (ProposeConfChange) to `opts.at`, by default the current
+   * leader. Its outcome (accepted, or the typed refusal) is `ctx.confChange(label)`.
+   */
+  confChange(changes: readonly ConfChange[] | ((ctx: ScenarioContext) => readonly ConfChange[]), opts: { at?: NodeRef; leaveJoint?: 'auto' | 'explicit'; label?: string } = {}): this {
+    const label = opts.label ?? `conf${this.steps.length}`;
+    return this.do((ctx) => {
+      const node = resolve(opts.at ?? ((c) => c.leader()), ctx);
+      const list = typeof changes === 'function' ? changes(ctx) : changes;
+      const input: StepInput = { type: 'ProposeConfChange', requestId: label, changes: list, ...(opts.leaveJoint !== undefined ? { leaveJoint: opts.leaveJoint } : {}) };
+      ctx.confChanges.set(label, { node, accepted: false, refusal: null, errors: [] });
+      ctx.sim.stepNode(ctx.node(node), input);
+    });
+  }
+
+  /** A node outside the configuration joins as a learner. */
+  addLearner(node: NodeRef, label?: string): this {
+    return this.confChange((ctx) => [{ kind: 'AddLearner', node: resolve(node, ctx) }], { label });
+  }
+
+  /** Adds a voter, or promotes a learner to voter. */
+  addVoter(node: NodeRef, label?: string): this {
+    return this.confChange((ctx) => [{ kind: 'AddVoter', node: resolve(node, ctx) }], { label });
+  }
+
+  removeNode(node: NodeRef, label?: string): this {
+    return this.confChange((ctx) => [{ kind: 'RemoveNode', node: resolve(node, ctx) }], { label });
+  }
+
+  /** One joint change: `incoming` becomes a voter as `outgoing` leaves (EnterJoint, then LeaveJoint). */
+  replaceNode(outgoing: NodeRef, incoming: NodeRef, label?: string): this {
+    return this.confChange((ctx) => [{ kind: 'AddVoter', node: resolve(incoming, ctx) }, { kind: 'RemoveNode', node: resolve(outgoing, ctx) }], { label });
+  }
+
+  /** Leaves a joint configuration entered with leaveJoint 'explicit'. */
+  leaveJoint(label?: string): this {
+    return this.confChange([], { label });
+  }
+
   // ---- judging ----
 
   /** Runs `check` at `ms` (the cursor does not move). A check that throws fails the scenario. */
@@ -251,6 +292,7 @@ export class Scenario {
       trace: o.trace,
       observe: (node, input, output) => {
         tracker.observe(node, input, output);
+        if (input.type === 'ProposeConfChange' && ctx !== null) recordConfChange(ctx, node, input.requestId, output);
         if (ctx !== null) for (const w of this.observers) w(node, input, output, ctx);
       },
       prepare: (sim) => {
@@ -289,6 +331,15 @@ function runStep(step: ScriptStep, ctx: ScenarioContext): void {
     if (!(e instanceof SafetyViolation) && e instanceof Error) e.message = `[scenario, ${ctx.nowMs} ms${step.expectation ? `, ${step.expectation.name}` : ''}] ${e.message}`;
     throw e;
   }
+}
+
+function recordConfChange(ctx: ScenarioContext, node: NodeId, requestId: string, output: NodeOutput): void {
+  const errors = output.errors.filter((e) => 'requestId' in e && e.requestId === requestId);
+  const refused = errors.find((e) => e.type === 'ConfChangeRejected');
+  const accepted = output.proposed.some((p) => p.requestId === requestId);
+  // A planted bug may continue a refused step: the later result (appended) wins.
+  if (ctx.confChanges.get(requestId)?.accepted && !accepted) return;
+  ctx.confChanges.set(requestId, { node, accepted, refusal: refused?.type === 'ConfChangeRejected' ? refused.reason : null, errors });
 }
 
 /** A released message arrives now, unless its target is down or the link is cut. */

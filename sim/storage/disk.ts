@@ -20,7 +20,7 @@ export interface CrashReport {
 export interface SimDiskOptions {
   /** Chance that the last surviving unsynced record is torn (when it has entries). Default 0.5. */
   readonly tornWriteProbability?: number;
-  /** The node's configured voters, so a restore can check whom the stored vote went to. */
+  /** Every node that may ever be a voter (membership changes add some), so a restore can check whom the stored vote went to. */
   readonly voters?: readonly NodeId[];
 }
 
