@@ -4,6 +4,8 @@
 // values fit (the protocol's NodeView and NodeOutput, core's own types in core's unit tests), and
 // this shared layer imports no driver and not the protocol module itself.
 
+import type { ClusterConfig } from '../core';
+
 export interface ObservedView {
   readonly term: number;
   readonly role: string;
@@ -38,13 +40,11 @@ export interface ObservedPersist {
   readonly snapshot?: { readonly index: number; readonly config?: ObservedConfig };
 }
 
-/** A configuration as the protocol writes it (protocol/types.ts ClusterConfig). */
-export interface ObservedConfig {
-  readonly voters: readonly string[];
-  readonly votersOutgoing?: readonly string[];
-  readonly learners?: readonly string[];
-  readonly autoLeave?: boolean;
-}
+/**
+ * A configuration as the protocol writes it: the same shape as core's ClusterConfig (the protocol's
+ * ClusterConfig restates it on purpose; checkers may not import protocol/, so they use core's).
+ */
+export type ObservedConfig = ClusterConfig;
 
 /** What survived a crash, as far as configuration safety reads it: the Config entries in the log. */
 export interface ObservedDurable {

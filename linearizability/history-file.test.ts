@@ -6,17 +6,9 @@ import { formatHistoryJson, HistoryFileError, jsonErrorOffset, parseHistoryJson 
 import { kvModel } from './kv-model';
 import { registerModel } from './register-model';
 import { done, get, ok, put, saw } from './test-support/history-builder';
+import { errorOf } from './test-support/error-of';
 
 const EXAMPLES = join(__dirname, '..', 'examples', 'histories');
-
-function errorOf(fn: () => unknown): Error & Record<string, unknown> {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
 
 describe('the JSON history format', () => {
   it('reads the documented examples with their model, and checks them', () => {

@@ -5,18 +5,10 @@ import { EdnReader, Keyword } from './edn';
 import { importJepsenHistory, JepsenFormatError } from './jepsen';
 import { kvModel } from './kv-model';
 import { registerModel } from './register-model';
+import { errorOf } from './test-support/error-of';
 
 const EXAMPLES = join(__dirname, '..', 'examples', 'histories');
 const example = (name: string): string => readFileSync(join(EXAMPLES, name), 'utf8');
-
-function errorOf(fn: () => unknown): Error & Record<string, unknown> {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
 
 describe('EDN reader', () => {
   it('reads the values Jepsen writes', () => {
