@@ -31,6 +31,7 @@ function faultProfile(value: string): FaultProfileName {
  */
 export const SIM_FLAGS: Record<string, FlagSpec> = {
   nodes: { kind: 'int', min: 1, max: 9, help: 'cluster size, 1 to 9 (default 5)' },
+  'initial-voters': { kind: 'int', min: 1, max: 9, value: 'N', help: 'the first N nodes form the initial configuration; the others start outside it and join only through membership changes (default: every node)' },
   faults: { kind: 'string', value: 'PROFILE', parse: faultProfile, help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
   duration: { kind: 'int', min: 100, value: 'MS', help: 'simulated milliseconds per run (default 10000)' },
   clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
@@ -100,6 +101,7 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
       ...bugConfig,
       seed,
       ...(flags.nodes !== undefined ? { nodes: Number(flags.nodes) } : {}),
+      ...(flags['initial-voters'] !== undefined ? { initialVoters: Number(flags['initial-voters']) } : {}),
       ...(faults !== undefined ? { faults } : {}),
       ...(flags.duration !== undefined ? { durationMs: Number(flags.duration) } : {}),
       ...(flags.clients !== undefined ? { workload: { ...bugConfig.workload, clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
@@ -139,6 +141,7 @@ export function capabilitySkip(config: SimConfig): string | null {
 /** The flags that reproduce a config, for printed replay commands. */
 export function configFlags(c: SimConfig): string {
   const parts = [`--seed ${c.seed}`, `--faults ${c.faults}`, `--nodes ${c.nodes}`, `--duration ${c.durationMs}`];
+  if (c.initialVoters !== undefined) parts.push(`--initial-voters ${c.initialVoters}`);
   if (c.workload.clients !== 5) parts.push(`--clients ${c.workload.clients}`);
   if (c.bug) parts.push(`--bug ${c.bug}`);
   if (c.implementation?.kind === 'module') parts.push(`--impl ${shellQuote(c.implementation.path)}`);
