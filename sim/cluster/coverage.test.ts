@@ -44,3 +44,20 @@ describe('missingCoverage', () => {
     }
   });
 });
+
+describe('membership coverage by kind', () => {
+  it('counts each accepted change by what it did, and only accepted ones', () => {
+    const total = new Coverage();
+    for (let seed = 1; seed <= 6; seed++) {
+      const result = new Simulation(makeSimConfig({ seed, faults: 'membership', nodes: 5, initialVoters: 3, durationMs: 4_000, checkLinearizability: false })).run();
+      expect(result.violation).toBeNull();
+      total.merge(result.coverage.counts);
+    }
+    const c = total.counts;
+    // Starting with two nodes outside the configuration, every kind of change happens.
+    for (const kind of ['learnersAdded', 'votersAdded', 'removals', 'jointChanges'] as const) expect(c[kind]).toBeGreaterThan(0);
+    // Each accepted change is one or two of these, a joint one exactly two.
+    expect(c.learnersAdded + c.votersAdded + c.removals).toBe(c.confChanges + c.jointChanges);
+    expect(c.leaderRemovals).toBeLessThanOrEqual(c.removals);
+  });
+});

@@ -9,8 +9,10 @@ export const COVERAGE_COUNTERS = [
   'ticks', 'receives', 'proposals', 'batchedProposals', 'reads', 'leaseReads', 'persistAcks', 'snapshotsTaken',
   'transferRequests', 'timeoutNows', 'leaderIsolations', 'longerButOlderVotes',
   'runsWithClients', 'runsWithLeaseReads', 'runsWithBatching', 'runsWithTransfers',
-  // Membership: an operator's change a leader appended as a Config entry (profile membership).
-  'confChanges',
+  // Membership: an operator's change a leader appended as a Config entry (profile membership), and
+  // of those: learners added, voters added (promoted learners, or outside nodes in a joint replacement), nodes removed, changes through a joint
+  // configuration, and removals of the leader that appended them.
+  'confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];

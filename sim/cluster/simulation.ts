@@ -39,7 +39,7 @@ import { resolveSwarmConfig } from '../swarm-options';
 import { runOptionsOf } from '../run-options';
 import { countInput, countRunOptions } from '../workload/input-coverage';
 import { CapabilityMissing, capabilityGaps, implementationFor, type Implementation } from './implementation';
-import type { PersistRecord as CorePersistRecord } from '../../core';
+import type { ConfChange, PersistRecord as CorePersistRecord } from '../../core';
 
 type SimEvent =
   | { readonly kind: 'Tick'; readonly node: number; readonly epoch: number }
@@ -649,7 +649,21 @@ export class Simulation {
     if (leader === null || change === null) return;
     const before = leader.view.configIndex ?? 0;
     this.stepNode(leader, { type: 'ProposeConfChange', requestId: `m${++this.membershipOps}`, changes: change.changes });
-    if ((leader.view.configIndex ?? 0) > before) this.coverage.add('confChanges');
+    if ((leader.view.configIndex ?? 0) > before) this.countConfChange(change.changes, leader.id);
+  }
+
+  /** Coverage of an accepted change, by kind: a sweep shows which membership paths it exercised. */
+  private countConfChange(changes: readonly ConfChange[], leaderId: NodeId): void {
+    this.coverage.add('confChanges');
+    if (changes.length > 1) this.coverage.add('jointChanges');
+    for (const c of changes) {
+      if (c.kind === 'AddLearner') this.coverage.add('learnersAdded');
+      else if (c.kind === 'AddVoter') this.coverage.add('votersAdded');
+      else {
+        this.coverage.add('removals');
+        if (c.node === leaderId) this.coverage.add('leaderRemovals');
+      }
+    }
   }
 
   private node(id: NodeId): SimNode {
