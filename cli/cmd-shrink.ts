@@ -1,7 +1,7 @@
 // raftbed shrink TRACE.ndjson: reduces a failing run (cluster size, duration, clients, seed,
 // network, fault schedule) to a smaller one that fails with the SAME property, writes the shrunk
 // plan and its trace, and prints the sizes before and after, the shrunk run's own violation and
-// its replay commands. Ctrl-C stops the search and still writes the best case so far (exit 130).
+// its replay commands. --impl / --impl-cmd shrink against another Raft than the header's. Ctrl-C stops the search and still writes the best case so far (exit 130).
 // Exit 0: a reproducer was written; 1: the input run does not fail; 2: usage;
 // 3: the shrunk run did not fail again when traced (the simulator was not deterministic).
 
@@ -10,7 +10,10 @@ import { runSeed } from '../sim/run-seed';
 import { MemoryTrace } from '../trace/sink';
 import { describeFault } from '../sim/faults';
 import { caseConfig, disruptive, paceOf, shrinkSearch, type CasePace, type Judged, type ShrinkCaseResult } from '../sim/shrink';
-import { describeViolation, buildInfo, resolveBug, runReplayFlags } from './common';
+import { describeViolation, buildInfo, implementationFromFlags, resolveBug, runReplayFlags } from './common';
+import { CliUsageError } from './errors';
+import type { Flags } from './flags';
+import type { SimConfig } from '../sim/config';
 import { processSignals } from './io';
 import { formatSeconds, progressLine } from './progress';
 import { openSimTrace } from './trace-input';
@@ -22,7 +25,8 @@ export async function shrinkCommand({ flags, args, io, deps }: Invocation): Prom
   const now = deps.now ?? (() => performance.now());
   const path = args[0];
   // Checked whole first: a cut or edited trace is refused before any re-run.
-  const { header, config } = openSimTrace(path);
+  const { header, config: recorded } = openSimTrace(path);
+  const config = withImplementationFlags(recorded, flags);
   const bug = resolveBug(config.bug);
   const original = runSeed(config, { bug });
   if (original.violation === null) {
@@ -109,6 +113,18 @@ export async function shrinkCommand({ flags, args, io, deps }: Invocation): Prom
   io.out(`replay: ${replay}`);
   io.out(`   or: ${runReplay}`);
   return exit;
+}
+
+/**
+ * The recorded config, run against the implementation --impl or --impl-cmd names instead of the
+ * header's (a binary rebuilt or found elsewhere on this machine). A planted bug wraps core's step,
+ * so a trace of one is refused with either flag, as run and sweep refuse the pair.
+ */
+function withImplementationFlags(recorded: SimConfig, flags: Flags): SimConfig {
+  const chosen = implementationFromFlags(flags);
+  if (chosen.implementation === undefined) return recorded;
+  if (recorded.bug !== undefined) throw new CliUsageError(`--impl and --impl-cmd choose another Raft, but this trace ran planted bug ${recorded.bug}, and planted bugs wrap core's step`);
+  return { ...recorded, ...chosen };
 }
 
 /** "tick 10 -> 40 ms, think 20 -> 80 ms" (only what changed), or "unchanged (tick 10 ms, ...)". */

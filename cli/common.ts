@@ -118,7 +118,8 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
   }
 }
 
-function implementationFromFlags(flags: Flags): Pick<SimConfig, 'implementation'> {
+/** --impl / --impl-cmd as the config's implementation (empty when neither is given); both at once is a usage error. */
+export function implementationFromFlags(flags: Flags): Pick<SimConfig, 'implementation'> {
   if (flags.impl !== undefined && flags['impl-cmd'] !== undefined) throw new CliUsageError('--impl and --impl-cmd name two implementations: give one');
   // A module path is made absolute here, so sweep workers and printed replays find the same file.
   if (flags.impl !== undefined) return { implementation: { kind: 'module', path: resolvePath(String(flags.impl)) } };

@@ -2,7 +2,7 @@
 // the shrunk run fails with the same property, has at most a quarter of the original's trace
 // events, and its written trace replays byte for byte through `raftbed replay`.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBug } from '../sim/bugs/catalogue';
@@ -14,6 +14,7 @@ import { candidates, caseConfig, disruptive, NotFailingError, shrinkCase } from 
 import { main } from './main';
 import { CapturingIo } from './test-support/capturing-io';
 import { EXIT_INTERRUPTED } from './exit-codes';
+import { buildGoRaft } from '../protocol/testing/go-raft';
 
 let dir: string;
 beforeAll(() => {
@@ -159,4 +160,48 @@ describe('raftbed shrink through main()', () => {
     expect(await main(['replay', join(dir, 'cc.ndjson')], replay)).toBe(1);
     expect(replay.stdout).toMatch(/^violation: DurableStateRegressed/m);
   }, 60_000);
+});
+
+describe('raftbed shrink --impl / --impl-cmd', () => {
+  // go-raft's planted -bug=vote-twice, found on seed 3 within a second (sim/cluster/external-implementation.test.ts).
+  const goConfig = (command: string) => makeSimConfig({
+    seed: 3, nodes: 5, durationMs: 1_000, faults: 'all', raft: { preVote: false, checkQuorum: false }, implementation: { kind: 'command', command },
+  });
+  const CORE_MODULE = join(__dirname, '..', 'sim', 'test-support', 'core-as-module.ts');
+
+  it('shrinks against the Raft the flag names instead of the header\'s (here a binary the header names that is gone), and the reproducer repeats it', async () => {
+    const bin = buildGoRaft();
+    const moved = join(dir, 'go-raft-moved');
+    copyFileSync(bin, moved);
+    chmodSync(moved, 0o755);
+    const trace = new MemoryTrace(true);
+    expect(runSeed(goConfig(`${moved} -bug=vote-twice`), { trace }).violation?.property).toBe('OneVotePerTerm');
+    const file = join(dir, 'go-vote-twice.ndjson');
+    writeFileSync(file, trace.ndjson());
+    rmSync(moved);
+
+    // The flag wins over the header: core in process, which has no such bug, does not fail there.
+    const core = new CapturingIo();
+    expect(await main(['shrink', file, '--impl', CORE_MODULE, '--max-attempts', '1', '--out', join(dir, 'go-core')], core)).toBe(1);
+    expect(core.stdout).toMatch(/this run does not fail/);
+
+    const io = new CapturingIo();
+    const command = `${bin} -bug=vote-twice`;
+    expect(await main(['shrink', file, '--impl-cmd', command, '--max-attempts', '2', '--json', '--out', join(dir, 'go')], io)).toBe(0);
+    const out = JSON.parse(io.stdout) as { property: string; runReplay: string; trace: string; before: { events: number }; after: { events: number } };
+    expect(out.property).toBe('OneVotePerTerm');
+    expect(out.after.events).toBeLessThanOrEqual(out.before.events);
+    expect(out.runReplay).toContain(`--impl-cmd '${command}'`);
+    expect(JSON.parse(readFileSync(out.trace, 'utf8').split('\n')[0]).config.implementation).toEqual({ kind: 'command', command });
+  }, 180_000);
+
+  it('refuses both flags at once, and either on a trace of a planted bug (bugs wrap core\'s step), exit 2', async () => {
+    const file = failingTraceFile('prevote-bumps-term', 1);
+    const both = new CapturingIo();
+    expect(await main(['shrink', file, '--impl', CORE_MODULE, '--impl-cmd', 'x'], both)).toBe(2);
+    expect(both.stderr).toMatch(/--impl and --impl-cmd name two implementations/);
+    const bugged = new CapturingIo();
+    expect(await main(['shrink', file, '--impl', CORE_MODULE], bugged)).toBe(2);
+    expect(bugged.stderr).toMatch(/this trace ran planted bug prevote-bumps-term, and planted bugs wrap core's step/);
+  });
 });
