@@ -5,7 +5,7 @@ import { findBug } from './bugs/catalogue';
 import { bugSimConfig } from './bugs/run';
 import { runSeed } from './run-seed';
 import { MemoryTrace } from '../trace/sink';
-import { candidates, caseConfig, caseOf, judgeCase, paceOf, shrinkCase, type SeedCursor } from './shrink';
+import { candidates, caseConfig, caseOf, disruptive, judgeCase, paceOf, shrinkCase, simplerFaults, type SeedCursor } from './shrink';
 
 /** A planted bug's failing seed (from `raftbed bugs`), with its generated plan made explicit. */
 function failingRun(name: string, seed: number) {
@@ -94,6 +94,51 @@ describe('a whole shrink', () => {
     const b = new MemoryTrace(false);
     expect(runSeed(config, { trace: a, bug }).violation?.property).toBe('ElectionSafety');
     runSeed(config, { trace: b, bug });
+    expect(a.digest()).toBe(b.digest());
+    expect(a.lines).toBe(r.shrunk.size.events);
+  });
+});
+
+describe('membership operations', () => {
+  const member = findBug('overlapping-conf-changes');
+  const config = bugSimConfig({ ...member, trap: undefined }, 1);
+  const membershipPlan = runSeed(config, { bug: member }).faultPlan;
+  const judged = judgeCase({ ...config, faultPlan: membershipPlan }, caseOf(config, membershipPlan), member)!;
+
+  it('are shrunk like every fault: dropped, moved sooner one at a time, and a joint replace (two nodes named) made a single-server change', () => {
+    const faults = disruptive(membershipPlan);
+    const replaceAt = faults.findIndex((f) => f.kind === 'membership' && f.op === 'replace');
+    expect(replaceAt).toBeGreaterThanOrEqual(0);
+    expect(simplerFaults(faults[replaceAt])).toEqual([{ ...faults[replaceAt], op: 'removeNode' }, { ...faults[replaceAt], op: 'addLearner' }]);
+    expect(simplerFaults({ atMs: 1, kind: 'crash', node: 'n1' })).toEqual([]);
+    const all = [...candidates(judged, 1000)];
+    const kinds = all.filter((c) => c.dimension === 'fault kinds').map((c) => disruptive(c.case.plan));
+    // One fault changed per candidate, the others as they were.
+    expect(kinds.some((fs) => fs.length === faults.length && fs.filter((f, k) => JSON.stringify(f) !== JSON.stringify(faults[k])).length === 1 && fs[replaceAt].kind === 'membership')).toBe(true);
+    const moves = all.filter((c) => c.dimension === 'fault moves').map((c) => disruptive(c.case.plan).map((f) => f.atMs));
+    expect(moves.length).toBeGreaterThan(faults.length);
+    const times = faults.map((f) => f.atMs);
+    for (const moved of moves) {
+      const changed = moved.filter((t, k) => t !== times[k]);
+      expect(changed.length).toBeLessThanOrEqual(1);
+      expect(moved.reduce((a, b) => a + b, 0)).toBeLessThan(times.reduce((a, b) => a + b, 0));
+    }
+    const membershipDropped = all.filter((c) => c.dimension === 'faults').some((c) => disruptive(c.case.plan).filter((f) => f.kind === 'membership').length < faults.filter((f) => f.kind === 'membership').length);
+    expect(membershipDropped).toBe(true);
+  });
+
+  it('a random run (no trap) of overlapping-conf-changes shrinks to a quarter of its events with the same property, and replays byte for byte', () => {
+    const base = { ...config, faultPlan: membershipPlan };
+    const r = shrinkCase(base, { bug: member, maxAttempts: 600 });
+    expect(r.original.violation.property).toBe('OneUncommittedConfig');
+    expect(r.shrunk.violation.property).toBe('OneUncommittedConfig');
+    expect(r.shrunk.size.events * 4).toBeLessThanOrEqual(r.original.size.events);
+    expect(disruptive(r.shrunk.case.plan).some((f) => f.kind === 'membership')).toBe(true);
+    const shrunk = caseConfig(base, r.shrunk.case);
+    const a = new MemoryTrace(false);
+    const b = new MemoryTrace(false);
+    expect(runSeed(shrunk, { trace: a, bug: member }).violation?.property).toBe('OneUncommittedConfig');
+    runSeed(shrunk, { trace: b, bug: member });
     expect(a.digest()).toBe(b.digest());
     expect(a.lines).toBe(r.shrunk.size.events);
   });

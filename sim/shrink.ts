@@ -247,6 +247,24 @@ function faultWithin(f: TimedFault, keep: ReadonlySet<string>): TimedFault | nul
   }
 }
 
+/**
+ * A fault's simpler forms, simplest first. A membership `replace` (one joint change: a voter in, a
+ * voter out, two nodes named) becomes a single-server change naming one node: the removal alone,
+ * or the join alone. Other kinds have no simpler form here (their node sets shrink with the
+ * cluster, faultWithin).
+ */
+export function simplerFaults(f: TimedFault): TimedFault[] {
+  if (f.kind !== 'membership') return [];
+  switch (f.op) {
+    case 'replace':
+      return [{ ...f, op: 'removeNode' }, { ...f, op: 'addLearner' }];
+    case 'promote':
+    case 'removeNode':
+    case 'addLearner':
+      return [];
+  }
+}
+
 function rebuild(c: ShrinkCase, nodes: number, events: readonly TimedFault[], quietAfterMs = c.plan.quietAfterMs, network = c.plan.network): FaultPlan {
   return finalizePlan(nodeIds(nodes), network, events, quietAfterMs);
 }
@@ -296,7 +314,7 @@ function boldest(c: ShrinkCase, structural: readonly Candidate[]): Candidate[] {
 }
 
 /** The structural dimensions, in the order a round tries them. */
-export const STRUCTURAL_DIMENSIONS = ['nodes', 'duration', 'clients', 'pace', 'faults', 'fault times', 'network'] as const;
+export const STRUCTURAL_DIMENSIONS = ['nodes', 'duration', 'clients', 'pace', 'faults', 'fault kinds', 'fault times', 'fault moves', 'network'] as const;
 
 /**
  * The structural candidates of the dimensions from `from` on (an index into
@@ -336,6 +354,14 @@ function* structuralCandidates(best: Judged, operationTimeoutMs: number): Genera
       yield { dimension: 'faults', case: { ...c, plan: rebuild(c, c.nodes, [...faults.slice(0, start), ...faults.slice(start + chunk)]) } };
     }
   }
+  // Each fault simpler, one at a time: the value inside an array element shrinks, as fast-check
+  // shrinks an array's items after its length. A membership change that names two nodes (a joint
+  // replace) becomes one that names one.
+  for (let k = 0; k < faults.length; k++) {
+    for (const simpler of simplerFaults(faults[k])) {
+      yield { dimension: 'fault kinds', case: { ...c, plan: rebuild(c, c.nodes, faults.map((f, j) => (j === k ? simpler : f))) } };
+    }
+  }
   // The same faults sooner: the quiet stretch before the first one, and the gaps between them,
   // are events nobody needs to read.
   if (faults.length > 0) {
@@ -344,6 +370,18 @@ function* structuralCandidates(best: Judged, operationTimeoutMs: number): Genera
       yield { dimension: 'fault times', case: { ...c, plan: rebuild(c, c.nodes, faults.map((f) => ({ ...f, atMs: f.atMs - (first - to) }))) } };
     }
     yield { dimension: 'fault times', case: { ...c, plan: rebuild(c, c.nodes, faults.map((f) => ({ ...f, atMs: Math.floor(f.atMs / 2) }))) } };
+  }
+  // One fault sooner, the others where they were: the gap before it closed (it moves to its
+  // predecessor's time, or to 0), then halved. What a fault needs is often only the state the
+  // cluster reached by then, and an operation that waits for nothing shortens the run.
+  for (let k = 0; k < faults.length; k++) {
+    const earliest = k === 0 ? 0 : faults[k - 1].atMs;
+    const gapMs = faults[k].atMs - earliest;
+    if (gapMs < 2) continue;
+    for (const atMs of [earliest, Math.floor(earliest + gapMs / 2)]) {
+      const moved = [...faults.slice(0, k), { ...faults[k], atMs }, ...faults.slice(k + 1)];
+      yield { dimension: 'fault moves', case: { ...c, plan: rebuild(c, c.nodes, moved) } };
+    }
   }
   // A calmer network: no loss, copies, reordering or long tail from the start; all at once, then each.
   const n = c.plan.network;
