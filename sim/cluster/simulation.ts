@@ -140,6 +140,8 @@ export class Simulation {
   readonly nodeIds: NodeId[];
   /** The initial configuration's voters (config.initialVoters of them, n1 upwards); the rest start outside it. */
   readonly initialVoters: NodeId[];
+  /** members()'s cache: the configuration it was computed from (undefined: the initial one). */
+  private membersOf: { config: NodeView['config']; members: readonly NodeId[] };
   readonly network: SimNetwork<Message>;
   readonly checker: SafetyChecker;
   readonly coverage = new Coverage();
@@ -179,6 +181,7 @@ export class Simulation {
     this.nodeIds = Array.from({ length: config.nodes }, (_, i) => `n${i + 1}`);
     // The first configuration the checker judges changes against; nodes beyond it start empty, outside it.
     this.initialVoters = this.nodeIds.slice(0, config.initialVoters ?? config.nodes);
+    this.membersOf = { config: undefined, members: this.initialVoters };
     this.checker = new SafetyChecker({ initialVoters: this.initialVoters });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
@@ -233,6 +236,7 @@ export class Simulation {
       propose: (node: NodeId, requestId: string, data: readonly string[]) => this.clientInput(node, { type: 'Propose', requestId, data }),
       read: (node: NodeId, requestId: string) => this.clientInput(node, { type: 'Read', requestId }),
       leader: () => this.currentLeader(),
+      members: () => this.members(),
       transferLeadership: (from: NodeId, to: NodeId) => this.clientInput(from, { type: 'TransferLeadership', to }),
       schedule: (atMs: number, event: ClientTimer) => {
         this.queue.push(atMs, event);
@@ -687,6 +691,21 @@ export class Simulation {
   }
 
   /** The running node that leads the highest term, or null (an isolated old leader may still think it leads). */
+  /**
+   * The members of the configuration in effect at the leader of the highest term (the last one seen
+   * while there is none), in nodeIds order: the list an operator's status page shows and clients
+   * sync their endpoints from. Recomputed only when that configuration changes.
+   */
+  members(): readonly NodeId[] {
+    const leaderId = this.currentLeader();
+    const config = leaderId === null ? this.membersOf.config : this.node(leaderId).view.config;
+    if (config !== this.membersOf.config) {
+      const inConfig = config === undefined ? new Set(this.initialVoters) : new Set([...config.voters, ...(config.votersOutgoing ?? []), ...(config.learners ?? [])]);
+      this.membersOf = { config, members: this.nodeIds.filter((id) => inConfig.has(id)) };
+    }
+    return this.membersOf.members;
+  }
+
   currentLeader(): NodeId | null {
     let best: SimNode | null = null;
     for (const n of this.nodes) if (n.up && n.view.role === 'Leader' && (best === null || n.view.term > best.view.term)) best = n;

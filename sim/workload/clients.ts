@@ -58,8 +58,9 @@ export class Workload {
     private readonly stopInvokingAtMs: number,
     operator?: OperatorOptions,
   ) {
+    const members = port.members();
     this.clients = Array.from({ length: config.clients }, (_, i) => ({
-      name: `c${i + 1}`, seq: 0, leaderGuess: port.nodeIds[i % port.nodeIds.length], pending: null,
+      name: `c${i + 1}`, seq: 0, leaderGuess: members[i % members.length], pending: null,
     }));
     this.batcher = (config.batchWindowMs ?? 0) > 0 ? new ProposalBatcher(config.batchWindowMs as number, port) : null;
     const transferMeanMs = config.transferMeanMs ?? 0;
@@ -141,7 +142,8 @@ export class Workload {
     this.port.schedule(nowMs + this.config.attemptTimeoutMs, { kind: 'AttemptTimeout', client: index, opId: op.history.id, attempt: op.attempt });
     if (op.history.op.kind === 'get') {
       const followerRead = this.rng.chance(this.config.followerReadFraction);
-      op.node = followerRead ? this.port.nodeIds[this.rng.int(0, this.port.nodeIds.length)] : client.leaderGuess;
+      const members = this.port.members();
+      op.node = followerRead ? members[this.rng.int(0, members.length)] : client.leaderGuess;
       if (followerRead) this.port.count('followerReads');
       this.port.read(op.node, op.requestId);
     } else {
@@ -153,8 +155,8 @@ export class Workload {
   }
 
   private otherNode(node: NodeId): NodeId {
-    const ids = this.port.nodeIds;
-    if (ids.length === 1) return node;
+    const ids = this.port.members();
+    if (ids.length === 1) return ids[0];
     const k = this.rng.int(0, ids.length - 1);
     return ids[k] === node ? ids[ids.length - 1] : ids[k];
   }

@@ -5,6 +5,12 @@ import type { NodeId } from '../../core';
 /** What the workload needs from the simulator. */
 export interface ClusterPort {
   readonly nodeIds: readonly NodeId[];
+  /**
+   * The nodes of the configuration in effect (voters and learners, in nodeIds order): the member
+   * list a client syncs its endpoints from, as etcd's clients do. Nodes outside it, removed or not
+   * yet added, may be up but are not the cluster's, so clients do not send them requests.
+   */
+  members(): readonly NodeId[];
   /** Delivers a request to a node now; false if the node is down (the attempt will time out). */
   propose(node: NodeId, requestId: string, data: readonly string[]): boolean;
   read(node: NodeId, requestId: string): boolean;
