@@ -101,7 +101,7 @@ describe('a whole shrink', () => {
 
 describe('membership operations', () => {
   const member = findBug('overlapping-conf-changes');
-  const config = bugSimConfig({ ...member, trap: undefined }, 1);
+  const config = bugSimConfig({ ...member, trap: undefined }, 3);
   const membershipPlan = runSeed(config, { bug: member }).faultPlan;
   const judged = judgeCase({ ...config, faultPlan: membershipPlan }, caseOf(config, membershipPlan), member)!;
 

@@ -255,6 +255,11 @@ function faultWithin(f: TimedFault, keep: ReadonlySet<string>): TimedFault | nul
  */
 export function simplerFaults(f: TimedFault): TimedFault[] {
   if (f.kind !== 'membership') return [];
+  // A change aimed at the next leader is simpler as a change to whoever leads when it fires.
+  if (f.atNextLeader) {
+    const timed: TimedFault = { atMs: f.atMs, kind: 'membership', op: f.op };
+    return [timed, ...simplerFaults(timed).map((g) => ({ ...g, atNextLeader: true as const }))];
+  }
   switch (f.op) {
     case 'replace':
       return [{ ...f, op: 'removeNode' }, { ...f, op: 'addLearner' }];

@@ -13,6 +13,8 @@ export const COVERAGE_COUNTERS = [
   // of those: learners added, voters added (promoted learners, or outside nodes in a joint replacement), nodes removed, changes through a joint
   // configuration, and removals of the leader that appended them.
   'confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals',
+  // Operations held for the next leader and asked of it as it took office (atNextLeader).
+  'confChangesAtNewLeader',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];

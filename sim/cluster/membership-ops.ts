@@ -17,10 +17,30 @@ function membersOf(c: ClusterConfig): NodeId[] {
 
 /**
  * The change `op` asks of a leader whose configuration in effect is `config`, among the run's
- * `nodeIds`; null when there is nothing to pick (no node outside to add, no learner to promote).
+ * `nodeIds` (or its fallback, FALLBACKS); null when none of them has anything to pick.
  * Removals leave at least two voters, so one crash does not stop the cluster until the quiet point.
  */
 export function resolveMembershipOp(op: MembershipOp, config: ClusterConfig, nodeIds: readonly NodeId[], rng: Rng): ResolvedMembershipChange | null {
+  for (const kind of FALLBACKS[op]) {
+    const change = resolveExactly(kind, config, nodeIds, rng);
+    if (change !== null) return change;
+  }
+  return null;
+}
+
+/**
+ * When an operation has nothing to pick (no node outside to add while every node is a voter, no
+ * learner to promote), the nearest one that has: otherwise most draws of a cluster that starts with
+ * every node a voter would change nothing. A voter change falls back to voter changes only.
+ */
+const FALLBACKS: Readonly<Record<MembershipOp, readonly MembershipOp[]>> = {
+  addLearner: ['addLearner', 'promote', 'removeNode'],
+  promote: ['promote', 'replace', 'removeNode'],
+  removeNode: ['removeNode', 'replace'],
+  replace: ['replace', 'promote', 'removeNode'],
+};
+
+function resolveExactly(op: MembershipOp, config: ClusterConfig, nodeIds: readonly NodeId[], rng: Rng): ResolvedMembershipChange | null {
   const members = membersOf(config);
   const outside = nodeIds.filter((id) => !members.includes(id));
   const learners = [...(config.learners ?? [])];

@@ -140,6 +140,9 @@ export class Simulation {
   readonly nodeIds: NodeId[];
   /** The initial configuration's voters (config.initialVoters of them, n1 upwards); the rest start outside it. */
   readonly initialVoters: NodeId[];
+  /** Changes waiting for a leader of a term above deferredAtTerm (deferToNextLeader). */
+  private opsForNextLeader: MembershipOp[] = [];
+  private deferredAtTerm = 0;
   /** members()'s cache: the configuration it was computed from (undefined: the initial one). */
   private membersOf: { config: NodeView['config']; members: readonly NodeId[] };
   readonly network: SimNetwork<Message>;
@@ -495,7 +498,10 @@ export class Simulation {
 
   private count(node: SimNode, input: StepInput, before: NodeView, after: NodeView, output: NodeOutput): void {
     const c = this.coverage;
-    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) c.add('leaderChanges');
+    if (after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) {
+      c.add('leaderChanges');
+      if (this.opsForNextLeader.length > 0 && after.term > this.deferredAtTerm) this.askNewLeader();
+    }
     const transfers = node.snapshotsInFlight;
     if (after.role !== 'Leader' || after.term !== before.term) transfers.clear();
     else if (input.type === 'Receive' && input.message.type === 'InstallSnapshotResponse' && input.message.installed) {
@@ -588,7 +594,7 @@ export class Simulation {
   }
 
   private applyFaultNow(fault: TimedFault, fromPlan: boolean): void {
-    if (fault.kind === 'membership') return this.applyMembershipOp(fault.op);
+    if (fault.kind === 'membership') return fault.atNextLeader ? this.deferToNextLeader(fault.op) : this.applyMembershipOp(fault.op);
     // An isolateLeader names no node in the plan: who leads is resolved now, and traced.
     const leader = fault.kind === 'isolateLeader' ? this.currentLeader() : null;
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: fault.kind === 'isolateLeader' ? { ...fault, leader } : fault });
@@ -642,6 +648,27 @@ export class Simulation {
    * the highest term (its view's `config`, absent while the initial one is), drawn from its own
    * stream so that runs without it draw nothing new, and traced with what it resolved to.
    */
+  /**
+   * A change for the next leader (`atNextLeader`): held until a node leads a term above the one led
+   * now, then asked of it in the same instant, before it can have committed an entry of its term.
+   */
+  private deferToNextLeader(op: MembershipOp): void {
+    const leaderId = this.currentLeader();
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { kind: 'membership', op, atNextLeader: true, deferred: true, leader: leaderId } });
+    if (this.opsForNextLeader.length === 0) this.deferredAtTerm = leaderId === null ? 0 : this.node(leaderId).view.term;
+    this.opsForNextLeader.push(op);
+  }
+
+  /** Runs once the stepping node's outputs are handled: the ops go to the leader of the highest term then. */
+  private askNewLeader(): void {
+    const ops = this.opsForNextLeader;
+    this.opsForNextLeader = [];
+    this.queue.push(this.nowMs, { kind: 'Script', action: () => {
+      this.coverage.add('confChangesAtNewLeader', ops.length);
+      for (const op of ops) this.applyMembershipOp(op);
+    } });
+  }
+
   private applyMembershipOp(op: MembershipOp): void {
     const leaderId = this.currentLeader();
     const leader = leaderId === null ? null : this.node(leaderId);

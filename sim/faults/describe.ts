@@ -40,7 +40,7 @@ function describeEvent(f: FaultEvent): string {
     case 'isolateLeader':
       return 'partition isolate the current leader';
     case 'membership':
-      return `membership change: ${f.op}`;
+      return `membership change: ${f.op}${f.atNextLeader ? ' (to the next leader as it takes office)' : ''}`;
   }
 }
 

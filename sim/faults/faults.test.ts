@@ -57,7 +57,7 @@ const ONLY_FROM: Partial<Record<FaultProfileName, RegExp>> = {
   wan: /^(network:|setNetwork)/,
   partitions: /^(partition:|heal)/,
   divergence: /^(isolateLeader|heal)$/,
-  membership: /^(membership|partition:|heal|crash|restart|pause)/,
+  membership: /^(membership|partition:|heal|crash|restart|pause|isolateLeader)/,
   crashes: /^(crash|restart|pause)$/,
   clocks: /^(clock|clog)/,
   // `all` is the classic mix: the later classes are in swarm and in profiles of their own.

@@ -99,7 +99,8 @@ function readEvent(r: Reader, o: Obj, path: string, network: NetworkParams): Fau
       if (typeof op !== 'string' || !(MEMBERSHIP_OPS as readonly string[]).includes(op)) {
         throw new FaultPlanError(`${path}.op`, `expected one of ${MEMBERSHIP_OPS.join(', ')}, got ${describe(op)}`);
       }
-      return { kind: 'membership', op: op as MembershipOp };
+      if (o.atNextLeader !== undefined && o.atNextLeader !== true) throw new FaultPlanError(`${path}.atNextLeader`, `expected true or absent, got ${describe(o.atNextLeader)}`);
+      return o.atNextLeader === true ? { kind: 'membership', op: op as MembershipOp, atNextLeader: true } : { kind: 'membership', op: op as MembershipOp };
     }
   }
 }

@@ -257,6 +257,7 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
   },
 
   membership(rng, ctx) {
+    const VOTER_CHANGES: readonly MembershipOp[] = ['promote', 'removeNode', 'replace'];
     // Operations come a few times more often than other episodes: a change takes a few round trips
     // to commit, and the interesting cases are changes meeting crashes, partitions and each other.
     // Joins and promotions are drawn more often than removals, so the cluster does not dwindle.
@@ -264,7 +265,20 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
     const weighted: readonly MembershipOp[] = ['addLearner', 'addLearner', 'promote', 'promote', 'removeNode', 'replace'];
     let t = Math.round(rng.exponential(ctx.knobs.gapMs / 3));
     while (t < ctx.quietAfterMs) {
-      events.push({ atMs: t, kind: 'membership', op: rng.pick(weighted) });
+      if (rng.chance(0.25)) {
+        // A change meets a change of leader: the leader is cut off with a change it cannot commit,
+        // and the next leader is asked for another as it takes office, before it has committed
+        // anything of its term; then the old leader comes back. Two configurations can then exist
+        // at once unless a leader waits for a current-term commit (dissertation, 2015 erratum).
+        // Both change the voters (a learner's join moves no quorum, so it cannot split them).
+        events.push({ atMs: t, kind: 'isolateLeader' });
+        events.push({ atMs: t + 1, kind: 'membership', op: rng.pick(VOTER_CHANGES) });
+        events.push({ atMs: t + 2, kind: 'membership', op: rng.pick(VOTER_CHANGES), atNextLeader: true });
+        t += Math.max(3, Math.round(ctx.electionTimeoutMs * rng.between(1.5, 4)));
+        events.push({ atMs: t, kind: 'heal' });
+      } else {
+        events.push({ atMs: t, kind: 'membership', op: rng.pick(weighted) });
+      }
       t += Math.max(1, Math.round(rng.exponential(ctx.knobs.gapMs / 3)));
     }
     return { events };

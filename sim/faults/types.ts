@@ -39,7 +39,11 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = ['symmetric', 'oneWay
  *   applies (sim/cluster/membership-ops.ts) and traces it. `addLearner`: a node outside the
  *   configuration joins as a learner; `promote`: a learner becomes a voter; `removeNode`: a voter
  *   or learner leaves (the leader itself included); `replace`: one joint change adds an outside node
- *   as a voter and removes a voter. With no leader, or no node to pick, it does nothing.
+ *   as a voter and removes a voter. An operation with no node to pick falls back to a near one
+ *   that has (sim/cluster/membership-ops.ts); with no leader, or nothing at all, it does nothing.
+ *   `atNextLeader`: the operator waits for the next leader to take office and asks it at once,
+ *   before it can have committed an entry of its term: the window the dissertation's 2015 rule
+ *   guards (a change only after a current-term commit). A timed change almost never lands in it.
  */
 export type FaultEvent =
   | PartitionFault
@@ -52,7 +56,7 @@ export type FaultEvent =
   | { readonly kind: 'clockStep'; readonly node: string; readonly deltaMs: number }
   | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch }
   | { readonly kind: 'isolateLeader' }
-  | { readonly kind: 'membership'; readonly op: MembershipOp };
+  | { readonly kind: 'membership'; readonly op: MembershipOp; readonly atNextLeader?: true };
 
 export type MembershipOp = 'addLearner' | 'promote' | 'removeNode' | 'replace';
 export const MEMBERSHIP_OPS: readonly MembershipOp[] = ['addLearner', 'promote', 'removeNode', 'replace'];
