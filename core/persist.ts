@@ -37,6 +37,16 @@ export function applyPersistRecordInPlace(state: MutableDurableState, record: Pe
   // Checked before anything changes, so a refused record leaves the state as it was.
   const broken = recordViolation(state, record, options);
   if (broken) throw new DurableInvariantError(broken, record.seq);
+  applyCheckedRecordInPlace(state, record);
+}
+
+/**
+ * applyPersistRecordInPlace without the durable-invariant check, for a record already checked
+ * against an equal state: a storage layer that keeps two copies of one log (written and durable)
+ * applies each record to both from the same state, so the second check can only agree with the
+ * first. Still refuses a record that does not follow the log (PersistSequenceError).
+ */
+export function applyCheckedRecordInPlace(state: MutableDurableState, record: PersistRecord): void {
   if (record.snapshot) {
     const survivesFrom = entriesSurvivingSnapshot(state.entries, state.snapshot, record.snapshot);
     state.entries = survivesFrom === null ? [] : state.entries.slice(survivesFrom);

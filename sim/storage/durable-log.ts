@@ -1,5 +1,5 @@
 import type { DurableState, Entry, LogIndex, NodeId, PersistRecord, Snapshot, Term } from '../../core/types';
-import { applyPersistRecordInPlace, DurableInvariantError } from '../../core/persist';
+import { applyCheckedRecordInPlace, applyPersistRecordInPlace, DurableInvariantError } from '../../core/persist';
 import type { DurableInvariant } from '../../core/durable-invariants';
 
 export type DiskWriteErrorKind =
@@ -96,6 +96,15 @@ export class DurableLog {
       if (e instanceof DurableInvariantError) throw new DiskWriteError('brokenInvariant', record.seq, e.violation.detail, e.violation.invariant);
       throw e;
     }
+  }
+
+  /**
+   * Applies a record that another DurableLog accepted (apply) from a state equal to this one's:
+   * the same checks would give the same verdict, so they are skipped. SimDisk's durable copy
+   * replays the written copy's records this way at fsync.
+   */
+  applyAccepted(record: PersistRecord): void {
+    applyCheckedRecordInPlace(this, record);
   }
 
   /** A detached copy: what a restarting node reads. */
