@@ -1,7 +1,10 @@
 // The demo page: a replicated key-value store with a live view of this tab's Raft node, and
-// buttons to partition the tab, crash and restart its node, and export its trace.
+// buttons to partition the tab, crash and restart its node, export its trace, and change the
+// cluster's membership (add a learner, promote it, remove a node, leave a joint configuration).
 
 import { startPage, type PageApi } from './page-runtime';
+import type { MembershipView, NodeStatus } from '../node/browser-raft-node';
+import type { ConfChange } from '../../core';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -18,6 +21,38 @@ function row(cells: unknown[], className = ''): HTMLTableRowElement {
     tr.appendChild(td);
   }
   return tr;
+}
+
+const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
+
+function membershipRows(c: MembershipView): HTMLTableRowElement[] {
+  const self = {
+    voter: 'a voter', 'outgoing voter': 'a voter of the configuration being left', learner: 'a learner (receives the log, does not vote)',
+    none: c.index === 0 ? 'not a member yet (waiting to be added as a learner)' : 'not a member',
+  }[c.self];
+  return [
+    row(['voters', list(c.voters)], 'conf-voters'),
+    row(['learners', list(c.learners)], 'conf-learners'),
+    row(['joint', c.joint ? `yes: also needs a majority of ${list(c.votersOutgoing ?? [])} (${c.autoLeave ? 'left automatically' : 'press Leave joint'})` : 'no'], c.joint ? 'conf-joint' : ''),
+    row(['configuration entry', c.index === 0 ? 'initial (from the URL)' : `index ${c.index}, ${c.committed ? 'committed' : 'not committed yet'}`], c.committed ? '' : 'conf-pending'),
+    row(['this node is', self], c.self === 'none' ? 'role-none' : ''),
+  ];
+}
+
+/** Enables the membership buttons that make sense for the chosen node in this configuration. */
+function renderMembershipControls(s: NodeStatus): void {
+  const c = s.config;
+  const chosen = ($('member-node') as HTMLSelectElement).value;
+  const isVoter = c.voters.includes(chosen) || (c.votersOutgoing ?? []).includes(chosen);
+  const isLearner = c.learners.includes(chosen);
+  const leads = s.run === 'running' && s.role === 'Leader';
+  ($('add-learner') as HTMLButtonElement).disabled = !leads || isVoter || isLearner;
+  ($('promote') as HTMLButtonElement).disabled = !leads || !isLearner;
+  ($('remove') as HTMLButtonElement).disabled = !leads || (!isVoter && !isLearner);
+  ($('leave-joint') as HTMLButtonElement).disabled = !leads || !c.joint;
+  $('member-hint').textContent = leads
+    ? 'This tab leads: its changes go to the whole cluster.'
+    : `Membership changes are proposed by the leader's tab${s.leader !== null ? ` (${s.leader})` : ''}.`;
 }
 
 function render(api: PageApi): void {
@@ -40,11 +75,16 @@ function render(api: PageApi): void {
     row(['partitioned', s.partitioned ? 'yes' : 'no'], s.partitioned ? 'bad' : ''),
     row(['trace', `${s.traceLines} lines`]),
   );
+  ($('membership').querySelector('tbody') as HTMLElement).replaceChildren(...membershipRows(s.config));
+  renderMembershipControls(s);
   ($('peers').querySelector('tbody') as HTMLElement).replaceChildren(
     ...s.peers.map((p) => {
       // A partitioned tab keeps its data channels open but drops every frame: they carry nothing.
       const state = s.partitioned && p.state === 'connected' ? 'cut (partitioned)' : p.state;
-      return row([p.id, state, p.framesIn, p.framesOut, p.badFrames, p.droppedOut], state === 'connected' ? '' : 'bad');
+      const member = s.config.voters.includes(p.id) ? 'voter' : s.config.votersOutgoing?.includes(p.id) ? 'outgoing voter' : s.config.learners.includes(p.id) ? 'learner' : '-';
+      // A node that may join later has no tab open yet: that is not a fault while it is no member.
+      const bad = state !== 'connected' && member !== '-';
+      return row([p.id, state, member, p.framesIn, p.framesOut, p.badFrames, p.droppedOut], bad ? 'bad' : '');
     }),
   );
   const entries = api.contents().sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, 200);
@@ -102,6 +142,35 @@ async function main(): Promise<void> {
     const k = key();
     run('read', () => api.get(k), (v) => `${k} = ${JSON.stringify(v)}`);
   });
+  const memberResult = (msg: string): void => {
+    $('member-result').textContent = msg;
+  };
+  const select = $('member-node') as HTMLSelectElement;
+  select.replaceChildren(...api.config.nodes.map((id) => {
+    const option = document.createElement('option');
+    option.value = id;
+    option.textContent = id;
+    return option;
+  }));
+  // Start on the first node that is not a voter yet: the one a user most likely adds next.
+  select.value = api.config.nodes.find((id) => !api.config.voters.includes(id)) ?? api.config.nodes[0];
+  select.addEventListener('change', () => render(api));
+  let latestChange = 0;
+  const change = (label: string, changes: readonly ConfChange[], leaveJoint?: 'auto' | 'explicit'): void => {
+    const mine = ++latestChange;
+    memberResult(`${label}: pending…`);
+    const done = changes.length === 0 ? api.leaveJoint() : api.changeMembership(changes, leaveJoint);
+    done.then(
+      (r) => mine === latestChange && memberResult(`${label}: committed at index ${r.index}`),
+      (e: Error) => mine === latestChange && memberResult(`${label}: ${e.message}`),
+    );
+    render(api);
+  };
+  const explicit = (): 'explicit' | undefined => (($('explicit-leave') as HTMLInputElement).checked ? 'explicit' : undefined);
+  $('add-learner').addEventListener('click', () => change(`add ${select.value} as a learner`, [{ kind: 'AddLearner', node: select.value }], explicit()));
+  $('promote').addEventListener('click', () => change(`promote ${select.value} to voter`, [{ kind: 'AddVoter', node: select.value }], explicit()));
+  $('remove').addEventListener('click', () => change(`remove ${select.value}`, [{ kind: 'RemoveNode', node: select.value }], explicit()));
+  $('leave-joint').addEventListener('click', () => change('leave the joint configuration', []));
   $('partition').addEventListener('click', () => api.partition(!api.status().partitioned));
   $('crash').addEventListener('click', () => api.crash());
   $('restart').addEventListener('click', () => api.restart());

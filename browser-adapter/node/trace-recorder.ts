@@ -106,8 +106,11 @@ export class TraceRecorder {
   step(node: string, input: Input, after: RaftState, actions: readonly ActionName[]): void {
     this.event({
       ev: 'Step', node, input: input.type, actions,
-      ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: nodeView(after),
-    });
+      ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}),
+      // A membership change's request, as sim traces it: trace validation replays it.
+      ...(input.type === 'ProposeConfChange' ? { changes: input.changes, ...(input.leaveJoint !== undefined ? { leaveJoint: input.leaveJoint } : {}) } : {}),
+      state: nodeView(after),
+    } as EventBody);
   }
 
   /** Marks the start of an incarnation after the first: the node came back from its storage. */
