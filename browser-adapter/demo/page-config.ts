@@ -40,13 +40,13 @@ export function parsePageConfig(search: string, location: { protocol: string; ho
   const voters = need('voters').split(',');
   const rawNodes = q.get('nodes');
   const nodes = rawNodes === null || rawNodes === '' ? voters : rawNodes.split(',');
+  if (nodes === voters && !voters.includes(node)) throw new PageConfigError('voters must include this node (or list every node in nodes)');
   if (!nodes.every((v) => NODE_ID.test(v)) || new Set(nodes).size !== nodes.length || !nodes.includes(node)) {
     throw new PageConfigError('nodes must be a comma-separated list of distinct node ids including this node');
   }
   if (!voters.every((v) => NODE_ID.test(v)) || new Set(voters).size !== voters.length || !voters.every((v) => nodes.includes(v))) {
     throw new PageConfigError('voters must be a comma-separated list of distinct node ids, all of them in nodes');
   }
-  if (rawNodes === null && !voters.includes(node)) throw new PageConfigError('voters must include this node (or list every node in nodes)');
   const cluster = need('cluster');
   if (!/^[0-9a-f]{32}$/.test(cluster)) throw new PageConfigError('cluster must be 32 lowercase hex characters');
   const expires = Number(need('expires'));
