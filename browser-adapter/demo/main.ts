@@ -65,7 +65,8 @@ function render(api: PageApi): void {
     // A stopped node has no role: showing its last one (say a green "Leader") would claim it still leads.
     running ? row(['role', s.role], `role-${s.role}`) : row(['role', `none (node ${s.run})`], 'role-none'),
     row(['term', s.term]),
-    row(['leader', s.leader ?? '(none known)']),
+    // A removed node hears from no leader any more: what it knew is history, not the cluster's leader.
+    row(['leader', (s.leader ?? '(none known)') + (s.config.self === 'none' && s.config.index > 0 && s.leader !== null ? ' (last heard: this node is no longer a member)' : '')]),
     row(['commit index', s.commit]),
     row(['applied index', s.applied]),
     row(['log', `${s.logEntries} entries after snapshot ${s.snapshotIndex} (last index ${s.lastIndex})`]),
