@@ -7,22 +7,23 @@
 // into one cluster trace, must pass sim's SafetyChecker (configuration invariants included) and
 // TLC trace validation.
 //
-// Every wait polls a condition with a timeout; nothing sleeps for a fixed time.
+// Every wait polls a condition with a timeout; nothing sleeps for a fixed time. It lives in
+// integration/ (not browser-adapter/e2e/) because it drives TLC: browser-adapter may not import tla/.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { TabCluster } from '../harness/tab-cluster';
-import { checkTraceSafety } from '../trace-check';
-import { mergeBrowserTraces } from '../trace-merge';
-import { checkMergedTraceSafety } from '../merged-trace-safety';
-import { validateTraceText } from '../../tla/validate';
+import { TabCluster } from '../browser-adapter/harness/tab-cluster';
+import { checkTraceSafety } from '../browser-adapter/trace-check';
+import { mergeBrowserTraces } from '../browser-adapter/trace-merge';
+import { checkMergedTraceSafety } from '../browser-adapter/merged-trace-safety';
+import { validateTraceText } from '../tla/validate';
 
 jest.setTimeout(90_000);
 
 const IDS = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const FIRST_VOTERS = ['n1', 'n2', 'n3'];
-const OUT_DIR = path.join(__dirname, 'out', `membership-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+const OUT_DIR = path.join(__dirname, '..', 'browser-adapter', 'e2e', 'out', `membership-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 /** Screenshots of the five tabs, for a person to look at (not compared by the test). */
 const SHOT_DIR = process.env.RAFTBED_SHOT_DIR ?? OUT_DIR;
 
