@@ -23,6 +23,8 @@ jest.setTimeout(90_000);
 
 const IDS = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const FIRST_VOTERS = ['n1', 'n2', 'n3'];
+/** Small, so the learners catch up through a snapshot and the merged check follows configurations across compactions. */
+const SNAPSHOT_EVERY = 25;
 const OUT_DIR = path.join(__dirname, '..', 'browser-adapter', 'e2e', 'out', `membership-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 /** Screenshots of the five tabs, for a person to look at (not compared by the test). */
 const SHOT_DIR = process.env.RAFTBED_SHOT_DIR ?? OUT_DIR;
@@ -41,7 +43,7 @@ let merged = '';
 
 beforeAll(async () => {
   cluster = await TabCluster.start({
-    ids: IDS, voters: FIRST_VOTERS, params: { tick: '25' },
+    ids: IDS, voters: FIRST_VOTERS, params: { tick: '25', snapshotEvery: String(SNAPSHOT_EVERY) },
     onConsole: (id, text) => {
       if (!/favicon|Failed to load resource/.test(text)) consoleErrors.push(`${id}: ${text}`);
     },
@@ -169,6 +171,8 @@ test('n4 is added as a learner, catches up without voting, and is promoted to vo
   await pressMembership('#add-learner', 'n4');
   await waitPanel('n4', 'n4 to learn it is a learner', (p) => p['this node is'].startsWith('a learner') && p.learners === 'n4');
   await waitAllVisible('n4');
+  // The leader had compacted past what n4 lacked: it caught up through a snapshot, then the log.
+  expect((await panel('n4')).snapshots).toMatch(/, [1-9]\d* installed$/);
   await writeFrom('n4', keys('learner', 10));
   // A learner gets no vote: the leader is unchanged and still the one n4 forwards to.
   expect((await panel('n4')).leader).toBe(leader);
@@ -185,6 +189,7 @@ test('n5 is added, then promoted through a joint configuration left with "Leave 
   const joint = await waitPanel(leader, 'the joint configuration', (p) => p.joint.startsWith('yes'));
   expect(joint.joint).toBe('yes: also needs a majority of n1, n2, n3, n4 (press Leave joint)');
   expect(joint.voters).toBe('n1, n2, n3, n4, n5');
+  await shoot('joint');
   // Writes commit in the joint configuration (majorities of both sides).
   await writeFrom(leader, keys('joint', 10));
   // A second change while joint is refused by core, and the page says why.
