@@ -190,6 +190,8 @@ test('n5 is added, then promoted through a joint configuration left with "Leave 
   expect(joint.joint).toBe('yes: also needs a majority of n1, n2, n3, n4 (press Leave joint)');
   expect(joint.voters).toBe('n1, n2, n3, n4, n5');
   await shoot('joint');
+  // The leader's page offers only Leave joint while joint: core would refuse any other change.
+  await cluster.page(leader).waitForFunction(() => ['add-learner', 'promote', 'remove', 'leave-joint'].map((b) => (document.getElementById(b) as HTMLButtonElement).disabled).join() === 'true,true,true,false', undefined, { timeout: 10_000 });
   // Writes commit in the joint configuration (majorities of both sides).
   await writeFrom(leader, keys('joint', 10));
   // A second change while joint is refused by core, and the page says why.

@@ -46,13 +46,17 @@ function renderMembershipControls(s: NodeStatus): void {
   const isVoter = c.voters.includes(chosen) || (c.votersOutgoing ?? []).includes(chosen);
   const isLearner = c.learners.includes(chosen);
   const leads = s.run === 'running' && s.role === 'Leader';
-  ($('add-learner') as HTMLButtonElement).disabled = !leads || isVoter || isLearner;
-  ($('promote') as HTMLButtonElement).disabled = !leads || !isLearner;
-  ($('remove') as HTMLButtonElement).disabled = !leads || (!isVoter && !isLearner);
-  ($('leave-joint') as HTMLButtonElement).disabled = !leads || !c.joint;
-  $('member-hint').textContent = leads
-    ? 'This tab leads: its changes go to the whole cluster.'
-    : `Membership changes are proposed by the leader's tab${s.leader !== null ? ` (${s.leader})` : ''}.`;
+  // Core takes one change at a time: none while an entry is uncommitted or the configuration joint.
+  const busy = c.joint || !c.committed;
+  ($('add-learner') as HTMLButtonElement).disabled = !leads || busy || isVoter || isLearner;
+  ($('promote') as HTMLButtonElement).disabled = !leads || busy || !isLearner;
+  ($('remove') as HTMLButtonElement).disabled = !leads || busy || (!isVoter && !isLearner);
+  ($('leave-joint') as HTMLButtonElement).disabled = !leads || !c.joint || !c.committed;
+  $('member-hint').textContent = !leads
+    ? `Membership changes are proposed by the leader's tab${s.leader !== null ? ` (${s.leader})` : ''}.`
+    : c.joint && c.committed ? 'This tab leads. The joint configuration is committed: leave it before the next change.'
+    : busy ? 'This tab leads. A change is under way: the next one waits until it commits.'
+    : 'This tab leads: its changes go to the whole cluster.';
 }
 
 function render(api: PageApi): void {
