@@ -2,8 +2,8 @@
 // voters; a fourth and a fifth join outside the configuration, are added as learners and promoted
 // (the fifth through an explicit joint configuration), one voter is removed, the leader is
 // crashed, and writes go on throughout. Membership changes are made as a user makes them: by
-// choosing a node and pressing the buttons of the leader's tab, and read back from the status
-// panels. At the end no acknowledged write may be missing, and the tabs' exported traces, merged
+// choosing a node and pressing the buttons of the leader's tab (once of a follower's, which hands
+// the change to the leader), and read back from the status panels. At the end no acknowledged write may be missing, and the tabs' exported traces, merged
 // into one cluster trace, must pass sim's SafetyChecker (configuration invariants included) and
 // TLC trace validation.
 //
@@ -85,11 +85,12 @@ async function agreedLeader(among: readonly string[], minTerm = 0): Promise<stri
 }
 
 /**
- * Chooses `node` in the leader tab's membership form and presses `button`; resolves with the
- * result line's outcome (it fails the test unless the change committed).
+ * Chooses `node` in a tab's membership form (the leader's by default; another hands the change to
+ * the leader) and presses `button`; resolves with the result line's outcome (it fails the test
+ * unless the change committed).
  */
-async function pressMembership(button: '#add-learner' | '#promote' | '#remove' | '#leave-joint', node: string | null, explicitLeave = false): Promise<string> {
-  const page = cluster.page(leader);
+async function pressMembership(button: '#add-learner' | '#promote' | '#remove' | '#leave-joint', node: string | null, explicitLeave = false, from = leader): Promise<string> {
+  const page = cluster.page(from);
   if (node !== null) await page.selectOption('#member-node', node);
   await page.setChecked('#explicit-leave', explicitLeave);
   await page.waitForFunction((b) => !(document.querySelector(b) as HTMLButtonElement).disabled, button, { timeout: 10_000, polling: 50 });
@@ -176,7 +177,8 @@ test('n4 is added as a learner, catches up without voting, and is promoted to vo
   await writeFrom('n4', keys('learner', 10));
   // A learner gets no vote: the leader is unchanged and still the one n4 forwards to.
   expect((await panel('n4')).leader).toBe(leader);
-  await pressMembership('#promote', 'n4');
+  // Pressed in n4's own tab: it hands the change to the leader's tab and shows the outcome.
+  await pressMembership('#promote', 'n4', false, 'n4');
   voters = ['n1', 'n2', 'n3', 'n4'];
   for (const id of voters) await waitPanel(id, 'n4 as a voter', (p) => p.voters === voters.join(', ') && p.learners === 'none');
   expect((await panel('n4'))['this node is']).toBe('a voter');

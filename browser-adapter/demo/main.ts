@@ -46,17 +46,20 @@ function renderMembershipControls(s: NodeStatus): void {
   const isVoter = c.voters.includes(chosen) || (c.votersOutgoing ?? []).includes(chosen);
   const isLearner = c.learners.includes(chosen);
   const leads = s.run === 'running' && s.role === 'Leader';
+  // A member that knows the leader hands changes to it (a removed tab's leader is history).
+  const canAsk = leads || (s.run === 'running' && s.leader !== null && c.self !== 'none');
   // Core takes one change at a time: none while an entry is uncommitted or the configuration joint.
   const busy = c.joint || !c.committed;
-  ($('add-learner') as HTMLButtonElement).disabled = !leads || busy || isVoter || isLearner;
-  ($('promote') as HTMLButtonElement).disabled = !leads || busy || !isLearner;
-  ($('remove') as HTMLButtonElement).disabled = !leads || busy || (!isVoter && !isLearner);
-  ($('leave-joint') as HTMLButtonElement).disabled = !leads || !c.joint || !c.committed;
-  $('member-hint').textContent = !leads
-    ? `Membership changes are proposed by the leader's tab${s.leader !== null ? ` (${s.leader})` : ''}.`
-    : c.joint && c.committed ? 'This tab leads. The joint configuration is committed: leave it before the next change.'
-    : busy ? 'This tab leads. A change is under way: the next one waits until it commits.'
-    : 'This tab leads: its changes go to the whole cluster.';
+  ($('add-learner') as HTMLButtonElement).disabled = !canAsk || busy || isVoter || isLearner;
+  ($('promote') as HTMLButtonElement).disabled = !canAsk || busy || !isLearner;
+  ($('remove') as HTMLButtonElement).disabled = !canAsk || busy || (!isVoter && !isLearner);
+  ($('leave-joint') as HTMLButtonElement).disabled = !canAsk || !c.joint || !c.committed;
+  const who = leads ? 'This tab leads' : `The leader is ${s.leader}: this tab hands it the changes`;
+  $('member-hint').textContent = !canAsk
+    ? 'Membership changes need a known leader, and this tab to be a member.'
+    : c.joint && c.committed ? `${who}. The joint configuration is committed: leave it before the next change.`
+    : busy ? `${who}. A change is under way: the next one waits until it commits.`
+    : `${who}.`;
 }
 
 function render(api: PageApi): void {

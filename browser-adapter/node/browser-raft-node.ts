@@ -11,7 +11,8 @@
 // Client writes from one task are proposed together (one Propose with many entries) when this
 // node leads, or forwarded to the leader in one frame when it does not.
 // Membership changes (core's ProposeConfChange: add a learner, promote it, remove a node) are
-// proposed by the leader's tab; a tab outside the configuration waits, never campaigning, until
+// proposed by the leader's tab; another tab hands them to the leader (a conf-change frame) and
+// gets the outcome back. A tab outside the configuration waits, never campaigning, until
 // the leader's log makes it a learner or a voter (core/membership.ts).
 
 import { restartState, step } from '../../core';
@@ -21,7 +22,7 @@ import type { KeyValueStore, StorageUsage } from '../storage';
 import type { AppFrame } from '../transport/app-frames';
 import { splitForward } from '../transport/app-frames';
 import type { PeerStatus, RaftTransport } from '../transport/types';
-import { ClientError, PendingWrites, type Completion } from './pending-writes';
+import { ClientError, PendingWrites, type ClientErrorCode, type Completion } from './pending-writes';
 import { PendingReads } from './pending-reads';
 import { PendingConfChanges, type MembershipResult } from './pending-conf-changes';
 import { TraceRecorder, restoredFrom } from './trace-recorder';
@@ -173,6 +174,9 @@ export class BrowserRaftNode {
   private readonly reads: PendingReads;
   private readonly confChanges = new PendingConfChanges();
   private confChangeCounter = 0;
+  /** Membership changes handed to the leader's tab, by frame id, awaiting its answer. */
+  private readonly forwardedConfChanges = new Map<number, { resolve: (r: MembershipResult) => void; reject: (e: ClientError) => void; deadline: number }>();
+  private confForwardCounter = 0;
   private persistQueue: import('../../core').PersistRecord[] = [];
   private persistScheduled = false;
   private proposeScheduled = false;
@@ -285,6 +289,8 @@ export class BrowserRaftNode {
     this.completed(this.writes.rejectAll(error));
     this.reads.rejectAll(error);
     this.confChanges.rejectAll(error);
+    for (const f of this.forwardedConfChanges.values()) f.reject(error);
+    this.forwardedConfChanges.clear();
     this.notify();
   }
 
@@ -339,10 +345,55 @@ export class BrowserRaftNode {
     const unknown = changes.find((c) => !this.nodes.includes(c.node));
     // A node no tab can ever run would stall the cluster (a voter nobody can reach): refuse it here.
     if (unknown !== undefined) return Promise.reject(new ClientError('ConfChangeRejected', `UnknownNode (${unknown.node} is not one of this cluster's nodes ${this.nodes.join(', ')})`));
+    const s = this.state as RaftState;
+    if (s.role !== 'Leader' && s.leaderId !== null && s.leaderId !== this.id) return this.forwardConfChange(s.leaderId, changes, leaveJoint);
     const requestId = `${this.id}:c${++this.confChangeCounter}`;
     const promise = this.confChanges.create(requestId, changes, this.now(), this.opTimeoutMs);
     this.feed({ type: 'ProposeConfChange', requestId, changes: [...changes], ...(leaveJoint !== undefined ? { leaveJoint } : {}) });
     return promise;
+  }
+
+  /** Hands a membership change to the leader's tab; settles with its answer (or times out). */
+  private forwardConfChange(leader: string, changes: readonly ConfChange[], leaveJoint: 'auto' | 'explicit' | undefined): Promise<MembershipResult> {
+    const id = ++this.confForwardCounter;
+    return new Promise((resolve, reject) => {
+      this.forwardedConfChanges.set(id, { resolve, reject, deadline: this.now() + this.opTimeoutMs });
+      this.transport.sendApp(leader, { kind: 'conf-change', id, changes: changes.map((c) => `${c.kind}:${c.node}`), leaveJoint: leaveJoint ?? null });
+    });
+  }
+
+  /** The leader's side of a forwarded membership change: propose it, answer with the outcome. */
+  private onForwardedConfChange(from: string, frame: Extract<AppFrame, { kind: 'conf-change' }>): void {
+    const changes = frame.changes.map((c) => {
+      const [kind, node] = c.split(':');
+      return { kind, node } as ConfChange;
+    });
+    const answer = (index: number | null, error: string | null): void => {
+      this.transport.sendApp(from, { kind: 'conf-change-result', id: frame.id, index, error: error === null ? null : error.slice(0, 1024) });
+    };
+    const s = this.state as RaftState;
+    // Only the leader proposes; a tab that lost the lead says so rather than forwarding again.
+    if (s.role !== 'Leader') {
+      answer(null, `NotLeader: ${this.id} does not lead either; ${s.leaderId !== null && s.leaderId !== this.id ? `the leader is ${s.leaderId}` : 'no leader is known yet'}`);
+      return;
+    }
+    this.changeMembership(changes, frame.leaveJoint ?? undefined).then((r) => answer(r.index, null), (e: Error) => answer(null, e.message));
+  }
+
+  /** The leader's answer to a change this tab forwarded. */
+  private onConfChangeResult(frame: Extract<AppFrame, { kind: 'conf-change-result' }>): void {
+    const f = this.forwardedConfChanges.get(frame.id);
+    if (f === undefined) return;
+    this.forwardedConfChanges.delete(frame.id);
+    if (frame.index !== null) {
+      f.resolve({ index: frame.index, config: (this.state as RaftState).cluster });
+      return;
+    }
+    const error = frame.error as string;
+    const colon = error.indexOf(': ');
+    const code = error.slice(0, Math.max(0, colon));
+    const known: ClientErrorCode[] = ['NotLeader', 'ConfChangeRejected', 'Dropped', 'Timeout', 'OutcomeUnknown', 'NodeStopped'];
+    f.reject(known.includes(code as ClientErrorCode) ? new ClientError(code as ClientErrorCode, error.slice(colon + 2)) : new ClientError('Dropped', error));
   }
 
   /** Leaves a joint configuration entered with leaveJoint 'explicit' (a ProposeConfChange with no changes). */
@@ -527,6 +578,11 @@ export class BrowserRaftNode {
     this.completed(this.writes.expire(now));
     this.reads.expire(now);
     this.confChanges.expire(now);
+    for (const [id, f] of this.forwardedConfChanges) {
+      if (now < f.deadline) continue;
+      this.forwardedConfChanges.delete(id);
+      f.reject(new ClientError('Timeout', 'the leader did not answer in time; the change may still take effect'));
+    }
     if (this.failedReads.length > 0) {
       const retry = this.reads.reissue(this.failedReads, now);
       this.failedReads = [];
@@ -600,6 +656,8 @@ export class BrowserRaftNode {
 
   private onApp(from: string, frame: AppFrame): void {
     if (this.run !== 'running' || this.state === null) return;
+    if (frame.kind === 'conf-change') return this.onForwardedConfChange(from, frame);
+    if (frame.kind === 'conf-change-result') return this.onConfChangeResult(frame);
     if (frame.kind === 'forward-rejected') {
       this.counters.forwardsRejected++;
       this.resendAll = true;

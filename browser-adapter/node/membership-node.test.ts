@@ -49,6 +49,12 @@ test('a node outside the configuration waits; added as a learner it catches up; 
   // Two voters now: a write needs n2's acknowledgement.
   await n1.put('k2', 'v2');
   await waitFor('n2 to apply it', () => n2.contents().get('k2') === 'v2');
+
+  // A follower's tab hands changes to the leader's, and gets the outcome or the typed refusal back.
+  await waitFor('n2 to know its leader', () => n2.status().leader === 'n1');
+  await expect(n2.changeMembership([{ kind: 'RemoveNode', node: 'n3' }])).rejects.toThrow('ConfChangeRejected: UnknownNode (n3)');
+  const forwarded = await n2.changeMembership([{ kind: 'AddLearner', node: 'n3' }]);
+  expect(n1.status().config).toMatchObject({ learners: ['n3'], index: forwarded.index, committed: true });
 });
 
 test('a node restarted from storage keeps a vote for a node that joined after the first configuration', async () => {

@@ -46,7 +46,7 @@ test('core\'s refusals reject with their typed reason; other requests are untouc
     { type: 'NotLeader', requestId: 'r2', leaderHint: 'n2' },
   ]);
   expect(await settled(refused)).toBe('ConfChangeRejected: UnknownNode (n9)');
-  expect(await settled(notLeader)).toBe('NotLeader: this tab does not lead; the leader is n2: use its tab');
+  expect(await settled(notLeader)).toBe('NotLeader: this tab does not lead; the leader is n2');
   expect(pending.size).toBe(1);
   pending.expire(1000);
   expect(await settled(other)).toBe('Timeout: the configuration entry did not commit in time; it may still take effect');

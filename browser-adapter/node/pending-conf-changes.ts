@@ -52,7 +52,7 @@ export class PendingConfChanges {
       if (c === undefined) continue;
       this.pending.delete(e.requestId);
       if (e.type === 'ConfChangeRejected') c.reject(new ClientError('ConfChangeRejected', `${e.reason}${e.node !== undefined ? ` (${e.node})` : ''}`));
-      else if (e.type === 'NotLeader') c.reject(new ClientError('NotLeader', `this tab does not lead; ${e.leaderHint !== null ? `the leader is ${e.leaderHint}: use its tab` : 'no leader is known yet'}`));
+      else if (e.type === 'NotLeader') c.reject(new ClientError('NotLeader', `this tab does not lead; ${e.leaderHint !== null ? `the leader is ${e.leaderHint}` : 'no leader is known yet'}`));
       else c.reject(new ClientError('Dropped', `core dropped the change: ${e.type}${'reason' in e ? ` ${String(e.reason)}` : ''}`));
     }
   }
