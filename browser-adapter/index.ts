@@ -49,7 +49,8 @@ export interface CreateBrowserNodeParams<Command, Result> {
   /** When the token expires, ms since the epoch. */
   readonly expires: number;
   readonly nodeId: string;
-  readonly cluster: { readonly id: string; readonly voters: readonly string[] };
+  /** `voters`: the initial configuration; `nodes`: every node that may ever join (default the voters). */
+  readonly cluster: { readonly id: string; readonly voters: readonly string[]; readonly nodes?: readonly string[] };
   readonly options?: BrowserNodeOptions;
 }
 
@@ -72,7 +73,7 @@ export async function createBrowserNode<Command, Result>(p: CreateBrowserNodePar
   const SimplePeer = p.options?.SimplePeer ?? (globalThis as { SimplePeer?: SimplePeerConstructor }).SimplePeer;
   if (!SimplePeer) throw new Error('simple-peer is not loaded: load simplepeer.min.js first or pass options.SimplePeer');
   const { member, warning } = await openMember({
-    nodeId: p.nodeId, voters: p.cluster.voters, clusterId: p.cluster.id, introducerUrl: p.introducerUrl,
+    nodeId: p.nodeId, voters: p.cluster.voters, nodes: p.cluster.nodes, clusterId: p.cluster.id, introducerUrl: p.introducerUrl,
     token: p.token, expires: p.expires, SimplePeer, getUserMedia: p.options?.getUserMedia,
     node: {
       machine: sessioned(p.stateMachine, p.codec),

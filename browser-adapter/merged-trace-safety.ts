@@ -11,7 +11,12 @@
 //
 // What the shadow cannot know, and how it is filled:
 //   - entry contents: entries are {term, type 'Normal', data ''}, so Log Matching and State Machine
-//     Safety compare terms (equal index and term mean equal entry, by Log Matching itself);
+//     Safety compare terms (equal index and term mean equal entry, by Log Matching itself); a
+//     configuration entry is traced with its configuration ({term, config}) and becomes a Config
+//     entry, so the configuration invariants (ConfigQuorumIntersection, OneUncommittedConfig) are
+//     judged too, from the merged header's initialConfig;
+//   - a snapshot's configuration: the one in effect at its index in the node's own log when it
+//     compacted, or the sender's when it installed the leader's snapshot;
 //   - PersistAck's seq: a browser node writes and acknowledges every record queued so far at once
 //     (browser-raft-node.ts flushPersist), so an ack covers the node's last Persist line;
 //   - messages sent: the checker does not read them.
@@ -21,7 +26,9 @@
 
 import { appendEntries, compactTo, entryAt, lastIndex, lastTerm, logFromEntries, truncateFrom, type RaftLog } from '../core/log';
 import { termAt as termAtLog } from '../core/log';
-import type { ApplyEntry, Entry, Input, Message, Output, PersistRecord, Role } from '../core';
+import type { ApplyEntry, ClusterConfig, Entry, Input, Message, Output, PersistRecord, Role } from '../core';
+import { configAt, encodeConfig } from '../core/membership';
+import { tracedConfig, tracedTerm } from './traced-entry';
 import { SafetyChecker, type ObservedLogReader, type ObservedView } from '../checkers/safety';
 import { SafetyViolation, type PropertyName } from '../checkers/violation';
 import { TraceFormatError, parseTrace } from '../trace/read';
@@ -53,13 +60,21 @@ interface Shadow {
   commitIndex: number;
   log: RaftLog;
   lastPersistSeq: number;
+  /** The configuration below the log's first Config entry: the snapshot's, or the initial one. */
+  baseConfig: ClusterConfig;
 }
 
 type Json = Record<string, unknown>;
 
 class TraceInconsistent extends Error {}
 
-const entry = (term: number): Entry => ({ term, type: 'Normal', data: '' });
+/** A traced entry as a log entry: Config entries keep their configuration, others only their term. */
+function entry(traced: unknown): Entry {
+  const term = tracedTerm(traced);
+  const config = tracedConfig(traced);
+  if (term === null || typeof config === 'string') throw new Error(`a malformed traced entry ${JSON.stringify(traced)}`);
+  return config === null ? { term, type: 'Normal', data: '' } : { term, type: 'Config', data: encodeConfig(config) };
+}
 
 /** The protocol's observable view of a shadow: all SafetyChecker reads of a node. */
 function viewOf(s: Shadow): ObservedView {
@@ -76,11 +91,19 @@ function persistRecord(ev: Json): PersistRecord {
     ...(ev.term !== undefined ? { term: ev.term as number } : {}),
     ...(ev.votedFor !== undefined ? { votedFor: ev.votedFor as string | null } : {}),
     ...(ev.truncateFrom !== undefined ? { truncateFrom: ev.truncateFrom as number } : {}),
-    ...(ev.entryTerms !== undefined ? { appendFrom: ev.appendFrom as number, entries: (ev.entryTerms as number[]).map(entry) } : {}),
+    ...(ev.entryTerms !== undefined ? { appendFrom: ev.appendFrom as number, entries: (ev.entryTerms as unknown[]).map(entry) } : {}),
+    // The configuration is filled in by the caller, which knows the logs (snapshotConfig).
     ...(ev.snapshotIndex !== undefined
-      ? { snapshot: { index: ev.snapshotIndex as number, term: ev.snapshotTerm as number, config: { voters: [] }, data: '' } }
+      ? { snapshot: { index: ev.snapshotIndex as number, term: ev.snapshotTerm as number, config: undefined as unknown as ClusterConfig, data: '' } }
       : {}),
   };
+}
+
+/** Every entry the log holds after its snapshot, in order. */
+function entriesOf(log: RaftLog): Entry[] {
+  const out: Entry[] = [];
+  for (let i = log.snapshotIndex + 1; i <= lastIndex(log); i++) out.push(entryAt(log, i) as Entry);
+  return out;
 }
 
 /** The log after a persist record, in the order storage applies it: snapshot, truncation, append. */
@@ -111,9 +134,24 @@ interface PendingStep {
   readonly applies: { from: number; to: number }[];
 }
 
+/** The merged header's initialConfig voters (trace-merge.ts writes them), or undefined for older merges. */
+function initialVotersOf(header: Record<string, unknown>): string[] | undefined {
+  const c = header.initialConfig as { voters?: unknown } | undefined;
+  return c !== undefined && Array.isArray(c.voters) && c.voters.every((v) => typeof v === 'string') ? (c.voters as string[]) : undefined;
+}
+
 /** Runs SafetyChecker over a merged trace (trace-merge.ts); never throws. */
 export function checkMergedTraceSafety(text: string): MergedSafetyResult {
-  const checker = new SafetyChecker();
+  let parsed: ReturnType<typeof parseTrace>;
+  try {
+    parsed = parseTrace(text);
+  } catch (e) {
+    if (e instanceof TraceFormatError) return { ok: false, violation: { property: 'MalformedTrace', detail: e.message, node: null, line: e.line + 1, src: null }, stats: { steps: 0, restarts: 0, leaders: 0, highestCommitted: 0 } };
+    throw e;
+  }
+  const initialVoters = initialVotersOf(parsed.header as unknown as Record<string, unknown>);
+  const initialConfig: ClusterConfig = { voters: initialVoters ?? (parsed.header.nodes as string[]), learners: [] };
+  const checker = new SafetyChecker(initialVoters === undefined ? {} : { initialVoters });
   const shadows = new Map<string, Shadow>();
   const leaders = new Set<number>();
   let steps = 0;
@@ -126,7 +164,7 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
   const shadowOf = (node: string): Shadow => {
     let s = shadows.get(node);
     if (!s) {
-      s = { term: 0, votedFor: null, role: 'Follower', commitIndex: 0, log: logFromEntries(0, 0, []), lastPersistSeq: 0 };
+      s = { term: 0, votedFor: null, role: 'Follower', commitIndex: 0, log: logFromEntries(0, 0, []), lastPersistSeq: 0, baseConfig: initialConfig };
       shadows.set(node, s);
     }
     return s;
@@ -140,10 +178,17 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
     const before = shadowOf(node);
     const view = ev.state as Json;
     let log = before.log;
-    for (const r of p.records) log = applyRecord(log, r);
+    let baseConfig = before.baseConfig;
+    const records = p.records.map((r) => {
+      if (r.snapshot === undefined) return r;
+      const config = snapshotConfig(node, log, baseConfig, r.snapshot.index, ev);
+      if (config !== undefined) baseConfig = config;
+      return { ...r, snapshot: config === undefined ? { index: r.snapshot.index, term: r.snapshot.term, data: '' } as unknown as typeof r.snapshot : { ...r.snapshot, config } };
+    });
+    for (const r of records) log = applyRecord(log, r);
     const after: Shadow = {
       term: view.term as number, votedFor: (view.vote ?? null) as string | null, role: view.role as Role,
-      commitIndex: view.commit as number, log, lastPersistSeq: p.records.length > 0 ? p.records[p.records.length - 1].seq : before.lastPersistSeq,
+      commitIndex: view.commit as number, log, lastPersistSeq: p.records.length > 0 ? p.records[p.records.length - 1].seq : before.lastPersistSeq, baseConfig,
     };
     checkView(`${node}'s step state is not what its persist records build`, view, after);
     const inputType = ev.input as Input['type'];
@@ -158,7 +203,7 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
         if (e !== undefined) apply.push({ index, entry: e });
       }
     }
-    const persist = p.records.length === 0 ? null : p.records.length === 1 ? p.records[0] : null;
+    const persist = records.length === 0 ? null : records.length === 1 ? records[0] : null;
     if (p.records.length > 1) throw new TraceInconsistent(`one step logged ${p.records.length} persist records`);
     const snapshot = persist?.snapshot;
     const actions = ev.actions as Output['actions'];
@@ -173,13 +218,20 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
     steps++;
   };
 
-  let lines: readonly Record<string, unknown>[];
-  try {
-    lines = parseTrace(text).events;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return result({ property: 'MalformedTrace', detail: e.message, node: null, line: e.line + 1, src: null });
-    throw e;
-  }
+  /**
+   * The configuration in effect at a new snapshot's index: from the node's own log when it
+   * compacted entries it holds, else (it installed a snapshot) from the sender's, whose own
+   * snapshot is that one. Undefined when neither knows: the checker then keeps its base.
+   */
+  const snapshotConfig = (node: string, log: RaftLog, base: ClusterConfig, index: number, ev: Json): ClusterConfig | undefined => {
+    if (index >= log.snapshotIndex && index <= lastIndex(log)) return configAt(log, index, base, log.snapshotIndex).config;
+    const from = (ev.msg as { from?: unknown } | undefined)?.from;
+    const sender = typeof from === 'string' && from !== node ? shadows.get(from) : undefined;
+    if (sender !== undefined && index >= sender.log.snapshotIndex && index <= lastIndex(sender.log)) return configAt(sender.log, index, sender.baseConfig, sender.log.snapshotIndex).config;
+    return undefined;
+  };
+
+  const lines = parsed.events;
 
   let pending: PendingStep | null = null;
   try {
@@ -217,7 +269,9 @@ export function checkMergedTraceSafety(text: string): MergedSafetyResult {
           if (restarted.term !== s.term || restarted.votedFor !== s.votedFor) {
             throw new TraceInconsistent(`${node} restarted with term ${restarted.term} vote ${restarted.votedFor}, but had persisted term ${s.term} vote ${s.votedFor}`);
           }
-          checker.afterRestart(node, restarted);
+          // What storage kept (a closed tab loses nothing): the configuration tracker restarts from it.
+          const kept = { snapshot: s.log.snapshotIndex > 0 ? { index: s.log.snapshotIndex, config: s.baseConfig } : null, entries: entriesOf(s.log) };
+          checker.afterRestart(node, restarted, kept);
           shadows.set(node, restarted);
           restarts++;
           break;

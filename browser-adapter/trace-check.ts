@@ -23,6 +23,7 @@
 // cut short, edited after export, or in an older format is reported as MalformedTrace.
 
 import { TraceFormatError, parseTrace as readTrace } from '../trace/read';
+import { tracedTerm } from './traced-entry';
 
 export type TraceProperty =
   | 'MalformedTrace' | 'ElectionSafety' | 'TermMonotonic' | 'CommitMonotonic' | 'OneVotePerTerm' | 'LogMatching'
@@ -195,9 +196,9 @@ export function checkTraceSafety(traces: readonly (string | readonly string[])[]
                 break;
               }
               for (let k = 0; k < ev.entryTerms.length; k++) {
-                const t = ev.entryTerms[k];
-                if (!isInt(t)) {
-                  report('MalformedTrace', line, `entryTerms[${k}] is not an integer`);
+                const t = tracedTerm(ev.entryTerms[k]);
+                if (t === null) {
+                  report('MalformedTrace', line, `entryTerms[${k}] is neither a term nor { term, config }`);
                   break;
                 }
                 const index = log.lastIndex + 1;

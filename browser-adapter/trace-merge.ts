@@ -20,6 +20,7 @@ import { TRACE_FORMAT } from '../trace/format';
 import { TraceChecksumError, TraceFormatError, TraceIncompleteError, TraceLineOrderError, TraceVersionError, parseTrace } from '../trace/read';
 import { completeTrace } from '../trace/sink';
 import type { RestoredState } from './node/trace-recorder';
+import { areTracedEntries, tracedTerms } from './traced-entry';
 
 export const MERGE_ASSUMPTIONS: readonly string[] = [
   'each input is the complete trace of one node incarnation up to the moment it stopped (checked: the next incarnation must restart from exactly the state its Persist lines build)',
@@ -231,9 +232,10 @@ function persistedImage(inc: Incarnation): Omit<Restored, 'incarnation'> {
       terms.length = Math.max(0, Math.min(terms.length, (ev.truncateFrom as number) - snapshotIndex - 1));
     }
     if (ev.entryTerms !== undefined) {
-      if (!isInt(ev.appendFrom) || !Array.isArray(ev.entryTerms) || !ev.entryTerms.every(isInt)) bad('a malformed append');
+      if (!isInt(ev.appendFrom) || !areTracedEntries(ev.entryTerms)) bad('a malformed append');
       terms.length = Math.max(0, Math.min(terms.length, (ev.appendFrom as number) - snapshotIndex - 1));
-      terms.push(...(ev.entryTerms as number[]));
+      // Configuration entries count by their term here: a restart's header lists terms only.
+      terms.push(...tracedTerms(ev.entryTerms as unknown[]));
     }
   }
   return { term, votedFor, snapshotIndex, snapshotTerm, entryTerms: terms };
@@ -399,11 +401,22 @@ function causalOrder(program: Map<string, Block[]>): Block[] {
 // The merge
 // ------------------------------------------------------------------------------------------------
 
-function checkHeadersAgree(read: readonly ReadInput[]): { nodes: string[]; clusterId: unknown } {
+/** The voters a trace's node was configured with (its Raft config's cluster): the run's initial configuration. */
+function initialVotersOf(r: ReadInput): string[] {
+  const h = r.header;
+  const voters = isObject(h.config) && isObject(h.config.raft) && isObject(h.config.raft.cluster) ? h.config.raft.cluster.voters : undefined;
+  if (!Array.isArray(voters) || voters.length === 0 || !voters.every((v) => typeof v === 'string' && (h.nodes as string[]).includes(v))) {
+    throw new TraceMergeError('HeaderMismatch', 'header.config.raft.cluster.voters must list some of header.nodes', r.incarnation.name, 1);
+  }
+  return voters as string[];
+}
+
+function checkHeadersAgree(read: readonly ReadInput[]): { nodes: string[]; clusterId: unknown; initialVoters: string[] } {
   const first = read[0];
   const nodes = first.header.nodes as string[];
   const clusterOf = (h: Json): unknown => (isObject(h.config) && isObject(h.config.raft) ? h.config.raft.clusterId : undefined);
   const clusterId = clusterOf(first.header);
+  const initialVoters = initialVotersOf(first);
   for (const r of read.slice(1)) {
     const name = r.incarnation.name;
     if (canonicalJson(r.header.nodes) !== canonicalJson(nodes)) {
@@ -412,15 +425,19 @@ function checkHeadersAgree(read: readonly ReadInput[]): { nodes: string[]; clust
     if (clusterOf(r.header) !== clusterId) {
       throw new TraceMergeError('HeaderMismatch', `cluster ${JSON.stringify(clusterOf(r.header))} differs from ${JSON.stringify(clusterId)} in ${first.incarnation.name}: traces of different runs`, name, 1);
     }
+    // Every tab starts from the same configuration; later ones come from the log.
+    if (canonicalJson(initialVotersOf(r)) !== canonicalJson(initialVoters)) {
+      throw new TraceMergeError('HeaderMismatch', `initial voters ${JSON.stringify(initialVotersOf(r))} differ from ${JSON.stringify(initialVoters)} in ${first.incarnation.name}`, name, 1);
+    }
   }
-  return { nodes, clusterId };
+  return { nodes, clusterId, initialVoters };
 }
 
 /** Merges the traces of one run (any order) into one cluster trace; throws TraceMergeError. */
 export function mergeBrowserTraces(inputs: readonly TraceInput[]): MergedTrace {
   if (inputs.length === 0) throw new TraceMergeError('MalformedTrace', 'no traces to merge');
   const read = inputs.map(readInput);
-  const { nodes, clusterId } = checkHeadersAgree(read);
+  const { nodes, clusterId, initialVoters } = checkHeadersAgree(read);
   const byNode = orderIncarnations(read, nodes);
 
   // Times: absolute when every trace knows its page's time origin, else each trace's own t.
@@ -449,6 +466,9 @@ export function mergeBrowserTraces(inputs: readonly TraceInput[]): MergedTrace {
   const header = {
     type: 'header', format: TRACE_FORMAT, source: 'browser', seed: null,
     version: read[0].header.version ?? 'dev', commit: read[0].header.commit ?? 'unknown', nodes, profile: 'browser-merged',
+    // The configuration every node started from (trace validation and the safety checker need it
+    // once the log changes the membership); `nodes` is every node that may ever join.
+    initialConfig: { voters: initialVoters, learners: [] },
     config: {
       clusterId,
       merged: {

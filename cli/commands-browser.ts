@@ -48,7 +48,8 @@ export const DEMO: CommandDef = {
   ].join('\n'),
   flags: {
     port: { kind: 'int', min: 0, max: 65535, help: 'HTTP/WebSocket port (default 8080; 0 picks a free one)' },
-    nodes: { kind: 'choice', choices: ['3', '5'], help: 'cluster size (default 3)' },
+    nodes: { kind: 'choice', choices: ['3', '4', '5'], help: 'tabs, one node each (default 3)' },
+    voters: { kind: 'int', min: 1, max: 5, help: 'how many of them start as voters (default all); the others open outside the configuration, to be added with the demo\'s membership buttons' },
     host: { kind: 'string', value: 'HOST', parse: hostName, help: 'interface to bind (default 127.0.0.1)' },
     json: { kind: 'bool', help: 'print one JSON line with the introducer\'s URL and port and the tab URLs' },
   },

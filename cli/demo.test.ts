@@ -13,7 +13,7 @@ it('--json prints one JSON line with the URLs and port, serves the page, and sto
   const handlers = new Map<StopSignal, () => void>();
   let listening!: (handle: IntroducerHandle) => void;
   const started = new Promise<IntroducerHandle>((resolve) => (listening = resolve));
-  const exit = main(['demo', '--port', '0', '--nodes', '5', '--json'], io, {
+  const exit = main(['demo', '--port', '0', '--nodes', '5', '--voters', '3', '--json'], io, {
     onSignal: (signal, handler) => {
       handlers.set(signal, handler);
       return () => handlers.delete(signal);
@@ -30,8 +30,18 @@ it('--json prints one JSON line with the URLs and port, serves the page, and sto
     app.urls.forEach((url: string, k: number) => expect(url).toMatch(new RegExp(`^http://n${k + 1}\\.localhost:${handle.port}/`)));
   }
   expect(line.todo.urls[0]).toContain('/todo.html?');
+  // Three voters; n4 and n5 open outside the configuration, knowing every node that may join.
+  const params = (url: string) => Object.fromEntries(['node', 'voters', 'nodes'].map((k) => [k, new URL(url).searchParams.get(k)]));
+  expect(params(line.demo.urls[3])).toEqual({ node: 'n4', voters: 'n1,n2,n3', nodes: 'n1,n2,n3,n4,n5' });
+  expect(params(line.todo.urls[3])).toEqual({ node: 'n4', voters: 'n1,n2,n3,n4,n5', nodes: null });
   expect((await fetch(handle.httpUrl)).status).toBe(200);
   handlers.get('SIGTERM')?.();
   expect(await exit).toBe(0);
   expect(handlers.size).toBe(0);
+});
+
+it('--voters above --nodes is a usage error (exit 2), before anything starts', async () => {
+  const io = new CapturingIo();
+  expect(await main(['demo', '--port', '0', '--nodes', '3', '--voters', '4'], io, {})).toBe(2);
+  expect(io.stderr).toContain('--voters 4 is more than --nodes 3');
 });

@@ -13,6 +13,8 @@ import type { WebSocketLike } from '../../introducer/client';
 export interface OpenMemberOptions {
   readonly nodeId: string;
   readonly voters: readonly string[];
+  /** Every node that may ever be a member; default the voters. */
+  readonly nodes?: readonly string[];
   readonly clusterId: string;
   readonly introducerUrl: string;
   readonly token: string;
@@ -55,7 +57,7 @@ export async function openMember(o: OpenMemberOptions, beforeStart?: () => numbe
   if (o.getUserMedia) await unlockLoopbackIce();
   const member = new ClusterMember({
     firstIncarnation: beforeStart ? beforeStart() : o.firstIncarnation,
-    id: o.nodeId, voters: o.voters, clusterId: o.clusterId, introducerUrl: o.introducerUrl,
+    id: o.nodeId, voters: o.voters, nodes: o.nodes, clusterId: o.clusterId, introducerUrl: o.introducerUrl,
     expires: o.expires, token: o.token,
     WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
     SimplePeer: o.SimplePeer, iceServers: [], store,

@@ -1,12 +1,17 @@
 // What a page needs to join its cluster, read from its URL:
 //   ?node=n1&voters=n1,n2,n3&cluster=<32 hex>&expires=<ms>&token=<64 hex>
+//   optional: &nodes=n1,...,n5 (every node that may ever join; default the voters): a node outside
+//   the initial voters starts outside the configuration and waits to be added as a learner.
 //   optional: &tick=<ms> &snapshotEvery=<n> &trace=0 &gum=1 (call getUserMedia first: needed for
 //   ICE candidates when only loopback exists) &ws=<ws url> (default: this origin's /ws).
 // The CLI (demo-cli.ts) mints the token with the introducer's secret; the page never sees the secret.
 
 export interface PageConfig {
   readonly node: string;
+  /** The initial configuration's voters. */
   readonly voters: readonly string[];
+  /** Every node that may ever be a member (the voters first). */
+  readonly nodes: readonly string[];
   readonly cluster: string;
   readonly expires: number;
   readonly token: string;
@@ -33,7 +38,15 @@ export function parsePageConfig(search: string, location: { protocol: string; ho
   const node = need('node');
   if (!NODE_ID.test(node)) throw new PageConfigError(`node must match ${NODE_ID}`);
   const voters = need('voters').split(',');
-  if (!voters.every((v) => NODE_ID.test(v)) || !voters.includes(node)) throw new PageConfigError('voters must be a comma-separated list of node ids including this node');
+  const rawNodes = q.get('nodes');
+  const nodes = rawNodes === null || rawNodes === '' ? voters : rawNodes.split(',');
+  if (nodes === voters && !voters.includes(node)) throw new PageConfigError('voters must include this node (or list every node in nodes)');
+  if (!nodes.every((v) => NODE_ID.test(v)) || new Set(nodes).size !== nodes.length || !nodes.includes(node)) {
+    throw new PageConfigError('nodes must be a comma-separated list of distinct node ids including this node');
+  }
+  if (!voters.every((v) => NODE_ID.test(v)) || new Set(voters).size !== voters.length || !voters.every((v) => nodes.includes(v))) {
+    throw new PageConfigError('voters must be a comma-separated list of distinct node ids, all of them in nodes');
+  }
   const cluster = need('cluster');
   if (!/^[0-9a-f]{32}$/.test(cluster)) throw new PageConfigError('cluster must be 32 lowercase hex characters');
   const expires = Number(need('expires'));
@@ -49,7 +62,7 @@ export function parsePageConfig(search: string, location: { protocol: string; ho
   };
   const wsUrl = q.get('ws') ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   return {
-    node, voters, cluster, expires, token, wsUrl,
+    node, voters, nodes, cluster, expires, token, wsUrl,
     tickMs: number('tick', 30, 1),
     snapshotEvery: Math.floor(number('snapshotEvery', 2000, 1)),
     trace: q.get('trace') !== '0',

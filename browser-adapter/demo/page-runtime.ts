@@ -6,10 +6,11 @@
 
 import type { ClusterMember } from '../node/cluster-member';
 import type { NodeStatus } from '../node/browser-raft-node';
+import type { MembershipResult } from '../node/pending-conf-changes';
 import type { SimplePeerConstructor } from '../transport/peer-transport';
 import { openMember } from '../app/open-member';
 import { kvMachine } from '../app/replicated-machine';
-import type { KvResult } from '../../core';
+import type { ConfChange, KvResult } from '../../core';
 import { parsePageConfig, type PageConfig } from './page-config';
 
 export interface PageApi {
@@ -20,6 +21,9 @@ export interface PageApi {
   append(key: string, value: string): Promise<KvResult>;
   cas(key: string, expected: string | null, value: string): Promise<KvResult>;
   get(key: string): Promise<string | null>;
+  /** A membership change proposed by this tab (it must lead); resolves when its entry commits. */
+  changeMembership(changes: readonly ConfChange[], leaveJoint?: 'auto' | 'explicit'): Promise<MembershipResult>;
+  leaveJoint(): Promise<MembershipResult>;
   /** This replica's contents as [key, value] pairs (may lag the leader). */
   contents(): [string, string][];
   exportTrace(): Promise<string>;
@@ -65,7 +69,7 @@ export async function startPage(): Promise<PageApi> {
   if (!SimplePeer) throw new Error('simple-peer is not loaded (simplepeer.min.js must come before this script)');
   // The KV store is one application state machine among others (see ../index.ts); the page names it.
   const { member, warning } = await openMember({
-    nodeId: config.node, voters: config.voters, clusterId: config.cluster, introducerUrl: config.wsUrl,
+    nodeId: config.node, voters: config.voters, nodes: config.nodes, clusterId: config.cluster, introducerUrl: config.wsUrl,
     expires: config.expires, token: config.token, SimplePeer, getUserMedia: config.getUserMedia,
     node: { tickMs: config.tickMs, snapshotEvery: config.snapshotEvery, trace: config.trace, machine: kvMachine },
   }, () => nextPageIncarnation(config));
@@ -77,6 +81,8 @@ export async function startPage(): Promise<PageApi> {
     append: (k, v) => member.node.append(k, v),
     cas: (k, e, v) => member.node.cas(k, e, v),
     get: (k) => member.node.get(k),
+    changeMembership: (changes, leaveJoint) => member.node.changeMembership(changes, leaveJoint),
+    leaveJoint: () => member.node.leaveJoint(),
     contents: () => [...member.node.contents().entries()],
     exportTrace: () => member.node.exportTrace(),
     crash: () => member.crash(),

@@ -9,6 +9,8 @@ export interface ClusterUrlOptions {
   readonly port: number;
   readonly secret: string;
   readonly ids: readonly string[];
+  /** The initial voters (default every id); the others start outside the configuration. */
+  readonly voters?: readonly string[];
   /** Introducer room and Raft cluster id; default a fresh random one. */
   readonly room?: string;
   readonly expires?: number;
@@ -30,7 +32,7 @@ export function clusterUrls(o: ClusterUrlOptions): { room: string; urls: Map<str
   const urls = new Map<string, string>();
   for (const id of o.ids) {
     const q = new URLSearchParams({
-      node: id, voters: o.ids.join(','), cluster: room, expires: String(expires), token: makeJoinToken(o.secret, room, id, expires), ...o.params,
+      node: id, voters: (o.voters ?? o.ids).join(','), ...(o.voters !== undefined ? { nodes: o.ids.join(',') } : {}), cluster: room, expires: String(expires), token: makeJoinToken(o.secret, room, id, expires), ...o.params,
     });
     urls.set(id, `${nodeOrigin(id, o.port)}/${o.page ?? ''}?${q}`);
   }

@@ -11,6 +11,8 @@ import { clusterUrls } from './cluster-urls';
 
 export interface TabClusterOptions {
   readonly ids?: readonly string[];
+  /** The initial voters (default every id); the other tabs wait to be added. */
+  readonly voters?: readonly string[];
   readonly page?: 'index.html' | 'todo.html' | 'bench.html';
   readonly params?: Readonly<Record<string, string>>;
   /** Forwarded page console errors go here (default: ignored). */
@@ -37,7 +39,7 @@ export class TabCluster {
       const staticDir = await buildBrowserAssets();
       const secret = randomBytes(24).toString('hex');
       introducer = await startIntroducer({ secret, port: 0, host: '127.0.0.1', staticDir, heartbeatIntervalMs: 0, stopGraceMs: 200 });
-      const { urls } = clusterUrls({ port: introducer.port, secret, ids, page: o.page ?? 'index.html', params: { gum: '1', ...o.params } });
+      const { urls } = clusterUrls({ port: introducer.port, secret, ids, voters: o.voters, page: o.page ?? 'index.html', params: { gum: '1', ...o.params } });
       const context = await browser.newContext();
       return new TabCluster(introducer, browser, context, urls, ids, o.onConsole);
     } catch (e) {

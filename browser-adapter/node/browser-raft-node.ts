@@ -10,22 +10,32 @@
 //     so localStorage stays far below its ~5M-unit quota.
 // Client writes from one task are proposed together (one Propose with many entries) when this
 // node leads, or forwarded to the leader in one frame when it does not.
+// Membership changes (core's ProposeConfChange: add a learner, promote it, remove a node) are
+// proposed by the leader's tab; another tab hands them to the leader (a conf-change frame) and
+// gets the outcome back. A tab outside the configuration waits, never campaigning, until
+// the leader's log makes it a learner or a voter (core/membership.ts).
 
 import { restartState, step } from '../../core';
-import type { Input, KvOp, KvResult, Message, Output, RaftConfig, RaftError, RaftState } from '../../core';
+import type { ClusterConfig, ConfChange, Input, KvOp, KvResult, Message, Output, RaftConfig, RaftError, RaftState } from '../../core';
 import { FencedOut, RaftStorage, StorageFull } from '../storage';
 import type { KeyValueStore, StorageUsage } from '../storage';
 import type { AppFrame } from '../transport/app-frames';
 import { splitForward } from '../transport/app-frames';
 import type { PeerStatus, RaftTransport } from '../transport/types';
-import { ClientError, PendingWrites, type Completion } from './pending-writes';
+import { ClientError, PendingWrites, type ClientErrorCode, type Completion } from './pending-writes';
 import { PendingReads } from './pending-reads';
+import { PendingConfChanges, type MembershipResult } from './pending-conf-changes';
 import { TraceRecorder, restoredFrom } from './trace-recorder';
 import { randomTag } from './browser-config';
 import { KvReplica, kvMachine, type MachineKind, type ReplicaMachine } from '../app/replicated-machine';
 
 export interface BrowserRaftNodeOptions {
   readonly config: RaftConfig;
+  /**
+   * Every node that may ever be a member (config.cluster.voters is only the initial configuration):
+   * storage accepts a stored vote for any of them, and traces list them. Default the initial voters.
+   */
+  readonly nodes?: readonly string[];
   readonly store: KeyValueStore;
   readonly transport: RaftTransport;
   /** Milliseconds per Tick. Default 30. */
@@ -100,6 +110,37 @@ export interface NodeStatus {
   readonly peers: readonly PeerStatus[];
   readonly counters: Readonly<NodeCounters>;
   readonly traceLines: number;
+  /** The configuration in effect (the latest in the log, committed or not). */
+  readonly config: MembershipView;
+  /** Membership changes this tab proposed that have not committed yet. */
+  readonly pendingConfChanges: number;
+}
+
+/** The configuration as the status panel shows it. */
+export interface MembershipView {
+  readonly voters: readonly string[];
+  readonly learners: readonly string[];
+  /** The voters being left, while joint; null otherwise. */
+  readonly votersOutgoing: readonly string[] | null;
+  readonly joint: boolean;
+  /** Joint only: the leader leaves the joint configuration by itself once it commits. */
+  readonly autoLeave: boolean;
+  /** Whether the entry it came from is committed (as far as this node knows). */
+  readonly committed: boolean;
+  /** The log index it came from (0: the initial configuration). */
+  readonly index: number;
+  /** What this node is in it. */
+  readonly self: 'voter' | 'outgoing voter' | 'learner' | 'none';
+}
+
+export function membershipView(cluster: ClusterConfig, index: number, commitIndex: number, self: string): MembershipView {
+  const outgoing = cluster.votersOutgoing ?? null;
+  const learners = cluster.learners ?? [];
+  return {
+    voters: [...cluster.voters], learners: [...learners], votersOutgoing: outgoing === null ? null : [...outgoing],
+    joint: outgoing !== null, autoLeave: outgoing !== null && cluster.autoLeave === true, committed: index <= commitIndex, index,
+    self: cluster.voters.includes(self) ? 'voter' : outgoing?.includes(self) ? 'outgoing voter' : learners.includes(self) ? 'learner' : 'none',
+  };
 }
 
 const FORWARD_UNITS = 48 * 1024;
@@ -109,6 +150,8 @@ export class BrowserRaftNode {
   readonly clientId: string;
   readonly incarnation: number;
   private readonly config: RaftConfig;
+  /** Every node that may ever be a member. */
+  readonly nodes: readonly string[];
   private readonly storage: RaftStorage;
   private readonly transport: RaftTransport;
   private readonly tickMs: number;
@@ -129,6 +172,11 @@ export class BrowserRaftNode {
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly writes: PendingWrites;
   private readonly reads: PendingReads;
+  private readonly confChanges = new PendingConfChanges();
+  private confChangeCounter = 0;
+  /** Membership changes handed to the leader's tab, by frame id, awaiting its answer. */
+  private readonly forwardedConfChanges = new Map<number, { resolve: (r: MembershipResult) => void; reject: (e: ClientError) => void; deadline: number }>();
+  private confForwardCounter = 0;
   private persistQueue: import('../../core').PersistRecord[] = [];
   private persistScheduled = false;
   private proposeScheduled = false;
@@ -152,7 +200,9 @@ export class BrowserRaftNode {
     this.transport = options.transport;
     this.machine = options.machine ?? kvMachine;
     this.replica = this.machine.create();
-    this.storage = new RaftStorage(options.store, { cluster: options.config.clusterId, node: options.config.id, voters: options.config.cluster.voters });
+    this.nodes = options.nodes ?? options.config.cluster.voters;
+    if (!options.config.cluster.voters.every((v) => this.nodes.includes(v))) throw new RangeError('nodes must include every initial voter');
+    this.storage = new RaftStorage(options.store, { cluster: options.config.clusterId, node: options.config.id, voters: this.nodes });
     this.tickMs = options.tickMs ?? 30;
     this.snapshotEvery = options.snapshotEvery ?? 2000;
     this.opTimeoutMs = options.opTimeoutMs ?? 10_000;
@@ -209,7 +259,7 @@ export class BrowserRaftNode {
       return false;
     }
     if (this.traceEnabled) {
-      this.trace = new TraceRecorder({ now: this.now, maxLines: this.traceMaxLines, timeOrigin: this.timeOrigin }, this.config, restoredFrom(durable, this.incarnation));
+      this.trace = new TraceRecorder({ now: this.now, maxLines: this.traceMaxLines, timeOrigin: this.timeOrigin, nodes: this.nodes }, this.config, restoredFrom(durable, this.incarnation));
       if (this.incarnation > 0) this.trace.restart(this.id, this.state);
     }
     this.run = 'running';
@@ -238,6 +288,9 @@ export class BrowserRaftNode {
     const error = new ClientError('NodeStopped', `node ${this.id} is ${this.run}: ${this.reason}`);
     this.completed(this.writes.rejectAll(error));
     this.reads.rejectAll(error);
+    this.confChanges.rejectAll(error);
+    for (const f of this.forwardedConfChanges.values()) f.reject(error);
+    this.forwardedConfChanges.clear();
     this.notify();
   }
 
@@ -278,6 +331,74 @@ export class BrowserRaftNode {
     const { requestId, promise } = this.reads.create('', this.now(), this.opTimeoutMs);
     this.issueRead(requestId);
     return promise.then(() => undefined);
+  }
+
+  /**
+   * Proposes a membership change (core's ProposeConfChange) from this tab, which must lead. One
+   * voter added or removed is a simple change; anything else, or `leaveJoint` given, goes through a
+   * joint configuration, left automatically ('auto') or by leaveJoint() ('explicit'). Resolves when
+   * the configuration entry commits; rejects with ClientError NotLeader or ConfChangeRejected
+   * (ConfChangeInProgress, ConfChangeBeforeTermCommit, RemoveLastVoter, UnknownNode, NotJoint).
+   */
+  changeMembership(changes: readonly ConfChange[], leaveJoint?: 'auto' | 'explicit'): Promise<MembershipResult> {
+    if (this.run !== 'running') return Promise.reject(new ClientError('NodeStopped', `node ${this.id} is ${this.run}`));
+    const unknown = changes.find((c) => !this.nodes.includes(c.node));
+    // A node no tab can ever run would stall the cluster (a voter nobody can reach): refuse it here.
+    if (unknown !== undefined) return Promise.reject(new ClientError('ConfChangeRejected', `UnknownNode (${unknown.node} is not one of this cluster's nodes ${this.nodes.join(', ')})`));
+    const s = this.state as RaftState;
+    if (s.role !== 'Leader' && s.leaderId !== null && s.leaderId !== this.id) return this.forwardConfChange(s.leaderId, changes, leaveJoint);
+    const requestId = `${this.id}:c${++this.confChangeCounter}`;
+    const promise = this.confChanges.create(requestId, changes, this.now(), this.opTimeoutMs);
+    this.feed({ type: 'ProposeConfChange', requestId, changes: [...changes], ...(leaveJoint !== undefined ? { leaveJoint } : {}) });
+    return promise;
+  }
+
+  /** Hands a membership change to the leader's tab; settles with its answer (or times out). */
+  private forwardConfChange(leader: string, changes: readonly ConfChange[], leaveJoint: 'auto' | 'explicit' | undefined): Promise<MembershipResult> {
+    const id = ++this.confForwardCounter;
+    return new Promise((resolve, reject) => {
+      this.forwardedConfChanges.set(id, { resolve, reject, deadline: this.now() + this.opTimeoutMs });
+      this.transport.sendApp(leader, { kind: 'conf-change', id, changes: changes.map((c) => `${c.kind}:${c.node}`), leaveJoint: leaveJoint ?? null });
+    });
+  }
+
+  /** The leader's side of a forwarded membership change: propose it, answer with the outcome. */
+  private onForwardedConfChange(from: string, frame: Extract<AppFrame, { kind: 'conf-change' }>): void {
+    const changes = frame.changes.map((c) => {
+      const [kind, node] = c.split(':');
+      return { kind, node } as ConfChange;
+    });
+    const answer = (index: number | null, error: string | null): void => {
+      this.transport.sendApp(from, { kind: 'conf-change-result', id: frame.id, index, error: error === null ? null : error.slice(0, 1024) });
+    };
+    const s = this.state as RaftState;
+    // Only the leader proposes; a tab that lost the lead says so rather than forwarding again.
+    if (s.role !== 'Leader') {
+      answer(null, `NotLeader: ${this.id} does not lead either; ${s.leaderId !== null && s.leaderId !== this.id ? `the leader is ${s.leaderId}` : 'no leader is known yet'}`);
+      return;
+    }
+    this.changeMembership(changes, frame.leaveJoint ?? undefined).then((r) => answer(r.index, null), (e: Error) => answer(null, e.message));
+  }
+
+  /** The leader's answer to a change this tab forwarded. */
+  private onConfChangeResult(frame: Extract<AppFrame, { kind: 'conf-change-result' }>): void {
+    const f = this.forwardedConfChanges.get(frame.id);
+    if (f === undefined) return;
+    this.forwardedConfChanges.delete(frame.id);
+    if (frame.index !== null) {
+      f.resolve({ index: frame.index, config: (this.state as RaftState).cluster });
+      return;
+    }
+    const error = frame.error as string;
+    const colon = error.indexOf(': ');
+    const code = error.slice(0, Math.max(0, colon));
+    const known: ClientErrorCode[] = ['NotLeader', 'ConfChangeRejected', 'Dropped', 'Timeout', 'OutcomeUnknown', 'NodeStopped'];
+    f.reject(known.includes(code as ClientErrorCode) ? new ClientError(code as ClientErrorCode, error.slice(colon + 2)) : new ClientError('Dropped', error));
+  }
+
+  /** Leaves a joint configuration entered with leaveJoint 'explicit' (a ProposeConfChange with no changes). */
+  leaveJoint(): Promise<MembershipResult> {
+    return this.changeMembership([]);
   }
 
   /** The key-value store, when that is what this node replicates. */
@@ -358,13 +479,17 @@ export class BrowserRaftNode {
     trace?.apply(this.id, output);
     for (const r of output.reads) if (this.reads.complete(r.requestId, (k) => this.kvReplica()?.kv.read(k) ?? null)) this.counters.readsCompleted++;
     for (const e of output.errors) this.onError(e);
+    if (this.confChanges.size > 0) {
+      this.confChanges.onOutput(output.proposed, output.errors);
+      this.confChanges.onState(state);
+    }
     if (state.leaderId !== this.lastLeaderSeen || state.role !== before.role) {
       // A new leader may not have our forwarded writes: hand it everything outstanding, in order.
       this.lastLeaderSeen = state.leaderId;
       if (state.leaderId !== null && this.writes.size > 0) this.resendAll = true;
     }
     if (output.apply.length > 0 && state.appliedIndex - state.log.snapshotIndex >= this.snapshotEvery) this.compact();
-    if (output.apply.length > 0 || state.role !== before.role || state.term !== before.term) this.notify();
+    if (output.apply.length > 0 || state.role !== before.role || state.term !== before.term || state.cluster !== before.cluster) this.notify();
     return output;
   }
 
@@ -452,6 +577,12 @@ export class BrowserRaftNode {
     this.nudgeStuckFollowers(now);
     this.completed(this.writes.expire(now));
     this.reads.expire(now);
+    this.confChanges.expire(now);
+    for (const [id, f] of this.forwardedConfChanges) {
+      if (now < f.deadline) continue;
+      this.forwardedConfChanges.delete(id);
+      f.reject(new ClientError('Timeout', 'the leader did not answer in time; the change may still take effect'));
+    }
     if (this.failedReads.length > 0) {
       const retry = this.reads.reissue(this.failedReads, now);
       this.failedReads = [];
@@ -525,6 +656,8 @@ export class BrowserRaftNode {
 
   private onApp(from: string, frame: AppFrame): void {
     if (this.run !== 'running' || this.state === null) return;
+    if (frame.kind === 'conf-change') return this.onForwardedConfChange(from, frame);
+    if (frame.kind === 'conf-change-result') return this.onConfChangeResult(frame);
     if (frame.kind === 'forward-rejected') {
       this.counters.forwardsRejected++;
       this.resendAll = true;
@@ -585,6 +718,8 @@ export class BrowserRaftNode {
       pendingWrites: this.writes.size, pendingReads: this.reads.size,
       partitioned: this.transport.partitioned, peers: this.transport.peers(), counters: { ...this.counters },
       traceLines: this.trace?.size ?? 0,
+      config: s ? membershipView(s.cluster, s.configIndex, s.commitIndex, this.id) : membershipView(this.config.cluster, 0, 0, this.id),
+      pendingConfChanges: this.confChanges.size,
     };
   }
 

@@ -12,7 +12,13 @@ import type { RaftConfig } from '../../core';
 
 export interface ClusterMemberOptions {
   readonly id: string;
+  /** The initial configuration's voters (later ones come from the log). */
   readonly voters: readonly string[];
+  /**
+   * Every node that may ever be a member: the transport connects to all of them, so a tab that
+   * joins later (as a learner) is reachable before it is in any configuration. Default the voters.
+   */
+  readonly nodes?: readonly string[];
   /** The introducer room, also used as Raft's cluster id. */
   readonly clusterId: string;
   /** ws://host:port/ws */
@@ -77,11 +83,11 @@ export class ClusterMember {
     const o = this.options;
     const incarnation = ++this.incarnationCounter;
     const transport = new PeerTransport({
-      self: o.id, voters: o.voters, SimplePeer: o.SimplePeer, wrtc: o.wrtc, iceServers: o.iceServers ?? [],
+      self: o.id, voters: o.nodes ?? o.voters, SimplePeer: o.SimplePeer, wrtc: o.wrtc, iceServers: o.iceServers ?? [],
       backoffInitialMs: o.backoffInitialMs, backoffMaxMs: o.backoffMaxMs, connectTimeoutMs: o.connectTimeoutMs,
     });
     const config = browserRaftConfig({ clusterId: o.clusterId, id: o.id, voters: o.voters, seed: randomSeed(), overrides: o.raftOverrides });
-    const node = new BrowserRaftNode({ ...o.node, config, store: o.store, transport, incarnation });
+    const node = new BrowserRaftNode({ ...o.node, config, nodes: o.nodes ?? o.voters, store: o.store, transport, incarnation });
     const signalling = new SignallingSession({
       url: o.introducerUrl,
       join: { room: o.clusterId, node: o.id, expires: o.expires, token: o.token },

@@ -14,7 +14,13 @@ export type ClientErrorCode =
   /** Not completed within the operation timeout; it may still take effect later. */
   | 'Timeout'
   /** The node stopped (crash, partition of storage) with the operation in flight. */
-  | 'NodeStopped';
+  | 'NodeStopped'
+  /** A membership change asked of a tab that does not lead (changes are proposed by the leader). */
+  | 'NotLeader'
+  /** Core refused a membership change (core's ConfChangeRejected reason follows). */
+  | 'ConfChangeRejected'
+  /** Core dropped a membership change (a leadership transfer was under way, say). */
+  | 'Dropped';
 
 export class ClientError extends Error {
   override readonly name = 'ClientError';

@@ -8,7 +8,7 @@
 
 import type { ActionName, DurableState, Input, Message, Output, PersistRecord, RaftConfig } from '../../core';
 import type { RaftState } from '../../core';
-import { TRACE_FORMAT, formatEndLine, nodeView, traceMessage } from '../../trace/format';
+import { TRACE_FORMAT, formatEndLine, nodeView, traceEntry, traceMessage } from '../../trace/format';
 import type { TraceEvent, TraceHeader } from '../../trace/format';
 
 /** What the node held when this incarnation started: the trace's initial state for that node. */
@@ -45,6 +45,8 @@ export interface TraceRecorderOptions {
   readonly maxLines?: number;
   /** Epoch milliseconds at which now() was 0, written to the header (BrowserTraceConfig.timeOrigin). */
   readonly timeOrigin?: number;
+  /** Every node that may ever be a member (header.nodes). Default the configured voters. */
+  readonly nodes?: readonly string[];
 }
 
 export function restoredFrom(durable: DurableState, incarnation: number): RestoredState {
@@ -73,7 +75,7 @@ export class TraceRecorder {
     this.maxLines = options.maxLines ?? 2_000_000;
     const header: TraceHeader = {
       type: 'header', format: TRACE_FORMAT, source: 'browser', seed: null, version, commit: 'unknown',
-      nodes: config.cluster.voters, profile: 'browser', config: { raft: config, restored, ...(options.timeOrigin !== undefined ? { timeOrigin: options.timeOrigin } : {}) } satisfies BrowserTraceConfig, faultPlan: null,
+      nodes: [...(options.nodes ?? config.cluster.voters)], profile: 'browser', config: { raft: config, restored, ...(options.timeOrigin !== undefined ? { timeOrigin: options.timeOrigin } : {}) } satisfies BrowserTraceConfig, faultPlan: null,
     };
     this.write(JSON.stringify(header));
   }
@@ -104,8 +106,11 @@ export class TraceRecorder {
   step(node: string, input: Input, after: RaftState, actions: readonly ActionName[]): void {
     this.event({
       ev: 'Step', node, input: input.type, actions,
-      ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}), state: nodeView(after),
-    });
+      ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}),
+      // A membership change's request, as sim traces it: trace validation replays it.
+      ...(input.type === 'ProposeConfChange' ? { changes: input.changes, ...(input.leaveJoint !== undefined ? { leaveJoint: input.leaveJoint } : {}) } : {}),
+      state: nodeView(after),
+    } as EventBody);
   }
 
   /** Marks the start of an incarnation after the first: the node came back from its storage. */
@@ -123,7 +128,7 @@ export class TraceRecorder {
       ...(record.term !== undefined ? { term: record.term } : {}),
       ...(record.votedFor !== undefined ? { votedFor: record.votedFor } : {}),
       ...(record.truncateFrom !== undefined ? { truncateFrom: record.truncateFrom } : {}),
-      ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map((e) => e.term) } : {}),
+      ...(record.entries ? { appendFrom: record.appendFrom, entryTerms: record.entries.map(traceEntry) } : {}),
       ...(record.snapshot ? { snapshotIndex: record.snapshot.index, snapshotTerm: record.snapshot.term } : {}),
     });
   }

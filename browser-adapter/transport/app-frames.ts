@@ -1,5 +1,6 @@
-// Adapter frames: what the browser nodes say to each other that is not Raft. Today that is client
-// forwarding: a follower tab hands its clients' commands to the leader, which proposes them.
+// Adapter frames: what the browser nodes say to each other that is not Raft: client forwarding (a
+// follower tab hands its clients' commands to the leader, which proposes them), and membership
+// changes asked of a tab that does not lead (the leader proposes them and answers with the outcome).
 //
 // They share the data channel with Raft frames (framing.ts). Byte 0 tells them apart: Raft frames
 // start with FRAME_VERSION (1); adapter frames start with APP_FRAME_TAG, then UTF-8 JSON. Like
@@ -18,7 +19,15 @@ export type AppFrame =
   /** Follower -> leader: propose these encoded KV commands, in this order. */
   | { readonly kind: 'forward'; readonly id: number; readonly data: readonly string[] }
   /** Leader (or ex-leader) -> follower: the forward was not proposed; retry at `leaderHint`. */
-  | { readonly kind: 'forward-rejected'; readonly id: number; readonly reason: 'NotLeader' | 'Dropped'; readonly leaderHint: string | null };
+  | { readonly kind: 'forward-rejected'; readonly id: number; readonly reason: 'NotLeader' | 'Dropped'; readonly leaderHint: string | null }
+  /** Follower -> leader: propose this membership change; `changes` as `Kind:node` (AddLearner:n4). */
+  | { readonly kind: 'conf-change'; readonly id: number; readonly changes: readonly string[]; readonly leaveJoint: 'auto' | 'explicit' | null }
+  /** Leader -> follower: the change committed at `index`, or failed with `error` (a ClientError message). */
+  | { readonly kind: 'conf-change-result'; readonly id: number; readonly index: number | null; readonly error: string | null };
+
+/** Most changes one conf-change frame carries. */
+export const MAX_CONF_CHANGES = 64;
+const CHANGE = /^(AddVoter|AddLearner|RemoveNode):[A-Za-z0-9_-]{1,64}$/;
 
 export type AppDecodeResult = { readonly ok: true; readonly frame: AppFrame } | { readonly ok: false; readonly reason: string };
 
@@ -64,6 +73,21 @@ export function decodeAppFrame(bytes: Uint8Array, maxBytes = 1024 * 1024): AppDe
       if (f.reason !== 'NotLeader' && f.reason !== 'Dropped') return bad('forward-rejected.reason must be NotLeader or Dropped');
       if (f.leaderHint !== null && typeof f.leaderHint !== 'string') return bad('forward-rejected.leaderHint must be a string or null');
       return { ok: true, frame: { kind: 'forward-rejected', id: f.id as number, reason: f.reason, leaderHint: f.leaderHint as string | null } };
+    }
+    case 'conf-change': {
+      if (Object.keys(f).length !== 4) return bad('conf-change has exactly kind, id, changes and leaveJoint');
+      if (!Array.isArray(f.changes) || f.changes.length > MAX_CONF_CHANGES) return bad(`conf-change.changes must hold 0..${MAX_CONF_CHANGES} changes`);
+      if (!f.changes.every((c) => typeof c === 'string' && CHANGE.test(c))) return bad('conf-change.changes must hold Kind:node strings (AddVoter, AddLearner, RemoveNode)');
+      if (f.leaveJoint !== null && f.leaveJoint !== 'auto' && f.leaveJoint !== 'explicit') return bad('conf-change.leaveJoint must be auto, explicit or null');
+      return { ok: true, frame: { kind: 'conf-change', id: f.id as number, changes: f.changes as string[], leaveJoint: f.leaveJoint } };
+    }
+    case 'conf-change-result': {
+      if (Object.keys(f).length !== 4) return bad('conf-change-result has exactly kind, id, index and error');
+      const indexOk = f.index === null || (Number.isSafeInteger(f.index) && (f.index as number) > 0);
+      if (!indexOk || (f.error !== null && (typeof f.error !== 'string' || f.error.length > 1024)) || (f.index === null) === (f.error === null)) {
+        return bad('conf-change-result needs either a positive index or an error string (at most 1024 characters)');
+      }
+      return { ok: true, frame: { kind: 'conf-change-result', id: f.id as number, index: f.index as number | null, error: f.error as string | null } };
     }
     default:
       return bad(`unknown app frame kind ${describeUntrusted(f.kind)}`);
