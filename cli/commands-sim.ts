@@ -68,7 +68,7 @@ export const SHRINK: CommandDef = {
     'budget-s': { kind: 'int', min: 1, value: 'S', help: 'wall-clock bound on the search, seconds (default 120)' },
     progress: { kind: 'bool', help: 'show the progress line even when stderr is not a terminal' },
     // The same two flags as run, sweep and replay: here they replace the implementation the trace's header names.
-    impl: { ...SIM_FLAGS.impl, help: `${SIM_FLAGS.impl.help}; default: the one the trace's header names` },
+    impl: { ...SIM_FLAGS.impl, help: `${SIM_FLAGS.impl.help.replace(/; default: .*$/, '')}; default: the one the trace's header names` },
     'impl-cmd': { ...SIM_FLAGS['impl-cmd'], help: `${SIM_FLAGS['impl-cmd'].help}; default: the one the trace's header names` },
   },
   epilog: `Exit: 0 a reproducer was written; ${EXIT_CHECK_FAILED} the input run does not fail; ${EXIT_REPLAY_DIVERGED} the shrunk run did not fail again when traced.`,
