@@ -77,6 +77,12 @@ export function unsupportedCounters(counts: Readonly<Record<CoverageCounter, num
   return CAPABILITY_COUNTERS.filter(({ runs }) => (counts[runs] ?? 0) === 0).flatMap(({ counters }) => counters);
 }
 
+/** What `profile` promises that the sweep's implementation could not move: drawn for others, not for it. */
+export function notDrawnCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
+  const unsupported = unsupportedCounters(counts);
+  return (PROFILE_EXPECTS[profile] ?? []).filter((c) => unsupported.includes(c));
+}
+
 export function missingCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
   const unsupported = unsupportedCounters(counts);
   const missing = (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0 && !unsupported.includes(c));

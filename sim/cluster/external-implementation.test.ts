@@ -10,7 +10,7 @@ import { MemoryTrace } from '../../trace/sink';
 import { makeSimConfig, type SimConfig } from '../config';
 import { runSeed } from '../run-seed';
 import { Simulation } from './simulation';
-import { missingCoverage } from './coverage';
+import { missingCoverage, notDrawnCoverage } from './coverage';
 import { capabilityGaps, externalImplementation, probeImplementation } from './implementation';
 
 let goRaft: string;
@@ -65,6 +65,7 @@ describe('go-raft under the simulator', () => {
       expect([c.snapshotsTaken, c.confChanges, c.transferRequests]).toEqual([0, 0, 0]);
       // Not demanded: the implementation could not move them. Core's runs do demand them.
       expect(missingCoverage(faults, c)).not.toEqual(expect.arrayContaining(['snapshotsTaken']));
+      expect(notDrawnCoverage(faults, c)).toEqual(faults === 'swarm' ? ['snapshotsTaken', 'compactions'] : ['confChanges']);
       expect(missingCoverage(faults, { ...c, runsWithSnapshots: 1, runsWithMembership: 1 })).toEqual(expect.arrayContaining(faults === 'swarm' ? ['snapshotsTaken', 'compactions'] : ['confChanges']));
     }
     expect(probeImplementation(makeSimConfig({ faults: 'all', implementation: command() })).gaps).toEqual([]);
