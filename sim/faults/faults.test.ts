@@ -1,3 +1,4 @@
+import { FRESH_LEADER_ELECTIONS_WAIT } from './fresh-leader';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { CALM_NETWORK, SimNetwork } from '../network/network';
@@ -212,16 +213,25 @@ describe('fault profiles', () => {
       const events = beforeQuiet(p);
       let run = 0;
       let previousAt = -1;
+      let freshCuts = 0;
       for (const f of events) {
-        // Disk stalls and the cuts of fresh leaders (armed right after a link) are not the chain's links.
-        if (f.kind === 'diskStall' || (f.kind === 'isolateLeader' && f.next)) continue;
+        // Disk stalls are not the chain's; fresh-leader cuts follow a link at once, and the chain's
+        // next link then waits FRESH_LEADER_ELECTIONS_WAIT election timeouts more per cut.
+        if (f.kind === 'diskStall') continue;
+        if (f.kind === 'isolateLeader' && f.next) {
+          expect(f.atMs - previousAt).toBeLessThanOrEqual(2);
+          freshCuts++;
+          continue;
+        }
         if (f.kind === 'isolateLeader') {
           if (run > 0) {
-            expect(f.atMs - previousAt).toBeGreaterThanOrEqual(120);
-            expect(f.atMs - previousAt).toBeLessThanOrEqual(350);
+            const waitMs = 100 * FRESH_LEADER_ELECTIONS_WAIT * freshCuts;
+            expect(f.atMs - previousAt).toBeGreaterThanOrEqual(120 + waitMs);
+            expect(f.atMs - previousAt).toBeLessThanOrEqual(350 + waitMs);
           }
           run++;
           previousAt = f.atMs;
+          freshCuts = 0;
         } else {
           expect(f.kind).toBe('heal');
           // A chain cut short by the quiet period ends with the quiet heal, so it may be shorter.
