@@ -15,7 +15,7 @@ export const COVERAGE_COUNTERS = [
   'confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals',
   // Operations held for the next leader and asked of it as it took office (atNextLeader).
   'confChangesAtNewLeader',
-  // Disk stalls (sim/faults/disk-stalls.ts, profile divergence).
+  // Disk stalls (sim/faults/disk-stalls.ts, profile slow-disks).
   'diskStalls',
   // Runs whose implementation has the capability (its hello): only they can take snapshots or change membership.
   'runsWithSnapshots', 'runsWithMembership',
@@ -44,10 +44,11 @@ export const PROFILE_EXPECTS: Readonly<Record<string, readonly CoverageCounter[]
   lossy: ['drops', 'duplicates', ...EVERY_RUN],
   wan: ['drops', 'leaderChanges', ...EVERY_RUN],
   partitions: ['partitions', 'leaderChanges', ...EVERY_RUN],
-  divergence: ['leaderIsolations', 'leaderChanges', 'diskStalls', ...EVERY_RUN],
+  divergence: ['leaderIsolations', 'leaderChanges', ...EVERY_RUN],
   crashes: ['crashes', 'restarts', 'pauses', 'lostUnsyncedWrites', ...EVERY_RUN],
   clocks: ['clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
   all: ['drops', 'duplicates', 'partitions', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
+  'slow-disks': ['leaderIsolations', 'leaderChanges', 'diskStalls', ...EVERY_RUN],
   membership: ['confChanges', 'partitions', 'crashes', 'restarts', 'leaderChanges', ...EVERY_RUN],
   // Swarm draws small snapshot intervals for every run (sim/swarm-options.ts).
   swarm: ['leaderChanges', 'snapshotsTaken', 'compactions', ...EVERY_RUN],
@@ -69,7 +70,7 @@ export const OPTION_EXPECTS: readonly { readonly runs: CoverageCounter; readonly
  */
 export const CAPABILITY_COUNTERS: readonly { readonly runs: CoverageCounter; readonly counters: readonly CoverageCounter[] }[] = [
   { runs: 'runsWithSnapshots', counters: ['snapshotsTaken', 'compactions', 'compactionsDuringTransfer', 'snapshotInstalls'] },
-  { runs: 'runsWithMembership', counters: ['confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals'] },
+  { runs: 'runsWithMembership', counters: ['confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals', 'confChangesAtNewLeader'] },
 ];
 
 /** Counters the sweep's implementation could not move (CAPABILITY_COUNTERS), so no profile demands them. */

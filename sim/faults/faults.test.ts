@@ -47,7 +47,8 @@ const EXPECTED_KINDS: Record<FaultProfileName, string[]> = {
   lossy: ['network:drop', 'network:duplicate', 'network:reorder', 'setNetwork'],
   wan: ['network:slow', 'network:drop', 'network:reorder', 'setNetwork'],
   partitions: [...SHAPES, 'heal'],
-  divergence: ['isolateLeader', 'isolateLeader:next', 'heal', 'diskStall'],
+  divergence: ['isolateLeader', 'isolateLeader:next', 'heal'],
+  'slow-disks': ['isolateLeader', 'isolateLeader:next', 'heal', 'diskStall'],
   crashes: ['crash', 'restart', 'pause'],
   clocks: ['clockDrift', 'clockDrift:clear', 'clockStep', 'clog'],
   all: [...SHAPES, 'heal', 'crash', 'restart', 'pause', 'clockDrift', 'clockStep', 'clog', 'setNetwork', 'network:drop'],
@@ -58,7 +59,8 @@ const ONLY_FROM: Partial<Record<FaultProfileName, RegExp>> = {
   lossy: /^(network:(drop|duplicate|reorder)|setNetwork)$/,
   wan: /^(network:|setNetwork)/,
   partitions: /^(partition:|heal)/,
-  divergence: /^(isolateLeader|isolateLeader:next|heal|diskStall)$/,
+  divergence: /^(isolateLeader|isolateLeader:next|heal)$/,
+  'slow-disks': /^(isolateLeader|isolateLeader:next|heal|diskStall)$/,
   membership: /^(membership|partition:|heal|crash|restart|pause|isolateLeader)/,
   crashes: /^(crash|restart|pause)$/,
   clocks: /^(clock|clog)/,
@@ -70,7 +72,7 @@ describe('fault profiles', () => {
   it('parses profile names and names the valid choices otherwise', () => {
     for (const p of FAULT_PROFILES) expect(parseFaultProfile(p)).toBe(p);
     expect(() => parseFaultProfile('chaos')).toThrow(FaultProfileError);
-    expect(() => parseFaultProfile('chaos')).toThrow(/none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, swarm/);
+    expect(() => parseFaultProfile('chaos')).toThrow(/none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, slow-disks, swarm/);
   });
 
   it.each(FAULT_PROFILES)('%s: the same seed gives the same plan, other seeds other plans', (profile) => {

@@ -51,9 +51,9 @@ const CLASSIC_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'c
  *   learners, learners are promoted, members leave, voters are replaced through joint consensus.
  *   Appended last, so swarm's draws for the classes before it are what they were.
  * - diskStalls: a node's fsyncs complete only when a stall of tens to hundreds of ms ends
- *   (./disk-stalls.ts); with divergence, so that a leader's own write can lag its followers' acks.
+ *   (./disk-stalls.ts); profile slow-disks only, not yet drawn by swarm (whose found bugs it would shift).
  */
-const LATER_CLASSES: readonly FaultClass[] = ['wanNetwork', 'divergence', 'membership', 'diskStalls'];
+const LATER_CLASSES: readonly FaultClass[] = ['wanNetwork', 'divergence', 'membership'];
 export const FAULT_CLASSES: readonly FaultClass[] = [...CLASSIC_CLASSES, ...LATER_CLASSES];
 /** Pauses stop a leader's clock and drift or steps skew it: each breaks a lease's assumption. */
 export const LEASE_UNSAFE_CLASSES: readonly FaultClass[] = ['pauses', 'clockDrift', 'clockSteps'];
@@ -63,12 +63,16 @@ const PROFILE_CLASSES: Record<Exclude<FaultProfileName, 'swarm'>, readonly Fault
   lossy: ['lossyNetwork'],
   wan: ['wanNetwork'],
   partitions: ['partitions'],
-  divergence: ['divergence', 'diskStalls'],
+  divergence: ['divergence'],
   crashes: ['crashes', 'pauses'],
   clocks: ['clockDrift', 'clockSteps', 'clogs'],
   all: CLASSIC_CLASSES,
   // Issue 12: membership operations mixed with crashes and partitions.
   membership: ['membership', 'crashes', 'partitions'],
+  // Divergence on disks that stall (./disk-stalls.ts): a leader's own write can lag its followers'
+  // acknowledgements. Not in divergence itself, whose lease-read schedules it disturbs
+  // (sim/hidden-bugs.test.ts).
+  'slow-disks': ['divergence', 'diskStalls'],
 };
 
 /** The profiles whose plans are pinned (a digest test): they generate exactly what they did before the later classes. */

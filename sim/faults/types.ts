@@ -90,7 +90,7 @@ export interface FaultPlan {
  * `all` is the fixed mix of the first classes (its traces are pinned in traces/); `wan` and
  * `divergence` came later and are in `swarm`, which draws every class, and core's options, per seed.
  */
-export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'membership', 'swarm'] as const;
+export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'membership', 'slow-disks', 'swarm'] as const;
 export type FaultProfileName = (typeof FAULT_PROFILES)[number];
 
 export class FaultProfileError extends Error {
