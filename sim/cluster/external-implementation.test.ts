@@ -2,7 +2,8 @@
 // (an independent Go Raft, built with `go build`) over NDJSON stdio, one process per node life,
 // under the simulator's faults, disk and checkers. A short sweep passes; a planted bug is caught and
 // named; one seed gives one trace, byte for byte; an implementation that misbehaves is its seed's
-// typed failure, never a hang; a profile needing a capability it lacks is refused up front.
+// typed failure, never a hang; profiles adapt to the capabilities it lacks, options set by hand that need
+// one are refused up front.
 
 import { join } from 'node:path';
 import { buildGoRaft } from '../../protocol/testing/go-raft';
