@@ -50,6 +50,13 @@ module.exports = {
       to: { path: `^(tla|browser-adapter|introducer|viewer)/|${TOP}` },
     },
     {
+      name: 'scenario-api-speaks-only-the-protocol',
+      comment: 'Scenario scripts run against any implementation: the scenario API reaches nodes through the protocol, never through core in process (a test of core internals reads them in the test file).',
+      severity: 'error',
+      from: { path: '^sim/scenarios/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^protocol/core-node' },
+    },
+    {
       name: 'tla-imports-no-other-driver',
       severity: 'error',
       from: { path: '^tla/' },

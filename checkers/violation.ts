@@ -3,6 +3,8 @@ export type PropertyName =
   | 'LeaderAppendOnly'
   | 'LogMatching'
   | 'LeaderCompleteness'
+  /** At a commit, no server lacking the entry can still be elected (commit-protection.ts). */
+  | 'CommitSurvivesElections'
   | 'StateMachineSafety'
   | 'ConfigQuorumIntersection'
   | 'OneUncommittedConfig'

@@ -9,7 +9,7 @@ import { runSeed, type SeedOutcome } from '../sim/run-seed';
 import { writeFailureArtifacts, type FailureArtifacts } from './failure-artifacts';
 import { MemoryTrace } from '../trace/sink';
 import { makeSimConfig, type SimConfig } from '../sim/config';
-import { Coverage, missingCoverage } from '../sim/cluster/coverage';
+import { Coverage, missingCoverage, notDrawnCoverage } from '../sim/cluster/coverage';
 import { performance } from 'node:perf_hooks';
 import { simConfigFromFlags, configFlags, describeViolation, buildInfo, resolveBug, capabilitySkip } from './common';
 import { uncaughtViolation, type Violation } from '../sim/cluster/simulation';
@@ -226,6 +226,8 @@ function printReport(io: CliIo, base: SimConfig, r: SweepReport, workers: number
     io.out(`  TLA+ trace validation: ${passed}/${r.validation.length} traces are behaviours of the spec`);
     for (const v of r.validation) if (v.verdict !== 'pass') io.out(`    seed ${v.seed}: ${v.verdict.toUpperCase()} ${v.detail} (${v.trace})`);
   }
+  const notDrawn = notDrawnCoverage(base.faults, r.coverage as Parameters<typeof notDrawnCoverage>[1]);
+  if (notDrawn.length > 0) io.out(`  not drawn, for want of the implementation's capability (runsWith* at 0): ${notDrawn.join(', ')}`);
   if (r.missingCoverage.length > 0) io.out(`  FAULTS NEVER HAPPENED under profile ${base.faults}: ${r.missingCoverage.join(', ')}`);
   if (r.violations.length === 0) {
     io.out('  violations: none');

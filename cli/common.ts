@@ -32,7 +32,7 @@ function faultProfile(value: string): FaultProfileName {
 export const SIM_FLAGS: Record<string, FlagSpec> = {
   nodes: { kind: 'int', min: 1, max: 9, help: 'cluster size, 1 to 9 (default 5)' },
   'initial-voters': { kind: 'int', min: 1, max: 9, value: 'N', help: 'the first N nodes form the initial configuration; the others start outside it and join only through membership changes (default: every node)' },
-  faults: { kind: 'string', value: 'PROFILE', parse: faultProfile, help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
+  faults: { kind: 'string', value: 'PROFILE', parse: faultProfile, help: 'fault profile: none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, slow-disks, swarm (default all); swarm also draws each option flag below from the seed, unless it is given' },
   duration: { kind: 'int', min: 100, value: 'MS', help: 'simulated milliseconds per run (default 10000)' },
   clients: { kind: 'int', min: 0, max: 1000, help: 'concurrent clients (default 5)' },
   bug: { kind: 'string', value: 'NAME', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },

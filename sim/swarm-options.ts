@@ -65,6 +65,8 @@ export function resolveSwarmConfig(config: SimConfig, rng: Rng, faultWindowMs: n
     if (free('heartbeatIntervalTicks')) o.heartbeatIntervalTicks = Math.max(1, Math.floor(o.electionTimeoutTicks / 4));
     else if (free('electionTimeoutTicks')) o.electionTimeoutTicks = o.heartbeatIntervalTicks * 4;
   }
+  // Lease reads are an option of raftbed's core (Init.impl): another implementation gets none drawn.
+  if (config.implementation !== undefined && o.leaseRead && free('leaseRead')) o.leaseRead = false;
   if (o.leaseRead && !o.checkQuorum) {
     if (free('leaseRead')) o.leaseRead = false;
     else if (free('checkQuorum')) o.checkQuorum = true;

@@ -20,7 +20,7 @@ export const acceptStaleTermResponses: PlantedBug = {
   description: 'responses from an older term are handled as if they were of the current term (stale votes and matches count)',
   // LogMatching: the second leader of a term writes its no-op in the very step it is elected, and the
   // checker judges the write before the election, so two entries of one term meet first.
-  caughtBy: ['ElectionSafety', 'LogMatching', 'StateMachineSafety', 'LeaderCompleteness', 'CoreRejectedOwnMessage'],
+  caughtBy: ['ElectionSafety', 'LogMatching', 'StateMachineSafety', 'LeaderCompleteness', 'CommitSurvivesElections', 'CoreRejectedOwnMessage'],
   // Stale answers need slow deliveries (pauses, clogs, tail delays) and elections that climb terms
   // quickly: three nodes, no PreVote, no CheckQuorum lease to hold elections back, and short election
   // timeouts (3 to 6 ticks) so that a delayed answer often lands after its term is over. 6 s runs

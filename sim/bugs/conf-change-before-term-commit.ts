@@ -13,7 +13,7 @@ import { singleServer2015Trap } from '../scenarios/membership-traps';
 export const confChangeBeforeTermCommit: PlantedBug = {
   name: 'conf-change-before-term-commit',
   description: 'a leader proposes a configuration change before it has committed an entry of its own term (the 2015 single-server bug)',
-  caughtBy: ['LeaderCompleteness', 'StateMachineSafety', 'ElectionSafety'],
+  caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety', 'ElectionSafety'],
   // The trap needs two leaders of consecutive terms each appending a change at one precise moment,
   // which random faults all but never line up: the hunt runs the scripted scenario instead, one
   // seed per timing (sim/scenarios/membership-traps.ts).

@@ -12,7 +12,7 @@ import { continueStep } from './step-helpers';
 export const figure8CommitOldTerm: PlantedBug = {
   name: 'figure8-commit-old-term',
   description: 'a leader commits an entry of an earlier term once a majority stores it (Figure 8), without an entry of its own term above it',
-  caughtBy: ['StateMachineSafety', 'LeaderCompleteness'],
+  caughtBy: ['StateMachineSafety', 'LeaderCompleteness', 'CommitSurvivesElections'],
   // The trap needs three leaders in a row over diverging logs, so it is rare under random faults.
   // One-entry, one-in-flight replication stretches the moment where an old-term entry has a majority
   // but the new leader's own entry has not; no PreVote and no CheckQuorum let the elections happen.

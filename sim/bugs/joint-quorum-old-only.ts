@@ -48,7 +48,7 @@ function decideWithOldOnly(ctx: StepContext): boolean {
 export const jointQuorumOldOnly: PlantedBug = {
   name: 'joint-quorum-old-only',
   description: 'during joint consensus, quorums (votes and commits) are counted in the old configuration only',
-  caughtBy: ['LeaderCompleteness', 'ElectionSafety', 'StateMachineSafety', 'LivenessLeader'],
+  caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'ElectionSafety', 'StateMachineSafety', 'LivenessLeader'],
   config: { faults: 'membership', nodes: 6, initialVoters: 3 },
   trap: (seed, bug) => jointOldOnlyTrap(seed, bug).violation,
   step: (core) => (state, input) => continueStep(core(state, input), decideWithOldOnly),

@@ -60,7 +60,7 @@ function decideWithHalf(ctx: StepContext): boolean {
 export const quorumHalf: PlantedBug = {
   name: 'quorum-half',
   description: 'quorums of floor(n/2) voters instead of floor(n/2)+1, for pre-votes, votes and commits',
-  caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety'],
+  caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety'],
   config: { nodes: 4, faults: 'partitions', durationMs: 4_000 },
   step: (core) => (state, input) => {
     const result = core(state, input);

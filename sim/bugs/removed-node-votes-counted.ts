@@ -32,7 +32,7 @@ function askRemoved(ctx: StepContext, campaign: 'RequestVoteRequest' | 'PreVoteR
 export const removedNodeVotesCounted: PlantedBug = {
   name: 'removed-node-votes-counted',
   description: 'a candidate asks removed nodes for votes and counts their grants toward a majority of the current configuration',
-  caughtBy: ['LeaderCompleteness', 'ElectionSafety', 'StateMachineSafety'],
+  caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'ElectionSafety', 'StateMachineSafety'],
   config: { faults: 'membership', nodes: 5 },
   trap: (seed, bug) => removedVotesTrap(seed, bug).violation,
   step: (core) => (state, input) => {

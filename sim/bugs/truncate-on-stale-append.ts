@@ -17,7 +17,7 @@ export const truncateOnStaleAppend: PlantedBug = {
   // nothing commits after the cluster heals (seed 3: n3 and three followers trade the same rejected
   // AppendEntries until the operations time out). About half the seeds of 1-40 end that way; the
   // unmodified core was clean on every one of them.
-  caughtBy: ['LeaderCompleteness', 'StateMachineSafety', 'LivenessOperations'],
+  caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety', 'LivenessOperations'],
   config: { faults: 'all', durationMs: 6_000 },
   step: (core) => (state, input) => {
     const result = core(state, input);

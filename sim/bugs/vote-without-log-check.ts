@@ -17,7 +17,7 @@ export const voteWithoutLogCheck: PlantedBug = {
   description: 'a voter grants votes and pre-votes without comparing the candidate\'s log with its own (§5.4.1)',
   // CoreRejectedOwnMessage: a leader elected without an entry that an older-term leader commits a
   // moment later hears a follower report a commit index beyond its own last index, and core refuses it.
-  caughtBy: ['LeaderCompleteness', 'StateMachineSafety', 'CoreRejectedOwnMessage'],
+  caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety', 'CoreRejectedOwnMessage'],
   config: { nodes: 3, faults: 'all', durationMs: 4_000 },
   step: (core) => (state, input) => core(state, withMessage(input, claimUpToDate, state)),
 };

@@ -10,11 +10,17 @@ const counts = (value: number): Record<CoverageCounter, number> => Object.fromEn
 
 describe('missingCoverage', () => {
   it('names every counter a profile promises when nothing happened, and none when everything did', () => {
+    // Runs whose implementation had every capability: everything the profile promises is demanded.
+    const capable = { runsWithSnapshots: 1, runsWithMembership: 1 };
     for (const profile of FAULT_PROFILES) {
-      expect(missingCoverage(profile, counts(0))).toEqual(PROFILE_EXPECTS[profile]);
+      expect(missingCoverage(profile, { ...counts(0), ...capable })).toEqual(PROFILE_EXPECTS[profile]);
       expect(missingCoverage(profile, counts(1))).toEqual([]);
     }
     expect(missingCoverage('crashes', { ...counts(1), restarts: 0 })).toEqual(['restarts']);
+    // An implementation without snapshots or membership is not asked for what only they produce.
+    expect(missingCoverage('swarm', { ...counts(1), runsWithSnapshots: 0, snapshotsTaken: 0, compactions: 0 })).toEqual([]);
+    expect(missingCoverage('membership', { ...counts(1), runsWithMembership: 0, confChanges: 0 })).toEqual([]);
+    expect(missingCoverage('membership', { ...counts(1), confChanges: 0 })).toEqual(['confChanges']);
   });
 
   it('flags a crashes run whose plan was stripped of its crashes', () => {

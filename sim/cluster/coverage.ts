@@ -15,6 +15,10 @@ export const COVERAGE_COUNTERS = [
   'confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals',
   // Operations held for the next leader and asked of it as it took office (atNextLeader).
   'confChangesAtNewLeader',
+  // Disk stalls (sim/faults/disk-stalls.ts, profile slow-disks).
+  'diskStalls',
+  // Runs whose implementation has the capability (its hello): only they can take snapshots or change membership.
+  'runsWithSnapshots', 'runsWithMembership',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
@@ -44,6 +48,7 @@ export const PROFILE_EXPECTS: Readonly<Record<string, readonly CoverageCounter[]
   crashes: ['crashes', 'restarts', 'pauses', 'lostUnsyncedWrites', ...EVERY_RUN],
   clocks: ['clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
   all: ['drops', 'duplicates', 'partitions', 'crashes', 'restarts', 'lostUnsyncedWrites', 'pauses', 'clockDrifts', 'clockSteps', 'clogs', ...EVERY_RUN],
+  'slow-disks': ['leaderIsolations', 'leaderChanges', 'diskStalls', ...EVERY_RUN],
   membership: ['confChanges', 'partitions', 'crashes', 'restarts', 'leaderChanges', ...EVERY_RUN],
   // Swarm draws small snapshot intervals for every run (sim/swarm-options.ts).
   swarm: ['leaderChanges', 'snapshotsTaken', 'compactions', ...EVERY_RUN],
@@ -58,8 +63,30 @@ export const OPTION_EXPECTS: readonly { readonly runs: CoverageCounter; readonly
   { runs: 'runsWithTransfers', inputs: ['transferRequests'] },
 ];
 
+/**
+ * Counters only an implementation with a capability can move. A profile promises them only when
+ * some run of the sweep had it (runs); otherwise the profile drew none of it (sim/cluster/implementation.ts
+ * capabilityGaps), and the coverage line shows `runs` at 0.
+ */
+export const CAPABILITY_COUNTERS: readonly { readonly runs: CoverageCounter; readonly counters: readonly CoverageCounter[] }[] = [
+  { runs: 'runsWithSnapshots', counters: ['snapshotsTaken', 'compactions', 'compactionsDuringTransfer', 'snapshotInstalls'] },
+  { runs: 'runsWithMembership', counters: ['confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals', 'confChangesAtNewLeader'] },
+];
+
+/** Counters the sweep's implementation could not move (CAPABILITY_COUNTERS), so no profile demands them. */
+export function unsupportedCounters(counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
+  return CAPABILITY_COUNTERS.filter(({ runs }) => (counts[runs] ?? 0) === 0).flatMap(({ counters }) => counters);
+}
+
+/** What `profile` promises that the sweep's implementation could not move: drawn for others, not for it. */
+export function notDrawnCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
+  const unsupported = unsupportedCounters(counts);
+  return (PROFILE_EXPECTS[profile] ?? []).filter((c) => unsupported.includes(c));
+}
+
 export function missingCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
-  const missing = (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0);
+  const unsupported = unsupportedCounters(counts);
+  const missing = (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0 && !unsupported.includes(c));
   for (const { runs, inputs } of OPTION_EXPECTS) {
     if ((counts[runs] ?? 0) > 0) for (const c of inputs) if (counts[c] === 0 && !missing.includes(c)) missing.push(c);
   }

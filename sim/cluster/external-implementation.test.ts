@@ -2,7 +2,8 @@
 // (an independent Go Raft, built with `go build`) over NDJSON stdio, one process per node life,
 // under the simulator's faults, disk and checkers. A short sweep passes; a planted bug is caught and
 // named; one seed gives one trace, byte for byte; an implementation that misbehaves is its seed's
-// typed failure, never a hang; a profile needing a capability it lacks is refused up front.
+// typed failure, never a hang; profiles adapt to the capabilities it lacks, options set by hand that need
+// one are refused up front.
 
 import { join } from 'node:path';
 import { buildGoRaft } from '../../protocol/testing/go-raft';
@@ -10,6 +11,7 @@ import { MemoryTrace } from '../../trace/sink';
 import { makeSimConfig, type SimConfig } from '../config';
 import { runSeed } from '../run-seed';
 import { Simulation } from './simulation';
+import { missingCoverage, notDrawnCoverage } from './coverage';
 import { capabilityGaps, externalImplementation, probeImplementation } from './implementation';
 
 let goRaft: string;
@@ -51,11 +53,22 @@ describe('go-raft under the simulator', () => {
     expect(result.violation?.detail).toMatch(/term \d+/);
   });
 
-  it('refuses a profile that needs a capability go-raft lacks (snapshots, leadership transfer), before any seed', () => {
+  it('adapts swarm and membership to what go-raft can do: runs them, draws nothing it lacks, and coverage says so', () => {
     const swarm = probeImplementation(makeSimConfig({ faults: 'swarm', implementation: command() }));
     expect(swarm.implementation).toMatch(/go-raft/);
     expect(swarm.capabilities).not.toContain('snapshots');
-    expect(swarm.gaps.join('\n')).toMatch(/swarm promises log compaction, which needs the snapshots capability/);
+    expect(swarm.gaps).toEqual([]);
+    for (const faults of ['swarm', 'membership'] as const) {
+      const result = runSeed(makeSimConfig({ seed: 2, nodes: 3, durationMs: 1_500, faults, implementation: command() }));
+      expect({ faults, violation: result.violation }).toEqual({ faults, violation: null });
+      const c = result.coverage.counts;
+      expect([c.runsWithSnapshots, c.runsWithMembership, c.runsWithTransfers, c.runsWithLeaseReads]).toEqual([0, 0, 0, 0]);
+      expect([c.snapshotsTaken, c.confChanges, c.transferRequests]).toEqual([0, 0, 0]);
+      // Not demanded: the implementation could not move them. Core's runs do demand them.
+      expect(missingCoverage(faults, c)).not.toEqual(expect.arrayContaining(['snapshotsTaken']));
+      expect(notDrawnCoverage(faults, c)).toEqual(faults === 'swarm' ? ['snapshotsTaken', 'compactions'] : ['confChanges']);
+      expect(missingCoverage(faults, { ...c, runsWithSnapshots: 1, runsWithMembership: 1 })).toEqual(expect.arrayContaining(faults === 'swarm' ? ['snapshotsTaken', 'compactions'] : ['confChanges']));
+    }
     expect(probeImplementation(makeSimConfig({ faults: 'all', implementation: command() })).gaps).toEqual([]);
     expect(probeImplementation(makeSimConfig({ faults: 'swarm' })).gaps).toEqual([]); // core has them all
   });
@@ -66,7 +79,10 @@ describe('capabilityGaps', () => {
   it('names each missing capability a config needs, and nothing when none is missing', () => {
     expect(capabilityGaps(makeSimConfig({ faults: 'swarm' }), all, false)).toEqual([]);
     expect(capabilityGaps(makeSimConfig({ workload: { ...makeSimConfig().workload, transferMeanMs: 100 } }), new Set(['preVote']), false)).toEqual(['--transfer-every needs the transferLeadership capability']);
-    expect(capabilityGaps(makeSimConfig({ faults: 'membership' }), new Set(['preVote', 'snapshots'] as const), false)).toEqual(['profile membership draws membership changes, which need the membership capability']);
+    // Profiles adapt (nothing is a gap); options set by hand do not.
+    expect(capabilityGaps(makeSimConfig({ faults: 'membership' }), new Set(['preVote', 'snapshots'] as const), false)).toEqual([]);
+    expect(capabilityGaps(makeSimConfig({ faults: 'swarm', workload: { ...makeSimConfig().workload, transferMeanMs: 100 } }), new Set(['preVote']), true)).toEqual([]);
+    expect(capabilityGaps(makeSimConfig({ faults: 'swarm', pinned: ['transferMeanMs'], workload: { ...makeSimConfig().workload, transferMeanMs: 100 } }), new Set(['preVote']), true)).toEqual(['--transfer-every needs the transferLeadership capability']);
     expect(capabilityGaps(makeSimConfig({ faults: 'partitions', raft: { leaseRead: true } }), all, true)).toEqual([expect.stringMatching(/--lease-read is an option of raftbed's core/)]);
   });
 });

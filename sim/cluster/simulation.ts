@@ -28,6 +28,8 @@ import { SimDisk } from '../storage/disk';
 import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type MembershipOp, type TimedFault } from '../faults';
 import { resolveMembershipOp } from './membership-ops';
 import { SafetyChecker } from '../../checkers/safety';
+import { CommitProtection } from '../../checkers/commit-protection';
+import { stalledSyncAtMs } from '../faults/disk-stalls';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
 import { NO_TRACE, type TraceEventBody, type TraceSink } from '../../trace/sink';
@@ -37,6 +39,7 @@ import { Coverage } from './coverage';
 import { LivenessMonitor, type AvailabilityMeasures } from './liveness';
 import { resolveSwarmConfig } from '../swarm-options';
 import { runOptionsOf } from '../run-options';
+import type { RunOptions } from '../run-option-names';
 import { countInput, countRunOptions } from '../workload/input-coverage';
 import { CapabilityMissing, capabilityGaps, implementationFor, type Implementation } from './implementation';
 import type { ConfChange, PersistRecord as CorePersistRecord } from '../../core';
@@ -147,6 +150,11 @@ export class Simulation {
   private membersOf: { config: NodeView['config']; members: readonly NodeId[] };
   readonly network: SimNetwork<Message>;
   readonly checker: SafetyChecker;
+  /** CommitSurvivesElections, judged across every node's logs whenever a leader's commit rises. */
+  private readonly commitProtection: CommitProtection;
+  private readonly promised: { readonly runOptions: RunOptions; readonly clients: number; readonly stopInvokingAtMs: number };
+  /** How many isolateLeader faults with `next` are armed: the next that many new leaders are cut off at once. */
+  private isolateNextLeaders = 0;
   readonly coverage = new Coverage();
   readonly workload: Workload;
   readonly faultPlan: FaultPlan;
@@ -186,6 +194,10 @@ export class Simulation {
     this.initialVoters = this.nodeIds.slice(0, config.initialVoters ?? config.nodes);
     this.membersOf = { config: undefined, members: this.initialVoters };
     this.checker = new SafetyChecker({ initialVoters: this.initialVoters });
+    this.commitProtection = new CommitProtection(this.nodeIds, (id) => {
+      const disk = this.node(id).disk;
+      return { written: disk.writtenLog, durable: disk.durableLog };
+    });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
@@ -216,7 +228,8 @@ export class Simulation {
     this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs, {
       rng: this.streams.stream('workload/operator'), stopAtMs: this.faultPlan.quietAfterMs,
     });
-    countRunOptions(this.coverage, runOptions, config.workload.clients, stopInvokingAtMs);
+    // What the run's options promise is counted once the hello says what the implementation can do.
+    this.promised = { runOptions, clients: config.workload.clients, stopInvokingAtMs };
     this.liveness = new LivenessMonitor(config, this.faultPlan.quietAfterMs, runOptions.electionTimeoutTicks, {
       nodes: this.nodes,
       initialVoters: this.initialVoters,
@@ -291,8 +304,17 @@ export class Simulation {
       node.capabilities = new Set(out.hello?.capabilities ?? []);
       node.view = out.view;
     }
-    const gaps = capabilityGaps(this.config, this.nodes[0].capabilities, this.implementation.external);
+    const capabilities = this.nodes[0].capabilities;
+    const gaps = capabilityGaps(this.config, capabilities, this.implementation.external);
     if (gaps.length > 0) throw new CapabilityMissing(this.implementation.label, gaps);
+    // Profiles draw only what the implementation can do (capabilityGaps): transfers a swarm run drew
+    // are not sent without the capability, so they promise nothing; the runsWith* counters say
+    // which capabilities the sweep's runs had, and coverage demands only what they could produce.
+    const { runOptions, clients, stopInvokingAtMs } = this.promised;
+    const transfers = capabilities.has('transferLeadership');
+    countRunOptions(this.coverage, transfers ? runOptions : { ...runOptions, transferMeanMs: 0 }, clients, stopInvokingAtMs);
+    if (capabilities.has('snapshots')) this.coverage.add('runsWithSnapshots');
+    if (capabilities.has('membership')) this.coverage.add('runsWithMembership');
   }
 
   /** Ends every node life and whatever the implementation runs (processes). */
@@ -464,6 +486,10 @@ export class Simulation {
     }
     this.checker.afterStep(node.id, input, before, after, output, node.disk.writtenLog);
     if (refused !== null) throw refused;
+    if (after.role === 'Leader' && after.commitIndex > before.commitIndex) {
+      const entryTerm = node.disk.writtenLog.termAt(after.commitIndex);
+      if (entryTerm !== undefined) this.commitProtection.afterLeaderCommit(node.id, after.term, after.commitIndex, entryTerm, after.config?.voters ?? this.initialVoters);
+    }
     this.liveness.afterStep(before, after);
     this.count(node, input, before, after, output);
     // Indexed loops throughout: empty lists are often a shared frozen array, and V8 does not
@@ -475,6 +501,7 @@ export class Simulation {
     }
     for (let k = 0; k < persist.length && node.up; k++) this.persisted(node, persist[k]);
     if (!node.up) return; // It crashed during that write: nothing else of this step happened.
+    if (this.isolateNextLeaders > 0 && after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.isolateFreshLeader(node);
     const messages = output.messages;
     for (let k = 0; k < messages.length; k++) this.send(messages[k]);
     if (output.restore) {
@@ -595,6 +622,14 @@ export class Simulation {
 
   private applyFaultNow(fault: TimedFault, fromPlan: boolean): void {
     if (fault.kind === 'membership') return fault.atNextLeader ? this.deferToNextLeader(fault.op) : this.applyMembershipOp(fault.op);
+    // An isolateLeader with `next` arms one more cut of a newly elected leader; any other network
+    // fault cancels those not yet used.
+    if (fault.kind === 'isolateLeader' && fault.next === true) {
+      this.isolateNextLeaders++;
+      if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault });
+      return;
+    }
+    if (fault.kind === 'partition' || fault.kind === 'heal' || fault.kind === 'isolateLeader') this.isolateNextLeaders = 0;
     // An isolateLeader names no node in the plan: who leads is resolved now, and traced.
     const leader = fault.kind === 'isolateLeader' ? this.currentLeader() : null;
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: fault.kind === 'isolateLeader' ? { ...fault, leader } : fault });
@@ -619,6 +654,15 @@ export class Simulation {
         node.pausedUntilMs = Math.max(node.pausedUntilMs, this.nowMs + fault.durationMs);
         this.coverage.add('pauses');
         this.queue.push(node.pausedUntilMs, { kind: 'Resume', node: node.index, epoch: node.epoch });
+        return;
+      }
+      case 'diskStall': {
+        // Every fsync issued from now until the stall ends completes no earlier than its end; syncs
+        // complete in order, so the node's last sync time carries it (sim/faults/disk-stalls.ts).
+        const node = this.node(fault.node);
+        if (!node.up) return;
+        node.lastSyncAtMs = stalledSyncAtMs(node.lastSyncAtMs, this.nowMs + fault.durationMs);
+        this.coverage.add('diskStalls');
         return;
       }
       case 'clockDrift':
@@ -695,6 +739,15 @@ export class Simulation {
         if (c.node === leaderId) this.coverage.add('leaderRemovals');
       }
     }
+  }
+
+  /** isolateLeader with `next` (sim/faults/fresh-leader.ts): cut `node` off as it is elected, before its first messages leave. */
+  private isolateFreshLeader(node: SimNode): void {
+    this.isolateNextLeaders--;
+    const fault: TimedFault = { atMs: this.nowMs, kind: 'isolateLeader' };
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { ...fault, next: true, leader: node.id } });
+    applyNetworkFault(this.network, fault, node.id);
+    this.coverage.add('leaderIsolations');
   }
 
   private node(id: NodeId): SimNode {

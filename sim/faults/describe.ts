@@ -31,6 +31,8 @@ function describeEvent(f: FaultEvent): string {
       return `pause ${f.node} for ${f.durationMs}ms`;
     case 'clog':
       return `clog ${f.node} for ${f.durationMs}ms`;
+    case 'diskStall':
+      return `disk of ${f.node} stalls for ${f.durationMs}ms`;
     case 'clockDrift':
       return f.ratePpm === 0 ? `clock drift of ${f.node} cleared` : `clock of ${f.node} drifts ${f.ratePpm > 0 ? '+' : ''}${f.ratePpm}ppm (${(f.ratePpm / 10_000).toFixed(1)}%)`;
     case 'clockStep':
@@ -38,7 +40,7 @@ function describeEvent(f: FaultEvent): string {
     case 'setNetwork':
       return `network ${JSON.stringify(f.params)}`;
     case 'isolateLeader':
-      return 'partition isolate the current leader';
+      return f.next ? 'partition isolate the next leader as it is elected' : 'partition isolate the current leader';
     case 'membership':
       return `membership change: ${f.op}${f.atNextLeader ? ' (to the next leader as it takes office)' : ''}`;
   }

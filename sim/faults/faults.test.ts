@@ -1,3 +1,4 @@
+import { FRESH_LEADER_ELECTIONS_WAIT } from './fresh-leader';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { CALM_NETWORK, SimNetwork } from '../network/network';
@@ -29,6 +30,7 @@ function kindsSeen(plans: FaultPlan[]): Set<string> {
     for (const f of beforeQuiet(p)) {
       if (f.kind === 'partition') seen.add(`partition:${f.shape}`);
       else if (f.kind === 'clockDrift') seen.add(f.ratePpm === 0 ? 'clockDrift:clear' : 'clockDrift');
+      else if (f.kind === 'isolateLeader' && f.next) seen.add('isolateLeader:next');
       else seen.add(f.kind);
     }
     if (p.network.delay.minMs * 2 > 10) seen.add('network:slow');
@@ -45,7 +47,8 @@ const EXPECTED_KINDS: Record<FaultProfileName, string[]> = {
   lossy: ['network:drop', 'network:duplicate', 'network:reorder', 'setNetwork'],
   wan: ['network:slow', 'network:drop', 'network:reorder', 'setNetwork'],
   partitions: [...SHAPES, 'heal'],
-  divergence: ['isolateLeader', 'heal'],
+  divergence: ['isolateLeader', 'isolateLeader:next', 'heal'],
+  'slow-disks': ['isolateLeader', 'isolateLeader:next', 'heal', 'diskStall'],
   crashes: ['crash', 'restart', 'pause'],
   clocks: ['clockDrift', 'clockDrift:clear', 'clockStep', 'clog'],
   all: [...SHAPES, 'heal', 'crash', 'restart', 'pause', 'clockDrift', 'clockStep', 'clog', 'setNetwork', 'network:drop'],
@@ -56,7 +59,8 @@ const ONLY_FROM: Partial<Record<FaultProfileName, RegExp>> = {
   lossy: /^(network:(drop|duplicate|reorder)|setNetwork)$/,
   wan: /^(network:|setNetwork)/,
   partitions: /^(partition:|heal)/,
-  divergence: /^(isolateLeader|heal)$/,
+  divergence: /^(isolateLeader|isolateLeader:next|heal)$/,
+  'slow-disks': /^(isolateLeader|isolateLeader:next|heal|diskStall)$/,
   membership: /^(membership|partition:|heal|crash|restart|pause|isolateLeader)/,
   crashes: /^(crash|restart|pause)$/,
   clocks: /^(clock|clog)/,
@@ -68,7 +72,7 @@ describe('fault profiles', () => {
   it('parses profile names and names the valid choices otherwise', () => {
     for (const p of FAULT_PROFILES) expect(parseFaultProfile(p)).toBe(p);
     expect(() => parseFaultProfile('chaos')).toThrow(FaultProfileError);
-    expect(() => parseFaultProfile('chaos')).toThrow(/none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, swarm/);
+    expect(() => parseFaultProfile('chaos')).toThrow(/none, lossy, wan, partitions, divergence, crashes, clocks, all, membership, slow-disks, swarm/);
   });
 
   it.each(FAULT_PROFILES)('%s: the same seed gives the same plan, other seeds other plans', (profile) => {
@@ -211,14 +215,25 @@ describe('fault profiles', () => {
       const events = beforeQuiet(p);
       let run = 0;
       let previousAt = -1;
+      let freshCuts = 0;
       for (const f of events) {
+        // Disk stalls are not the chain's; fresh-leader cuts follow a link at once, and the chain's
+        // next link then waits FRESH_LEADER_ELECTIONS_WAIT election timeouts more per cut.
+        if (f.kind === 'diskStall') continue;
+        if (f.kind === 'isolateLeader' && f.next) {
+          expect(f.atMs - previousAt).toBeLessThanOrEqual(2);
+          freshCuts++;
+          continue;
+        }
         if (f.kind === 'isolateLeader') {
           if (run > 0) {
-            expect(f.atMs - previousAt).toBeGreaterThanOrEqual(120);
-            expect(f.atMs - previousAt).toBeLessThanOrEqual(350);
+            const waitMs = 100 * FRESH_LEADER_ELECTIONS_WAIT * freshCuts;
+            expect(f.atMs - previousAt).toBeGreaterThanOrEqual(120 + waitMs);
+            expect(f.atMs - previousAt).toBeLessThanOrEqual(350 + waitMs);
           }
           run++;
           previousAt = f.atMs;
+          freshCuts = 0;
         } else {
           expect(f.kind).toBe('heal');
           // A chain cut short by the quiet period ends with the quiet heal, so it may be shorter.

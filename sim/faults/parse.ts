@@ -84,7 +84,8 @@ function readEvent(r: Reader, o: Obj, path: string, network: NetworkParams): Fau
       return { kind: kind as 'crash' | 'restart', node: r.node(o, 'node', path) };
     case 'pause':
     case 'clog':
-      return { kind: kind as 'pause' | 'clog', node: r.node(o, 'node', path), durationMs: r.number(o, 'durationMs', path, positive, 'a duration > 0 ms') };
+    case 'diskStall':
+      return { kind: kind as 'pause' | 'clog' | 'diskStall', node: r.node(o, 'node', path), durationMs: r.number(o, 'durationMs', path, positive, 'a duration > 0 ms') };
     case 'clockDrift':
       // Below -1e6 ppm a clock would run backwards.
       return { kind: 'clockDrift', node: r.node(o, 'node', path), ratePpm: r.number(o, 'ratePpm', path, (n) => n > -1_000_000, 'a rate in ppm > -1000000') };
@@ -93,7 +94,9 @@ function readEvent(r: Reader, o: Obj, path: string, network: NetworkParams): Fau
     case 'setNetwork':
       return { kind: 'setNetwork', params: readPatch(r, o.params, `${path}.params`, network) };
     case 'isolateLeader':
-      return { kind: 'isolateLeader' };
+      if (o.next === undefined) return { kind: 'isolateLeader' };
+      if (o.next !== true) throw new FaultPlanError(`${path}.next`, `expected true or nothing, got ${describe(o.next)}`);
+      return { kind: 'isolateLeader', next: true };
     case 'membership': {
       const op = o.op;
       if (typeof op !== 'string' || !(MEMBERSHIP_OPS as readonly string[]).includes(op)) {

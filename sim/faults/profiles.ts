@@ -1,6 +1,8 @@
 import { splitBridge, splitMajorityMinority } from '../network/network';
 import { CALM_NETWORK, type NetworkParams } from '../network/params';
 import { AleaRng, type Rng } from '../random/rng';
+import { DISK_STALL_DURATION_SCALE, DISK_STALL_GAP_SCALE, diskStall } from './disk-stalls';
+import { FRESH_LEADER_ELECTIONS_WAIT, freshLeaderLinks } from './fresh-leader';
 import { finalizePlan } from './finalize';
 import { PARTITION_SHAPES, type FaultPlan, type FaultProfileName, type MembershipOp, type PartitionFault, type PartitionShape, type TimedFault } from './types';
 
@@ -36,7 +38,7 @@ export class FaultPlanOptionsError extends Error {
 }
 
 /** The independent fault classes; each draws from its own stream so enabling one never shifts another. */
-export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs' | 'wanNetwork' | 'divergence' | 'membership';
+export type FaultClass = 'lossyNetwork' | 'partitions' | 'crashes' | 'pauses' | 'clockDrift' | 'clockSteps' | 'clogs' | 'wanNetwork' | 'divergence' | 'membership' | 'diskStalls';
 /** The first classes: `all` runs exactly these, so its plans (and traces) stay what they were. */
 const CLASSIC_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'crashes', 'pauses', 'clockDrift', 'clockSteps', 'clogs'];
 /**
@@ -48,6 +50,8 @@ const CLASSIC_CLASSES: readonly FaultClass[] = ['lossyNetwork', 'partitions', 'c
  * - membership: an operator changes the configuration (types.ts, `membership`): nodes join as
  *   learners, learners are promoted, members leave, voters are replaced through joint consensus.
  *   Appended last, so swarm's draws for the classes before it are what they were.
+ * - diskStalls: a node's fsyncs complete only when a stall of tens to hundreds of ms ends
+ *   (./disk-stalls.ts); profile slow-disks only, not yet drawn by swarm (whose found bugs it would shift).
  */
 const LATER_CLASSES: readonly FaultClass[] = ['wanNetwork', 'divergence', 'membership'];
 export const FAULT_CLASSES: readonly FaultClass[] = [...CLASSIC_CLASSES, ...LATER_CLASSES];
@@ -65,6 +69,10 @@ const PROFILE_CLASSES: Record<Exclude<FaultProfileName, 'swarm'>, readonly Fault
   all: CLASSIC_CLASSES,
   // Issue 12: membership operations mixed with crashes and partitions.
   membership: ['membership', 'crashes', 'partitions'],
+  // Divergence on disks that stall (./disk-stalls.ts): a leader's own write can lag its followers'
+  // acknowledgements. Not in divergence itself, whose lease-read schedules it disturbs
+  // (sim/hidden-bugs.test.ts).
+  'slow-disks': ['divergence', 'diskStalls'],
 };
 
 /** The profiles whose plans are pinned (a digest test): they generate exactly what they did before the later classes. */
@@ -193,6 +201,15 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
     return perNode(rng, ctx, 0.25, (events, node, atMs, durationMs) => events.push({ atMs, kind: 'pause', node, durationMs }));
   },
 
+  diskStalls(rng, ctx) {
+    // Each node on its own timeline at the class's full rate (not divided among nodes, as perNode
+    // does): a stall must often overlap the moment a node wins an election to matter.
+    const events: TimedFault[] = [];
+    const meanMs = Math.max(1, ctx.knobs.durationMs * DISK_STALL_DURATION_SCALE);
+    for (const node of ctx.nodes) timeline(rng, ctx, ctx.knobs.gapMs * DISK_STALL_GAP_SCALE, meanMs, (atMs, d) => events.push(diskStall(node, atMs, d)));
+    return { events };
+  },
+
   clogs(rng, ctx) {
     return perNode(rng, ctx, 0.5, (events, node, atMs, durationMs) => events.push({ atMs, kind: 'clog', node, durationMs }));
   },
@@ -248,7 +265,11 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       const links = rng.int(2, 5);
       for (let k = 0; k < links; k++) {
         events.push({ atMs: t, kind: 'isolateLeader' });
-        t += Math.max(1, Math.round(electionMs * rng.between(1.2, 3.5)));
+        // Sometimes the next leaders are cut off the moment they are elected (./fresh-leader.ts:
+        // Figure 8), and the chain's next link waits for their elections.
+        const fresh = freshLeaderLinks(rng, t);
+        events.push(...fresh);
+        t += Math.max(1, Math.round(electionMs * (rng.between(1.2, 3.5) + FRESH_LEADER_ELECTIONS_WAIT * fresh.length)));
       }
       events.push({ atMs: t, kind: 'heal' });
       t += Math.max(1, Math.round(rng.exponential(ctx.knobs.gapMs)));

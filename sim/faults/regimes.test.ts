@@ -78,19 +78,28 @@ describe('divergence in the simulator', () => {
     const lines = parseTrace(trace.ndjson()).lines.slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
     let lastLeaderOf = new Map<string, number>();
     let isolations = 0;
+    let freshCuts = 0;
     for (const e of lines) {
       if (e.ev === 'Step' && (e.state as { role: string }).role === 'Leader') lastLeaderOf.set(e.node as string, (e.state as { term: number }).term);
       if (e.ev === 'Step' && (e.state as { role: string }).role !== 'Leader') lastLeaderOf.delete(e.node as string);
       if (e.ev !== 'Fault' || (e.fault as { kind: string }).kind !== 'isolateLeader') continue;
-      const { leader } = e.fault as { leader: string | null };
-      if (leader === null) continue;
+      const { leader, next } = e.fault as { leader?: string | null; next?: true };
+      // A cut of a fresh leader (sim/faults/fresh-leader.ts) is armed without a leader and fires in
+      // the step that elects one, before that step's trace line has been read here.
+      if (leader === null || leader === undefined) continue;
+      if (next) {
+        isolations++;
+        freshCuts++;
+        continue;
+      }
       isolations++;
       const newest = Math.max(...lastLeaderOf.values());
       expect(lastLeaderOf.get(leader)).toBe(newest);
     }
     expect(isolations).toBe(result.coverage.counts.leaderIsolations);
     expect(isolations).toBeGreaterThanOrEqual(6);
-    expect(result.coverage.counts.leaderChanges).toBeGreaterThanOrEqual(isolations);
+    // A fresh cut and the chain's next link may cut off the same leader: no election between them.
+    expect(result.coverage.counts.leaderChanges).toBeGreaterThanOrEqual(isolations - freshCuts);
     lastLeaderOf = new Map();
   });
 

@@ -25,6 +25,8 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = ['symmetric', 'oneWay
  * - restart: the node restarts from SimDisk.durableState(); a restart of a running node does nothing.
  * - pause: the node handles nothing (no ticks, no messages) for durationMs, then catches up; like a GC or VM stall.
  * - clog: network.clog(node, atMs + durationMs).
+ * - diskStall: every fsync the node issues until atMs + durationMs completes no earlier than then
+ *   (./disk-stalls.ts).
  * - clockDrift: from now on the node's clock runs at (1 + ratePpm / 1e6) times real time; 0 clears it.
  * - clockStep: the node's clock jumps once by deltaMs (may be negative).
  * - setNetwork: network.setParams(params).
@@ -32,7 +34,11 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = ['symmetric', 'oneWay
  *   leads the highest term at that moment, resolved by the driver when the fault applies; with no
  *   leader it only heals. Plans cannot name the node: who leads depends on the run so far. Repeated
  *   without a heal between, it brings the previous leader back as it cuts off the next, which is
- *   how logs of different lengths and last terms come to meet at an election.
+ *   how logs of different lengths and last terms come to meet at an election. With `next`, it
+ *   changes nothing now and cuts off the next node elected leader the moment it is elected, its
+ *   first messages included (./fresh-leader.ts); n of them in a row cut off the next n leaders
+ *   one after another. A partition, a heal or an isolateLeader without `next` cancels those not
+ *   yet used.
  * - membership: an operator asks the leader of the highest term for a membership change
  *   (ProposeConfChange). Like isolateLeader, the plan names no node: which node joins, is promoted
  *   or leaves depends on the configuration in effect, so the driver resolves it when the fault
@@ -52,17 +58,18 @@ export type FaultEvent =
   | { readonly kind: 'restart'; readonly node: string }
   | { readonly kind: 'pause'; readonly node: string; readonly durationMs: number }
   | { readonly kind: 'clog'; readonly node: string; readonly durationMs: number }
+  | { readonly kind: 'diskStall'; readonly node: string; readonly durationMs: number }
   | { readonly kind: 'clockDrift'; readonly node: string; readonly ratePpm: number }
   | { readonly kind: 'clockStep'; readonly node: string; readonly deltaMs: number }
   | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch }
-  | { readonly kind: 'isolateLeader' }
+  | { readonly kind: 'isolateLeader'; readonly next?: true }
   | { readonly kind: 'membership'; readonly op: MembershipOp; readonly atNextLeader?: true };
 
 export type MembershipOp = 'addLearner' | 'promote' | 'removeNode' | 'replace';
 export const MEMBERSHIP_OPS: readonly MembershipOp[] = ['addLearner', 'promote', 'removeNode', 'replace'];
 
 export type FaultKind = FaultEvent['kind'];
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader', 'membership'];
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader', 'membership', 'diskStall'];
 
 export type TimedFault = { readonly atMs: number } & FaultEvent;
 
@@ -83,7 +90,7 @@ export interface FaultPlan {
  * `all` is the fixed mix of the first classes (its traces are pinned in traces/); `wan` and
  * `divergence` came later and are in `swarm`, which draws every class, and core's options, per seed.
  */
-export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'membership', 'swarm'] as const;
+export const FAULT_PROFILES = ['none', 'lossy', 'wan', 'partitions', 'divergence', 'crashes', 'clocks', 'all', 'membership', 'slow-disks', 'swarm'] as const;
 export type FaultProfileName = (typeof FAULT_PROFILES)[number];
 
 export class FaultProfileError extends Error {

@@ -1,11 +1,10 @@
 // What a script action or expectation sees: the running simulation plus a few questions scripts ask
 // all the time (who leads, what does a node's log look like, what became of an operation). Every
 // answer comes from the node protocol (views, the log its persist records wrote, applied entries),
-// so scripts run against any implementation; coreState is the one door into core, for scripts
-// that test core itself.
+// so scripts run against any implementation. There is deliberately no door into an
+// implementation's internals here: a test of core's own state reads it in the test itself, and
+// .dependency-cruiser.cjs (scenario-api-speaks-only-the-protocol) keeps it that way.
 
-import type { RaftState } from '../../core';
-import { CoreProtocolNode } from '../../protocol/core-node';
 import type { ClusterConfig, ConfChangeRefusal, Entry, NodeError, NodeId, NodeView } from '../../protocol/types';
 import type { SimNode, Simulation } from '../cluster/simulation';
 import type { ClientOpTracker, ScenarioOp } from './client-ops';
@@ -46,13 +45,6 @@ export class ScenarioContext {
   /** The highest index the node's state machine has applied. */
   applied(id: NodeId): number {
     return this.sim.nodeById(id).appliedIndex;
-  }
-
-  /** Core's own state, for scripts that test core itself; a ScenarioError under another implementation. */
-  coreState(id: NodeId): RaftState {
-    const life = this.sim.nodeById(id).life;
-    if (!(life instanceof CoreProtocolNode)) throw new ScenarioError(`${id} is not raftbed's core in process: coreState is for scripts that test core`);
-    return life.state;
   }
 
   /** Running nodes that believe they lead, newest term first. */

@@ -96,7 +96,7 @@ describe('Figure 8 with leader crashes', () => {
     const countsReplicas: PlantedBug = {
       name: 'commit-old-term-by-count',
       description: 'a leader commits whatever a majority holds, whatever its term',
-      caughtBy: ['StateMachineSafety', 'LeaderCompleteness', 'CoreInternalError'],
+      caughtBy: ['StateMachineSafety', 'LeaderCompleteness', 'CommitSurvivesElections', 'CoreInternalError'],
       step: (core) => (state, input) => {
         const r = core(state, input);
         const s = r.state;
@@ -111,5 +111,7 @@ describe('Figure 8 with leader crashes', () => {
     const run = figure8(countsReplicas);
     expect(run.result.violation).not.toBeNull();
     expect(countsReplicas.caughtBy).toContain(run.result.violation!.property);
+    // At the commit itself (checkers/commit-protection.ts), not only once a later leader lacks it.
+    expect(run.result.violation!.property).toBe('CommitSurvivesElections');
   });
 });

@@ -2,8 +2,20 @@
 // leader receives then belongs to an older heartbeat round than its newest one, so nothing in core
 // may wait for "an answer to the newest round" before it acts.
 
+import type { RaftState } from '../../core';
+import { CoreProtocolNode } from '../../protocol/core-node';
 import type { Message, NodeId } from '../../protocol/types';
-import { scenario } from '.';
+import { scenario, type ScenarioContext } from '.';
+
+/**
+ * Core's internal state, for this test of core's own flow control. It is not part of the scenario
+ * API, which speaks only the protocol, so that scripts run unchanged against any implementation.
+ */
+function coreState(c: ScenarioContext, id: NodeId): RaftState {
+  const life = c.node(id).life;
+  if (!(life instanceof CoreProtocolNode)) throw new Error(`${id} is not raftbed's core in process`);
+  return life.state;
+}
 
 const put = (key: string, value: string) => ({ kind: 'put' as const, key, value });
 
@@ -32,7 +44,7 @@ describe('slow network: a 12 ms round trip against a 10 ms heartbeat', () => {
         leader = c.leader();
         follower = c.sim.nodeIds.find((n) => n !== leader) as NodeId;
         // The follower has answered appends already: its progress is in Replicate (pipelined) mode.
-        expect(c.coreState(leader).leader?.progress[follower].mode).toBe('Replicate');
+        expect(coreState(c, leader).leader?.progress[follower].mode).toBe('Replicate');
         expect(c.view(follower).commitIndex).toBe(c.view(leader).commitIndex);
       })
       .drop(once((m) => m.type === 'AppendEntriesRequest' && m.entries.length > 0 && m.to === follower && (lostAt = m.prevLogIndex + 1) > 0))

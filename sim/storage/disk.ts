@@ -67,6 +67,15 @@ export class SimDisk {
         return disk.written.lastIndex;
       },
     };
+    this.durableLog = {
+      termAt: (index) => disk.durable.termAt(index),
+      get snapshotIndex() {
+        return disk.durable.base;
+      },
+      get lastIndex() {
+        return disk.durable.lastIndex;
+      },
+    };
     if (initial) this.refuseBroken(initial, 'initial');
     this.durable = new DurableLog(initial, options.voters);
     this.written = new DurableLog(initial, options.voters);
@@ -80,6 +89,9 @@ export class SimDisk {
    * §5): the (index, term) pairs the safety checker reads. Live: it follows writes and crashes.
    */
   readonly writtenLog: { termAt(index: number): number | undefined; readonly snapshotIndex: number; readonly lastIndex: number };
+
+  /** The (index, term) pairs of what is durable (synced, or kept by a crash): live, like writtenLog. */
+  readonly durableLog: { termAt(index: number): number | undefined; readonly snapshotIndex: number; readonly lastIndex: number };
 
   /** The entries after the snapshot in the written log, with their indexes (a copy: for scripts, not per event). */
   writtenEntries(): { readonly index: number; readonly entry: Entry }[] {
