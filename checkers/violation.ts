@@ -15,6 +15,7 @@ export type PropertyName =
   | 'FlowControl'
   | 'LeaderLease'
   | 'QuorumActivity'
+  | 'OutputVocabulary'
   | 'CoreRejectedOwnMessage'
   | 'CoreInternalError'
   | 'LivenessLeader'

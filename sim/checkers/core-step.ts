@@ -6,6 +6,7 @@ import type { Input, RaftState, StepResult } from '../../core';
 import { checkLeaderBookkeeping } from './leader-bookkeeping';
 import { checkFlowControl } from './flow-control';
 import { checkLeaderLease } from './leader-lease';
+import { checkOutputVocabulary } from './output-vocabulary';
 
 /** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
@@ -13,4 +14,5 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkLeaderBookkeeping(node, result.state);
   checkFlowControl(node, result.state, result);
   checkLeaderLease(node, before, input, result);
+  checkOutputVocabulary(node, result);
 }
