@@ -16,6 +16,7 @@ export type PropertyName =
   | 'LeaderLease'
   | 'QuorumActivity'
   | 'OutputVocabulary'
+  | 'ReadAccounting'
   | 'CoreRejectedOwnMessage'
   | 'CoreInternalError'
   | 'LivenessLeader'

@@ -7,6 +7,7 @@ import { checkLeaderBookkeeping } from './leader-bookkeeping';
 import { checkFlowControl } from './flow-control';
 import { checkLeaderLease } from './leader-lease';
 import { checkOutputVocabulary } from './output-vocabulary';
+import { checkReadAccounting } from './read-accounting';
 
 /** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
@@ -15,4 +16,5 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkFlowControl(node, result.state, result);
   checkLeaderLease(node, before, input, result);
   checkOutputVocabulary(node, result);
+  checkReadAccounting(node, before, input, result);
 }
