@@ -17,6 +17,7 @@ export type PropertyName =
   | 'QuorumActivity'
   | 'OutputVocabulary'
   | 'ReadAccounting'
+  | 'TransferAccounting'
   | 'CoreRejectedOwnMessage'
   | 'CoreInternalError'
   | 'LivenessLeader'

@@ -8,6 +8,7 @@ import { checkFlowControl } from './flow-control';
 import { checkLeaderLease } from './leader-lease';
 import { checkOutputVocabulary } from './output-vocabulary';
 import { checkReadAccounting } from './read-accounting';
+import { checkTransferAccounting } from './transfer-accounting';
 
 /** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
@@ -17,4 +18,5 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkLeaderLease(node, before, input, result);
   checkOutputVocabulary(node, result);
   checkReadAccounting(node, before, input, result);
+  checkTransferAccounting(node, before, input, result);
 }
