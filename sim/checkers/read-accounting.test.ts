@@ -54,6 +54,25 @@ describe('ReadAccounting catches a read dropped in silence', () => {
     expect(detailOf(follower, s, answer(2), refused)).toMatch(/confirmed by .* was failed/);
   });
 
+  it('a leader must serve or hold a forwarded read, and a client\'s read must be taken', () => {
+    const { c, leader, follower } = setting();
+    const s = c.state(leader);
+    const forwarded: Input = { type: 'Receive', message: { type: 'ReadIndexRequest', cluster: s.config.clusterId, from: follower, to: leader, term: s.term, requestId: 'r3' } };
+    const genuine = step(s, forwarded);
+    expect(() => checkReadAccounting(leader, s, forwarded, genuine)).not.toThrow();
+    const l = genuine.state.leader as NonNullable<RaftState['leader']>;
+    const refused: StepResult = {
+      state: { ...genuine.state, leader: { ...l, pendingReads: [] } },
+      output: { ...genuine.output, messages: [{ type: 'ReadIndexResponse', cluster: s.config.clusterId, from: leader, to: follower, term: s.term, requestId: 'r3', readIndex: -1 }] },
+    };
+    expect(detailOf(leader, s, forwarded, refused)).toMatch(/leading, it neither served nor held read r3/);
+    const clientRead: Input = { type: 'Read', requestId: 'r4' };
+    const taken = step(s, clientRead);
+    expect(() => checkReadAccounting(leader, s, clientRead, taken)).not.toThrow();
+    const dropped: StepResult = { ...taken, state: { ...taken.state, leader: { ...(taken.state.leader as typeof l), pendingReads: [] }, readyReads: [] } };
+    expect(detailOf(leader, s, clientRead, dropped)).toMatch(/client read r4 was neither answered, failed, held nor forwarded/);
+  });
+
   it('is reported by the simulator when core\'s step forgets the reads of a deposed leader', () => {
     const forget: PlantedBug = {
       name: 'deposed-leader-forgets-reads', description: 'a leader that steps down fails none of its pending reads', caughtBy: ['ReadAccounting'],
