@@ -14,7 +14,7 @@ import { checkTransferAccounting } from './transfer-accounting';
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
   const node = result.state.config.id;
   checkLeaderBookkeeping(node, result.state);
-  checkFlowControl(node, result.state, result);
+  checkFlowControl(node, result.state, result, before, input);
   checkLeaderLease(node, before, input, result);
   checkOutputVocabulary(node, result);
   checkReadAccounting(node, before, input, result);

@@ -30,6 +30,12 @@ function heartbeatStep(): { before: RaftState; result: StepResult; follower: str
   throw new Error('the leader sent no heartbeat in 20 ticks');
 }
 
+/** The state a heartbeat step started from: its round one lower (enough for the rule's round test). */
+function heartbeatStepBefore(r: StepResult): RaftState {
+  const l = r.state.leader as LeaderState;
+  return { ...r.state, leader: { ...l, round: l.round - 1 } };
+}
+
 function withMessages(r: StepResult, messages: readonly Message[]): StepResult {
   return { ...r, output: { ...r.output, messages } };
 }
@@ -64,6 +70,18 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     const forgot = { ...result, state: { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], sentCommit: 0 } } } } };
     const v = violationOf(forgot);
     expect(v.detail).toMatch(new RegExp(`sent ${follower} commit index 2 in Replicate mode, but records it told 0`));
+  });
+
+  it('an empty append outside a heartbeat that repeats a commit index the follower was told', () => {
+    const { result, follower } = heartbeatStep();
+    const beat = result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest;
+    expect(beat.entries.length).toBe(0);
+    // The next step, not a heartbeat (same round), sends the same commit-only append again.
+    const again: StepResult = { state: result.state, output: { ...result.output, messages: [beat] } };
+    expect(() => checkFlowControl(result.state.config.id, result.state, again, result.state, { type: 'Read', requestId: 'r' }))
+      .toThrow(/an empty append to n\d outside a heartbeat that tells it commit index 2, which it was already told \(2\)/);
+    // The heartbeat itself (a new round) may repeat it.
+    expect(() => checkFlowControl(result.state.config.id, result.state, result, heartbeatStepBefore(result), { type: 'Tick' })).not.toThrow();
   });
 
   it('an empty snapshot chunk past byte 0', () => {

@@ -15,13 +15,18 @@
 //                  accepted, so its record of the commit index that follower was told (sentCommit)
 //                  covers min(leaderCommit, last index sent); a record below it makes the leader
 //                  send the same commit index again.
+//   repeat-commit  outside a heartbeat broadcast, an empty append to a follower in Replicate mode
+//                  tells it a commit index it was not told before. Not judged on a
+//                  TransferLeadership step: core then sends the target an empty append even when
+//                  everything is in flight to it (transfer.ts: sendAppend(ctx, to, true)), a known
+//                  needless message reported in docs/mutation.md, not fixed here.
 //   empty-chunk    an InstallSnapshot chunk carries bytes the follower lacks: an empty chunk is sent
 //                  only for an empty snapshot (offset 0).
 //
 // It reads core's private leader state, as LeaderBookkeeping does, so the simulator applies it to
 // its in-process core only (sim/cluster/implementation.ts). O(messages of the step).
 
-import type { Message, RaftState, StepResult } from '../../core';
+import type { Input, Message, RaftState, StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 
 function fail(node: string, detail: string): never {
@@ -42,7 +47,7 @@ function requestKey(m: Message): string | null {
 }
 
 /** Throws SafetyViolation('FlowControl') if a leader's step sends a message that teaches nothing. */
-export function checkFlowControl(node: string, after: RaftState, result: StepResult): void {
+export function checkFlowControl(node: string, after: RaftState, result: StepResult, before?: RaftState, input?: Input): void {
   const messages = result.output.messages;
   if (messages.length === 0) return;
   const removal = result.output.actions.includes('StepDownRemoved');
@@ -68,6 +73,10 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
     const pr = after.leader?.progress[m.to];
     if (pr === undefined || pr.mode !== 'Replicate') continue;
     const told = Math.min(m.leaderCommit, m.prevLogIndex + m.entries.length);
+    const was = before?.role === 'Leader' && before.term === after.term ? before.leader?.progress[m.to] : undefined;
+    if (m.entries.length === 0 && input?.type !== 'TransferLeadership' && was !== undefined && was.mode === 'Replicate' && before?.leader?.round === after.leader?.round && told <= was.sentCommit) {
+      fail(node, `an empty append to ${m.to} outside a heartbeat that tells it commit index ${told}, which it was already told (${was.sentCommit})`);
+    }
     if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);
   }
 }
