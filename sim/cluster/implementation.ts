@@ -15,7 +15,7 @@ import { CoreProtocolNode, type CoreStepFn } from '../../protocol/core-node';
 import { ProcessDriver } from '../../protocol/process-node';
 import { PROTOCOL_VERSION, type Capability, type NodeId, type ProtocolNode, type ProtocolNodeFactory } from '../../protocol/types';
 import type { PlantedBug } from '../bugs/types';
-import { checkLeaderBookkeeping } from '../checkers/leader-bookkeeping';
+import { checkCoreStep } from '../checkers/core-step';
 import type { ImplementationSpec, SimConfig } from '../config';
 import type { RunOptionName } from '../run-option-names';
 
@@ -45,10 +45,10 @@ function withLeaderBookkeeping(step: CoreStepFn): CoreStepFn {
     // One result is the common case: checked without wrapping it in a list per step.
     if (!Array.isArray(results)) {
       const r = results as StepResult;
-      checkLeaderBookkeeping(r.state.config.id, r.state);
+      checkCoreStep(state, input, r);
       return results;
     }
-    for (const r of results as readonly StepResult[]) checkLeaderBookkeeping(r.state.config.id, r.state);
+    for (const r of results as readonly StepResult[]) checkCoreStep(state, input, r);
     return results;
   };
 }

@@ -1,0 +1,22 @@
+// The checks that read core's private state, applied by the simulator to every step of its
+// in-process core (sim/cluster/implementation.ts). The shared checkers (checkers/) judge any
+// implementation from its protocol views; these judge what only core's own records show.
+
+import type { Input, RaftState, StepResult } from '../../core';
+import { checkLeaderBookkeeping } from './leader-bookkeeping';
+import { checkFlowControl } from './flow-control';
+import { checkLeaderLease } from './leader-lease';
+import { checkOutputVocabulary } from './output-vocabulary';
+import { checkReadAccounting } from './read-accounting';
+import { checkTransferAccounting } from './transfer-accounting';
+
+/** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
+export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
+  const node = result.state.config.id;
+  checkLeaderBookkeeping(node, result.state);
+  checkFlowControl(node, result.state, result, before, input);
+  checkLeaderLease(node, before, input, result);
+  checkOutputVocabulary(node, result);
+  checkReadAccounting(node, before, input, result);
+  checkTransferAccounting(node, before, input, result);
+}

@@ -1,0 +1,131 @@
+// FlowControl must be able to fail: each rule gets a genuine leader step doctored to break it (the
+// shapes of bug that mutation testing found surviving: a commit index told twice because the leader
+// forgot it told it, a duplicate append at one instant, an empty snapshot chunk after the follower
+// holds every byte), while the genuine step passes; planted step wrappers show the simulator
+// reports it under its name; sweeps of every fault profile show it raises nothing on correct code.
+
+import { step, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
+import { TestCluster } from '../../core/testing/cluster';
+import { SafetyViolation } from '../../checkers/violation';
+import { makeSimConfig } from '../config';
+import { runSeed } from '../run-seed';
+import { bugSimConfig, runJudged } from '../bugs/run';
+import type { PlantedBug } from '../bugs/types';
+import { checkFlowControl } from './flow-control';
+
+/** A leader's heartbeat step: three nodes, one proposal committed everywhere, then a tick that heartbeats. */
+function heartbeatStep(): { before: RaftState; result: StepResult; follower: string } {
+  const c = new TestCluster({ size: 3, seed: 4 });
+  const leader = c.electLeader();
+  c.propose(leader, 'a');
+  c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 2), 200);
+  let before = c.state(leader);
+  for (let k = 0; k < 20; k++) {
+    const result = step(before, { type: 'Tick' });
+    if (result.output.messages.some((m) => m.type === 'AppendEntriesRequest')) {
+      return { before, result, follower: result.output.messages[0].to };
+    }
+    before = result.state;
+  }
+  throw new Error('the leader sent no heartbeat in 20 ticks');
+}
+
+/** The state a heartbeat step started from: its round one lower (enough for the rule's round test). */
+function heartbeatStepBefore(r: StepResult): RaftState {
+  const l = r.state.leader as LeaderState;
+  return { ...r.state, leader: { ...l, round: l.round - 1 } };
+}
+
+function withMessages(r: StepResult, messages: readonly Message[]): StepResult {
+  return { ...r, output: { ...r.output, messages } };
+}
+
+function violationOf(r: StepResult): SafetyViolation {
+  try {
+    checkFlowControl(r.state.config.id, r.state, r);
+  } catch (e) {
+    if (e instanceof SafetyViolation) return e;
+    throw e;
+  }
+  throw new Error('expected a FlowControl violation, but nothing was thrown');
+}
+
+describe('FlowControl catches a leader whose messages teach nothing', () => {
+  it('accepts the genuine heartbeat step, whose followers are in Replicate mode', () => {
+    const { result, follower } = heartbeatStep();
+    expect(result.state.leader?.progress[follower].mode).toBe('Replicate');
+    expect(() => checkFlowControl(result.state.config.id, result.state, result)).not.toThrow();
+  });
+
+  it('two identical appends to one follower at one instant', () => {
+    const { result } = heartbeatStep();
+    const v = violationOf(withMessages(result, [...result.output.messages, result.output.messages[0]]));
+    expect(v.property).toBe('FlowControl');
+    expect(v.detail).toMatch(/two identical requests to n\d at one instant/);
+  });
+
+  it('an append that tells a Replicate follower more than the leader records it told', () => {
+    const { result, follower } = heartbeatStep();
+    const l = result.state.leader as LeaderState;
+    const forgot = { ...result, state: { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], sentCommit: 0 } } } } };
+    const v = violationOf(forgot);
+    expect(v.detail).toMatch(new RegExp(`sent ${follower} commit index 2 in Replicate mode, but records it told 0`));
+  });
+
+  it('an empty append outside a heartbeat that repeats a commit index the follower was told', () => {
+    const { result, follower } = heartbeatStep();
+    const beat = result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest;
+    expect(beat.entries.length).toBe(0);
+    // The next step, not a heartbeat (same round), sends the same commit-only append again.
+    const again: StepResult = { state: result.state, output: { ...result.output, messages: [beat] } };
+    expect(() => checkFlowControl(result.state.config.id, result.state, again, result.state, { type: 'Read', requestId: 'r' }))
+      .toThrow(/an empty append to n\d outside a heartbeat that tells it commit index 2, which it was already told \(2\)/);
+    // The heartbeat itself (a new round) may repeat it.
+    expect(() => checkFlowControl(result.state.config.id, result.state, result, heartbeatStepBefore(result), { type: 'Tick' })).not.toThrow();
+  });
+
+  it('an empty snapshot chunk past byte 0', () => {
+    const { result } = heartbeatStep();
+    const ae = result.output.messages[0] as AppendEntriesRequest;
+    const chunk: InstallSnapshotRequest = {
+      type: 'InstallSnapshotRequest', cluster: ae.cluster, from: ae.from, to: ae.to, term: ae.term,
+      lastIncludedIndex: 2, lastIncludedTerm: ae.term, lastIncludedConfig: { voters: ['n1', 'n2', 'n3'] }, offset: 6, data: '', done: true, round: ae.round,
+    };
+    expect(violationOf(withMessages(result, [chunk])).detail).toMatch(/empty InstallSnapshot chunk at offset 6/);
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [{ ...chunk, offset: 0 }]))).not.toThrow();
+  });
+
+  const planted = (name: string, description: string, change: (r: StepResult) => StepResult): PlantedBug => ({
+    name, description, caughtBy: ['FlowControl'], config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
+    step: (core) => (state, input) => change(core(state, input)),
+  });
+
+  it('is reported by the simulator when core\'s step repeats every commit-only append', () => {
+    const repeat = planted('repeat-commit-only-appends', 'a leader sends each empty append twice', (r) => {
+      const empty = r.output.messages.filter((m) => m.type === 'AppendEntriesRequest' && m.entries.length === 0);
+      return empty.length === 0 ? r : withMessages(r, [...r.output.messages, ...empty]);
+    });
+    expect(runJudged(bugSimConfig(repeat, 1), repeat).violation?.property).toBe('FlowControl');
+    expect(runJudged(bugSimConfig(repeat, 1), null).violation).toBeNull();
+  });
+
+  it('is reported by the simulator when core\'s step forgets which commit index it told', () => {
+    const forget = planted('forget-told-commit', 'a leader records every follower as told nothing', (r) => {
+      const l = r.state.leader;
+      if (l === null || l === undefined) return r;
+      const progress = Object.fromEntries(Object.entries(l.progress).map(([id, p]) => [id, { ...p, sentCommit: 0 }]));
+      return { ...r, state: { ...r.state, leader: { ...l, progress } } };
+    });
+    const v = runJudged(bugSimConfig(forget, 1), forget).violation;
+    expect(v?.property).toBe('FlowControl');
+    expect(v?.detail).toMatch(/but records it told 0/);
+  });
+
+  it('raises nothing on correct code under every fault profile', () => {
+    for (const faults of ['all', 'swarm', 'partitions', 'crashes', 'membership'] as const) {
+      for (const nodes of [3, 5]) {
+        for (const seed of [1, 2]) expect(runSeed(makeSimConfig({ seed, faults, nodes, durationMs: 10_000 })).violation).toBeNull();
+      }
+    }
+  });
+});

@@ -1,0 +1,82 @@
+// FlowControl: a leader's messages must each teach the follower something, and the leader's record
+// of what it taught must cover what it sent.
+//
+// Raft's safety and the liveness bounds say nothing about messages that are late, repeated or
+// empty: a leader that sends the same append twice at one instant, streams an empty snapshot chunk
+// after the follower holds every byte, or forgets which commit index it already told a follower
+// (and so tells it again) stays safe and live. Mutation testing found such bugs surviving every
+// sweep as a class (docs/mutation.md, theme flow-control-unchecked), and the redundant-append bug
+// of issue 8 item 2 was one of them. Each rule here is judged on one step of a leader:
+//
+//   duplicate      one step's output holds two identical requests to one follower (the same
+//                  AppendEntries prevLogIndex/prevLogTerm/entries/leaderCommit, or the same
+//                  InstallSnapshot chunk): the second teaches nothing the first did not.
+//   told-record    a leader sending AppendEntries to a follower in Replicate mode expects it to be
+//                  accepted, so its record of the commit index that follower was told (sentCommit)
+//                  covers min(leaderCommit, last index sent); a record below it makes the leader
+//                  send the same commit index again.
+//   repeat-commit  outside a heartbeat broadcast, an empty append to a follower in Replicate mode
+//                  tells it a commit index it was not told before. Not judged on a
+//                  TransferLeadership step: core then sends the target an empty append even when
+//                  everything is in flight to it (transfer.ts: sendAppend(ctx, to, true)), a known
+//                  needless message reported in docs/mutation.md, not fixed here.
+//   empty-chunk    an InstallSnapshot chunk carries bytes the follower lacks: an empty chunk is sent
+//                  only for an empty snapshot (offset 0).
+//
+// It reads core's private leader state, as LeaderBookkeeping does, so the simulator applies it to
+// its in-process core only (sim/cluster/implementation.ts). O(messages of the step).
+
+import type { Input, Message, RaftState, StepResult } from '../../core';
+import { SafetyViolation } from '../../checkers/violation';
+
+function fail(node: string, detail: string): never {
+  throw new SafetyViolation('FlowControl', detail, node);
+}
+
+/**
+ * What makes two requests to one follower the same message. The round is part of it: heartbeats of
+ * two rounds held behind one fsync go out together, and each confirms its own round for ReadIndex.
+ */
+function requestKey(m: Message): string | null {
+  if (m.type === 'AppendEntriesRequest') {
+    const last = m.entries.length === 0 ? '' : `${m.entries[m.entries.length - 1].term}`;
+    return `AE ${m.to} ${m.term} ${m.prevLogIndex}/${m.prevLogTerm} +${m.entries.length}@${last} c${m.leaderCommit} r${m.round}`;
+  }
+  if (m.type === 'InstallSnapshotRequest') return `IS ${m.to} ${m.term} ${m.lastIncludedIndex} ${m.offset}+${m.data.length} r${m.round}`;
+  return null;
+}
+
+/** Throws SafetyViolation('FlowControl') if a leader's step sends a message that teaches nothing. */
+export function checkFlowControl(node: string, after: RaftState, result: StepResult, before?: RaftState, input?: Input): void {
+  const messages = result.output.messages;
+  if (messages.length === 0) return;
+  const removal = result.output.actions.includes('StepDownRemoved');
+  let seen: Set<string> | null = null;
+  for (let k = 0; k < messages.length; k++) {
+    const m = messages[k];
+    if (m.from !== node) continue;
+    if (m.type === 'InstallSnapshotRequest' && m.data.length === 0 && m.offset > 0) {
+      fail(node, `an empty InstallSnapshot chunk at offset ${m.offset} of snapshot ${m.lastIncludedIndex} to ${m.to}: the follower holds every byte`);
+    }
+    const key = requestKey(m);
+    if (key === null) continue;
+    // When a committed configuration change removes a follower or the leader itself, core tells
+    // the commit once by tellCommit and once more on the way out (membership.ts): a known
+    // redundancy outside the measured files, reported in docs/mutation.md rather than judged here.
+    if (removal || (after.role === 'Leader' && after.leader?.progress[m.to] === undefined)) continue;
+    if (messages.length > 1) {
+      seen ??= new Set();
+      if (seen.has(key)) fail(node, `two identical requests to ${m.to} at one instant (${key})`);
+      seen.add(key);
+    }
+    if (m.type !== 'AppendEntriesRequest' || after.role !== 'Leader' || after.term !== m.term) continue;
+    const pr = after.leader?.progress[m.to];
+    if (pr === undefined || pr.mode !== 'Replicate') continue;
+    const told = Math.min(m.leaderCommit, m.prevLogIndex + m.entries.length);
+    const was = before?.role === 'Leader' && before.term === after.term ? before.leader?.progress[m.to] : undefined;
+    if (m.entries.length === 0 && input?.type !== 'TransferLeadership' && was !== undefined && was.mode === 'Replicate' && before?.leader?.round === after.leader?.round && told <= was.sentCommit) {
+      fail(node, `an empty append to ${m.to} outside a heartbeat that tells it commit index ${told}, which it was already told (${was.sentCommit})`);
+    }
+    if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);
+  }
+}

@@ -1,0 +1,40 @@
+// TransferAccounting: a leadership transfer starts when asked, ends only for a reason, and every
+// ending that is not a hand-over is reported to the operator.
+//
+// The workload asks for transfers, but nothing judged what a leader did with the request: a second
+// request ignored, a transfer replaced without a TransferAborted, or one abandoned at the next tick
+// instead of after an election timeout all passed every sweep (docs/mutation.md, theme
+// no-transfers-in-sweeps). Judged on each step of a node that leads before and after it (§3.10):
+//
+//   a TransferLeadership request to a leader is rejected (TransferRejected), or leaves a transfer
+//   to that target pending;
+//   a pending transfer that is replaced or dropped is reported as TransferAborted to its target,
+//   and is dropped without a new one only once an election timeout has passed since it started.
+//
+// It reads core's state, so the simulator applies it to its in-process core only.
+
+import type { Input, RaftState, StepResult } from '../../core';
+import { SafetyViolation } from '../../checkers/violation';
+
+function fail(node: string, detail: string): never {
+  throw new SafetyViolation('TransferAccounting', detail, node);
+}
+
+export function checkTransferAccounting(node: string, before: RaftState, input: Input, result: StepResult): void {
+  const after = result.state;
+  if (before.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term) return;
+  const was = before.leader?.transfer ?? null;
+  const now = after.leader?.transfer ?? null;
+  const errors = result.output.errors;
+  if (input.type === 'TransferLeadership') {
+    const rejected = errors.some((e) => e.type === 'TransferRejected' && e.to === input.to);
+    if (!rejected && now?.to !== input.to) fail(node, `asked to transfer to ${input.to}, neither rejected it nor started (pending: ${now === null ? 'none' : now.to})`);
+  }
+  if (was === null || (now !== null && now.to === was.to && now.startedAt === was.startedAt)) return;
+  if (!errors.some((e) => e.type === 'TransferAborted' && e.to === was.to)) {
+    fail(node, `its transfer to ${was.to} (started at tick ${was.startedAt}) ended without a TransferAborted (now: ${now === null ? 'none' : now.to})`);
+  }
+  if (now === null && after.tick - was.startedAt < after.config.electionTimeoutTicks) {
+    fail(node, `abandoned its transfer to ${was.to} at tick ${after.tick}, ${after.tick - was.startedAt} ticks after it started (an election timeout is ${after.config.electionTimeoutTicks})`);
+  }
+}
