@@ -38,6 +38,37 @@ MCReconfigNext ==
 
 MCReconfigSpec == Init /\ [][MCReconfigNext]_vars
 
+\* A directed start for MayCampaign (MCRaftReconfigRemovedCampaign.cfg): n1
+\* led term 2 with n2 (voters n1, n2), committed E1 there, then removed
+\* itself (C: voters n2) before the entry reached n2. n2 campaigned in
+\* term 3 and lost: n1's log is longer, and n2's configuration needs n1's
+\* vote. Only n1 can end this, by campaigning although its own (newer,
+\* uncommitted) configuration leaves it out: it then wins with n2 alone and
+\* commits its removal. The invariants must hold on the way.
+RemovedE(t) == [term |-> t, value |-> "v1"]
+RemovedSelf == ConfigEntry(2, [voters |-> {"n2"}, outgoing |-> {}, learners |-> {}])
+RemovedFollowerInit ==
+    /\ messages       = EmptyBag
+    /\ currentTerm    = [i \in Server |-> IF i = "n3" THEN 1 ELSE 3]
+    /\ state          = [i \in Server |-> Follower]
+    /\ votedFor       = [i \in Server |-> IF i = "n2" THEN "n2" ELSE Nil]
+    /\ log            = [i \in Server |-> CASE i = "n1" -> <<RemovedE(2), RemovedSelf>>
+                                          [] i = "n2" -> <<RemovedE(2)>>
+                                          [] OTHER    -> <<>>]
+    /\ commitIndex    = [i \in Server |-> IF i = "n3" THEN 0 ELSE 1]
+    /\ votesResponded = [i \in Server |-> {}]
+    /\ votesGranted   = [i \in Server |-> {}]
+    /\ nextIndex      = [i \in Server |-> [j \in Server |-> 1]]
+    /\ matchIndex     = [i \in Server |-> [j \in Server |-> 0]]
+    /\ elections      = {[eterm |-> 2, eleader |-> "n1", elog |-> <<>>]}
+    /\ allLogs        = {<<>>, <<RemovedE(2)>>, <<RemovedE(2), RemovedSelf>>}
+    /\ commits        = {[index |-> 1, entry |-> RemovedE(2), cterm |-> 2]}
+
+\* Witness for that model: a server wins an election that its own
+\* configuration does not count it a voter of.
+NoRemovedServerElected ==
+    \A e \in elections : e.eleader \in VotersOf(ConfigOf(e.elog))
+
 \* Reachability witnesses, not safety properties: each is violated (TLC
 \* exit 12) by a short behaviour if the model reaches what it names (see
 \* MCRaftReconfigWitness*.cfg and docs/tla-features.md).

@@ -14,8 +14,10 @@
 (* A quorum of a configuration is a majority of `voters` and, while       *)
 (* joint, also a majority of `outgoing`. Elections and commits count      *)
 (* quorums of the deciding server's own configuration; votes from         *)
-(* non-voters are ignored (a server still grants votes whatever its       *)
-(* configuration says, since that may be stale).                          *)
+(* non-voters are ignored. A server grants votes whatever its own         *)
+(* configuration says (section 4.1: it answers RPCs without consulting    *)
+(* it; it may be stale). Voters campaign, and so may a server removed by  *)
+(* an entry it does not know to be committed (MayCampaign).               *)
 (*                                                                         *)
 (* Rules for proposing a change (core refuses with the named error):      *)
 (*   - the leader has committed an entry of its current term (the 2015    *)
@@ -149,9 +151,20 @@ StepDownRemoved(i) ==
     /\ UNCHANGED <<messages, proofVars, currentTerm, votedFor, logVars,
                    candidateVars, leaderVars>>
 
-\* Only a voter of its own configuration starts an election.
+\* Who starts elections: a voter of its own configuration, and also a server
+\* removed by a configuration entry it does not know to be committed, if it
+\* was a voter of the configuration before that entry. It may be needed:
+\* when the others lack the entry and their configuration needs its vote,
+\* its longer log makes them refuse each other, and only it can win (by a
+\* quorum of its own, newer configuration) and commit its removal. Which
+\* quorum counts is what keeps elections safe, not who campaigns.
+MayCampaign(lg, commit, i) ==
+    \/ i \in VotersOf(ConfigOf(lg))
+    \/ /\ LastConfigIndex(lg) > commit
+       /\ i \in VotersOf(ConfigOf(SubSeq(lg, 1, LastConfigIndex(lg) - 1)))
+
 ReconfigTimeout(i) ==
-    /\ i \in VotersOf(Config(i))
+    /\ MayCampaign(log[i], commitIndex[i], i)
     /\ Timeout(i)
 
 \* Votes count only from voters of the candidate's configuration.

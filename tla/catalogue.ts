@@ -197,6 +197,12 @@ export const EXTENSIONS: ModelRun[] = [
     config: 'MCRaftReconfig.cfg',
     description: 'RaftReconfig.tla: single-server and joint membership changes, learners, leader removal',
   },
+  {
+    id: 'reconfig-removed-campaign',
+    module: 'MCRaftReconfig.tla',
+    config: 'MCRaftReconfigRemovedCampaign.cfg',
+    description: 'RaftReconfig.tla from a directed start: a server removed by an entry only it holds campaigns (MayCampaign) and wins',
+  },
 ];
 
 export function inTlaDir(relative: string): string {

@@ -29,13 +29,14 @@ TraceLength == Len(Trace)
 \* acknowledged persist seq, held responses, responses still to be sent,
 \* whether a Persist line is due), whether it is up, its disk (the image
 \* of acknowledged writes, the unacknowledged records, the image of
-\* everything written) and what the last crash did; globally, the log
-\* prefix of every snapshot sent.
+\* everything written), what the last crash did, and whether its last step
+\* was a StepDownRemoved (its farewell heartbeats are still being sent);
+\* globally, the log prefix of every snapshot sent.
 VARIABLES l, snapIdx, votesRejected, pseq, dseq, held, outbox, mustPersist, up,
-          dimg, unsynced, wimg, crashInfo, snapData
+          dimg, unsynced, wimg, crashInfo, snapData, farewell
 
 traceVars == <<l, snapIdx, votesRejected, pseq, dseq, held, outbox, mustPersist, up,
-               dimg, unsynced, wimg, crashInfo, snapData>>
+               dimg, unsynced, wimg, crashInfo, snapData, farewell>>
 
 EmptyImage == [term |-> 0, vote |-> Nil, log |-> <<>>, snap |-> 0]
 
@@ -67,6 +68,7 @@ TraceInit ==
     /\ wimg           = [i \in Server |-> EmptyImage]
     /\ crashInfo      = [i \in Server |-> [lost |-> -1, torn |-> FALSE]]
     /\ snapData       = [x \in {} |-> <<>>]
+    /\ farewell       = [i \in Server |-> FALSE]
 
 ----------------------------------------------------------------------------
 (* A node's state as a record, and back.                                   *)
@@ -219,6 +221,7 @@ StepEffects(e, c, N) ==
        THEN /\ dimg' = [dimg EXCEPT ![i] = Durable(i, c)]
             /\ unsynced' = [unsynced EXCEPT ![i] = StillUnsynced(i, c)]
        ELSE UNCHANGED <<dimg, unsynced>>
+    /\ farewell' = [farewell EXCEPT ![i] = "StepDownRemoved" \in e.acts]
     /\ UNCHANGED <<up, wimg, crashInfo, snapData>>
 
 \* A message a node may send in its current state (requests; responses
@@ -230,8 +233,12 @@ ValidRequest(s, m) ==
       [] m.mtype = PreVoteRequest ->
             /\ state[s] = PreCandidate /\ m.mterm = currentTerm[s] + 1
             /\ m.mlastLogIndex = Len(log[s]) /\ m.mlastLogTerm = LastTerm(log[s])
+      \* The step in which a removed leader steps down (StepDownRemoved) still
+      \* sends as leader: what it replicated in the step, then the commit index
+      \* once more to every follower; these are logged after the step.
       [] m.mtype = AppendEntriesRequest ->
-            /\ state[s] = Leader /\ m.mterm = currentTerm[s]
+            /\ state[s] = Leader \/ farewell[s]
+            /\ m.mterm = currentTerm[s]
             /\ m.mprevLogIndex + Len(m.mentries) <= Len(log[s])
             /\ TermAt(log[s], m.mprevLogIndex) = m.mprevLogTerm
             /\ m.mentries = EntryTerms(SubSeq(log[s], m.mprevLogIndex + 1,
@@ -331,7 +338,7 @@ Effects(e, c, N) ==
             /\ unsynced' = [unsynced EXCEPT ![i] = Append(@, [seq |-> e.seq, rec |-> e.rec])]
             /\ mustPersist' = [mustPersist EXCEPT ![i] = FALSE]
             /\ UNCHANGED <<vars, snapIdx, votesRejected, pseq, dseq, held, outbox, up, dimg,
-                           crashInfo, snapData>>
+                           crashInfo, snapData, farewell>>
       [] e.ev \in {"Send", "Drop"} ->
             LET s == e.msg.msource IN
             /\ IF InOutbox(s, e.msg)
@@ -342,14 +349,15 @@ Effects(e, c, N) ==
             /\ messages' = IF e.ev = "Send" THEN BagPut(messages, e.msg) ELSE messages
             /\ UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
                            leaderVars, snapIdx, votesRejected, pseq, dseq, held, mustPersist,
-                           up, dimg, unsynced, wimg, crashInfo>>
+                           up, dimg, unsynced, wimg, crashInfo, farewell>>
       [] e.ev = "Duplicate" ->
             /\ messages' = BagPut(messages, e.msg)
             /\ UNCHANGED <<elections, allLogs, commits, serverVars, logVars, candidateVars,
                            leaderVars, snapIdx, votesRejected, pseq, dseq, held, outbox,
-                           mustPersist, up, dimg, unsynced, wimg, crashInfo, snapData>>
+                           mustPersist, up, dimg, unsynced, wimg, crashInfo, snapData, farewell>>
       [] e.ev = "Apply" -> UNCHANGED <<vars, snapIdx, votesRejected, pseq, dseq, held, outbox,
-                                       mustPersist, up, dimg, unsynced, wimg, crashInfo, snapData>>
+                                       mustPersist, up, dimg, unsynced, wimg, crashInfo, snapData,
+                                       farewell>>
       [] e.ev = "Crash" ->
             LET i == e.node IN
             /\ up' = [up EXCEPT ![i] = FALSE]
@@ -360,6 +368,7 @@ Effects(e, c, N) ==
                            THEN [unsynced EXCEPT ![i] = Append(@, [seq |-> pseq[i], rec |-> UnloggedRecord(i)])]
                            ELSE unsynced
             /\ crashInfo' = [crashInfo EXCEPT ![i] = [lost |-> e.lost, torn |-> e.torn]]
+            /\ farewell' = [farewell EXCEPT ![i] = FALSE]
             /\ UNCHANGED <<vars, snapIdx, votesRejected, pseq, dseq, dimg, wimg, snapData>>
       [] e.ev = "Restart" ->
             LET i == e.node
@@ -374,7 +383,7 @@ Effects(e, c, N) ==
             /\ dimg' = [dimg EXCEPT ![i] = img]
             /\ wimg' = [wimg EXCEPT ![i] = img]
             /\ unsynced' = [unsynced EXCEPT ![i] = <<>>]
-            /\ UNCHANGED <<messages, crashInfo, snapData>>
+            /\ UNCHANGED <<messages, crashInfo, snapData, farewell>>
 
 Match(e) ==
     \E c \in Choices(e) :

@@ -117,11 +117,13 @@ BecomeLeaderStep(N) ==
                         !.el = @ \cup {[eterm |-> N.term, eleader |-> N.id, elog |-> N.log]}]
     IN AppendAsLeader(N1, <<[term |-> N.term]>>)
 
-\* Core grants (pre-)votes only to voters of its own configuration.
+\* Votes and pre-votes are granted whatever the receiver's own configuration
+\* says (dissertation section 4.1: a server answers RPCs without consulting
+\* its configuration). It may lag the change that made the candidate a
+\* voter; only the candidate's configuration decides whether a vote counts.
 HandleRequestVoteRequestStep(N, m) ==
     LET grant == /\ m.mterm = N.term
                  /\ N.vote \in {Nil, m.msource}
-                 /\ IsVoter(N, m.msource)
                  /\ UpToDate(m.mlastLogTerm, m.mlastLogIndex, N.log)
         N1 == IF grant THEN Persisted([N EXCEPT !.vote = m.msource]) ELSE N
     IN Respond(N1, RVResponse(N1, m.msource, grant))
@@ -129,7 +131,6 @@ HandleRequestVoteRequestStep(N, m) ==
 \* A grant echoes the proposed term; a refusal carries the voter's own.
 HandlePreVoteRequestStep(N, m) ==
     LET grant == /\ m.mterm > N.term
-                 /\ IsVoter(N, m.msource)
                  /\ UpToDate(m.mlastLogTerm, m.mlastLogIndex, N.log)
     IN Respond(N, PVResponse(N, m.msource, IF grant THEN m.mterm ELSE N.term, grant))
 
@@ -281,7 +282,7 @@ ReceiveMessageStep(N, m, c, snapData) ==
 TickStep(N, acts) ==
     IF N.role = Leader
     THEN IF "CheckQuorumStepDown" \in acts THEN BecomeFollower(N, N.term) ELSE N
-    ELSE IF ({"PreVoteTimeout", "Timeout"} \cap acts /= {}) /\ ~IsVoter(N, N.id) THEN Disable(N)
+    ELSE IF ({"PreVoteTimeout", "Timeout"} \cap acts /= {}) /\ ~MayCampaign(N.log, N.commit, N.id) THEN Disable(N)
     ELSE IF "PreVoteTimeout" \in acts THEN StartPreVote(N)
     ELSE IF "Timeout" \in acts THEN StartElection(N)
     ELSE N
