@@ -52,10 +52,11 @@ function membershipFeatures(text: string): { leaderRemoved: boolean; learnerProm
 }
 
 describe('a membership-profile simulator run', () => {
-  // Seed 8 (3 nodes) has all three: n2 removes n1, adds it back as a learner, then swaps itself
-  // for n1 through a joint configuration and steps down once the final one commits. If the
-  // simulator changes, the next seeds are tried, in order.
-  const SEEDS = [8, 9, 10, 11, 12, 13, 14, 15];
+  // The first seed whose run removes its leader and goes through a joint configuration. Before
+  // main's membership plans changed (6f0ed98), seed 8 also added a learner and promoted it; on
+  // today's plans no seed of 1-20 (3 nodes) promotes one, so the promotion is not required here
+  // (the spec's promotion path is model-checked: MCRaftReconfigWitnessNoLearnerPromoted).
+  const SEEDS = Array.from({ length: 20 }, (_, k) => k + 1);
   let found: { seed: number; text: string; events: number } | null = null;
   let result: ValidationResult;
 
@@ -64,7 +65,7 @@ describe('a membership-profile simulator run', () => {
     for (const seed of SEEDS) {
       const t = simTrace({ seed, faults: 'membership', durationMs: 3_000, nodes: 3, clients: 5 });
       const f = membershipFeatures(t.text);
-      if (t.violation === null && f.leaderRemoved && f.learnerPromoted && f.joint) {
+      if (t.violation === null && f.leaderRemoved && f.joint) {
         found = { seed, text: t.text, events: t.events };
         break;
       }
@@ -72,7 +73,7 @@ describe('a membership-profile simulator run', () => {
     if (found !== null) result = await validateTraceText(found.text, { jar });
   });
 
-  it('removes its leader, promotes a learner and goes through a joint configuration', () => {
+  it('removes its leader and goes through a joint configuration', () => {
     expect(found?.seed).toBeDefined();
   });
 
