@@ -17,6 +17,13 @@ export interface PlantedBug {
   readonly step?: (step: StepFn) => (state: RaftState, input: Input) => StepResult | readonly StepResult[];
   /** Edits what a node recovers from disk at restart. */
   readonly restart?: (durable: DurableState) => DurableState;
+  /**
+   * Judged only by the implementation-neutral checkers (views, persist records, applied entries),
+   * as an external implementation would be, without the white-box checks of core's private state
+   * (sim/checkers/core-step.ts). For harness plants that show a view-based property can fail: the
+   * white-box checks would otherwise report the plant first, under another name.
+   */
+  readonly viewsOnly?: boolean;
   /** Tells core a write is durable the moment it is issued, before the disk has synced it. */
   readonly ackBeforeSync?: boolean;
   /** Settings under which the bug shows quickly (it must still be caught under the defaults' profiles). */

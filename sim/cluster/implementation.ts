@@ -54,7 +54,8 @@ function withLeaderBookkeeping(step: CoreStepFn): CoreStepFn {
 }
 
 export function coreImplementation(bug?: PlantedBug): Implementation {
-  const step = withLeaderBookkeeping(bug?.step ? (bug.step(coreStep) as CoreStepFn) : coreStep);
+  const stepped = bug?.step ? (bug.step(coreStep) as CoreStepFn) : coreStep;
+  const step = bug?.viewsOnly ? stepped : withLeaderBookkeeping(stepped);
   const options = { step, restart: bug?.restart };
   return { label: 'raftbed-core', external: false, newLife: (id) => new CoreProtocolNode(id, options), close: () => undefined };
 }

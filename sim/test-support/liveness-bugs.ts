@@ -1,5 +1,6 @@
 // Harness-only plants for proving the availability and catch-up properties can fail. They break
 // progress, not safety (no safety property may fire), so they are not Raft bugs for the catalogue.
+// Each is judged by the implementation-neutral checkers only (viewsOnly), as any implementation.
 // Plants that remember something across steps are factories: a fresh one per run keeps runs
 // deterministic.
 
@@ -30,6 +31,7 @@ export const neverResendLostAppends: PlantedBug = {
   name: 'test-never-resend-lost-appends',
   description: 'a leader ignores AppendEntries rejections and never re-sends entries, so entries a follower missed are never sent again',
   caughtBy: ['LivenessCommitCatchUp'],
+  viewsOnly: true,
   step: (core) => (state: RaftState, input: Input) => {
     if (state.role !== 'Leader' || state.leader === null) return core(state, input);
     if (input.type === 'Receive' && input.message.type === 'AppendEntriesResponse' && !input.message.success) return { state, output: EMPTY_OUTPUT };
@@ -51,6 +53,7 @@ export const noHeartbeatsToOneFollower: PlantedBug = {
   name: 'test-no-heartbeats-to-one-follower',
   description: 'a leader never sends an empty AppendEntries (heartbeat or commit notice) to the last other voter',
   caughtBy: ['LivenessCommitCatchUp'],
+  viewsOnly: true,
   step: (core) => (state: RaftState, input: Input) => {
     const result = core(state, input);
     if (result.state.role !== 'Leader') return result;
@@ -69,6 +72,7 @@ export const snapshotStallsAfterFirstChunk: PlantedBug = {
   name: 'test-snapshot-stalls-after-first-chunk',
   description: 'a leader sends only the first chunk of a snapshot (offset 0), never the rest',
   caughtBy: ['LivenessCommitCatchUp'],
+  viewsOnly: true,
   step: (core) => (state: RaftState, input: Input) => {
     const result = core(state, input);
     const messages = result.output.messages.filter((m) => !(m.type === 'InstallSnapshotRequest' && m.offset > 0));
@@ -89,6 +93,7 @@ export function stallingHandOff(atTick: number, stallTicks: number): PlantedBug 
     name: 'test-stalling-hand-off',
     description: `once, at tick ${atTick}, a leader starts handing off to its most lagging follower and refuses proposals for ${stallTicks} ticks`,
     caughtBy: ['AvailabilityStalledOperation'],
+    viewsOnly: true,
     step: (core: StepFn) => (state: RaftState, input: Input): StepResult | readonly StepResult[] => {
       if (state.role !== 'Leader' || handedOff) return core(state, input);
       if (stall === null) {
@@ -118,6 +123,7 @@ export function electionsFailFor(fromTick: number, ticks: number): PlantedBug {
     name: 'test-elections-fail-for-a-while',
     description: `from tick ${fromTick} for ${ticks} ticks the leader sends nothing and no campaign hears its answers`,
     caughtBy: ['AvailabilityLeaderless'],
+    viewsOnly: true,
     step: (core) => (state: RaftState, input: Input) => {
       if (!inStretch(state)) return core(state, input);
       if (input.type === 'Receive' && (input.message.type === 'PreVoteResponse' || input.message.type === 'RequestVoteResponse')) return { state, output: EMPTY_OUTPUT };
@@ -137,6 +143,7 @@ export function refusedDiskWrite(onSeed: (seed: number) => boolean, atCommit: nu
     name: 'test-refused-disk-write',
     description: `on chosen seeds, a persist record after commit ${atCommit} repeats its sequence number`,
     caughtBy: ['UncaughtException'],
+    viewsOnly: true,
     step: (core) => (state: RaftState, input: Input) => {
       const result = core(state, input);
       const p = result.output.persist;

@@ -13,6 +13,8 @@ function ignoring(name: string, description: string, ignored: (input: Input) => 
     name,
     description,
     caughtBy: [],
+    // They prove the liveness properties can fail, as they would for any implementation.
+    viewsOnly: true,
     step: (core) => (state: RaftState, input: Input) => (ignored(input) ? { state, output: EMPTY_OUTPUT } : core(state, input)),
   };
 }
