@@ -39,7 +39,7 @@ describe('raftbed bench browser flags', () => {
 
 describe('raftbed demo flags', () => {
   it.each([
-    [['--nodes', '4'], "option '--nodes <3|5>' argument '4' is invalid. Allowed choices are 3, 5."],
+    [['--nodes', '6'], "option '--nodes <3|4|5>' argument '6' is invalid. Allowed choices are 3, 4, 5."],
     [['--port', '70000'], "option '--port <N>' argument '70000' is invalid. It must be at most 65535."],
     [['--host'], "option '--host <HOST>' argument missing"],
   ])('%j is refused with exit 2: %s', async (argv, message) => {
@@ -52,7 +52,7 @@ describe('raftbed demo flags', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await run(['demo', '--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('--nodes <3|5>');
+    expect(r.out).toContain('--nodes <3|4|5>');
     expect(r.out).toContain('--json');
   });
 });

@@ -35,7 +35,9 @@ const CASES = [
   { name: 'figure8-commit-old-term', seed: 786, events: 3000, field: 'commit' },
   // A crash loses a record core was told was durable: the spec's Restart keeps every acknowledged
   // record, so no behaviour restarts the node with the shorter log.
-  { name: 'ack-before-sync', seed: 9, events: 3300, field: 'lastIndex' },
+  // Most seeds now stop at the commit itself (CommitSurvivesElections judges durable logs), before
+  // a crash can show TLC the loss; seed 39 reaches the crash first.
+  { name: 'ack-before-sync', seed: 39, events: 3050, field: 'lastIndex' },
 ] as const;
 
 function controlTrace(name: string, seed: number): string {
