@@ -282,11 +282,19 @@ function appendConfig(ctx: StepContext, requestId: string | null, config: Cluste
   broadcastAppend(ctx, false);
 }
 
-/** An empty AppendEntries anchored at each chosen follower's match (never held back by flow control). */
+/**
+ * An empty AppendEntries anchored at each chosen follower's match (never held back by flow
+ * control), unless that follower was already sent this commit index in this step or before: the
+ * message would teach it nothing (a removal that also retires the leader would otherwise tell the
+ * removed members twice at one instant).
+ */
 function tellCommitToPeers(ctx: StepContext, chosen: (id: NodeId) => boolean): void {
+  const s = ctx.s;
   for (const id of ctx.leader().peers) {
     const pr = ctx.progress(id);
-    if (chosen(id) && pr.mode !== 'Snapshot' && pr.match > 0) sendAnchoredHeartbeat(ctx, id, pr);
+    if (!chosen(id) || pr.mode === 'Snapshot' || pr.match === 0) continue;
+    if (Math.min(s.commitIndex, Math.max(pr.match, s.log.snapshotIndex)) <= pr.sentCommit) continue;
+    sendAnchoredHeartbeat(ctx, id, pr);
   }
 }
 

@@ -60,15 +60,15 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
     }
     const key = requestKey(m);
     if (key === null) continue;
-    // When a committed configuration change removes a follower or the leader itself, core tells
-    // the commit once by tellCommit and once more on the way out (membership.ts): a known
-    // redundancy outside the measured files, reported in docs/mutation.md rather than judged here.
-    if (removal || (after.role === 'Leader' && after.leader?.progress[m.to] === undefined)) continue;
+    // A follower removed by a committed change is no longer in the leader's progress: only the
+    // duplicate rule applies to the leader's last word to it.
+    const removedPeer = removal || (after.role === 'Leader' && after.leader?.progress[m.to] === undefined);
     if (messages.length > 1) {
       seen ??= new Set();
       if (seen.has(key)) fail(node, `two identical requests to ${m.to} at one instant (${key})`);
       seen.add(key);
     }
+    if (removedPeer) continue;
     if (m.type !== 'AppendEntriesRequest' || after.role !== 'Leader' || after.term !== m.term) continue;
     const pr = after.leader?.progress[m.to];
     if (pr === undefined || pr.mode !== 'Replicate') continue;
