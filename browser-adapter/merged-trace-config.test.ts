@@ -3,22 +3,8 @@
 // into the small fixture run: an illegal change is caught (ConfigQuorumIntersection), two
 // uncommitted changes in a leader's log are caught (OneUncommittedConfig), a legal change passes.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parseTrace } from '../trace/read';
-import { completeTrace } from '../trace/sink';
 import { checkMergedTraceSafety } from './merged-trace-safety';
-import { mergeBrowserTraces } from './trace-merge';
-
-const FIXTURE_DIR = path.join(__dirname, 'testdata', 'merge-small');
-const merged = mergeBrowserTraces(
-  readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.ndjson')).sort().map((name) => ({ name, text: readFileSync(path.join(FIXTURE_DIR, name), 'utf8') })),
-).text;
-
-type Json = Record<string, any>;
-const header = merged.split('\n')[0];
-const events = (): Json[] => parseTrace(merged).lines.slice(1).map((l) => JSON.parse(l));
-const textOf = (evs: Json[], head = header): string => completeTrace([head, ...evs.map((e) => JSON.stringify(e))]);
+import { MERGED_SMALL_HEADER as header, mergedSmallEvents as events, resealed as textOf, type TraceEvent as Json } from './test-support/merged-fixture';
 
 /**
  * Turns the entries at consecutive indices, from the first leader Persist that appends at least

@@ -53,33 +53,13 @@ async function stopAndExport(id: string): Promise<void> {
   traces.push({ id, text });
 }
 
-/** Writes keys from one tab; a write that fails (its leader died under it) is retried, puts being idempotent. */
+/** Writes keys from one tab (retried across leader changes) and records what was committed. */
 async function writeFrom(id: string, keys: readonly string[]): Promise<void> {
-  const values = await cluster.page(id).evaluate(async (ks) => {
-    const done: [string, string][] = [];
-    await Promise.all(ks.map(async (k) => {
-      const v = `value-of-${k}`;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await window.raftbed!.put(k, v);
-          done.push([k, v]);
-          return;
-        } catch (e) {
-          if (attempt >= 4) throw e;
-        }
-      }
-    }));
-    return done;
-  }, keys as string[]);
-  for (const [k, v] of values) committed.set(k, v);
+  for (const [k, v] of await cluster.putFrom(id, keys)) committed.set(k, v);
 }
 
 async function waitAllVisible(id: string, timeoutMs = 20_000): Promise<void> {
-  const expected = [...committed.entries()];
-  await cluster.waitIn(id, `${expected.length} committed keys visible`, (exp) => {
-    const have = new Map(window.raftbed!.contents());
-    return exp.every(([k, v]) => have.get(k) === v);
-  }, expected, timeoutMs);
+  await cluster.waitContents(id, 'committed', [...committed.entries()], timeoutMs);
 }
 
 async function statusOf(id: string) {

@@ -101,35 +101,15 @@ async function pressMembership(button: '#add-learner' | '#promote' | '#remove' |
   return outcome;
 }
 
-/** Writes keys from one tab; a write that fails (its leader changed under it) is retried, puts being idempotent. */
+/** Writes keys from one tab (retried across leader changes) and records what was acknowledged. */
 async function writeFrom(id: string, keys: readonly string[]): Promise<void> {
-  const done = await cluster.page(id).evaluate(async (ks) => {
-    const out: [string, string][] = [];
-    await Promise.all(ks.map(async (k) => {
-      const v = `value-of-${k}`;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await window.raftbed!.put(k, v);
-          out.push([k, v]);
-          return;
-        } catch (e) {
-          if (attempt >= 4) throw e;
-        }
-      }
-    }));
-    return out;
-  }, keys as string[]);
-  for (const [k, v] of done) acknowledged.set(k, v);
+  for (const [k, v] of await cluster.putFrom(id, keys)) acknowledged.set(k, v);
 }
 
 const keys = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 async function waitAllVisible(id: string, timeoutMs = 20_000): Promise<void> {
-  const expected = [...acknowledged.entries()];
-  await cluster.waitIn(id, `${expected.length} acknowledged keys visible`, (exp) => {
-    const have = new Map(window.raftbed!.contents());
-    return exp.every(([k, v]) => have.get(k) === v);
-  }, expected, timeoutMs);
+  await cluster.waitContents(id, 'acknowledged', [...acknowledged.entries()], timeoutMs);
 }
 
 async function shoot(label: string): Promise<void> {

@@ -1,24 +1,12 @@
 // sim's SafetyChecker over merged browser traces: the fixture run passes; planted bugs are caught
 // by the checker and, where the plant is a behaviour no Raft node has, by TLC as well.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { tracePrefix, validateTraceText } from '../tla/validate';
-import { parseTrace } from '../trace/read';
-import { completeTrace } from '../trace/sink';
 import { checkMergedTraceSafety } from '../browser-adapter/merged-trace-safety';
-import { mergeBrowserTraces } from '../browser-adapter/trace-merge';
+import { MERGED_SMALL as merged, mergedSmallEvents as events, resealed, type TraceEvent as Json } from '../browser-adapter/test-support/merged-fixture';
 
-const FIXTURE_DIR = path.join(__dirname, '..', 'browser-adapter', 'testdata', 'merge-small');
-const merged = mergeBrowserTraces(
-  readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.ndjson')).sort().map((name) => ({ name, text: readFileSync(path.join(FIXTURE_DIR, name), 'utf8') })),
-).text;
-
-type Json = Record<string, any>;
-const header = merged.split('\n')[0];
-const events = (): Json[] => parseTrace(merged).lines.slice(1).map((l) => JSON.parse(l));
 /** A planted trace, resealed with its own End line as if it had been merged that way. */
-const textOf = (evs: Json[]): string => completeTrace([header, ...evs.map((e) => JSON.stringify(e))]);
+const textOf = (evs: Json[]): string => resealed(evs);
 /**
  * TLC's verdict on a planted trace, read from a prefix ending a few lines after the plant: TLC can
  * match nothing past the first unmatched line anyway, and a shorter module starts faster.

@@ -4,30 +4,20 @@
 // membership bugs, run through scripted scenarios, must be rejected at the step where the bug
 // acts, while the same script without the bug validates (the control). Needs the TLC jar.
 //
-// The scripts restate three of sim/scenarios/membership-traps.ts (overlapping changes, removed
-// nodes' votes, joint quorum on the old side) with a trace sink, which the traps do not take.
-// conf-change-before-term-commit is not here yet: its script is too long to restate; a trace
-// sink on the traps would do.
+// The scripts are three of sim/scenarios/membership-traps.ts (overlapping changes, removed nodes'
+// votes, joint quorum on the old side), run with a trace sink. conf-change-before-term-commit's
+// trap is not under trace validation yet.
 
-import { findTlcJar, TlcJarNotFoundError } from '../tla/tlc';
-import { JAR_HOW_TO, validateTraceText, type ValidationResult } from '../tla/validate';
+import { requireTlcJar } from '../tla/test-support/require-tlc-jar';
+import { validateTraceText, type ValidationResult } from '../tla/validate';
 import { simTrace } from '../cli/sim-traces';
 import { findBug } from '../sim/bugs/catalogue';
-import { scenario, type ScenarioResult } from '../sim/scenarios/scenario';
+import { jointOldOnlyTrap, overlappingChangesTrap, removedVotesTrap } from '../sim/scenarios/membership-traps';
+import type { ScenarioResult } from '../sim/scenarios/scenario';
 import { parseTrace } from '../trace/read';
 import { MemoryTrace } from '../trace/sink';
-import type { NodeId } from '../protocol/types';
 
 jest.setTimeout(600_000);
-
-function requireJar(): string {
-  try {
-    return findTlcJar();
-  } catch (error) {
-    if (error instanceof TlcJarNotFoundError) throw new Error(JAR_HOW_TO);
-    throw error;
-  }
-}
 
 type Event = Record<string, any>;
 const eventsOf = (text: string): Event[] => parseTrace(text).lines.slice(1).map((l) => JSON.parse(l) as Event);
@@ -61,7 +51,7 @@ describe('a membership-profile simulator run', () => {
   let result: ValidationResult;
 
   beforeAll(async () => {
-    const jar = requireJar();
+    const jar = requireTlcJar();
     for (const seed of SEEDS) {
       const t = simTrace({ seed, faults: 'membership', durationMs: 3_000, nodes: 3, clients: 5 });
       const f = membershipFeatures(t.text);
@@ -83,66 +73,13 @@ describe('a membership-profile simulator run', () => {
   });
 });
 
-/** Two single-server changes proposed back to back (as overlappingChangesTrap). */
-function overlappingChanges(seed: number, withBug: boolean): { text: string; run: ScenarioResult } {
-  const trace = new MemoryTrace();
-  const run = scenario({ nodes: 5, seed, durationMs: 1_500, config: { initialVoters: 3 }, trace, ...(withBug ? { bug: findBug('overlapping-conf-changes') } : {}) })
-    .at(600)
-    .addVoter('n4', 'first')
-    .addVoter('n5', 'second')
-    .run();
-  return { text: trace.ndjson(), run };
-}
-
-/**
- * Two followers removed one at a time, then a third cut off with them while the leader commits
- * more (as removedVotesTrap): counting the removed nodes' votes, the third wins without the commits.
- */
-function removedVotes(seed: number, withBug: boolean): { text: string; run: ScenarioResult } {
-  const trace = new MemoryTrace();
-  let leader = '';
-  let rest: NodeId[] = [];
-  const run = scenario({ nodes: 5, seed, durationMs: 3_000, trace, ...(withBug ? { bug: findBug('removed-node-votes-counted') } : {}) })
-    .at(600)
-    .do((ctx) => {
-      leader = ctx.leader();
-      rest = ctx.sim.nodeIds.filter((id) => id !== leader);
-    })
-    .removeNode(() => rest[3], 'remove-first')
-    .at(800)
-    .removeNode(() => rest[2], 'remove-second')
-    .at(1_000)
-    .partition([() => rest[0], () => rest[2], () => rest[3]], [() => leader, () => rest[1]])
-    .at(1_100)
-    .propose(() => leader, { kind: 'put', key: 'k', value: 'after-partition' }, 'x')
-    .run();
-  return { text: trace.ndjson(), run };
-}
-
-/**
- * Every voter replaced at once through a joint configuration (as jointOldOnlyTrap): the entry that
- * leaves it reaches only the new voters, then two old voters are cut off together. Counting the
- * old configuration only, the leader commits the joint entry without the new voters.
- */
-function jointOldOnly(seed: number, withBug: boolean): { text: string; run: ScenarioResult } {
-  const trace = new MemoryTrace();
-  let old: NodeId[] = [];
-  const isLeaveJoint = (e: { type: string; data: string }): boolean => e.type === 'Config' && (JSON.parse(e.data) as { votersOutgoing?: unknown }).votersOutgoing === undefined;
-  const run = scenario({ nodes: 6, seed, durationMs: 3_000, config: { initialVoters: 3 }, trace, ...(withBug ? { bug: findBug('joint-quorum-old-only') } : {}) })
-    .at(600)
-    .do((ctx) => {
-      const leader = ctx.leader();
-      old = ['n1', 'n2', 'n3'].filter((id) => id !== leader);
-      ctx.sim.network.addFilter((m) => (m.type === 'AppendEntriesRequest' && old.includes(m.to) && m.entries.some(isLeaveJoint) ? 'drop' : 'pass'));
-    })
-    .confChange([
-      { kind: 'AddVoter', node: 'n4' }, { kind: 'AddVoter', node: 'n5' }, { kind: 'AddVoter', node: 'n6' },
-      { kind: 'RemoveNode', node: 'n1' }, { kind: 'RemoveNode', node: 'n2' }, { kind: 'RemoveNode', node: 'n3' },
-    ], { label: 'replace-all' })
-    .at(1_000)
-    .partitionOff([() => old[0], () => old[1]])
-    .run();
-  return { text: trace.ndjson(), run };
+/** A membership trap's run, traced: the script with or without its planted bug. */
+function traced(trap: typeof overlappingChangesTrap, bugName: string): (seed: number, withBug: boolean) => { text: string; run: ScenarioResult } {
+  return (seed, withBug) => {
+    const trace = new MemoryTrace();
+    const run = trap(seed, withBug ? findBug(bugName) : null, trace);
+    return { text: trace.ndjson(), run };
+  };
 }
 
 /** The line (1-based, header = 1) of the first event that satisfies `pick`, which sees the events before it. */
@@ -158,14 +95,14 @@ const removedBefore = (before: Event[]): Set<string> => new Set(before
 const CASES = [
   {
     name: 'overlapping-conf-changes',
-    make: overlappingChanges,
+    make: traced(overlappingChangesTrap, 'overlapping-conf-changes'),
     // The second change, appended while the first is uncommitted.
     where: (e: Event) => e.ev === 'Step' && e.input === 'ProposeConfChange' && e.changes.some((c: { node: string }) => c.node === 'n5'),
     fields: ['actions', 'lastIndex'],
   },
   {
     name: 'removed-node-votes-counted',
-    make: removedVotes,
+    make: traced(removedVotesTrap, 'removed-node-votes-counted'),
     // The first campaign step that wins by counting a removed node's grant.
     where: (e: Event, before: Event[]) => e.ev === 'Step' && e.input === 'Receive'
       && ['PreVoteResponse', 'RequestVoteResponse'].includes(e.msg.type) && e.msg.granted === true
@@ -175,7 +112,7 @@ const CASES = [
   },
   {
     name: 'joint-quorum-old-only',
-    make: jointOldOnly,
+    make: traced(jointOldOnlyTrap, 'joint-quorum-old-only'),
     // The first commit after the joint entry is appended: counted on the old voters only.
     where: (e: Event, before: Event[]) => e.ev === 'Step' && e.actions.includes('AdvanceCommitIndex')
       && before.some((b) => b.ev === 'Step' && b.actions.includes('EnterJoint')),
@@ -189,7 +126,7 @@ describe.each(CASES)('planted membership bug $name under trace validation', ({ n
   let control: ValidationResult;
 
   beforeAll(async () => {
-    const jar = requireJar();
+    const jar = requireTlcJar();
     bug = make(1, true);
     const clean = make(1, false);
     expect(clean.run.violation).toBeNull();

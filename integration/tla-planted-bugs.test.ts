@@ -7,8 +7,8 @@
 //   read-index-without-heartbeat: read linearizability is not in the spec; TLC rejects its traces
 //     only because the bug's harness logs its rewrite as a second step on the same message.
 
-import { findTlcJar, TlcJarNotFoundError } from '../tla/tlc';
-import { JAR_HOW_TO, validateTraceText, type ValidationResult } from '../tla/validate';
+import { requireTlcJar } from '../tla/test-support/require-tlc-jar';
+import { validateTraceText, type ValidationResult } from '../tla/validate';
 import { findBug } from '../sim/bugs/catalogue';
 import { bugTrace, tracePrefix } from '../cli/sim-traces';
 import { Simulation } from '../sim/cluster/simulation';
@@ -51,13 +51,7 @@ describe.each(CASES)('planted bug $name (seed $seed, first $events events)', ({ 
   let control: ValidationResult;
 
   beforeAll(async () => {
-    let jar: string;
-    try {
-      jar = findTlcJar();
-    } catch (error) {
-      if (error instanceof TlcJarNotFoundError) throw new Error(JAR_HOW_TO);
-      throw error;
-    }
+    const jar = requireTlcJar();
     // The recorded seed first; if core or the simulator changed and the bug now acts later there,
     // the next few seeds, in order.
     for (let s = seed; s < seed + SEED_ATTEMPTS; s++) {

@@ -3,8 +3,8 @@
 // snapshot older than its newest. TraceRaft accepts exactly that: the newest snapshot, or an older
 // one it has already sent (a transfer under way), never one that was never sent. Needs TLC.
 
-import { findTlcJar, TlcJarNotFoundError } from '../tla/tlc';
-import { JAR_HOW_TO, validateTraceText } from '../tla/validate';
+import { requireTlcJar } from '../tla/test-support/require-tlc-jar';
+import { validateTraceText } from '../tla/validate';
 import { simTrace } from '../cli/sim-traces';
 import { parseTrace } from '../trace/read';
 import { completeTrace } from '../trace/sink';
@@ -35,12 +35,7 @@ function olderSnapshotChunks(events: Event[]): number[] {
 describe('TraceRaft and pinned snapshot transfers', () => {
   let events: Event[];
   beforeAll(() => {
-    try {
-      findTlcJar();
-    } catch (error) {
-      if (error instanceof TlcJarNotFoundError) throw new Error(JAR_HOW_TO);
-      throw error;
-    }
+    requireTlcJar();
     const trace = simTrace(RUN);
     expect(trace.violation).toBeNull();
     events = lines(trace.text);

@@ -6,8 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findTlcJar, TlcJarNotFoundError } from '../tla/tlc';
-import { JAR_HOW_TO, tracePrefix, validateMany, validateTrace, validateTraceText, type ValidationResult } from '../tla/validate';
+import { requireTlcJar } from '../tla/test-support/require-tlc-jar';
+import { TlcJarNotFoundError } from '../tla/tlc';
+import { tracePrefix, validateMany, validateTrace, validateTraceText, type ValidationResult } from '../tla/validate';
 import { main } from '../cli/main';
 import { CapturingIo } from '../cli/test-support/capturing-io';
 import { EXIT_TOOL_MISSING } from '../cli/exit-codes';
@@ -19,15 +20,6 @@ import { TRACE_FORMAT } from '../trace/format';
 import type { SimConfig } from '../sim/config';
 
 jest.setTimeout(240_000);
-
-function requireJar(): string {
-  try {
-    return findTlcJar();
-  } catch (error) {
-    if (error instanceof TlcJarNotFoundError) throw new Error(JAR_HOW_TO);
-    throw error;
-  }
-}
 
 let dir: string;
 beforeAll(() => {
@@ -48,7 +40,7 @@ const lines = (text: string): Event[] => parseTrace(text).lines.map((l) => JSON.
 const unlines = (events: Event[]): string => completeTrace(events.map((e) => JSON.stringify(e)));
 
 it('has the TLC jar (otherwise: bash tla/install-tlc.sh)', () => {
-  expect(requireJar()).toMatch(/\.jar$/);
+  expect(requireTlcJar()).toMatch(/\.jar$/);
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -74,7 +66,7 @@ describe('simulator traces (5 profiles x 4 fixed seeds, 3 nodes, 700 ms)', () =>
   let results: { name: string; text: string; result?: ValidationResult; problem?: string }[] = [];
 
   beforeAll(async () => {
-    const jar = requireJar();
+    const jar = requireTlcJar();
     const traces = cases.map(({ faults, seed }) => {
       const name = `${faults}-${seed}.ndjson`;
       const { text } = simTrace({ seed, faults, durationMs: SIM_DURATION_MS });
@@ -112,7 +104,7 @@ describe('simulator traces (5 profiles x 4 fixed seeds, 3 nodes, 700 ms)', () =>
 describe('hand-edited traces', () => {
   let base: Event[];
   beforeAll(() => {
-    requireJar();
+    requireTlcJar();
     base = lines(simTrace({ seed: 5, faults: 'none', durationMs: 500 }).text);
   });
 
@@ -261,7 +253,7 @@ describe('raftbed tla validate', () => {
   });
 
   it('passes a good trace (exit 0) and fails a doctored one (exit 1), also as JSON', async () => {
-    requireJar();
+    requireTlcJar();
     const text = simTrace({ seed: 2, faults: 'none', durationMs: 300 }).text;
     const good = writeTrace('good.ndjson', text);
     const ok = await run([good]);
@@ -316,7 +308,7 @@ describe('raftbed tla bench flags (usage errors exit 2 before any TLC run)', () 
 });
 
 it('validateTrace reads a file; validateMany reports unreadable traces instead of throwing', async () => {
-  const jar = requireJar();
+  const jar = requireTlcJar();
   const good = writeTrace('file.ndjson', simTrace({ seed: 3, faults: 'none', durationMs: 200 }).text);
   expect((await validateTrace(good, { jar })).verdict).toBe('pass');
   const many = await validateMany([path.join(dir, 'absent.ndjson'), writeTrace('junk.ndjson', 'junk\n')], 2, { jar });

@@ -88,6 +88,38 @@ export class TabCluster {
   }
 
   /** Waits until `predicate(arg)` is truthy inside the tab; fails with `what` on timeout. */
+  /**
+   * Puts `value-of-<key>` for every key from the tab of `id`, all at once; a put that fails (its
+   * leader changed under it) is retried, up to five attempts, puts being idempotent. Returns the
+   * acknowledged [key, value] pairs.
+   */
+  async putFrom(id: string, keys: readonly string[]): Promise<[string, string][]> {
+    return this.page(id).evaluate(async (ks) => {
+      const done: [string, string][] = [];
+      await Promise.all(ks.map(async (k) => {
+        const v = `value-of-${k}`;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await window.raftbed!.put(k, v);
+            done.push([k, v]);
+            return;
+          } catch (e) {
+            if (attempt >= 4) throw e;
+          }
+        }
+      }));
+      return done;
+    }, keys as string[]);
+  }
+
+  /** Waits until the tab of `id` holds every [key, value] of `pairs` (`what` names them in a timeout). */
+  async waitContents(id: string, what: string, pairs: readonly [string, string][], timeoutMs = 20_000): Promise<void> {
+    await this.waitIn(id, `${pairs.length} ${what} keys visible`, (exp) => {
+      const have = new Map(window.raftbed!.contents());
+      return exp.every(([k, v]) => have.get(k) === v);
+    }, pairs as [string, string][], timeoutMs);
+  }
+
   async waitIn<A>(id: string, what: string, predicate: (arg: A) => unknown, arg: A, timeoutMs = 20_000): Promise<void> {
     try {
       await this.page(id).waitForFunction(predicate as (a: unknown) => unknown, arg as unknown, { timeout: timeoutMs, polling: 50 });

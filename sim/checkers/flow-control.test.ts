@@ -6,8 +6,9 @@
 
 import { Simulation } from '../cluster/simulation';
 import { step, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
-import { TestCluster } from '../../core/testing/cluster';
+import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
+import { thrownViolation } from '../../checkers/test-support/thrown-violation';
 import { makeSimConfig } from '../config';
 import { runSeed } from '../run-seed';
 import { bugSimConfig, runJudged } from '../bugs/run';
@@ -16,10 +17,7 @@ import { checkFlowControl } from './flow-control';
 
 /** A leader's heartbeat step: three nodes, one proposal committed everywhere, then a tick that heartbeats. */
 function heartbeatStep(): { before: RaftState; result: StepResult; follower: string } {
-  const c = new TestCluster({ size: 3, seed: 4 });
-  const leader = c.electLeader();
-  c.propose(leader, 'a');
-  c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 2), 200);
+  const { c, leader } = settledCluster('a');
   let before = c.state(leader);
   for (let k = 0; k < 20; k++) {
     const result = step(before, { type: 'Tick' });
@@ -41,15 +39,7 @@ function withMessages(r: StepResult, messages: readonly Message[]): StepResult {
   return { ...r, output: { ...r.output, messages } };
 }
 
-function violationOf(r: StepResult): SafetyViolation {
-  try {
-    checkFlowControl(r.state.config.id, r.state, r);
-  } catch (e) {
-    if (e instanceof SafetyViolation) return e;
-    throw e;
-  }
-  throw new Error('expected a FlowControl violation, but nothing was thrown');
-}
+const violationOf = (r: StepResult): SafetyViolation => thrownViolation(() => checkFlowControl(r.state.config.id, r.state, r));
 
 describe('FlowControl catches a leader whose messages teach nothing', () => {
   it('accepts the genuine heartbeat step, whose followers are in Replicate mode', () => {

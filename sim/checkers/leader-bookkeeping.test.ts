@@ -6,8 +6,9 @@
 // nothing on correct code.
 
 import { lastIndex, type LeaderState, type Progress, type RaftState, type Snapshot } from '../../core';
-import { TestCluster } from '../../core/testing/cluster';
+import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
+import { thrownViolation } from '../../checkers/test-support/thrown-violation';
 import { makeSimConfig } from '../config';
 import { runSeed } from '../run-seed';
 import { bugSimConfig, runJudged } from '../bugs/run';
@@ -16,10 +17,7 @@ import { checkLeaderBookkeeping } from './leader-bookkeeping';
 
 /** Three nodes, a leader, three proposals applied everywhere: the leader's state. */
 function leaderState(): { s: RaftState; follower: string } {
-  const c = new TestCluster({ size: 3, seed: 4 });
-  const leader = c.electLeader();
-  c.propose(leader, 'a', 'bb', 'ccc');
-  c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 4), 200);
+  const { c, leader } = settledCluster('a', 'bb', 'ccc');
   const s = c.state(leader);
   expect(s.role).toBe('Leader');
   expect(s.commitIndex).toBe(lastIndex(s.log));
@@ -35,15 +33,7 @@ function withProgress(s: RaftState, id: string, change: (p: Progress) => Partial
   return withLeader(s, (l) => ({ progress: { ...l.progress, [id]: { ...l.progress[id], ...change(l.progress[id]) } } }));
 }
 
-function violationOf(s: RaftState): SafetyViolation {
-  try {
-    checkLeaderBookkeeping('n1', s);
-  } catch (e) {
-    if (e instanceof SafetyViolation) return e;
-    throw e;
-  }
-  throw new Error('expected a LeaderBookkeeping violation, but nothing was thrown');
-}
+const violationOf = (s: RaftState): SafetyViolation => thrownViolation(() => checkLeaderBookkeeping('n1', s));
 
 const snapshot: Snapshot = { index: 2, term: 1, config: { voters: ['n1', 'n2', 'n3'] }, data: 'abcdef' };
 

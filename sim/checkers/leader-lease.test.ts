@@ -4,17 +4,16 @@
 // for CheckQuorum) fail; planted step wrappers show the simulator reports each under its name.
 
 import { step, type Input, type LeaderState, type RaftState, type RequestVoteRequest, type StepResult } from '../../core';
-import { TestCluster } from '../../core/testing/cluster';
+import type { TestCluster } from '../../core/testing/cluster';
+import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
+import { thrownViolation } from '../../checkers/test-support/thrown-violation';
 import { bugSimConfig, runJudged } from '../bugs/run';
 import type { PlantedBug } from '../bugs/types';
 import { checkLeaderLease } from './leader-lease';
 
 function cluster(): { c: TestCluster; leader: string; follower: string; other: string } {
-  const c = new TestCluster({ size: 3, seed: 4 });
-  const leader = c.electLeader();
-  c.propose(leader, 'a');
-  c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 2), 200);
+  const { c, leader } = settledCluster('a');
   const [follower, other] = c.ids.filter((id) => id !== leader);
   return { c, leader, follower, other };
 }
@@ -27,15 +26,7 @@ function voteRequest(s: RaftState, from: string, to: string): Input {
   return { type: 'Receive', message: m };
 }
 
-function violationOf(node: string, before: RaftState, input: Input, r: StepResult): SafetyViolation {
-  try {
-    checkLeaderLease(node, before, input, r);
-  } catch (e) {
-    if (e instanceof SafetyViolation) return e;
-    throw e;
-  }
-  throw new Error('expected a violation, but nothing was thrown');
-}
+const violationOf = (node: string, before: RaftState, input: Input, r: StepResult): SafetyViolation => thrownViolation(() => checkLeaderLease(node, before, input, r));
 
 describe('LeaderLease: a node in its leader\'s lease is not deposed by a vote request; outside it, it is', () => {
   it('accepts the genuine follower, in the lease and out of it', () => {

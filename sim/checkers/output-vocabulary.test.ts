@@ -4,7 +4,7 @@
 
 import { step, type RaftError, type StepResult } from '../../core';
 import { TestCluster } from '../../core/testing/cluster';
-import { SafetyViolation } from '../../checkers/violation';
+import { thrownViolation } from '../../checkers/test-support/thrown-violation';
 import { bugSimConfig, runJudged } from '../bugs/run';
 import type { PlantedBug } from '../bugs/types';
 import { checkOutputVocabulary } from './output-vocabulary';
@@ -21,15 +21,7 @@ function withOutput(r: StepResult, change: Partial<StepResult['output']>): StepR
   return { ...r, output: { ...r.output, ...change } };
 }
 
-function detailOf(r: StepResult): string {
-  try {
-    checkOutputVocabulary('n1', r);
-  } catch (e) {
-    if (e instanceof SafetyViolation && e.property === 'OutputVocabulary') return e.detail;
-    throw e;
-  }
-  throw new Error('expected an OutputVocabulary violation');
-}
+const detailOf = (r: StepResult): string => thrownViolation(() => checkOutputVocabulary('n1', r), 'OutputVocabulary').detail;
 
 describe('OutputVocabulary catches actions and errors outside core\'s vocabulary', () => {
   it('accepts a genuine step with a typed error', () => {

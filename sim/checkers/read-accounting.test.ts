@@ -3,29 +3,19 @@
 // survived every sweep) fail; a planted step wrapper shows the simulator reports it under its name.
 
 import { step, type Input, type RaftState, type ReadIndexResponse, type RequestVoteRequest, type StepResult } from '../../core';
-import { TestCluster } from '../../core/testing/cluster';
-import { SafetyViolation } from '../../checkers/violation';
+import type { TestCluster } from '../../core/testing/cluster';
+import { settledCluster } from './test-support/settled-cluster';
+import { thrownViolation } from '../../checkers/test-support/thrown-violation';
 import { bugSimConfig, runJudged } from '../bugs/run';
 import type { PlantedBug } from '../bugs/types';
 import { checkReadAccounting } from './read-accounting';
 
 function setting(): { c: TestCluster; leader: string; follower: string } {
-  const c = new TestCluster({ size: 3, seed: 4 });
-  const leader = c.electLeader();
-  c.propose(leader, 'a');
-  c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 2), 200);
+  const { c, leader } = settledCluster('a');
   return { c, leader, follower: c.ids.find((id) => id !== leader) as string };
 }
 
-function detailOf(node: string, before: RaftState, input: Input, r: StepResult): string {
-  try {
-    checkReadAccounting(node, before, input, r);
-  } catch (e) {
-    if (e instanceof SafetyViolation && e.property === 'ReadAccounting') return e.detail;
-    throw e;
-  }
-  throw new Error('expected a ReadAccounting violation');
-}
+const detailOf = (node: string, before: RaftState, input: Input, r: StepResult): string => thrownViolation(() => checkReadAccounting(node, before, input, r), 'ReadAccounting').detail;
 
 describe('ReadAccounting catches a read dropped in silence', () => {
   it('a leader deposed with a read pending must fail it', () => {

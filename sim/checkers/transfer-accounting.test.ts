@@ -4,17 +4,14 @@
 // reports it under its name.
 
 import { step, type Input, type LeaderState, type RaftState, type StepResult } from '../../core';
-import { TestCluster } from '../../core/testing/cluster';
-import { SafetyViolation } from '../../checkers/violation';
+import { settledCluster } from './test-support/settled-cluster';
+import { thrownViolation } from '../../checkers/test-support/thrown-violation';
 import { bugSimConfig, runJudged } from '../bugs/run';
 import type { PlantedBug } from '../bugs/types';
 import { checkTransferAccounting } from './transfer-accounting';
 
 function setting(): { s: RaftState; leader: string; a: string; b: string } {
-  const c = new TestCluster({ size: 3, seed: 4 });
-  const leader = c.electLeader();
-  c.propose(leader, 'a');
-  c.runUntil(() => c.ids.every((id) => c.state(id).appliedIndex >= 2), 200);
+  const { c, leader } = settledCluster('a');
   const [a, b] = c.ids.filter((id) => id !== leader);
   // A transfer that cannot finish at once: the leader has an entry its followers lack.
   const s = step(c.state(leader), { type: 'Propose', requestId: 'p', data: ['x'] }).state;
@@ -24,15 +21,7 @@ function setting(): { s: RaftState; leader: string; a: string; b: string } {
 const withTransfer = (r: StepResult, transfer: LeaderState['transfer']): StepResult => ({ ...r, state: { ...r.state, leader: { ...(r.state.leader as LeaderState), transfer } } });
 const withErrors = (r: StepResult, errors: StepResult['output']['errors']): StepResult => ({ ...r, output: { ...r.output, errors } });
 
-function detailOf(node: string, before: RaftState, input: Input, r: StepResult): string {
-  try {
-    checkTransferAccounting(node, before, input, r);
-  } catch (e) {
-    if (e instanceof SafetyViolation && e.property === 'TransferAccounting') return e.detail;
-    throw e;
-  }
-  throw new Error('expected a TransferAccounting violation');
-}
+const detailOf = (node: string, before: RaftState, input: Input, r: StepResult): string => thrownViolation(() => checkTransferAccounting(node, before, input, r), 'TransferAccounting').detail;
 
 describe('TransferAccounting catches a transfer request ignored, or a transfer ended without a report', () => {
   it('accepts genuine transfers: started, replaced (with TransferAborted), expired after an election timeout', () => {

@@ -28,7 +28,7 @@ import { SimDisk } from '../storage/disk';
 import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type MembershipOp, type TimedFault } from '../faults';
 import { resolveMembershipOp } from './membership-ops';
 import { SafetyChecker } from '../../checkers/safety';
-import { CommitProtection } from '../../checkers/commit-protection';
+import { CommitProtection, type CommitProtectionLogs } from '../../checkers/commit-protection';
 import { stalledSyncAtMs } from '../faults/disk-stalls';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
@@ -194,10 +194,6 @@ export class Simulation {
     this.initialVoters = this.nodeIds.slice(0, config.initialVoters ?? config.nodes);
     this.membersOf = { config: undefined, members: this.initialVoters };
     this.checker = new SafetyChecker({ initialVoters: this.initialVoters });
-    this.commitProtection = new CommitProtection(this.nodeIds, (id) => {
-      const disk = this.node(id).disk;
-      return { written: disk.writtenLog, durable: disk.durableLog };
-    });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
@@ -224,6 +220,9 @@ export class Simulation {
       disk: new SimDisk(undefined, { voters: this.nodeIds }), kv: new KvStateMachine(), up: true, epoch: 0,
       pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false, snapshotsInFlight: new Map(),
     }));
+    // Each disk and its two live log views last the whole run: looked up once, not per commit.
+    const logs = new Map(this.nodes.map((n) => [n.id, { written: n.disk.writtenLog, durable: n.disk.durableLog }]));
+    this.commitProtection = new CommitProtection(this.nodeIds, (id) => logs.get(id) as CommitProtectionLogs);
     const stopInvokingAtMs = config.durationMs - config.workload.operationTimeoutMs;
     this.workload = new Workload(config.workload, this.streams.stream('workload'), this.workloadPort(), stopInvokingAtMs, {
       rng: this.streams.stream('workload/operator'), stopAtMs: this.faultPlan.quietAfterMs,

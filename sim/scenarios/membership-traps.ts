@@ -1,10 +1,12 @@
 // Scripted traps for membership bugs (dissertation ch. 4): each sets up, at precise moments, the
 // situation one broken rule turns into a violation, and is harmless to the unmodified core. The
 // seed varies timings (election timeouts, delays). The planted bugs in sim/bugs hunt with them,
-// and sim/scenarios/membership.test.ts runs them against core and against each bug.
+// sim/scenarios/membership.test.ts runs them against core and against each bug, and
+// integration/tla-membership.test.ts hands their traces (the optional sink) to TLC.
 
 import type { NodeId } from '../../protocol/types';
 import type { PlantedBug } from '../bugs/types';
+import type { TraceSink } from '../../trace/sink';
 import { scenario, type ScenarioResult } from './scenario';
 
 const isAppend = (m: { type: string }): boolean => m.type === 'AppendEntriesRequest' || m.type === 'InstallSnapshotRequest';
@@ -17,13 +19,13 @@ const isAppend = (m: { type: string }): boolean => m.type === 'AppendEntriesRequ
  * write commit on {L2, C}; then L1, with n5 and D, wins a later term without them. With the rule,
  * L2 may not propose before its no-op commits, which needs D: nothing of term 2 commits.
  */
-export function singleServer2015Trap(seed: number, bug: PlantedBug | null): ScenarioResult {
+export function singleServer2015Trap(seed: number, bug: PlantedBug | null, trace?: TraceSink): ScenarioResult {
   let l1 = '';
   let l2 = '';
   let d = '';
   let hold = -1;
   const others = (): NodeId[] => ['n1', 'n2', 'n3', 'n4'].filter((id) => id !== l1);
-  return scenario({ nodes: 5, seed, durationMs: 3_000, config: { initialVoters: 4 }, ...(bug ? { bug } : {}) })
+  return scenario({ nodes: 5, seed, durationMs: 3_000, config: { initialVoters: 4 }, ...(bug ? { bug } : {}), ...(trace ? { trace } : {}) })
     .at(600)
     .do((ctx) => {
       l1 = ctx.leader();
@@ -59,8 +61,8 @@ export function singleServer2015Trap(seed: number, bug: PlantedBug | null): Scen
 }
 
 /** Two single-server changes proposed back to back: the second must wait for the first to commit. */
-export function overlappingChangesTrap(seed: number, bug: PlantedBug | null): ScenarioResult {
-  return scenario({ nodes: 5, seed, durationMs: 1_500, config: { initialVoters: 3 }, ...(bug ? { bug } : {}) })
+export function overlappingChangesTrap(seed: number, bug: PlantedBug | null, trace?: TraceSink): ScenarioResult {
+  return scenario({ nodes: 5, seed, durationMs: 1_500, config: { initialVoters: 3 }, ...(bug ? { bug } : {}), ...(trace ? { trace } : {}) })
     .at(600)
     .addVoter('n4', 'first')
     .addVoter('n5', 'second')
@@ -74,10 +76,10 @@ export function overlappingChangesTrap(seed: number, bug: PlantedBug | null): Sc
  * need a majority of the new voters too, whose longer logs refuse them. Counting the old
  * configuration only, they elect one of themselves without the committed LeaveJoint.
  */
-export function jointOldOnlyTrap(seed: number, bug: PlantedBug | null): ScenarioResult {
+export function jointOldOnlyTrap(seed: number, bug: PlantedBug | null, trace?: TraceSink): ScenarioResult {
   let old: NodeId[] = [];
   const isLeaveJoint = (e: { type: string; data: string }): boolean => e.type === 'Config' && (JSON.parse(e.data) as { votersOutgoing?: unknown }).votersOutgoing === undefined;
-  return scenario({ nodes: 6, seed, durationMs: 3_000, config: { initialVoters: 3 }, ...(bug ? { bug } : {}) })
+  return scenario({ nodes: 6, seed, durationMs: 3_000, config: { initialVoters: 3 }, ...(bug ? { bug } : {}), ...(trace ? { trace } : {}) })
     .at(600)
     .do((ctx) => {
       const leader = ctx.leader();
@@ -98,10 +100,10 @@ export function jointOldOnlyTrap(seed: number, bug: PlantedBug | null): Scenario
  * them while the leader commits more. Correct: A cannot win without the leader or the other
  * follower. Counting the removed nodes' votes, A wins a later term without those commits.
  */
-export function removedVotesTrap(seed: number, bug: PlantedBug | null): ScenarioResult {
+export function removedVotesTrap(seed: number, bug: PlantedBug | null, trace?: TraceSink): ScenarioResult {
   let leader = '';
   let rest: NodeId[] = [];
-  return scenario({ nodes: 5, seed, durationMs: 3_000, ...(bug ? { bug } : {}) })
+  return scenario({ nodes: 5, seed, durationMs: 3_000, ...(bug ? { bug } : {}), ...(trace ? { trace } : {}) })
     .at(600)
     .do((ctx) => {
       leader = ctx.leader();

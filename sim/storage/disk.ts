@@ -56,26 +56,8 @@ export class SimDisk {
   /** Throws DiskStateError when `initial` breaks a durable invariant. */
   constructor(initial?: DurableState, options: SimDiskOptions = {}) {
     this.voters = options.voters;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const disk = this;
-    this.writtenLog = {
-      termAt: (index) => disk.written.termAt(index),
-      get snapshotIndex() {
-        return disk.written.base;
-      },
-      get lastIndex() {
-        return disk.written.lastIndex;
-      },
-    };
-    this.durableLog = {
-      termAt: (index) => disk.durable.termAt(index),
-      get snapshotIndex() {
-        return disk.durable.base;
-      },
-      get lastIndex() {
-        return disk.durable.lastIndex;
-      },
-    };
+    this.writtenLog = liveLogView(() => this.written);
+    this.durableLog = liveLogView(() => this.durable);
     if (initial) this.refuseBroken(initial, 'initial');
     this.durable = new DurableLog(initial, options.voters);
     this.written = new DurableLog(initial, options.voters);
@@ -88,10 +70,10 @@ export class SimDisk {
    * The node's log as its records wrote it, synced or not (the protocol's fold, docs/node-protocol.md
    * §5): the (index, term) pairs the safety checker reads. Live: it follows writes and crashes.
    */
-  readonly writtenLog: { termAt(index: number): number | undefined; readonly snapshotIndex: number; readonly lastIndex: number };
+  readonly writtenLog: LogView;
 
   /** The (index, term) pairs of what is durable (synced, or kept by a crash): live, like writtenLog. */
-  readonly durableLog: { termAt(index: number): number | undefined; readonly snapshotIndex: number; readonly lastIndex: number };
+  readonly durableLog: LogView;
 
   /** The entries after the snapshot in the written log, with their indexes (a copy: for scripts, not per event). */
   writtenEntries(): { readonly index: number; readonly entry: Entry }[] {
@@ -190,4 +172,23 @@ export class SimDisk {
     const broken = checkDurableState(state, { voters: this.voters });
     if (broken) throw new DiskStateError(broken, when);
   }
+}
+
+/** The (index, term) pairs of a log, read through to whichever DurableLog `current` returns now. */
+export interface LogView {
+  termAt(index: number): number | undefined;
+  readonly snapshotIndex: number;
+  readonly lastIndex: number;
+}
+
+function liveLogView(current: () => DurableLog): LogView {
+  return {
+    termAt: (index) => current().termAt(index),
+    get snapshotIndex() {
+      return current().base;
+    },
+    get lastIndex() {
+      return current().lastIndex;
+    },
+  };
 }
