@@ -7,6 +7,9 @@ import { PROCESS_IO, type CliDeps, type CliIo } from './io';
 import { buildProgram, type CommandEntry, type RunContext } from './program';
 import { EXIT_OK, EXIT_USAGE, exitCodeHelp } from './exit-codes';
 import { classifyError } from './errors';
+import { endQuietlyOnClosedStdout } from './closed-stdout';
+
+export { endQuietlyOnClosedStdout };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- each command's declarations load on dispatch */
 export const COMMANDS: readonly CommandEntry[] = [
@@ -48,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, deps
 }
 
 if (require.main === module) {
+  endQuietlyOnClosedStdout();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

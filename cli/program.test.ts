@@ -154,9 +154,14 @@ it('--help loads no command\'s work: the root none of the declarations, a comman
   expect(tla.filter((f) => /^tla\/|^cli\/tla\.ts/.test(f))).toEqual([]);
 }, 60_000);
 
-it('`raftbed --help | head -1`: a reader that has gone ends the command quietly, exit 0, no EPIPE stack', async () => {
+// Both entry points: bin/raftbed, and the compiled module run directly (`node dist/cli/main.js`),
+// here its source through ts-node, which runs the same `require.main === module` block.
+it.each([
+  ['bin/raftbed', [join(ROOT, 'bin', 'raftbed'), '--help']],
+  ['cli/main run directly', ['-r', 'ts-node/register/transpile-only', join(ROOT, 'cli', 'main.ts'), '--help']],
+])('`%s --help | head -1`: a reader that has gone ends the command quietly, exit 0, no EPIPE stack', async (_name, args) => {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'raftbed'), '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   // Closed before the command writes a byte: every write to stdout meets a broken pipe.
   child.stdout.destroy();
   let stderr = '';
