@@ -218,6 +218,7 @@ function faultWithin(f: TimedFault, keep: ReadonlySet<string>): TimedFault | nul
     // membership: the driver picks the nodes from the configuration in effect when it fires.
     case 'isolateLeader':
     case 'membership':
+    case 'leaderSplit':
       return f;
     case 'partition': {
       switch (f.shape) {
@@ -263,6 +264,8 @@ export function simplerFaults(f: TimedFault): TimedFault[] {
   switch (f.op) {
     case 'replace':
       return [{ ...f, op: 'removeNode' }, { ...f, op: 'addLearner' }];
+    case 'addVoter':
+      return [{ ...f, op: 'promote' }, { ...f, op: 'addLearner' }];
     case 'promote':
     case 'removeNode':
     case 'addLearner':

@@ -15,6 +15,8 @@ export const COVERAGE_COUNTERS = [
   'confChanges', 'learnersAdded', 'votersAdded', 'removals', 'jointChanges', 'leaderRemovals',
   // Operations held for the next leader and asked of it as it took office (atNextLeader).
   'confChangesAtNewLeader',
+  // Partitions drawn around a leader by leaderSplit (sim/faults/leader-split.ts), cuts of a new leader from a voter included.
+  'leaderSplits',
   // Disk stalls (sim/faults/disk-stalls.ts, profile slow-disks).
   'diskStalls',
   // Runs whose implementation has the capability (its hello): only they can take snapshots or change membership.

@@ -134,7 +134,7 @@ export class LivenessMonitor {
   /** After a fault (planned or scripted) was applied. */
   afterFault(fault: TimedFault): void {
     const now = this.host.now();
-    if (fault.kind === 'partition' || fault.kind === 'isolateLeader') this.partitioned = true;
+    if (fault.kind === 'partition' || fault.kind === 'isolateLeader' || fault.kind === 'leaderSplit') this.partitioned = true;
     if (fault.kind === 'heal') this.partitioned = false;
     const index = 'node' in fault && typeof fault.node === 'string' ? this.host.nodes.findIndex((n) => n.id === fault.node) : -1;
     if (fault.kind === 'clockDrift' && index >= 0) {

@@ -38,6 +38,7 @@ const FALLBACKS: Readonly<Record<MembershipOp, readonly MembershipOp[]>> = {
   promote: ['promote', 'replace', 'removeNode'],
   removeNode: ['removeNode', 'replace'],
   replace: ['replace', 'promote', 'removeNode'],
+  addVoter: ['addVoter', 'replace', 'removeNode'],
 };
 
 function resolveExactly(op: MembershipOp, config: ClusterConfig, nodeIds: readonly NodeId[], rng: Rng): ResolvedMembershipChange | null {
@@ -53,6 +54,11 @@ function resolveExactly(op: MembershipOp, config: ClusterConfig, nodeIds: readon
     case 'removeNode': {
       const candidates = [...learners, ...(voters.length > 2 ? voters : [])];
       return candidates.length === 0 ? null : { changes: [{ kind: 'RemoveNode', node: rng.pick(candidates) }] };
+    }
+    case 'addVoter': {
+      // One single-server change: an outside node or a learner becomes a voter.
+      const incoming = [...outside, ...learners];
+      return incoming.length === 0 ? null : { changes: [{ kind: 'AddVoter', node: rng.pick(incoming) }] };
     }
     case 'replace': {
       // One joint change: an outside node (or a learner) becomes a voter as a voter leaves.

@@ -25,11 +25,12 @@ import { RandomStreams } from '../random/streams';
 import type { Rng } from '../random/rng';
 import { SimNetwork } from '../network/network';
 import { SimDisk } from '../storage/disk';
-import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type MembershipOp, type TimedFault } from '../faults';
+import { applyNetworkFault, generateFaultPlan, parseFaultPlan, type FaultPlan, type LeaderSplitSide, type MembershipOp, type TimedFault } from '../faults';
 import { resolveMembershipOp } from './membership-ops';
 import { SafetyChecker } from '../../checkers/safety';
 import { CommitProtection, type CommitProtectionLogs } from '../../checkers/commit-protection';
 import { stalledSyncAtMs } from '../faults/disk-stalls';
+import { leaderSplitGroups, voterToLose } from '../faults/leader-split';
 import { SafetyViolation, type PropertyName } from '../../checkers/violation';
 import { Workload, type ClientTimer } from '../workload/clients';
 import { NO_TRACE, type TraceEventBody, type TraceSink } from '../../trace/sink';
@@ -155,6 +156,10 @@ export class Simulation {
   private readonly promised: { readonly runOptions: RunOptions; readonly clients: number; readonly stopInvokingAtMs: number };
   /** How many isolateLeader faults with `next` are armed: the next that many new leaders are cut off at once. */
   private isolateNextLeaders = 0;
+  /** A leaderSplit `nextLosesVoter` is armed: the next new leader loses its links to one of its voters. */
+  private nextLeaderLosesVoter = false;
+  /** Created on the first such cut: a run without any draws exactly what it did before. */
+  private leaderSplitRng: Rng | null = null;
   readonly coverage = new Coverage();
   readonly workload: Workload;
   readonly faultPlan: FaultPlan;
@@ -501,6 +506,7 @@ export class Simulation {
     for (let k = 0; k < persist.length && node.up; k++) this.persisted(node, persist[k]);
     if (!node.up) return; // It crashed during that write: nothing else of this step happened.
     if (this.isolateNextLeaders > 0 && after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.isolateFreshLeader(node);
+    if (this.nextLeaderLosesVoter && after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.cutFreshLeaderFromVoter(node);
     const messages = output.messages;
     for (let k = 0; k < messages.length; k++) this.send(messages[k]);
     if (output.restore) {
@@ -629,6 +635,8 @@ export class Simulation {
       return;
     }
     if (fault.kind === 'partition' || fault.kind === 'heal' || fault.kind === 'isolateLeader') this.isolateNextLeaders = 0;
+    if (fault.kind === 'partition' || fault.kind === 'heal' || fault.kind === 'isolateLeader' || fault.kind === 'leaderSplit') this.nextLeaderLosesVoter = false;
+    if (fault.kind === 'leaderSplit') return this.applyLeaderSplit(fault.side);
     // An isolateLeader names no node in the plan: who leads is resolved now, and traced.
     const leader = fault.kind === 'isolateLeader' ? this.currentLeader() : null;
     if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: fault.kind === 'isolateLeader' ? { ...fault, leader } : fault });
@@ -738,6 +746,35 @@ export class Simulation {
         if (c.node === leaderId) this.coverage.add('leaderRemovals');
       }
     }
+  }
+
+  /** leaderSplit (sim/faults/leader-split.ts): the groups are resolved now, from the nodes' views, and traced. */
+  private applyLeaderSplit(side: LeaderSplitSide): void {
+    if (side === 'nextLosesVoter') {
+      this.nextLeaderLosesVoter = true;
+      if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { kind: 'leaderSplit', side } });
+      return;
+    }
+    const leaderId = this.currentLeader();
+    const leader = leaderId === null ? null : this.node(leaderId);
+    const groups = leader === null ? null : leaderSplitGroups(side, leader.id, leader.view.term, leader.view.config ?? { voters: this.initialVoters }, this.nodes.map((n) => ({ id: n.id, lastTerm: n.view.lastTerm })));
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { kind: 'leaderSplit', side, leader: leaderId, ...(groups ? { a: groups.a, b: groups.b } : {}) } });
+    this.network.heal();
+    this.isolateNextLeaders = 0;
+    if (groups === null || groups.b.length === 0) return;
+    this.network.partitionSymmetric(groups.a, groups.b);
+    this.coverage.add('leaderSplits');
+  }
+
+  /** leaderSplit `nextLosesVoter`: `node`, elected now, loses its links to one of its voters before its first messages leave. */
+  private cutFreshLeaderFromVoter(node: SimNode): void {
+    this.nextLeaderLosesVoter = false;
+    this.leaderSplitRng ??= this.streams.stream('leaderSplit');
+    const lost = voterToLose(node.id, node.view.config ?? { voters: this.initialVoters }, this.leaderSplitRng);
+    if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Fault', fault: { kind: 'leaderSplit', side: 'nextLosesVoter', leader: node.id, lost } });
+    if (lost === null) return;
+    this.network.partitionSymmetric([node.id], [lost]);
+    this.coverage.add('leaderSplits');
   }
 
   /** isolateLeader with `next` (sim/faults/fresh-leader.ts): cut `node` off as it is elected, before its first messages leave. */

@@ -1,4 +1,4 @@
-import type { FaultEvent, FaultPlan, PartitionFault, TimedFault } from './types';
+import type { FaultEvent, FaultPlan, LeaderSplitSide, PartitionFault, TimedFault } from './types';
 
 const group = (nodes: readonly string[]) => `{${nodes.join(',')}}`;
 
@@ -43,8 +43,16 @@ function describeEvent(f: FaultEvent): string {
       return f.next ? 'partition isolate the next leader as it is elected' : 'partition isolate the current leader';
     case 'membership':
       return `membership change: ${f.op}${f.atNextLeader ? ' (to the next leader as it takes office)' : ''}`;
+    case 'leaderSplit':
+      return LEADER_SPLIT_TEXT[f.side];
   }
 }
+
+const LEADER_SPLIT_TEXT: Record<LeaderSplitSide, string> = {
+  nonVoters: 'partition the current leader and the non-voters of its configuration from the rest',
+  itsTerm: 'partition the current leader and the nodes whose logs end in its term from the rest',
+  nextLosesVoter: 'cut the next leader off from one of its voters as it is elected',
+};
 
 /** One human-readable line, e.g. "t=1200ms crash n3". */
 export function describeFault(f: TimedFault): string {

@@ -1,5 +1,5 @@
 import { networkParamsProblems, NetworkParamsError, patchNetworkParams, type NetworkParams, type NetworkParamsPatch } from '../network/params';
-import { FAULT_KINDS, MEMBERSHIP_OPS, PARTITION_SHAPES, type FaultEvent, type FaultKind, type FaultPlan, type MembershipOp, type PartitionShape, type TimedFault } from './types';
+import { FAULT_KINDS, LEADER_SPLIT_SIDES, MEMBERSHIP_OPS, PARTITION_SHAPES, type FaultEvent, type FaultKind, type FaultPlan, type LeaderSplitSide, type MembershipOp, type PartitionShape, type TimedFault } from './types';
 
 /** A plan that cannot be replayed as given; `path` points at the offending field, e.g. "schedule[3].node". */
 export class FaultPlanError extends Error {
@@ -105,6 +105,13 @@ function readEvent(r: Reader, o: Obj, path: string, network: NetworkParams): Fau
       if (o.atNextLeader !== undefined && o.atNextLeader !== true) throw new FaultPlanError(`${path}.atNextLeader`, `expected true or absent, got ${describe(o.atNextLeader)}`);
       return o.atNextLeader === true ? { kind: 'membership', op: op as MembershipOp, atNextLeader: true } : { kind: 'membership', op: op as MembershipOp };
     }
+    case 'leaderSplit': {
+      const side = o.side;
+      if (typeof side !== 'string' || !(LEADER_SPLIT_SIDES as readonly string[]).includes(side)) {
+        throw new FaultPlanError(`${path}.side`, `expected one of ${LEADER_SPLIT_SIDES.join(', ')}, got ${describe(side)}`);
+      }
+      return { kind: 'leaderSplit', side: side as LeaderSplitSide };
+    }
   }
 }
 
@@ -209,7 +216,7 @@ function checkFaultsStop(schedule: readonly TimedFault[]): void {
   const drifting = new Set<string>();
   let partitioned = false;
   for (const f of schedule) {
-    if (f.kind === 'partition' || f.kind === 'isolateLeader') partitioned = true;
+    if (f.kind === 'partition' || f.kind === 'isolateLeader' || (f.kind === 'leaderSplit' && f.side !== 'nextLosesVoter')) partitioned = true;
     else if (f.kind === 'heal') partitioned = false;
     else if (f.kind === 'crash') down.add(f.node);
     else if (f.kind === 'restart') down.delete(f.node);

@@ -4,6 +4,7 @@ import { AleaRng, type Rng } from '../random/rng';
 import { DISK_STALL_DURATION_SCALE, DISK_STALL_GAP_SCALE, diskStall } from './disk-stalls';
 import { FRESH_LEADER_ELECTIONS_WAIT, freshLeaderLinks } from './fresh-leader';
 import { finalizePlan } from './finalize';
+import { divergentConfigEpisodes } from './divergent-configs';
 import { PARTITION_SHAPES, type FaultPlan, type FaultProfileName, type MembershipOp, type PartitionFault, type PartitionShape, type TimedFault } from './types';
 
 export interface FaultPlanOptions {
@@ -302,6 +303,8 @@ const CLASS_GENERATORS: Record<FaultClass, (rng: Rng, ctx: Context) => ClassResu
       }
       t += Math.max(1, Math.round(rng.exponential(ctx.knobs.gapMs / 3)));
     }
+    // Drawn after the loop, from a stream of their own: the operations above are what they were.
+    events.push(...divergentConfigEpisodes(new AleaRng(`${rng.uint32()}:divergentConfigs`), ctx.quietAfterMs, ctx.electionTimeoutMs));
     return { events };
   },
 };

@@ -63,13 +63,35 @@ export type FaultEvent =
   | { readonly kind: 'clockStep'; readonly node: string; readonly deltaMs: number }
   | { readonly kind: 'setNetwork'; readonly params: NetworkParamsPatch }
   | { readonly kind: 'isolateLeader'; readonly next?: true }
-  | { readonly kind: 'membership'; readonly op: MembershipOp; readonly atNextLeader?: true };
+  | { readonly kind: 'membership'; readonly op: MembershipOp; readonly atNextLeader?: true }
+  | { readonly kind: 'leaderSplit'; readonly side: LeaderSplitSide };
 
-export type MembershipOp = 'addLearner' | 'promote' | 'removeNode' | 'replace';
-export const MEMBERSHIP_OPS: readonly MembershipOp[] = ['addLearner', 'promote', 'removeNode', 'replace'];
+/**
+ * `addVoter`: a node outside the configuration (or a learner) becomes a voter in one single-server
+ * change, the way an operator grows a cluster by one; it falls back like `promote`.
+ */
+export type MembershipOp = 'addLearner' | 'promote' | 'removeNode' | 'replace' | 'addVoter';
+export const MEMBERSHIP_OPS: readonly MembershipOp[] = ['addLearner', 'promote', 'removeNode', 'replace', 'addVoter'];
+
+/**
+ * leaderSplit: a partition drawn around the leader of the highest term, resolved by the driver
+ * when it applies (like isolateLeader, a plan cannot name the nodes: they depend on the run), and
+ * traced with its groups (./leader-split.ts):
+ * - `nonVoters`: the leader and every node that is not a voter of its configuration in effect,
+ *   against the rest (it replaces the current partition). A leader cut off with the nodes it could
+ *   add as voters: a change it makes there reaches them, and can commit nowhere.
+ * - `itsTerm`: the leader and every node whose log ends in an entry of its term, against the rest
+ *   (it replaces the current partition): the nodes its leadership reached against those it did not.
+ * - `nextLosesVoter`: arms a cut; the next node elected leader loses its links to one other voter
+ *   of its configuration (drawn), in the instant it is elected, before its first messages leave,
+ *   on top of the current partition: a node that voted for it and never hears from it. A partition,
+ *   a heal, an isolateLeader or another leaderSplit cancels it if not used yet.
+ */
+export type LeaderSplitSide = 'nonVoters' | 'itsTerm' | 'nextLosesVoter';
+export const LEADER_SPLIT_SIDES: readonly LeaderSplitSide[] = ['nonVoters', 'itsTerm', 'nextLosesVoter'];
 
 export type FaultKind = FaultEvent['kind'];
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader', 'membership', 'diskStall'];
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'heal', 'crash', 'restart', 'pause', 'clog', 'clockDrift', 'clockStep', 'setNetwork', 'isolateLeader', 'membership', 'diskStall', 'leaderSplit'];
 
 export type TimedFault = { readonly atMs: number } & FaultEvent;
 
