@@ -61,7 +61,7 @@ const ONLY_FROM: Partial<Record<FaultProfileName, RegExp>> = {
   partitions: /^(partition:|heal)/,
   divergence: /^(isolateLeader|isolateLeader:next|heal)$/,
   'slow-disks': /^(isolateLeader|isolateLeader:next|heal|diskStall)$/,
-  membership: /^(membership|partition:|heal|crash|restart|pause|isolateLeader)/,
+  membership: /^(membership|partition:|heal|crash|restart|pause|isolateLeader|leaderSplit)/,
   crashes: /^(crash|restart|pause)$/,
   clocks: /^(clock|clog)/,
   // `all` is the classic mix: the later classes are in swarm and in profiles of their own.
