@@ -133,6 +133,15 @@ function describePaceChange(from: CasePace, to: CasePace): string {
     ['tickMs', 'tick', 'ms'], ['electionTimeoutTicks', 'election', 'ticks'], ['heartbeatIntervalTicks', 'heartbeat', 'ticks'],
     ['thinkMeanMs', 'think', 'ms'], ['attemptTimeoutMs', 'attempt timeout', 'ms'], ['operationTimeoutMs', 'operation timeout', 'ms'],
   ];
-  const changed = settings.filter(([k]) => from[k] !== to[k]).map(([k, name, unit]) => `${name} ${from[k]} -> ${to[k]} ${unit}`);
+  // The workload's limits, absent until the shrinker sets them (sim/shrink.ts operationCandidates).
+  const limits: [keyof CasePace, string, string, string][] = [
+    ['startInvokingAtMs', 'clients start', 'ms', '0'], ['maxOperations', 'operations at most', '', 'no limit'], ['redirectPauseMs', 'retry pause', 'ms', '5'],
+  ];
+  const changed = [...settings, ...limits.map(([k, name, unit]) => [k, name, unit] as [keyof CasePace, string, string])]
+    .filter(([k]) => from[k] !== to[k])
+    .map(([k, name, unit]) => {
+      const absent = limits.find(([l]) => l === k)?.[3];
+      return `${name} ${from[k] ?? absent} -> ${to[k] ?? absent}${unit ? ` ${unit}` : ''}`;
+    });
   return changed.length > 0 ? changed.join(', ') : `unchanged (${settings.map(([k, name, unit]) => `${name} ${to[k]} ${unit}`).join(', ')})`;
 }

@@ -50,6 +50,9 @@ export const PACE_FLAGS: Record<string, FlagSpec> = {
   'think-ms': { kind: 'number', min: 0, value: 'MS', help: `clients' mean think time between operations (default ${DEFAULT_SIM_CONFIG.workload.thinkMeanMs})` },
   'attempt-timeout-ms': { kind: 'number', min: 0.001, value: 'MS', help: `a client retries an unanswered request at another node after MS (default ${DEFAULT_SIM_CONFIG.workload.attemptTimeoutMs})` },
   'operation-timeout-ms': { kind: 'number', min: 0.001, value: 'MS', help: `a client abandons an operation as unknown after MS (default ${DEFAULT_SIM_CONFIG.workload.operationTimeoutMs})` },
+  'start-invoking-ms': { kind: 'number', min: 0, value: 'MS', help: 'clients invoke nothing before MS (default 0)' },
+  'max-operations': { kind: 'number', min: 0, value: 'N', help: 'clients invoke at most N operations in all (default: no limit)' },
+  'redirect-pause-ms': { kind: 'number', min: 0.001, value: 'MS', help: 'a client retries after a redirect or a refusal after MS (default 5)' },
 };
 
 /** Pace flag name -> where the value lives in SimConfig (top level or workload). */
@@ -58,6 +61,9 @@ const PACE_FIELDS = [
   ['think-ms', 'thinkMeanMs', 'workload'],
   ['attempt-timeout-ms', 'attemptTimeoutMs', 'workload'],
   ['operation-timeout-ms', 'operationTimeoutMs', 'workload'],
+  ['start-invoking-ms', 'startInvokingAtMs', 'workload'],
+  ['max-operations', 'maxOperations', 'workload'],
+  ['redirect-pause-ms', 'redirectPauseMs', 'workload'],
 ] as const;
 
 /** The pace flags that turn `from` into `to`'s pace (tick, think time, timeouts): '' when they agree. */

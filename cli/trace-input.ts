@@ -43,6 +43,7 @@ export const HEADER_BOUNDS: Readonly<Record<string, Bound>> = {
   'config.workload.clients': { min: 0, max: 1_000, why: 'raftbed simulates at most 1000 clients' },
   'config.workload.keys': { min: 1, max: 1_000_000, why: 'a million keys' },
   'config.workload.thinkMeanMs': { min: 0.1, max: 86_400_000, why: 'shorter think times multiply the operations per simulated second' },
+  'config.workload.redirectPauseMs': { min: 0.1, max: 86_400_000, why: 'shorter retry pauses multiply the attempts per simulated second' },
   'config.raft.electionTimeoutTicks': { min: 1, max: 100_000, why: 'ticks per election timeout' },
   'config.raft.heartbeatIntervalTicks': { min: 1, max: 100_000, why: 'ticks per heartbeat' },
   'config.raft.snapshotChunkBytes': { min: 1, max: 1 << 30, why: 'a chunk of at most 1 GiB' },

@@ -22,6 +22,16 @@ export interface WorkloadConfig {
   readonly batchWindowMs?: number;
   /** Mean time between the leadership transfers an operator asks of the leader, until faults stop. Absent or 0: none. */
   readonly transferMeanMs?: number;
+  /**
+   * Clients invoke nothing before this time (their first think time starts from it). Absent: 0.
+   * `raftbed shrink` moves it later: operations that spin through the first election are events
+   * nobody needs to read.
+   */
+  readonly startInvokingAtMs?: number;
+  /** Clients invoke at most this many operations in all. Absent: no limit (`raftbed shrink` lowers it). */
+  readonly maxOperations?: number;
+  /** After a redirect or a refusal, a client retries after this pause. Absent: 5 ms (`raftbed shrink` lengthens it). */
+  readonly redirectPauseMs?: number;
 }
 
 export interface SimConfig {
@@ -126,6 +136,9 @@ export function validateSimConfig(c: SimConfig): void {
   check(w.followerReadFraction >= 0 && w.followerReadFraction <= 1, 'followerReadFraction must be in [0, 1]');
   check(w.batchWindowMs === undefined || (Number.isFinite(w.batchWindowMs) && w.batchWindowMs >= 0), 'workload.batchWindowMs must be a number >= 0');
   check(w.transferMeanMs === undefined || (Number.isFinite(w.transferMeanMs) && w.transferMeanMs >= 0), 'workload.transferMeanMs must be a number >= 0');
+  check(w.startInvokingAtMs === undefined || (Number.isFinite(w.startInvokingAtMs) && w.startInvokingAtMs >= 0), 'workload.startInvokingAtMs must be a number >= 0');
+  check(w.redirectPauseMs === undefined || (Number.isFinite(w.redirectPauseMs) && w.redirectPauseMs > 0), 'workload.redirectPauseMs must be a number > 0');
+  check(w.maxOperations === undefined || (Number.isInteger(w.maxOperations) && w.maxOperations >= 0), 'workload.maxOperations must be an integer >= 0');
   const impl = c.implementation;
   if (impl !== undefined) {
     check((impl.kind === 'module' && typeof impl.path === 'string' && impl.path !== '') || (impl.kind === 'command' && typeof impl.command === 'string' && impl.command.trim() !== ''),

@@ -32,7 +32,7 @@ describe('the pace', () => {
   it('is shrunk one setting at a time, only towards fewer events per simulated second, within core\'s rules', () => {
     const paced = [...candidates(original, 1000)].filter((c) => c.dimension === 'pace').map((c) => c.case.pace!);
     const from = original.case.pace!;
-    const changed = (p: typeof from) => (Object.keys(from) as (keyof typeof from)[]).filter((k) => p[k] !== from[k]);
+    const changed = (p: typeof from) => ([...new Set([...Object.keys(from), ...Object.keys(p)])] as (keyof typeof from)[]).filter((k) => p[k] !== from[k]);
     expect(paced.length).toBeGreaterThan(10);
     for (const p of paced) {
       expect(changed(p)).toHaveLength(1);
@@ -40,11 +40,34 @@ describe('the pace', () => {
       expect(p.attemptTimeoutMs).toBeLessThanOrEqual(p.operationTimeoutMs);
     }
     const fields = new Set(paced.flatMap(changed));
-    expect([...fields].sort()).toEqual(['attemptTimeoutMs', 'electionTimeoutTicks', 'heartbeatIntervalTicks', 'operationTimeoutMs', 'thinkMeanMs', 'tickMs'].filter((f) => f !== 'electionTimeoutTicks' || from.electionTimeoutTicks > from.heartbeatIntervalTicks + 1).sort());
+    expect([...fields].sort()).toEqual(['attemptTimeoutMs', 'electionTimeoutTicks', 'heartbeatIntervalTicks', 'operationTimeoutMs', 'redirectPauseMs', 'thinkMeanMs', 'tickMs'].filter((f) => f !== 'electionTimeoutTicks' || from.electionTimeoutTicks > from.heartbeatIntervalTicks + 1).sort());
     // Slower: longer ticks and think times, sparser heartbeats, shorter tails.
     expect(paced.filter((p) => p.tickMs !== from.tickMs).every((p) => p.tickMs > from.tickMs && p.tickMs <= 4 * from.tickMs)).toBe(true);
     expect(paced.filter((p) => p.thinkMeanMs !== from.thinkMeanMs).every((p) => p.thinkMeanMs > from.thinkMeanMs)).toBe(true);
     expect(paced.filter((p) => p.operationTimeoutMs !== from.operationTimeoutMs).every((p) => p.operationTimeoutMs < from.operationTimeoutMs)).toBe(true);
+    // Calmer retries: a longer pause after a redirect than the workload's 5 ms, up to the attempt timeout.
+    const pauses = paced.filter((p) => p.redirectPauseMs !== undefined).map((p) => p.redirectPauseMs!);
+    expect(pauses.length).toBeGreaterThan(3);
+    expect(pauses.every((ms) => ms > 5 && ms <= from.attemptTimeoutMs)).toBe(true);
+  });
+});
+
+describe('the operations', () => {
+  it('are shrunk by a cap on how many are invoked and a later start, and the workload honours both and the retry pause', () => {
+    const ops = [...candidates(original, 1000)].filter((c) => c.dimension === 'operations').map((c) => c.case.pace!);
+    const caps = ops.filter((p) => p.maxOperations !== undefined).map((p) => p.maxOperations!);
+    const starts = ops.filter((p) => p.startInvokingAtMs !== undefined).map((p) => p.startInvokingAtMs!);
+    expect(caps[0]).toBe(0);
+    expect(caps.every((n) => n < original.size.operations)).toBe(true);
+    expect(starts[0]).toBe(Math.floor(original.violation.atMs));
+    expect(starts.every((ms) => ms > 0 && ms <= original.violation.atMs)).toBe(true);
+    // The run under each: at most the cap, nothing before the start, retries no sooner than the pause.
+    const calm = caseConfig({ ...base, faultPlan: undefined, faults: 'none' }, { ...original.case, plan: { ...plan, schedule: [] }, pace: { ...original.case.pace!, maxOperations: 3, startInvokingAtMs: 400, redirectPauseMs: 40 } });
+    const trace = new MemoryTrace(true);
+    const run = runSeed(calm, { trace, bug: undefined });
+    expect(run.history.length).toBe(3);
+    expect(Math.min(...run.history.map((h) => h.invokeMs))).toBeGreaterThanOrEqual(400);
+    expect(JSON.parse(trace.text[0]).config.workload).toMatchObject({ maxOperations: 3, startInvokingAtMs: 400, redirectPauseMs: 40 });
   });
 });
 
@@ -99,6 +122,23 @@ describe('a whole shrink', () => {
   });
 });
 
+describe('a shrink that needs fewer operations and calmer clients', () => {
+  it('reaches a quarter of the events of truncate-on-stale-append seed 1 within 2000 runs (0.39 without the operations and retry-pause dimensions), and replays', () => {
+    const run = failingRun('truncate-on-stale-append', 1);
+    const r = shrinkCase(run.base, { bug: run.bug, maxAttempts: 2000 });
+    expect(r.original.violation.property).toBe('CommitSurvivesElections');
+    expect(r.shrunk.violation.property).toBe('CommitSurvivesElections');
+    expect(r.shrunk.size.events * 4).toBeLessThanOrEqual(r.original.size.events);
+    const config = caseConfig(run.base, r.shrunk.case);
+    const a = new MemoryTrace(false);
+    const b = new MemoryTrace(false);
+    expect(runSeed(config, { trace: a, bug: run.bug }).violation?.property).toBe('CommitSurvivesElections');
+    runSeed(config, { trace: b, bug: run.bug });
+    expect(a.digest()).toBe(b.digest());
+    expect(a.lines).toBe(r.shrunk.size.events);
+  });
+});
+
 describe('membership operations', () => {
   const member = findBug('overlapping-conf-changes');
   const config = bugSimConfig({ ...member, trap: undefined }, 3);
@@ -117,8 +157,11 @@ describe('membership operations', () => {
     expect(kinds.some((fs) => fs.length === faults.length && fs.filter((f, k) => JSON.stringify(f) !== JSON.stringify(faults[k])).length === 1 && fs[replaceAt].kind === 'membership')).toBe(true);
     const moves = all.filter((c) => c.dimension === 'fault moves').map((c) => disruptive(c.case.plan).map((f) => f.atMs));
     const changes = faults.filter((f) => f.kind === 'membership').length;
-    expect(moves.length).toBeGreaterThan(changes);
-    expect(moves.length).toBeLessThanOrEqual(2 * changes);
+    // Two moves for each change at least 2 ms after the fault before it (the divergent-configuration
+    // episodes put theirs 1 ms after the split they follow: those stay where they are).
+    const movable = faults.filter((f, k) => f.kind === 'membership' && f.atMs - (k === 0 ? 0 : faults[k - 1].atMs) >= 2).length;
+    expect(movable).toBeGreaterThan(changes / 3);
+    expect(moves.length).toBe(2 * movable);
     const times = faults.map((f) => f.atMs);
     for (const moved of moves) {
       const changed = moved.map((t, k) => (t !== times[k] ? k : -1)).filter((k) => k >= 0);

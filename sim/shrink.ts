@@ -53,6 +53,12 @@ export interface CasePace {
   readonly thinkMeanMs: number;
   readonly attemptTimeoutMs: number;
   readonly operationTimeoutMs: number;
+  /** Clients invoke nothing before this (absent: from the start). */
+  readonly startInvokingAtMs?: number;
+  /** Clients invoke at most this many operations (absent: no limit). */
+  readonly maxOperations?: number;
+  /** A client's pause before it retries after a redirect (absent: the workload's 5 ms). */
+  readonly redirectPauseMs?: number;
 }
 
 export function paceOf(config: SimConfig): CasePace {
@@ -61,6 +67,9 @@ export function paceOf(config: SimConfig): CasePace {
   return {
     tickMs: config.tickMs, electionTimeoutTicks: raft.electionTimeoutTicks, heartbeatIntervalTicks: raft.heartbeatIntervalTicks,
     thinkMeanMs: w.thinkMeanMs, attemptTimeoutMs: w.attemptTimeoutMs, operationTimeoutMs: w.operationTimeoutMs,
+    ...(w.startInvokingAtMs !== undefined ? { startInvokingAtMs: w.startInvokingAtMs } : {}),
+    ...(w.maxOperations !== undefined ? { maxOperations: w.maxOperations } : {}),
+    ...(w.redirectPauseMs !== undefined ? { redirectPauseMs: w.redirectPauseMs } : {}),
   };
 }
 
@@ -131,7 +140,12 @@ export function caseConfig(base: SimConfig, c: ShrinkCase): SimConfig {
   const paced: Partial<SimConfig> = p === undefined ? {} : {
     tickMs: p.tickMs,
     raft: { ...base.raft, electionTimeoutTicks: p.electionTimeoutTicks, heartbeatIntervalTicks: p.heartbeatIntervalTicks },
-    workload: { ...base.workload, thinkMeanMs: p.thinkMeanMs, attemptTimeoutMs: p.attemptTimeoutMs, operationTimeoutMs: p.operationTimeoutMs },
+    workload: {
+      ...base.workload, thinkMeanMs: p.thinkMeanMs, attemptTimeoutMs: p.attemptTimeoutMs, operationTimeoutMs: p.operationTimeoutMs,
+      ...(p.startInvokingAtMs !== undefined ? { startInvokingAtMs: p.startInvokingAtMs } : {}),
+      ...(p.maxOperations !== undefined ? { maxOperations: p.maxOperations } : {}),
+      ...(p.redirectPauseMs !== undefined ? { redirectPauseMs: p.redirectPauseMs } : {}),
+    },
   };
   const withPace = { ...base, ...paced };
   return makeSimConfig({ ...withPace, seed: c.seed, nodes: c.nodes, durationMs: c.durationMs, workload: { ...withPace.workload, clients: c.clients }, faultPlan: c.plan });
@@ -322,7 +336,7 @@ function boldest(c: ShrinkCase, structural: readonly Candidate[]): Candidate[] {
 }
 
 /** The structural dimensions, in the order a round tries them. */
-export const STRUCTURAL_DIMENSIONS = ['nodes', 'duration', 'clients', 'pace', 'faults', 'fault kinds', 'fault times', 'fault moves', 'network'] as const;
+export const STRUCTURAL_DIMENSIONS = ['nodes', 'duration', 'clients', 'operations', 'pace', 'faults', 'fault kinds', 'fault times', 'fault moves', 'network'] as const;
 
 /**
  * The structural candidates of the dimensions from `from` on (an index into
@@ -355,6 +369,7 @@ function* structuralCandidates(best: Judged, operationTimeoutMs: number): Genera
     yield { dimension: 'duration', case: { ...c, durationMs, plan: rebuild(c, c.nodes, faults, quiet) } };
   }
   for (const clients of intShrinks(c.clients, 0)) yield { dimension: 'clients', case: { ...c, clients } };
+  if (c.pace !== undefined) for (const pace of operationCandidates(c.pace, best)) yield { dimension: 'operations', case: { ...c, pace } };
   if (c.pace !== undefined) for (const pace of paceCandidates(c.pace)) yield { dimension: 'pace', case: { ...c, pace } };
   // Delta debugging over the faults: halves, quarters, ..., single faults.
   for (let chunk = Math.max(1, Math.floor(faults.length / 2)); chunk >= 1 && faults.length > 0; chunk = Math.floor(chunk / 2)) {
@@ -431,7 +446,7 @@ function* freshSeeds(best: Judged, structural: readonly Candidate[], seedCursor:
     } else if (k % 4 >= 2) {
       // Several bold simplifications at once: each alone may need a rare seed, and together they
       // may need no rarer one. Which ones: bits of a hash of the seed (deterministic, varied).
-      const mask = Math.imul(seed + 1, 0x9e3779b1) >>> 24;
+      const mask = Math.imul(seed + 1, 0x9e3779b1) >>> (32 - BOLD_SIMPLIFICATIONS.length);
       const picked = BOLD_SIMPLIFICATIONS.filter((_, bit) => ((mask >>> bit) & 1) === 1);
       const bolder = picked.reduce((x, simplify) => simplify.apply(x, best), c);
       yield { dimension: `seed, ${picked.map((b) => b.name).join(' + ') || 'none'}`, case: { ...bolder, seed } };
@@ -462,6 +477,13 @@ const BOLD_SIMPLIFICATIONS: readonly BoldSimplification[] = [
   { name: 'sparsest heartbeat', apply: (c) => (c.pace ? { ...c, pace: { ...c.pace, heartbeatIntervalTicks: Math.max(c.pace.heartbeatIntervalTicks, c.pace.electionTimeoutTicks - 1) } } : c) },
   { name: 'double tick', apply: (c) => (c.pace ? { ...c, pace: { ...c.pace, tickMs: c.pace.tickMs * 2 } } : c) },
   { name: 'slower clients', apply: (c) => (c.pace ? { ...c, pace: { ...c.pace, thinkMeanMs: c.pace.thinkMeanMs * 4 } } : c) },
+  { name: 'calmer retries', apply: (c) => (c.pace ? { ...c, pace: { ...c.pace, redirectPauseMs: Math.min(c.pace.attemptTimeoutMs, 4 * (c.pace.redirectPauseMs ?? REDIRECT_PAUSE_MS)) } } : c) },
+  { name: 'one client', apply: (c) => ({ ...c, clients: Math.min(c.clients, 1) }) },
+  {
+    name: 'clients start late',
+    apply: (c, best) => (c.pace ? { ...c, pace: { ...c.pace, startInvokingAtMs: Math.max(c.pace.startInvokingAtMs ?? 0, Math.floor(best.violation.atMs * 0.75)) } } : c),
+  },
+  { name: 'half the operations', apply: (c, best) => (c.pace ? { ...c, pace: { ...c.pace, maxOperations: Math.floor(best.size.operations / 2) } } : c) },
 ];
 
 /**
@@ -478,7 +500,24 @@ function* paceCandidates(p: CasePace): Generator<CasePace> {
   for (const thinkMeanMs of intGrows(p.thinkMeanMs, p.thinkMeanMs * 4)) yield { ...p, thinkMeanMs };
   for (const attemptTimeoutMs of intGrows(p.attemptTimeoutMs, p.operationTimeoutMs)) yield { ...p, attemptTimeoutMs };
   for (const operationTimeoutMs of intShrinks(p.operationTimeoutMs, p.attemptTimeoutMs)) yield { ...p, operationTimeoutMs };
+  for (const redirectPauseMs of intGrows(p.redirectPauseMs ?? REDIRECT_PAUSE_MS, p.attemptTimeoutMs)) yield { ...p, redirectPauseMs };
 }
+
+/**
+ * Fewer client operations, by fast-check's searches: a cap on how many are invoked in all (from
+ * the run's own count towards none), and a later start for the first one (from its start towards
+ * the violation). A failure that needs three writes after the first election is often read behind
+ * dozens of attempts that clients spin through while there is no leader, and operations the
+ * failure does not need.
+ */
+function* operationCandidates(p: CasePace, best: Judged): Generator<CasePace> {
+  for (const maxOperations of intShrinks(best.size.operations, 0)) yield { ...p, maxOperations };
+  const startMs = Math.floor(p.startInvokingAtMs ?? 0);
+  for (const startInvokingAtMs of intGrows(startMs, Math.floor(best.violation.atMs))) yield { ...p, startInvokingAtMs };
+}
+
+/** The workload's pause before a retry after a redirect, when the config sets none (sim/workload/clients.ts). */
+const REDIRECT_PAUSE_MS = 5;
 
 /** Fresh seeds tried at every local minimum. */
 const SEED_TRIES_PER_ROUND = 64;

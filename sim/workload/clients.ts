@@ -68,7 +68,8 @@ export class Workload {
   }
 
   start(nowMs: number): void {
-    for (let i = 0; i < this.clients.length; i++) this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: i });
+    const fromMs = Math.max(nowMs, this.config.startInvokingAtMs ?? 0);
+    for (let i = 0; i < this.clients.length; i++) this.port.schedule(fromMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: i });
     this.operator?.start(nowMs);
   }
 
@@ -96,7 +97,7 @@ export class Workload {
     }
     const client = this.clients[timer.client];
     if (timer.kind === 'ClientWake') {
-      if (client.pending === null && nowMs < this.stopInvokingAtMs) this.invoke(timer.client, nowMs);
+      if (client.pending === null && nowMs < this.stopInvokingAtMs && this.nextOpId < (this.config.maxOperations ?? Infinity)) this.invoke(timer.client, nowMs);
       return null;
     }
     const op = client.pending;
@@ -226,6 +227,6 @@ export class Workload {
     this.port.count('redirects');
     // Retry after a short pause rather than spin while an election is under way.
     this.byRequest.delete(error.requestId);
-    this.port.schedule(nowMs + 5, { kind: 'AttemptTimeout', client: index, opId: op.history.id, attempt: op.attempt });
+    this.port.schedule(nowMs + (this.config.redirectPauseMs ?? 5), { kind: 'AttemptTimeout', client: index, opId: op.history.id, attempt: op.attempt });
   }
 }
