@@ -14,9 +14,10 @@ export const confChangeBeforeTermCommit: PlantedBug = {
   name: 'conf-change-before-term-commit',
   description: 'a leader proposes a configuration change before it has committed an entry of its own term (the 2015 single-server bug)',
   caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety', 'ElectionSafety'],
-  // The trap needs two leaders of consecutive terms each appending a change at one precise moment,
-  // which random faults all but never line up: the hunt runs the scripted scenario instead, one
-  // seed per timing (sim/scenarios/membership-traps.ts).
+  // The trap needs two leaders of consecutive terms each appending a change at one precise moment.
+  // Random runs of this config find it too since the membership profile draws divergent-configuration
+  // episodes (sim/faults/divergent-configs.ts: seeds 8 and 10 of the first 30), but the hunt runs the
+  // scripted scenario, one seed per timing, which finds it at once (sim/scenarios/membership-traps.ts).
   config: { faults: 'membership', nodes: 5, initialVoters: 4 },
   trap: (seed, bug) => singleServer2015Trap(seed, bug).violation,
   step: (core) => (state, input) => {
