@@ -369,8 +369,9 @@ function* structuralCandidates(best: Judged, operationTimeoutMs: number): Genera
     yield { dimension: 'duration', case: { ...c, durationMs, plan: rebuild(c, c.nodes, faults, quiet) } };
   }
   for (const clients of intShrinks(c.clients, 0)) yield { dimension: 'clients', case: { ...c, clients } };
-  if (c.pace !== undefined) for (const pace of operationCandidates(c.pace, best)) yield { dimension: 'operations', case: { ...c, pace } };
-  if (c.pace !== undefined) for (const pace of paceCandidates(c.pace)) yield { dimension: 'pace', case: { ...c, pace } };
+  // Without clients the workload's settings change nothing: no candidates spent on them.
+  if (c.pace !== undefined && c.clients > 0) for (const pace of operationCandidates(c.pace, best)) yield { dimension: 'operations', case: { ...c, pace } };
+  if (c.pace !== undefined) for (const pace of paceCandidates(c.pace, c.clients > 0)) yield { dimension: 'pace', case: { ...c, pace } };
   // Delta debugging over the faults: halves, quarters, ..., single faults.
   for (let chunk = Math.max(1, Math.floor(faults.length / 2)); chunk >= 1 && faults.length > 0; chunk = Math.floor(chunk / 2)) {
     for (let start = 0; start < faults.length; start += chunk) {
@@ -446,7 +447,9 @@ function* freshSeeds(best: Judged, structural: readonly Candidate[], seedCursor:
     } else if (k % 4 >= 2) {
       // Several bold simplifications at once: each alone may need a rare seed, and together they
       // may need no rarer one. Which ones: bits of a hash of the seed (deterministic, varied).
-      const mask = Math.imul(seed + 1, 0x9e3779b1) >>> (32 - BOLD_SIMPLIFICATIONS.length);
+      // The workload's steps (the last ones) take bits of a second hash: the first eight keep the
+      // combinations they had before those existed.
+      const mask = (Math.imul(seed + 1, 0x9e3779b1) >>> 24) | ((Math.imul(seed + 1, 0x85ebca6b) >>> 28) << 8);
       const picked = BOLD_SIMPLIFICATIONS.filter((_, bit) => ((mask >>> bit) & 1) === 1);
       const bolder = picked.reduce((x, simplify) => simplify.apply(x, best), c);
       yield { dimension: `seed, ${picked.map((b) => b.name).join(' + ') || 'none'}`, case: { ...bolder, seed } };
@@ -493,10 +496,11 @@ const BOLD_SIMPLIFICATIONS: readonly BoldSimplification[] = [
  * as the operation, operations that time out as soon as their attempt does (a shorter tail after
  * clients stop invoking). Only candidates that fail the same way in fewer events are kept.
  */
-function* paceCandidates(p: CasePace): Generator<CasePace> {
+function* paceCandidates(p: CasePace, withClients = true): Generator<CasePace> {
   for (const tickMs of intGrows(p.tickMs, p.tickMs * 4)) yield { ...p, tickMs };
   for (const heartbeatIntervalTicks of intGrows(p.heartbeatIntervalTicks, p.electionTimeoutTicks - 1)) yield { ...p, heartbeatIntervalTicks };
   for (const electionTimeoutTicks of intShrinks(p.electionTimeoutTicks, p.heartbeatIntervalTicks + 1)) yield { ...p, electionTimeoutTicks };
+  if (!withClients) return;
   for (const thinkMeanMs of intGrows(p.thinkMeanMs, p.thinkMeanMs * 4)) yield { ...p, thinkMeanMs };
   for (const attemptTimeoutMs of intGrows(p.attemptTimeoutMs, p.operationTimeoutMs)) yield { ...p, attemptTimeoutMs };
   for (const operationTimeoutMs of intShrinks(p.operationTimeoutMs, p.attemptTimeoutMs)) yield { ...p, operationTimeoutMs };
