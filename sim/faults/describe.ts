@@ -43,8 +43,12 @@ function describeEvent(f: FaultEvent): string {
       return f.next ? 'partition isolate the next leader as it is elected' : 'partition isolate the current leader';
     case 'membership':
       return `membership change: ${f.op}${f.atNextLeader ? ' (to the next leader as it takes office)' : ''}`;
-    case 'leaderSplit':
-      return LEADER_SPLIT_TEXT[f.side];
+    case 'leaderSplit': {
+      // A traced split also carries what the driver resolved (./leader-split.ts): its groups, or the voter lost.
+      const resolved = f as { a?: readonly string[]; b?: readonly string[]; lost?: string | null };
+      const groups = resolved.a && resolved.b ? `: ${group(resolved.a)} | ${group(resolved.b)}` : resolved.lost ? `: ${resolved.lost}` : '';
+      return `${LEADER_SPLIT_TEXT[f.side]}${groups}`;
+    }
   }
 }
 

@@ -9,7 +9,9 @@ import { CALM_NETWORK } from '../network/params';
 import { AleaRng } from '../random/rng';
 import { divergentConfigEpisodes } from './divergent-configs';
 import { leaderSplitGroups, voterToLose } from './leader-split';
+import { describeFault } from './describe';
 import { FaultPlanError, parseFaultPlan } from './parse';
+import type { TimedFault } from './types';
 import { generateFaultPlan } from './profiles';
 
 const bug = findBug('conf-change-before-term-commit');
@@ -66,6 +68,12 @@ describe('leaderSplit', () => {
     const picked = new Set(Array.from({ length: 50 }, () => voterToLose('n2', config, rng)));
     expect(picked).toEqual(new Set(['n1', 'n3', 'n4']));
     expect(voterToLose('n1', { voters: ['n1'] }, rng)).toBeNull();
+  });
+
+  it('is described with the groups the driver resolved, when the trace has them', () => {
+    expect(describeFault({ atMs: 5, kind: 'leaderSplit', side: 'itsTerm' })).toBe('t=5ms partition the current leader and the nodes whose logs end in its term from the rest');
+    const traced = { atMs: 5, kind: 'leaderSplit', side: 'nonVoters', leader: 'n4', a: ['n4', 'n5'], b: ['n1', 'n2', 'n3'] } as TimedFault;
+    expect(describeFault(traced)).toMatch(/non-voters of its configuration from the rest: \{n4,n5\} \| \{n1,n2,n3\}$/);
   });
 
   it('is read from a plan, and a bad side is refused naming the field', () => {
