@@ -202,7 +202,7 @@ export class Simulation {
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
-      nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config), leaseReads: runOptions.leaseRead,
+      nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config), leaseReads: runOptions.leaseRead, preVote: runOptions.preVote,
       heartbeatMs: config.tickMs * runOptions.heartbeatIntervalTicks, electionTimeoutMs: config.tickMs * runOptions.electionTimeoutTicks,
       clientAttemptTimeoutMs: config.workload.attemptTimeoutMs,
     });
