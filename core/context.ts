@@ -38,6 +38,23 @@ export function invariant(condition: unknown, message: string): asserts conditio
   if (!condition) throw new InternalInvariantError(message);
 }
 
+/**
+ * `list` with `item` appended: up to three items by a fresh literal of exactly that size (the
+ * lists here are private to the step until it returns), then by push.
+ */
+function appendSmall<T>(list: T[] | null, item: T): T[] {
+  if (list === null) return [item];
+  switch (list.length) {
+    case 1:
+      return [list[0], item];
+    case 2:
+      return [list[0], list[1], item];
+    default:
+      list.push(item);
+      return list;
+  }
+}
+
 export class StepContext {
   readonly s: Draft;
   // Output lists are created on first use: most steps fill two or three of them, and a step is
@@ -86,16 +103,14 @@ export class StepContext {
     return this.s.config.id;
   }
 
-  // Most steps perform one action and send at most one message. A list started as a one-element
-  // literal is allocated at its size; [] followed by push reserves room for 17 at once.
+  // Most steps perform one to three actions and send at most two messages. A list built as a
+  // literal is allocated at its size; the first push onto a full list reserves room for 17 more.
   action(name: ActionName): void {
-    if (this._actions === null) this._actions = [name];
-    else this._actions.push(name);
+    this._actions = appendSmall(this._actions, name);
   }
 
   send(message: Message): void {
-    if (this._messages === null) this._messages = [message];
-    else this._messages.push(message);
+    this._messages = appendSmall(this._messages, message);
   }
 
   /** Sends a message whose meaning depends on durable state: see the contract above. */
@@ -170,8 +185,12 @@ export class StepContext {
   // entry in it are copied the same way, separately: most leader steps touch one follower or none.
   private ownedLeader: LeaderState | null = null;
   private progressRecordOwned = false;
-  /** Followers whose progress this step already copied (a handful at most: a list beats a set). */
-  private ownedProgress: string[] | null = null;
+  /**
+   * Followers whose progress this step already copied: most steps copy one follower's or none, so
+   * the first is kept in a field and only a step that copies several pays for a list.
+   */
+  private firstOwnedProgress: string | null = null;
+  private moreOwnedProgress: string[] | null = null;
 
   /** This step's private copy of the leader state, for direct writes (made on first use). */
   ownLeader(): Mutable<LeaderState> {
@@ -202,15 +221,20 @@ export class StepContext {
     if (!this.progressRecordOwned) {
       leader.progress = { ...leader.progress };
       this.progressRecordOwned = true;
-      if (this.ownedProgress !== null) this.ownedProgress.length = 0;
+      this.firstOwnedProgress = null;
+      if (this.moreOwnedProgress !== null) this.moreOwnedProgress.length = 0;
     }
     const progress = leader.progress as Record<string, Progress>;
-    if (this.ownedProgress === null) this.ownedProgress = [];
-    if (!this.ownedProgress.includes(id)) {
+    if (!this.ownsProgress(id)) {
       progress[id] = copyProgress(this.progress(id));
-      this.ownedProgress.push(id);
+      if (this.firstOwnedProgress === null) this.firstOwnedProgress = id;
+      else (this.moreOwnedProgress ??= []).push(id);
     }
     return progress[id] as Mutable<Progress>;
+  }
+
+  private ownsProgress(id: string): boolean {
+    return this.firstOwnedProgress === id || (this.moreOwnedProgress !== null && this.moreOwnedProgress.includes(id));
   }
 
   updateProgress(id: string, patch: Partial<Progress>): Progress {
