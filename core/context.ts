@@ -12,6 +12,7 @@
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 import { heldPush } from './held-queue';
+import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, type ActionList } from './action-lists';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -64,6 +65,8 @@ export class StepContext {
   private _reads: ReadResult[] | null = null;
   private _proposed: Proposed[] | null = null;
   private _errors: RaftError[] | null = null;
+  /** The actions so far, as an interned list while short (see action-lists.ts), then as this step's own. */
+  private _actionList: ActionList = NO_ACTIONS;
   private _actions: ActionName[] | null = null;
   private _selfInbox: Message[] | null = null;
   restore: Snapshot | null = null;
@@ -83,12 +86,21 @@ export class StepContext {
   get errors(): RaftError[] {
     return (this._errors ??= []);
   }
-  get actions(): ActionName[] {
-    return (this._actions ??= []);
+  /** Released self-addressed messages, processed before the step returns (drainSelfInbox). */
+  get selfInbox(): readonly Message[] {
+    return this._selfInbox ?? NONE;
   }
-  /** Released self-addressed messages, processed before the step returns. */
-  get selfInbox(): Message[] {
-    return (this._selfInbox ??= []);
+  pushSelf(message: Message): void {
+    this._selfInbox = appendSmall(this._selfInbox, message);
+  }
+  /** Replaces the newest self-addressed message (see supersedesOwnAck in step.ts). */
+  replaceNewestSelf(message: Message): void {
+    const inbox = this._selfInbox;
+    invariant(inbox !== null && inbox.length > 0, 'no self-addressed message to replace');
+    inbox[inbox.length - 1] = message;
+  }
+  clearSelfInbox(): void {
+    this._selfInbox = null;
   }
   hasSelfMessages(): boolean {
     return this._selfInbox !== null && this._selfInbox.length > 0;
@@ -106,7 +118,9 @@ export class StepContext {
   // Most steps perform one to three actions and send at most two messages. A list built as a
   // literal is allocated at its size; the first push onto a full list reserves room for 17 more.
   action(name: ActionName): void {
-    this._actions = appendSmall(this._actions, name);
+    if (this._actions !== null) this._actions.push(name);
+    else if (this._actionList.names.length < MAX_INTERNED_ACTIONS) this._actionList = extendActions(this._actionList, name);
+    else this._actions = [...this._actionList.names, name];
   }
 
   send(message: Message): void {
@@ -119,7 +133,7 @@ export class StepContext {
     if (s.persistSeq > s.durableSeq) {
       s.held = heldPush(s.held, { seq: s.persistSeq, message });
     } else if (message.to === this.id) {
-      this.selfInbox.push(message);
+      this.pushSelf(message);
     } else {
       this.send(message);
     }
@@ -253,7 +267,7 @@ export class StepContext {
         reads: this._reads ?? NONE,
         proposed: this._proposed ?? NONE,
         errors: this._errors ?? NONE,
-        actions: this._actions ?? NONE,
+        actions: this._actions ?? this._actionList.names,
       },
     };
   }

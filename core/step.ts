@@ -175,7 +175,8 @@ function persistAck(ctx: StepContext, seq: number): void {
   s.held = heldDrop(s.held, count);
   for (const { message } of released) {
     if (message.to !== ctx.id) ctx.send(message);
-    else if (!supersedesOwnAck(ctx.selfInbox, message)) ctx.selfInbox.push(message);
+    else if (supersedesOwnAck(ctx.selfInbox, message)) ctx.replaceNewestSelf(message);
+    else ctx.pushSelf(message);
   }
 }
 
@@ -184,20 +185,18 @@ function persistAck(ctx: StepContext, seq: number): void {
  * is durable. A later one (same term: a leader's log only grows) replaces the one before it, so a
  * sync that covers K proposals costs one commit calculation, not K.
  */
-function supersedesOwnAck(inbox: Message[], message: Message): boolean {
+function supersedesOwnAck(inbox: readonly Message[], message: Message): boolean {
   const previous = inbox.length > 0 ? inbox[inbox.length - 1] : null;
   if (message.type !== 'AppendEntriesResponse' || previous?.type !== 'AppendEntriesResponse' || previous.term !== message.term) return false;
-  if (message.matchIndex < previous.matchIndex) return false;
-  inbox[inbox.length - 1] = message;
-  return true;
+  return message.matchIndex >= previous.matchIndex;
 }
 
 /** Handles the self-addressed messages, including any that handling them adds. */
 function drainSelfInbox(ctx: StepContext): void {
   if (!ctx.hasSelfMessages()) return;
-  const inbox = ctx.selfInbox;
-  for (let k = 0; k < inbox.length; k++) receive(ctx, inbox[k]);
-  inbox.length = 0;
+  // Read through ctx each time: handling one may add more, and adding may replace the list.
+  for (let k = 0; k < ctx.selfInbox.length; k++) receive(ctx, ctx.selfInbox[k]);
+  ctx.clearSelfInbox();
 }
 
 // ---------------------------------------------------------------------------------------------
