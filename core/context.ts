@@ -57,19 +57,62 @@ function appendSmall<T>(list: T[] | null, item: T): T[] {
 }
 
 export class StepContext {
-  readonly s: Draft;
+  // Every field is set by begin(), in one order (one hidden class), so that step() can reuse a
+  // context from one step to the next: see takeStepContext below.
+  s!: Draft;
   // Output lists are created on first use: most steps fill two or three of them, and a step is
   // the simulator's innermost loop.
-  private _messages: Message[] | null = null;
-  private _apply: ApplyEntry[] | null = null;
-  private _reads: ReadResult[] | null = null;
-  private _proposed: Proposed[] | null = null;
-  private _errors: RaftError[] | null = null;
+  private _messages!: Message[] | null;
+  private _apply!: ApplyEntry[] | null;
+  private _reads!: ReadResult[] | null;
+  private _proposed!: Proposed[] | null;
+  private _errors!: RaftError[] | null;
   /** The actions so far, as an interned list while short (see action-lists.ts), then as this step's own. */
-  private _actionList: ActionList = NO_ACTIONS;
-  private _actions: ActionName[] | null = null;
-  private _selfInbox: Message[] | null = null;
-  restore: Snapshot | null = null;
+  private _actionList!: ActionList;
+  private _actions!: ActionName[] | null;
+  private _selfInbox!: Message[] | null;
+  restore!: Snapshot | null;
+  private pending!: PendingPersist | null;
+  // Leader state is copied at most once per step, on first write; later writes in the same step
+  // edit that private copy. The caller's state is never touched, and a step that updates
+  // progress five times pays for one copy, not five. The progress record and each follower's
+  // entry in it are copied the same way, separately: most leader steps touch one follower or none.
+  private ownedLeader!: LeaderState | null;
+  private progressRecordOwned!: boolean;
+  /**
+   * Followers whose progress this step already copied: most steps copy one follower's or none, so
+   * the first is kept in a field and only a step that copies several pays for a list.
+   */
+  private firstOwnedProgress!: string | null;
+  private moreOwnedProgress!: string[] | null;
+
+  constructor(state: RaftState) {
+    this.begin(state);
+  }
+
+  /** Starts a step on `state`: a fresh draft of it, and everything else empty. */
+  begin(state: RaftState): void {
+    this.s = copyState(state) as Draft;
+    this.clear();
+  }
+
+  /** Drops everything but the draft (which begin replaces). */
+  clear(): void {
+    this._messages = null;
+    this._apply = null;
+    this._reads = null;
+    this._proposed = null;
+    this._errors = null;
+    this._actionList = NO_ACTIONS;
+    this._actions = null;
+    this._selfInbox = null;
+    this.restore = null;
+    this.pending = null;
+    this.ownedLeader = null;
+    this.progressRecordOwned = false;
+    this.firstOwnedProgress = null;
+    this.moreOwnedProgress = null;
+  }
 
   get messages(): Message[] {
     return (this._messages ??= []);
@@ -104,11 +147,6 @@ export class StepContext {
   }
   hasSelfMessages(): boolean {
     return this._selfInbox !== null && this._selfInbox.length > 0;
-  }
-  private pending: PendingPersist | null = null;
-
-  constructor(state: RaftState) {
-    this.s = copyState(state) as Draft;
   }
 
   get id(): string {
@@ -193,19 +231,6 @@ export class StepContext {
     return this.s.leader;
   }
 
-  // Leader state is copied at most once per step, on first write; later writes in the same step
-  // edit that private copy. The caller's state is never touched, and a step that updates
-  // progress five times pays for one copy, not five. The progress record and each follower's
-  // entry in it are copied the same way, separately: most leader steps touch one follower or none.
-  private ownedLeader: LeaderState | null = null;
-  private progressRecordOwned = false;
-  /**
-   * Followers whose progress this step already copied: most steps copy one follower's or none, so
-   * the first is kept in a field and only a step that copies several pays for a list.
-   */
-  private firstOwnedProgress: string | null = null;
-  private moreOwnedProgress: string[] | null = null;
-
   /** This step's private copy of the leader state, for direct writes (made on first use). */
   ownLeader(): Mutable<LeaderState> {
     const leader = this.leader();
@@ -225,7 +250,8 @@ export class StepContext {
 
   progress(id: string): Progress {
     const pr = this.leader().progress[id];
-    invariant(pr !== undefined, `no progress for ${id}`);
+    // Not invariant(): its message would be built on every call.
+    if (pr === undefined) throw new InternalInvariantError(`no progress for ${id}`);
     return pr;
   }
 
@@ -272,3 +298,28 @@ export class StepContext {
     };
   }
 }
+
+/**
+ * One context kept between steps: a step takes it (or makes one if it is taken, as by a step that
+ * began inside another) and gives it back when it returns. Nothing of a finished step stays in it
+ * (release), so reuse is invisible: a context is scratch space, never part of a state or output.
+ */
+let spareContext: StepContext | null = null;
+
+export function takeStepContext(state: RaftState): StepContext {
+  const ctx = spareContext;
+  if (ctx === null) return new StepContext(state);
+  spareContext = null;
+  ctx.begin(state);
+  return ctx;
+}
+
+/** Returns a finished step's context for reuse, after dropping what it referred to. */
+export function releaseStepContext(ctx: StepContext): void {
+  ctx.s = RELEASED;
+  ctx.clear();
+  spareContext = ctx;
+}
+
+/** The draft of a context between steps: none (a context is used only between begin and release). */
+const RELEASED = null as unknown as Draft;

@@ -6,7 +6,7 @@
 // back; core itself holds back every message that promises durable state until that ack.
 
 import type { Input, Message, Output } from './types';
-import { StepContext } from './context';
+import { StepContext, releaseStepContext, takeStepContext } from './context';
 import type { RaftState } from './state';
 import { checkMessage } from './validate';
 import { MAX_TERM_STEP, termStepRefusal } from './terms';
@@ -41,10 +41,17 @@ export interface StepResult {
 }
 
 export function step(state: RaftState, input: Input): StepResult {
-  const ctx = new StepContext(state);
+  const ctx = takeStepContext(state);
+  run(ctx, input);
+  const result = ctx.finish();
+  releaseStepContext(ctx);
+  return result;
+}
+
+function run(ctx: StepContext, input: Input): void {
   if (typeof input !== 'object' || input === null) {
     ctx.errors.push({ type: 'InvalidInput', reason: 'input must be an object' });
-    return ctx.finish();
+    return;
   }
   switch (input.type) {
     case 'Tick':
@@ -79,7 +86,6 @@ export function step(state: RaftState, input: Input): StepResult {
   // A configuration that committed in this step may call for LeaveJoint (whose own durable ack
   // may come back at once) or for the leader to step down.
   while (afterConfigCommitted(ctx)) drainSelfInbox(ctx);
-  return ctx.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
