@@ -126,6 +126,10 @@ export class StepContext {
   get proposed(): Proposed[] {
     return (this._proposed ??= []);
   }
+  /** As proposed.push, but a step's first proposal starts a list of one rather than of 17. */
+  addProposed(proposal: Proposed): void {
+    this._proposed = appendSmall(this._proposed, proposal);
+  }
   get errors(): RaftError[] {
     return (this._errors ??= []);
   }

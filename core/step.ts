@@ -153,7 +153,7 @@ function propose(ctx: StepContext, requestId: string, data: readonly string[]): 
     return;
   }
   let bytes = 0;
-  for (const d of data) bytes += d.length;
+  for (let k = 0; k < data.length; k++) bytes += data[k].length;
   // An empty pipeline always accepts one batch, however large, so that progress is possible.
   if (leader.uncommittedBytes > 0 && leader.uncommittedBytes + bytes > s.config.maxUncommittedBytes) {
     ctx.errors.push({ type: 'ProposalDropped', requestId, reason: 'UncommittedBound' });
@@ -162,7 +162,7 @@ function propose(ctx: StepContext, requestId: string, data: readonly string[]): 
   ctx.action('ClientRequest');
   const firstIndex = lastIndex(s.log) + 1;
   appendAsLeader(ctx, data.map((d) => ({ term: s.term, type: 'Normal' as const, data: d })));
-  ctx.proposed.push({ requestId, firstIndex, count: data.length, term: s.term });
+  ctx.addProposed({ requestId, firstIndex, count: data.length, term: s.term });
   broadcastAppend(ctx, false);
 }
 
@@ -179,7 +179,8 @@ function persistAck(ctx: StepContext, seq: number): void {
   if (count === 0) return;
   const released = heldOldest(s.held, count);
   s.held = heldDrop(s.held, count);
-  for (const { message } of released) {
+  for (let k = 0; k < released.length; k++) {
+    const message = released[k].message;
     if (message.to !== ctx.id) ctx.send(message);
     else if (supersedesOwnAck(ctx.selfInbox, message)) ctx.replaceNewestSelf(message);
     else ctx.pushSelf(message);
