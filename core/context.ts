@@ -120,6 +120,18 @@ export class StepContext {
   get apply(): ApplyEntry[] {
     return (this._apply ??= []);
   }
+  /** Hands `entries` (indexes from `from` on) to the application, in one list of the final size. */
+  addApplied(from: LogIndex, entries: readonly Entry[]): void {
+    let applied: ApplyEntry[];
+    if (entries.length === 1) {
+      applied = [{ index: from, entry: entries[0] }];
+    } else {
+      applied = new Array<ApplyEntry>(entries.length);
+      for (let k = 0; k < entries.length; k++) applied[k] = { index: from + k, entry: entries[k] };
+    }
+    if (this._apply === null) this._apply = applied;
+    else for (let k = 0; k < applied.length; k++) this._apply.push(applied[k]);
+  }
   get reads(): ReadResult[] {
     return (this._reads ??= []);
   }
