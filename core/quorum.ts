@@ -35,6 +35,9 @@ const scratchValues: number[] = [];
 
 /** The largest value that a majority of `voters` have reached. */
 function majorityMin(voters: readonly NodeId[], valueOf: (id: NodeId) => LogIndex): LogIndex {
+  // Configurations always have voters (config.ts, membership.ts); without any there is no value
+  // (as the list this replaced gave), never a stale one left in the scratch list by an earlier call.
+  if (voters.length === 0) return undefined as unknown as LogIndex;
   const values = scratchValues;
   // Insertion into a descending prefix of `values`, as insertDescending does, without resizing.
   for (let n = 0; n < voters.length; n++) {
