@@ -12,6 +12,7 @@
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 import { heldPush } from './held-queue';
+import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, type ActionList } from './action-lists';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -38,18 +39,80 @@ export function invariant(condition: unknown, message: string): asserts conditio
   if (!condition) throw new InternalInvariantError(message);
 }
 
+/**
+ * `list` with `item` appended: up to three items by a fresh literal of exactly that size (the
+ * lists here are private to the step until it returns), then by push.
+ */
+function appendSmall<T>(list: T[] | null, item: T): T[] {
+  if (list === null) return [item];
+  switch (list.length) {
+    case 1:
+      return [list[0], item];
+    case 2:
+      return [list[0], list[1], item];
+    default:
+      list.push(item);
+      return list;
+  }
+}
+
 export class StepContext {
-  readonly s: Draft;
+  // Every field is set by begin(), in one order (one hidden class), so that step() can reuse a
+  // context from one step to the next: see takeStepContext below.
+  s!: Draft;
   // Output lists are created on first use: most steps fill two or three of them, and a step is
   // the simulator's innermost loop.
-  private _messages: Message[] | null = null;
-  private _apply: ApplyEntry[] | null = null;
-  private _reads: ReadResult[] | null = null;
-  private _proposed: Proposed[] | null = null;
-  private _errors: RaftError[] | null = null;
-  private _actions: ActionName[] | null = null;
-  private _selfInbox: Message[] | null = null;
-  restore: Snapshot | null = null;
+  private _messages!: Message[] | null;
+  private _apply!: ApplyEntry[] | null;
+  private _reads!: ReadResult[] | null;
+  private _proposed!: Proposed[] | null;
+  private _errors!: RaftError[] | null;
+  /** The actions so far, as an interned list while short (see action-lists.ts), then as this step's own. */
+  private _actionList!: ActionList;
+  private _actions!: ActionName[] | null;
+  private _selfInbox!: Message[] | null;
+  restore!: Snapshot | null;
+  private pending!: PendingPersist | null;
+  // Leader state is copied at most once per step, on first write; later writes in the same step
+  // edit that private copy. The caller's state is never touched, and a step that updates
+  // progress five times pays for one copy, not five. The progress record and each follower's
+  // entry in it are copied the same way, separately: most leader steps touch one follower or none.
+  private ownedLeader!: LeaderState | null;
+  private progressRecordOwned!: boolean;
+  /**
+   * Followers whose progress this step already copied: most steps copy one follower's or none, so
+   * the first is kept in a field and only a step that copies several pays for a list.
+   */
+  private firstOwnedProgress!: string | null;
+  private moreOwnedProgress!: string[] | null;
+
+  constructor(state: RaftState) {
+    this.begin(state);
+  }
+
+  /** Starts a step on `state`: a fresh draft of it, and everything else empty. */
+  begin(state: RaftState): void {
+    this.s = copyState(state) as Draft;
+    this.clear();
+  }
+
+  /** Drops everything but the draft (which begin replaces). */
+  clear(): void {
+    this._messages = null;
+    this._apply = null;
+    this._reads = null;
+    this._proposed = null;
+    this._errors = null;
+    this._actionList = NO_ACTIONS;
+    this._actions = null;
+    this._selfInbox = null;
+    this.restore = null;
+    this.pending = null;
+    this.ownedLeader = null;
+    this.progressRecordOwned = false;
+    this.firstOwnedProgress = null;
+    this.moreOwnedProgress = null;
+  }
 
   get messages(): Message[] {
     return (this._messages ??= []);
@@ -57,45 +120,65 @@ export class StepContext {
   get apply(): ApplyEntry[] {
     return (this._apply ??= []);
   }
+  /** Hands `entries` (indexes from `from` on) to the application, in one list of the final size. */
+  addApplied(from: LogIndex, entries: readonly Entry[]): void {
+    let applied: ApplyEntry[];
+    if (entries.length === 1) {
+      applied = [{ index: from, entry: entries[0] }];
+    } else {
+      applied = new Array<ApplyEntry>(entries.length);
+      for (let k = 0; k < entries.length; k++) applied[k] = { index: from + k, entry: entries[k] };
+    }
+    if (this._apply === null) this._apply = applied;
+    else for (let k = 0; k < applied.length; k++) this._apply.push(applied[k]);
+  }
   get reads(): ReadResult[] {
     return (this._reads ??= []);
   }
   get proposed(): Proposed[] {
     return (this._proposed ??= []);
   }
+  /** As proposed.push, but a step's first proposal starts a list of one rather than of 17. */
+  addProposed(proposal: Proposed): void {
+    this._proposed = appendSmall(this._proposed, proposal);
+  }
   get errors(): RaftError[] {
     return (this._errors ??= []);
   }
-  get actions(): ActionName[] {
-    return (this._actions ??= []);
+  /** Released self-addressed messages, processed before the step returns (drainSelfInbox). */
+  get selfInbox(): readonly Message[] {
+    return this._selfInbox ?? NONE;
   }
-  /** Released self-addressed messages, processed before the step returns. */
-  get selfInbox(): Message[] {
-    return (this._selfInbox ??= []);
+  pushSelf(message: Message): void {
+    this._selfInbox = appendSmall(this._selfInbox, message);
+  }
+  /** Replaces the newest self-addressed message (see supersedesOwnAck in step.ts). */
+  replaceNewestSelf(message: Message): void {
+    const inbox = this._selfInbox;
+    invariant(inbox !== null && inbox.length > 0, 'no self-addressed message to replace');
+    inbox[inbox.length - 1] = message;
+  }
+  clearSelfInbox(): void {
+    this._selfInbox = null;
   }
   hasSelfMessages(): boolean {
     return this._selfInbox !== null && this._selfInbox.length > 0;
-  }
-  private pending: PendingPersist | null = null;
-
-  constructor(state: RaftState) {
-    this.s = copyState(state) as Draft;
   }
 
   get id(): string {
     return this.s.config.id;
   }
 
-  // Most steps perform one action and send at most one message. A list started as a one-element
-  // literal is allocated at its size; [] followed by push reserves room for 17 at once.
+  // Most steps perform one to three actions and send at most two messages. A list built as a
+  // literal is allocated at its size; the first push onto a full list reserves room for 17 more.
   action(name: ActionName): void {
-    if (this._actions === null) this._actions = [name];
-    else this._actions.push(name);
+    if (this._actions !== null) this._actions.push(name);
+    else if (this._actionList.names.length < MAX_INTERNED_ACTIONS) this._actionList = extendActions(this._actionList, name);
+    else this._actions = [...this._actionList.names, name];
   }
 
   send(message: Message): void {
-    if (this._messages === null) this._messages = [message];
-    else this._messages.push(message);
+    this._messages = appendSmall(this._messages, message);
   }
 
   /** Sends a message whose meaning depends on durable state: see the contract above. */
@@ -104,7 +187,7 @@ export class StepContext {
     if (s.persistSeq > s.durableSeq) {
       s.held = heldPush(s.held, { seq: s.persistSeq, message });
     } else if (message.to === this.id) {
-      this.selfInbox.push(message);
+      this.pushSelf(message);
     } else {
       this.send(message);
     }
@@ -164,15 +247,6 @@ export class StepContext {
     return this.s.leader;
   }
 
-  // Leader state is copied at most once per step, on first write; later writes in the same step
-  // edit that private copy. The caller's state is never touched, and a step that updates
-  // progress five times pays for one copy, not five. The progress record and each follower's
-  // entry in it are copied the same way, separately: most leader steps touch one follower or none.
-  private ownedLeader: LeaderState | null = null;
-  private progressRecordOwned = false;
-  /** Followers whose progress this step already copied (a handful at most: a list beats a set). */
-  private ownedProgress: string[] | null = null;
-
   /** This step's private copy of the leader state, for direct writes (made on first use). */
   ownLeader(): Mutable<LeaderState> {
     const leader = this.leader();
@@ -192,7 +266,8 @@ export class StepContext {
 
   progress(id: string): Progress {
     const pr = this.leader().progress[id];
-    invariant(pr !== undefined, `no progress for ${id}`);
+    // Not invariant(): its message would be built on every call.
+    if (pr === undefined) throw new InternalInvariantError(`no progress for ${id}`);
     return pr;
   }
 
@@ -202,15 +277,20 @@ export class StepContext {
     if (!this.progressRecordOwned) {
       leader.progress = { ...leader.progress };
       this.progressRecordOwned = true;
-      if (this.ownedProgress !== null) this.ownedProgress.length = 0;
+      this.firstOwnedProgress = null;
+      if (this.moreOwnedProgress !== null) this.moreOwnedProgress.length = 0;
     }
     const progress = leader.progress as Record<string, Progress>;
-    if (this.ownedProgress === null) this.ownedProgress = [];
-    if (!this.ownedProgress.includes(id)) {
+    if (!this.ownsProgress(id)) {
       progress[id] = copyProgress(this.progress(id));
-      this.ownedProgress.push(id);
+      if (this.firstOwnedProgress === null) this.firstOwnedProgress = id;
+      else (this.moreOwnedProgress ??= []).push(id);
     }
     return progress[id] as Mutable<Progress>;
+  }
+
+  private ownsProgress(id: string): boolean {
+    return this.firstOwnedProgress === id || (this.moreOwnedProgress !== null && this.moreOwnedProgress.includes(id));
   }
 
   updateProgress(id: string, patch: Partial<Progress>): Progress {
@@ -229,8 +309,33 @@ export class StepContext {
         reads: this._reads ?? NONE,
         proposed: this._proposed ?? NONE,
         errors: this._errors ?? NONE,
-        actions: this._actions ?? NONE,
+        actions: this._actions ?? this._actionList.names,
       },
     };
   }
 }
+
+/**
+ * One context kept between steps: a step takes it (or makes one if it is taken, as by a step that
+ * began inside another) and gives it back when it returns. Nothing of a finished step stays in it
+ * (release), so reuse is invisible: a context is scratch space, never part of a state or output.
+ */
+let spareContext: StepContext | null = null;
+
+export function takeStepContext(state: RaftState): StepContext {
+  const ctx = spareContext;
+  if (ctx === null) return new StepContext(state);
+  spareContext = null;
+  ctx.begin(state);
+  return ctx;
+}
+
+/** Returns a finished step's context for reuse, after dropping what it referred to. */
+export function releaseStepContext(ctx: StepContext): void {
+  ctx.s = RELEASED;
+  ctx.clear();
+  spareContext = ctx;
+}
+
+/** The draft of a context between steps: none (a context is used only between begin and release). */
+const RELEASED = null as unknown as Draft;

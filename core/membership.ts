@@ -298,6 +298,13 @@ function tellCommitToPeers(ctx: StepContext, chosen: (id: NodeId) => boolean): v
   }
 }
 
+// Its own function: a closure over the caller's locals would make every call of
+// afterConfigCommitted (once per step) allocate a context for them.
+function dropRetiredPeers(ctx: StepContext): void {
+  tellCommitToPeers(ctx, (id) => !isMember(ctx.s.cluster, id));
+  syncPeers(ctx);
+}
+
 /**
  * What a leader does once a configuration commits, at the end of a step (never in the middle of a
  * handler that still uses the leader state): it leaves a committed joint configuration that asked
@@ -310,10 +317,7 @@ export function afterConfigCommitted(ctx: StepContext): boolean {
   // The removal committed: the removed members are told the commit index once more (up to what
   // each holds: if that covers their removal they know not to campaign, see mayCampaign), then
   // dropped. Replicating to them for longer would let a removed node's newer term depose us.
-  if (ctx.leader().retiring > 0) {
-    tellCommitToPeers(ctx, (id) => !isMember(s.cluster, id));
-    syncPeers(ctx);
-  }
+  if (ctx.leader().retiring > 0) dropRetiredPeers(ctx);
   if (isJoint(s.cluster) && s.cluster.autoLeave === true && committedInCurrentTerm(ctx) && ctx.leader().transfer === null) {
     appendConfig(ctx, null, leaveJointConfig(s.cluster), 'LeaveJoint');
     return true;

@@ -65,6 +65,9 @@ function withTailInTrie<T>(v: PersistentVector<T>, fullTail: readonly T[], size:
 
 export function vectorPushAll<T>(v: PersistentVector<T>, items: readonly T[]): PersistentVector<T> {
   if (items.length === 0) return v;
+  // The common case, items that fit in the tail: one copy at its final size (a spread followed by
+  // pushes would reserve room for 17 more on the first push).
+  if (v.tail.length + items.length <= WIDTH) return { size: v.size + items.length, shift: v.shift, root: v.root, tail: v.tail.concat(items) };
   let size = v.size;
   let shift = v.shift;
   let root = v.root;
@@ -123,9 +126,11 @@ function trimTrie(node: Node, level: number, keep: number): Node {
 
 /** Copies elements [from, to) into a fresh array, leaf by leaf. */
 export function vectorSlice<T>(v: PersistentVector<T>, from: number, to: number): T[] {
-  const out: T[] = [];
   const end = Math.min(to, v.size);
   let i = Math.max(0, from);
+  // Within one leaf (a few entries near the end, the usual request): one copy at its final size.
+  if (i < end && i >>> BITS === (end - 1) >>> BITS) return leafFor(v, i).slice(i & MASK, (i & MASK) + end - i) as T[];
+  const out: T[] = [];
   while (i < end) {
     const leaf = leafFor(v, i);
     const leafEnd = Math.min(end, (i | MASK) + 1);

@@ -27,10 +27,28 @@ export function hasQuorum(cluster: ClusterConfig, ids: readonly NodeId[]): boole
   return cluster.votersOutgoing === undefined || majorityOf(cluster.votersOutgoing, ids);
 }
 
+/**
+ * Scratch space for majorityMin, reused by every call: the values are read before it returns and
+ * nothing else touches it, so sharing it is invisible to callers (and saves a list per answer).
+ */
+const scratchValues: number[] = [];
+
 /** The largest value that a majority of `voters` have reached. */
 function majorityMin(voters: readonly NodeId[], valueOf: (id: NodeId) => LogIndex): LogIndex {
-  const values: number[] = [];
-  for (let k = 0; k < voters.length; k++) insertDescending(values, valueOf(voters[k]));
+  // Configurations always have voters (config.ts, membership.ts); without any there is no value
+  // (as the list this replaced gave), never a stale one left in the scratch list by an earlier call.
+  if (voters.length === 0) return undefined as unknown as LogIndex;
+  const values = scratchValues;
+  // Insertion into a descending prefix of `values`, as insertDescending does, without resizing.
+  for (let n = 0; n < voters.length; n++) {
+    const value = valueOf(voters[n]);
+    let k = n;
+    while (k > 0 && values[k - 1] < value) {
+      values[k] = values[k - 1];
+      k--;
+    }
+    values[k] = value;
+  }
   return values[Math.floor(voters.length / 2)];
 }
 

@@ -6,7 +6,7 @@
 // back; core itself holds back every message that promises durable state until that ack.
 
 import type { Input, Message, Output } from './types';
-import { StepContext } from './context';
+import { StepContext, releaseStepContext, takeStepContext } from './context';
 import type { RaftState } from './state';
 import { checkMessage } from './validate';
 import { MAX_TERM_STEP, termStepRefusal } from './terms';
@@ -41,10 +41,17 @@ export interface StepResult {
 }
 
 export function step(state: RaftState, input: Input): StepResult {
-  const ctx = new StepContext(state);
+  const ctx = takeStepContext(state);
+  run(ctx, input);
+  const result = ctx.finish();
+  releaseStepContext(ctx);
+  return result;
+}
+
+function run(ctx: StepContext, input: Input): void {
   if (typeof input !== 'object' || input === null) {
     ctx.errors.push({ type: 'InvalidInput', reason: 'input must be an object' });
-    return ctx.finish();
+    return;
   }
   switch (input.type) {
     case 'Tick':
@@ -79,7 +86,6 @@ export function step(state: RaftState, input: Input): StepResult {
   // A configuration that committed in this step may call for LeaveJoint (whose own durable ack
   // may come back at once) or for the leader to step down.
   while (afterConfigCommitted(ctx)) drainSelfInbox(ctx);
-  return ctx.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +153,7 @@ function propose(ctx: StepContext, requestId: string, data: readonly string[]): 
     return;
   }
   let bytes = 0;
-  for (const d of data) bytes += d.length;
+  for (let k = 0; k < data.length; k++) bytes += data[k].length;
   // An empty pipeline always accepts one batch, however large, so that progress is possible.
   if (leader.uncommittedBytes > 0 && leader.uncommittedBytes + bytes > s.config.maxUncommittedBytes) {
     ctx.errors.push({ type: 'ProposalDropped', requestId, reason: 'UncommittedBound' });
@@ -156,7 +162,7 @@ function propose(ctx: StepContext, requestId: string, data: readonly string[]): 
   ctx.action('ClientRequest');
   const firstIndex = lastIndex(s.log) + 1;
   appendAsLeader(ctx, data.map((d) => ({ term: s.term, type: 'Normal' as const, data: d })));
-  ctx.proposed.push({ requestId, firstIndex, count: data.length, term: s.term });
+  ctx.addProposed({ requestId, firstIndex, count: data.length, term: s.term });
   broadcastAppend(ctx, false);
 }
 
@@ -173,9 +179,11 @@ function persistAck(ctx: StepContext, seq: number): void {
   if (count === 0) return;
   const released = heldOldest(s.held, count);
   s.held = heldDrop(s.held, count);
-  for (const { message } of released) {
+  for (let k = 0; k < released.length; k++) {
+    const message = released[k].message;
     if (message.to !== ctx.id) ctx.send(message);
-    else if (!supersedesOwnAck(ctx.selfInbox, message)) ctx.selfInbox.push(message);
+    else if (supersedesOwnAck(ctx.selfInbox, message)) ctx.replaceNewestSelf(message);
+    else ctx.pushSelf(message);
   }
 }
 
@@ -184,20 +192,18 @@ function persistAck(ctx: StepContext, seq: number): void {
  * is durable. A later one (same term: a leader's log only grows) replaces the one before it, so a
  * sync that covers K proposals costs one commit calculation, not K.
  */
-function supersedesOwnAck(inbox: Message[], message: Message): boolean {
+function supersedesOwnAck(inbox: readonly Message[], message: Message): boolean {
   const previous = inbox.length > 0 ? inbox[inbox.length - 1] : null;
   if (message.type !== 'AppendEntriesResponse' || previous?.type !== 'AppendEntriesResponse' || previous.term !== message.term) return false;
-  if (message.matchIndex < previous.matchIndex) return false;
-  inbox[inbox.length - 1] = message;
-  return true;
+  return message.matchIndex >= previous.matchIndex;
 }
 
 /** Handles the self-addressed messages, including any that handling them adds. */
 function drainSelfInbox(ctx: StepContext): void {
   if (!ctx.hasSelfMessages()) return;
-  const inbox = ctx.selfInbox;
-  for (let k = 0; k < inbox.length; k++) receive(ctx, inbox[k]);
-  inbox.length = 0;
+  // Read through ctx each time: handling one may add more, and adding may replace the list.
+  for (let k = 0; k < ctx.selfInbox.length; k++) receive(ctx, ctx.selfInbox[k]);
+  ctx.clearSelfInbox();
 }
 
 // ---------------------------------------------------------------------------------------------

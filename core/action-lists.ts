@@ -1,0 +1,37 @@
+// The action lists a step reports (Output.actions), interned: almost every step reports one of a
+// few short sequences (HandleAppendEntriesRequest; PersistAck, HandleAppendEntriesResponse; ...),
+// so each short sequence is built once, frozen, and shared by every output that reports it. A step
+// then allocates no list for its actions. Frozen like the shared empty list: outputs are read-only.
+
+import type { ActionName } from './types';
+
+/** Sequences longer than this are built per step (they are rare: elections, membership changes). */
+export const MAX_INTERNED_ACTIONS = 4;
+
+export interface ActionList {
+  readonly names: readonly ActionName[];
+  /** The sequences one action longer, built on first use. */
+  next: Map<ActionName, ActionList> | null;
+  /** The last one looked up: most sequences have one usual continuation, found without a map lookup. */
+  lastName: ActionName | null;
+  lastNext: ActionList | null;
+}
+
+const EMPTY_NAMES: readonly ActionName[] = Object.freeze([]);
+
+/** The empty sequence, the root of every interned one. */
+export const NO_ACTIONS: ActionList = { names: EMPTY_NAMES, next: null, lastName: null, lastNext: null };
+
+/** The interned sequence `list.names` followed by `name`; `list` must hold fewer than MAX_INTERNED_ACTIONS. */
+export function extendActions(list: ActionList, name: ActionName): ActionList {
+  if (list.lastName === name) return list.lastNext as ActionList;
+  const next = (list.next ??= new Map());
+  let extended = next.get(name);
+  if (extended === undefined) {
+    extended = { names: Object.freeze([...list.names, name]), next: null, lastName: null, lastNext: null };
+    next.set(name, extended);
+  }
+  list.lastName = name;
+  list.lastNext = extended;
+  return extended;
+}
