@@ -20,6 +20,8 @@ export type PropertyName =
   | 'OutputVocabulary'
   | 'ReadAccounting'
   | 'TransferAccounting'
+  | 'ElectionTally'
+  | 'LeaderNoop'
   | 'CoreRejectedOwnMessage'
   | 'CoreInternalError'
   | 'LivenessLeader'

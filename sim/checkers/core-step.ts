@@ -9,6 +9,7 @@ import { checkLeaderLease } from './leader-lease';
 import { checkOutputVocabulary } from './output-vocabulary';
 import { checkReadAccounting } from './read-accounting';
 import { checkTransferAccounting } from './transfer-accounting';
+import { checkElectionTally } from './election-tally';
 
 /** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
@@ -19,4 +20,5 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkOutputVocabulary(node, result);
   checkReadAccounting(node, before, input, result);
   checkTransferAccounting(node, before, input, result);
+  checkElectionTally(node, before, input, result);
 }
