@@ -81,7 +81,7 @@ export async function sweepCommand({ flags, io, deps }: Invocation): Promise<num
   const violations = summaries
     .filter((s) => s.violation !== null)
     .map((s) => reproduce(base, s, outDir, bug));
-  const missing = missingCoverage(base.faults, coverage.counts);
+  const missing = missingCoverage(base.faults, coverage.counts, base.nodes);
   const validation = flags.validate ? await validateWithTlc(base, summaries, Number(flags.validate), workers, outDir, bug, progressLine(io, flags, now, 'traces')) : [];
   const report: SweepReport & SweepProvenance = {
     runs: summaries.length, violations, events, eventsPerSecond: events / (wallMs / 1000), simulatedMs, wallMs,

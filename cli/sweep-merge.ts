@@ -171,7 +171,7 @@ export function mergeShards(shards: readonly { file: string; report: ShardReport
     runs, passes: runs - violations.length, violations, events, simulatedMs: sum((r) => r.simulatedMs), wallMs,
     eventsPerSecond: wallMs > 0 ? events / (wallMs / 1000) : 0,
     linearizability: addCounts(reports.map((r) => r.linearizability)), coverage,
-    missingCoverage: missingCoverage(String(first.report.config.faults), coverage as Parameters<typeof missingCoverage>[1]),
+    missingCoverage: missingCoverage(String(first.report.config.faults), coverage as Parameters<typeof missingCoverage>[1], Number(first.report.config.nodes)),
     validation: reports.flatMap((r) => r.validation).sort((a, b) => a.seed - b.seed),
     availability: worstOf(reports.map((r) => r.availability)),
   };

@@ -62,15 +62,15 @@ function runSweepSeed(cell: SweepCell, seed: number): void {
 }
 
 function checkSweepCoverage(): void {
-  for (const cell of plan.cells) {
-    const missing = missingCoverage(cell.faults, (sweepCoverage.get(cellName(cell)) ?? {}) as Parameters<typeof missingCoverage>[1]);
+  for (const cell of [...plan.oneNodeCells, ...plan.cells]) {
+    const missing = missingCoverage(cell.faults, (sweepCoverage.get(cellName(cell)) ?? {}) as Parameters<typeof missingCoverage>[1], cell.nodes);
     if (missing.length > 0) throw new Error(`${cellName(cell)}: faults never happened: ${missing.join(', ')}`);
   }
 }
 
 describe(`product checks (budget ${plan.budgetS} s)`, () => {
   it('smoke: one short run per cell', check(() => {
-    for (const cell of plan.cells) runAndJudge(cell, 1, plan.smokeDurationMs);
+    for (const cell of [...plan.oneNodeCells, ...plan.cells]) runAndJudge(cell, 1, plan.smokeDurationMs);
   }));
 
   for (const run of plan.replaySpec) {
@@ -88,6 +88,10 @@ describe(`product checks (budget ${plan.budgetS} s)`, () => {
   // against the cases that execute it, and a case that only reads counters executes no core code,
   // so as a case of its own it never ran against any mutant (a lease-read path that never answers
   // survived that way, though `raftbed sweep` fails it).
+  it(`sweep: seeds 2-${plan.oneNodeSeeds + 1} in every one-node cell`, check(() => {
+    for (let seed = 2; seed <= plan.oneNodeSeeds + 1; seed++) for (const cell of plan.oneNodeCells) runSweepSeed(cell, seed);
+  }));
+
   const seeds = Array.from({ length: plan.sweepSeedsPerCell }, (_, k) => k + 2);
   for (let from = 0; from < seeds.length; from += plan.seedsPerRound) {
     const round = seeds.slice(from, from + plan.seedsPerRound);

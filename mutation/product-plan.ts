@@ -27,6 +27,10 @@ export interface ProductPlan {
   readonly budgetS: number;
   /** Every sweep runs in each of these cells (the profiles and cluster sizes the issue names). */
   readonly cells: readonly SweepCell[];
+  /** One-node clusters (a pre-candidate that is its own quorum): cheap runs, a few seeds each. */
+  readonly oneNodeCells: readonly SweepCell[];
+  /** Seeds 2..oneNodeSeeds+1 in each one-node cell, at the sweep's run length, before the sweep. */
+  readonly oneNodeSeeds: number;
   /** A first, short run per cell: catches the grossly broken mutants in well under a second. */
   readonly smokeDurationMs: number;
   /** Seeds 2..sweepSeedsPerCell+1 in every cell, at the product's default run length. */
@@ -44,6 +48,14 @@ export const BUDGET_ENV = 'RAFTBED_MUTATION_BUDGET_S';
 export const CELLS: readonly SweepCell[] = Object.freeze(
   (['all', 'swarm', 'partitions', 'crashes'] as const).flatMap((faults) => [3, 5].map((nodes) => ({ faults, nodes }))),
 );
+
+/**
+ * A one-node cluster sends no message, so only faults of the node itself reach it (crashes, pauses,
+ * clocks, disks: `all`), and swarm draws core's options (PreVote off, lease reads) over it. Its
+ * runs cost a few milliseconds each, so they fit in the fixed costs below.
+ */
+export const ONE_NODE_CELLS: readonly SweepCell[] = Object.freeze((['all', 'swarm'] as const).map((faults) => ({ faults, nodes: 1 })));
+export const ONE_NODE_SEEDS = 3;
 
 /**
  * Fixed costs of one mutant's check run on an idle core (measured; docs/mutation.md): jest start
@@ -71,6 +83,8 @@ export function productPlan(budgetS: number = DEFAULT_BUDGET_S): ProductPlan {
   return {
     budgetS,
     cells: CELLS,
+    oneNodeCells: ONE_NODE_CELLS,
+    oneNodeSeeds: ONE_NODE_SEEDS,
     smokeDurationMs: 3_000,
     sweepSeedsPerCell,
     sweepDurationMs: 10_000,

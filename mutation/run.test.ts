@@ -32,5 +32,6 @@ it('turns a budget into a fixed plan whose smaller budgets run a subset of the s
   expect(small.tlcTraces).toEqual(full.tlcTraces);
   expect(small.replaySpec).toEqual(full.replaySpec);
   expect(full.cells.map((c) => `${c.faults}/${c.nodes}`)).toEqual(['all/3', 'all/5', 'swarm/3', 'swarm/5', 'partitions/3', 'partitions/5', 'crashes/3', 'crashes/5']);
+  expect([...full.oneNodeCells.map((c) => `${c.faults}/${c.nodes}`), full.oneNodeSeeds]).toEqual(['all/1', 'swarm/1', 3]);
   expect(() => productPlan(19)).toThrow(BudgetError);
 });

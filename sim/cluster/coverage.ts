@@ -86,11 +86,24 @@ export function notDrawnCoverage(profile: string, counts: Readonly<Record<Covera
   return (PROFILE_EXPECTS[profile] ?? []).filter((c) => unsupported.includes(c));
 }
 
-export function missingCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>): CoverageCounter[] {
+/**
+ * What only moves between two or more nodes, so no profile promises it to a one-node cluster: it
+ * sends no message (nothing to receive, drop, duplicate or cut off), has no one to hand leadership
+ * to, confirms its read rounds at once (no lease read), and the operator changes membership only
+ * among the run's own nodes.
+ */
+export const NEEDS_PEERS: readonly CoverageCounter[] = [
+  'receives', 'drops', 'duplicates', 'partitions', 'leaderIsolations', 'transferRequests', 'timeoutNows', 'leaseReads',
+  ...(CAPABILITY_COUNTERS.find((c) => c.runs === 'runsWithMembership')?.counters ?? []),
+];
+
+/** What `profile` (and the runs' options) promised a sweep of `nodes`-node clusters and never happened. */
+export function missingCoverage(profile: string, counts: Readonly<Record<CoverageCounter, number>>, nodes?: number): CoverageCounter[] {
   const unsupported = unsupportedCounters(counts);
-  const missing = (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0 && !unsupported.includes(c));
+  const unreachable = nodes === 1 ? NEEDS_PEERS : [];
+  const missing = (PROFILE_EXPECTS[profile] ?? []).filter((c) => counts[c] === 0 && !unsupported.includes(c) && !unreachable.includes(c));
   for (const { runs, inputs } of OPTION_EXPECTS) {
-    if ((counts[runs] ?? 0) > 0) for (const c of inputs) if (counts[c] === 0 && !missing.includes(c)) missing.push(c);
+    if ((counts[runs] ?? 0) > 0) for (const c of inputs) if (counts[c] === 0 && !missing.includes(c) && !unreachable.includes(c)) missing.push(c);
   }
   return missing;
 }
