@@ -17,7 +17,8 @@
 //                  - give up in that step (Follower, same term) when the refusals form a quorum;
 //                  - otherwise stay as it was: neither advance nor give up.
 //                  In any step, a node leads, or passes its pre-vote, only when the distinct
-//                  granting voters it was sent (and itself) form a quorum. A quorum of refusals
+//                  granting voters it was sent (and itself) form a quorum; with PreVote on, an
+//                  election starts only from a passed pre-vote, or on a TimeoutNow. A quorum of refusals
 //                  makes winning impossible; giving up earlier (as soon as the refusals block every
 //                  quorum) would also be correct Raft, but core's rule is the quorum, and that is
 //                  the bound judged.
@@ -63,7 +64,7 @@ function answerOf(s: RaftState, t: Tally, m: Message): { from: NodeId; granted: 
 }
 
 function fail(node: string, detail: string): never {
-  throw new SafetyViolation('ElectionTally', `${node} ${detail}`, node);
+  throw new SafetyViolation('ElectionTally', `${node}${detail}`, node);
 }
 
 const describeTally = (t: Tally): string => `granted by [${[...new Set(t.granted)].join(', ')}], refused by [${[...new Set(t.rejected)].join(', ')}]`;
@@ -102,7 +103,11 @@ export function checkElectionTally(node: string, before: RaftState, input: Input
     }
     checkLeaderNoop(node, before, after);
   }
-  const passedPreVote = electionStarted && (before.role === 'PreCandidate' || preVoteStarted) && !(input.type === 'Receive' && input.message.type === 'TimeoutNowRequest');
+  const onTimeoutNow = input.type === 'Receive' && input.message.type === 'TimeoutNowRequest';
+  const passedPreVote = electionStarted && (before.role === 'PreCandidate' || preVoteStarted) && !onTimeoutNow;
+  if (electionStarted && before.config.preVote && !onTimeoutNow && !passedPreVote) {
+    fail(node, ` started an election of term ${after.term} as ${before.role} of term ${before.term}: with PreVote on, only a pre-candidate that passed its pre-vote (or a TimeoutNow) starts one`);
+  }
   if (passedPreVote) {
     // Started this step, the pre-vote holds only the node's own grant; else what it was sent.
     const grants = preVoteStarted ? [node] : tally?.kind === 'pre' ? tally.granted : undefined;
