@@ -21,6 +21,9 @@ export const acceptStaleTermResponses: PlantedBug = {
   // LogMatching: the second leader of a term writes its no-op in the very step it is elected, and the
   // checker judges the write before the election, so two entries of one term meet first.
   caughtBy: ['ElectionSafety', 'LogMatching', 'StateMachineSafety', 'LeaderCompleteness', 'CommitSurvivesElections', 'CoreRejectedOwnMessage'],
+  // The safety properties and TLC are what this bug shows; ElectionTally (a white-box per-step
+  // check) would stop the run at the miscounting step itself, before the trace holds it.
+  viewsOnly: true,
   // Stale answers need slow deliveries (pauses, clogs, tail delays) and elections that climb terms
   // quickly: three nodes, no PreVote, no CheckQuorum lease to hold elections back, and short election
   // timeouts (3 to 6 ticks) so that a delayed answer often lands after its term is over. 6 s runs

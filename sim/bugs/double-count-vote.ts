@@ -11,6 +11,9 @@ export const doubleCountVote: PlantedBug = {
   name: 'double-count-vote',
   description: 'a candidate counts granted vote responses rather than distinct voters, so a duplicated vote counts twice',
   caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety'],
+  // The safety properties and TLC are what this bug shows; ElectionTally (a white-box per-step
+  // check) would stop the run at the miscounting step itself, before the trace holds it.
+  viewsOnly: true,
   // Without PreVote, candidates climb terms directly, so split elections (and duplicated votes in
   // them) are common; short election timeouts (3 to 6 ticks) make elections, and so duplicated
   // votes, far more frequent. Measured: caught on 12 of seeds 1-80 (first at seed 1), the unmodified

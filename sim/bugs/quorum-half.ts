@@ -61,6 +61,9 @@ export const quorumHalf: PlantedBug = {
   name: 'quorum-half',
   description: 'quorums of floor(n/2) voters instead of floor(n/2)+1, for pre-votes, votes and commits',
   caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety'],
+  // The safety properties and TLC are what this bug shows; ElectionTally (a white-box per-step
+  // check) would stop the run at the miscounting step itself, before the trace holds it.
+  viewsOnly: true,
   config: { nodes: 4, faults: 'partitions', durationMs: 4_000 },
   step: (core) => (state, input) => {
     const result = core(state, input);

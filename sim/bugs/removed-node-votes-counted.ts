@@ -33,6 +33,9 @@ export const removedNodeVotesCounted: PlantedBug = {
   name: 'removed-node-votes-counted',
   description: 'a candidate asks removed nodes for votes and counts their grants toward a majority of the current configuration',
   caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'ElectionSafety', 'StateMachineSafety'],
+  // The safety properties and TLC are what this bug shows; ElectionTally (a white-box per-step
+  // check) would stop the run at the miscounting step itself, before the trace holds it.
+  viewsOnly: true,
   config: { faults: 'membership', nodes: 5 },
   trap: (seed, bug) => removedVotesTrap(seed, bug).violation,
   step: (core) => (state, input) => {

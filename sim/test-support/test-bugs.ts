@@ -59,7 +59,7 @@ export const voteByLengthOnly: PlantedBug = {
 export const campaignCountsRejections: PlantedBug = {
   name: 'test-campaign-counts-rejections',
   description: 'with PreVote off, a candidate counts rejected votes as granted',
-  caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety', 'LogMatching'],
+  caughtBy: ['ElectionSafety', 'LeaderCompleteness', 'StateMachineSafety', 'LogMatching', 'ElectionTally'],
   step: (core) => (state, input) => {
     const m = input.type === 'Receive' ? input.message : null;
     if (state.config.preVote || state.role !== 'Candidate' || m?.type !== 'RequestVoteResponse' || m.granted) return core(state, input);
