@@ -77,6 +77,29 @@ describe('the model', () => {
     expect(m.clientOps.length).toBe(events.filter((e) => e.ev === 'ClientInvoke').length);
   });
 
+  it('shades the partitions that leader-relative faults make, with the nodes the trace says they cut', async () => {
+    // A membership run with divergent-configuration episodes: isolateLeader and leaderSplit name
+    // their nodes only in the trace, where the driver resolved them.
+    const file = join(dir, 'membership-10.ndjson');
+    const io = quietIo();
+    expect(await main(['run', '--seed', '10', '--faults', 'membership', '--nodes', '5', '--initial-voters', '4', '--trace', file], io)).toBe(0);
+    const run = parseTrace(readFileSync(file, 'utf8'));
+    const m = buildModel(run);
+    const ix = (n: string) => run.header.nodes.indexOf(n);
+    const shadedAt = (i: number) => m.partitions.find((p) => p[4] === i);
+    const faults = (run.events as Ev[]).map((e, k) => ({ e, i: k + 1 })).filter(({ e }) => e.ev === 'Fault');
+    const isolations = faults.filter(({ e }) => e.fault.kind === 'isolateLeader' && typeof e.fault.leader === 'string');
+    const splits = faults.filter(({ e }) => e.fault.kind === 'leaderSplit' && Array.isArray(e.fault.a) && e.fault.b.length > 0);
+    const lostVoters = faults.filter(({ e }) => e.fault.kind === 'leaderSplit' && typeof e.fault.lost === 'string');
+    expect(isolations.length + splits.length + lostVoters.length).toBeGreaterThan(2);
+    for (const { e, i } of isolations) expect(shadedAt(i)?.[3]).toEqual([ix(e.fault.leader)]);
+    for (const { e, i } of splits) {
+      const cut = (e.fault.a.includes(e.fault.leader) ? e.fault.b : e.fault.a) as string[];
+      expect(shadedAt(i)?.[3]).toEqual(cut.map(ix));
+    }
+    for (const { e, i } of lostVoters) expect(shadedAt(i)?.[3]).toContain(ix(e.fault.lost));
+  }, 120_000);
+
   it('refuses a TLA report naming a line the trace does not have, or quoting a line it does not have', () => {
     expect(() => buildModel(trace, { firstUnmatched: { line: trace.lines.length + 5 } })).toThrow(TlaReportError);
     expect(() => buildModel(trace, { firstUnmatched: { line: 10, content: trace.lines[10].replace('"t":', '"t": ') } })).toThrow(/another trace/);

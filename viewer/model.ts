@@ -97,6 +97,31 @@ function cutNodes(f: Record<string, unknown>): string[] {
   }
 }
 
+/**
+ * How a traced fault changes the partition in force, or null if it does not. A partition, a heal,
+ * an isolateLeader and a leaderSplit replace whatever was cut before (the driver heals first); a
+ * leaderSplit that cuts a fresh leader from one voter adds that cut to the ones in force. The
+ * leader-relative faults name their nodes only in the trace (resolved by the driver when applied):
+ * one traced before it applies, or with no leader to cut, changes nothing it has not named.
+ */
+function partitionChange(f: Record<string, unknown>): { cut: string[]; addsToOpen: boolean } | null {
+  const list = (k: string) => (Array.isArray(f[k]) ? (f[k] as string[]) : []);
+  switch (f.kind) {
+    case 'partition':
+      return { cut: cutNodes(f), addsToOpen: false };
+    case 'heal':
+      return { cut: [], addsToOpen: false };
+    case 'isolateLeader':
+      return { cut: typeof f.leader === 'string' ? [f.leader] : [], addsToOpen: false };
+    case 'leaderSplit':
+      if (f.side === 'nextLosesVoter') return typeof f.lost === 'string' ? { cut: [f.lost], addsToOpen: true } : null;
+      // The side without the leader is the one cut off from it.
+      return { cut: list('a').includes(String(f.leader)) ? list('b') : list('a'), addsToOpen: false };
+    default:
+      return null;
+  }
+}
+
 export function buildModel(trace: ParsedTrace, tla?: TlaReport): ViewerModel {
   const { header, events } = trace;
   const nodes = [...header.nodes];
@@ -228,13 +253,16 @@ export function buildModel(trace: ParsedTrace, tla?: TlaReport): ViewerModel {
         if (f.kind === 'pause') pauses.push([node(f.node), t, t + Number(f.durationMs), i]);
         if (f.kind === 'clog') clogs.push([node(f.node), t, t + Number(f.durationMs), i]);
         if (f.kind === 'clockStep') clockSteps.push([node(f.node), t, Number(f.deltaMs), i]);
-        if (f.kind === 'partition' || f.kind === 'heal') {
+        const change = partitionChange(f);
+        if (change !== null) {
+          const before: number[] = openPartition ? (openPartition[3] as number[]) : [];
           if (openPartition) openPartition[1] = t;
           openPartition = null;
-        }
-        if (f.kind === 'partition') {
-          openPartition = [t, -1, str.id(describeFault(f as unknown as TimedFault).replace(/^t=[-\d.]+ms /, '')), cutNodes(f).map(node), i];
-          partitions.push(openPartition);
+          const cut: number[] = change.addsToOpen ? [...new Set([...before, ...change.cut.map(node)])] : change.cut.map(node);
+          if (cut.length > 0) {
+            openPartition = [t, -1, str.id(describeFault(f as unknown as TimedFault).replace(/^t=[-\d.]+ms /, '')), cut, i];
+            partitions.push(openPartition);
+          }
         }
         break;
       }
