@@ -74,7 +74,8 @@ function checkFollowerSide(node: string, before: RaftState, m: InstallSnapshotRe
   const answer = result.output.messages.find(
     (r): r is InstallSnapshotResponse => r.type === 'InstallSnapshotResponse' && r.to === m.from && r.lastIncludedIndex === m.lastIncludedIndex && r.round === m.round,
   );
-  if (answer === undefined) return; // held until its write is durable: judged nowhere else, so not at all
+  // An answer held until the step's write is durable goes out later, with no step to judge it against.
+  if (answer === undefined) return;
   if (answer.installed !== installed) {
     fail(node, `answered ${what} with installed=${answer.installed}, with commit index ${after.commitIndex}`);
   }
