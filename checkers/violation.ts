@@ -15,6 +15,8 @@ export type PropertyName =
   | 'DurableStateRegressed'
   | 'LeaderBookkeeping'
   | 'FlowControl'
+  /** A snapshot transfer moved backwards or sent a needless chunk (sim/checkers/snapshot-transfer.ts). */
+  | 'SnapshotTransfer'
   | 'LeaderLease'
   | 'QuorumActivity'
   | 'OutputVocabulary'

@@ -10,6 +10,7 @@ import { checkOutputVocabulary } from './output-vocabulary';
 import { checkReadAccounting } from './read-accounting';
 import { checkTransferAccounting } from './transfer-accounting';
 import { checkElectionTally } from './election-tally';
+import { checkSnapshotTransfer } from './snapshot-transfer';
 
 /** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
@@ -21,4 +22,5 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkReadAccounting(node, before, input, result);
   checkTransferAccounting(node, before, input, result);
   checkElectionTally(node, before, input, result);
+  checkSnapshotTransfer(node, before, input, result);
 }
