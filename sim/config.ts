@@ -1,7 +1,7 @@
 // One simulation run's configuration. Together with the seed it determines the run entirely.
 
 import { ConfigError, makeConfig, type RaftConfig } from '../core';
-import { FAULT_PROFILES, LEASE_UNSAFE_CLASSES, profileClasses, type FaultPlan, type FaultProfileName } from './faults';
+import { FAULT_PROFILES, LEASE_UNSAFE_CLASSES, PREVOTE_NEEDED_CLASSES, profileClasses, type FaultPlan, type FaultProfileName } from './faults';
 import { RUN_OPTION_NAMES, type RunOptionName } from './run-option-names';
 
 export interface WorkloadConfig {
@@ -156,5 +156,9 @@ export function validateSimConfig(c: SimConfig): void {
   if (c.raft.leaseRead && c.faults !== 'swarm') {
     const unsafe = profileClasses(c.faults).filter((k) => LEASE_UNSAFE_CLASSES.includes(k));
     check(unsafe.length === 0, `lease reads assume that no clock stops or runs fast, but profile ${c.faults} has ${unsafe.join(', ')}: they would break the lease by design, not find a bug (swarm leaves them out when lease reads are on)`);
+  }
+  if (c.raft.preVote === false && c.faults !== 'swarm') {
+    const needing = profileClasses(c.faults).filter((k) => PREVOTE_NEEDED_CLASSES.includes(k));
+    check(needing.length === 0, `profile ${c.faults} removes voters, and without PreVote a removed voter that never learns of its removal unseats every new leader (dissertation §4.2.3): that fails liveness by design, not by a bug (swarm leaves membership out when PreVote is off)`);
   }
 }

@@ -41,6 +41,8 @@ describe('run options', () => {
 
   it('refuse lease reads under a fixed profile whose faults break a lease by design', () => {
     for (const faults of ['crashes', 'clocks', 'all'] as const) expect(() => makeSimConfig({ faults, raft: { leaseRead: true } })).toThrow(/lease reads assume/);
+    expect(() => makeSimConfig({ faults: 'membership', raft: { preVote: false } })).toThrow(/removes voters, and without PreVote/);
+    expect(() => makeSimConfig({ faults: 'membership', raft: { preVote: false, checkQuorum: true } })).toThrow(/without PreVote/);
     for (const faults of ['none', 'lossy', 'wan', 'partitions', 'divergence', 'swarm'] as const) expect(() => makeSimConfig({ faults, raft: { leaseRead: true } })).not.toThrow();
   });
 });

@@ -135,6 +135,17 @@ describe('AvailabilityLeaderless', () => {
     expect(result.violation!.atMs).toBeGreaterThan(6_200 + 600);
   });
 
+  it('judges a leader lost after the quiet point by its own stretch, even when the leader was due meanwhile', () => {
+    // The leader goes quiet at 5700 ms, after leading past the quiet point, and nobody can be elected
+    // until 6100 ms: leaderless at 6000 ms, when LivenessLeader is due, but for less than the bound.
+    // (A leader whose own removal commits after the quiet point steps down just so.)
+    const { result } = run(settings(), electionsFailFor(570, 40));
+    expect(result.violation).toBeNull();
+    expect(result.availability.maxLeaderlessMs).toBeGreaterThan(100);
+    // A stretch longer than the bound is still caught, and by the stretch's own property.
+    expect(run(settings(), electionsFailFor(570, 150)).result.violation?.property).toBe('AvailabilityLeaderless');
+  });
+
   it('a shorter stretch than the bound passes', () => {
     const { result } = run(settings(), electionsFailFor(620, 30));
     expect(result.violation).toBeNull();

@@ -2,7 +2,8 @@
 // progress, and must keep making it. Safe-but-unavailable behaviour (a leaderless cluster, a
 // follower left behind, operations that hang) is a violation here, reported like a safety one.
 //
-//   LivenessLeader               a leader exists livenessLeaderBoundMs after the quiet point.
+//   LivenessLeader               a leader exists livenessLeaderBoundMs after the quiet point (if one
+//                                led since and was lost, AvailabilityLeaderless judges that stretch).
 //   LivenessOperations           an operation invoked once a leader was due never times out.
 //   AvailabilityLeaderless       after the quiet point, no stretch without a leader is longer than the bound.
 //   AvailabilityStalledOperation an operation invoked once a leader was due, and answered, was
@@ -85,6 +86,8 @@ export class LivenessMonitor {
   private readonly dueByMs: number;
   private bounds: LivenessBounds | null = null;
   private active = false;
+  /** Some node led (as leader() counts it) at or after the quiet point. */
+  private leaderSeenAfterQuiet = false;
   /** Per node: judged only from this time on (something disturbed it until then). */
   private readonly disturbedUntilMs: number[];
   private readonly drifting = new Set<number>();
@@ -240,6 +243,11 @@ export class LivenessMonitor {
 
   private checkLeaderExists(): void {
     if (this.leader() >= 0) return;
+    // A cluster that had a leader after the quiet point and lost it since (a leader whose own
+    // removal committed steps down; a change that was asked before the quiet point may commit after
+    // it) is in a leaderless stretch that AvailabilityLeaderless judges against its own bound, from
+    // when it began. This check is for a cluster that elected nobody at all once faults stopped.
+    if (this.leaderSeenAfterQuiet && this.leaderlessSinceMs !== null) return;
     const maxTerm = Math.max(...this.host.nodes.filter((n) => n.up).map((n) => n.view.term));
     throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${this.quietAfterMs} ms (highest term ${maxTerm})`);
   }
@@ -247,6 +255,7 @@ export class LivenessMonitor {
   private leadershipMayHaveChanged(): void {
     const now = this.host.now();
     if (this.leader() >= 0) {
+      this.leaderSeenAfterQuiet = true;
       if (this.leaderlessSinceMs !== null) this.maxLeaderlessMs = Math.max(this.maxLeaderlessMs, now - this.leaderlessSinceMs);
       this.leaderlessSinceMs = null;
     } else if (this.leaderlessSinceMs === null) {

@@ -48,21 +48,6 @@ describe('divergent-configuration episodes', () => {
     }
   });
 
-  it('are left out with PreVote off, where a removed voter they cut off would unseat every leader; the rest of the plan is unchanged', () => {
-    const opts = { nodes: ['n1', 'n2', 'n3', 'n4', 'n5'], durationMs: 10_000 };
-    const on = generateFaultPlan('membership', new AleaRng('episodes'), opts);
-    const off = generateFaultPlan('membership', new AleaRng('episodes'), { ...opts, preVote: false });
-    expect(off.schedule.filter((f) => f.kind === 'leaderSplit')).toEqual([]);
-    // Every fault the PreVote-off plan has, the PreVote-on plan has too, in the same order.
-    const key = (f: TimedFault) => JSON.stringify(f);
-    const onKeys = on.schedule.map(key);
-    let from = 0;
-    for (const k of off.schedule.map(key)) {
-      const at = onKeys.indexOf(k, from);
-      expect(at).toBeGreaterThanOrEqual(from);
-      from = at + 1;
-    }
-  });
 });
 
 describe('leaderSplit', () => {

@@ -147,6 +147,24 @@ describe('fault profiles', () => {
     for (let s = 0; s < 10; s++) expect(withLease[s]!.schedule.filter((f) => !lease(f))).toEqual(plan('swarm', s).schedule.filter((f) => !lease(f)));
   });
 
+  it('swarm with PreVote off leaves out membership, whose removed voters would unseat every leader by design', () => {
+    const noPreVote = Array.from({ length: 30 }, (_, s) => generateFaultPlan('swarm', new AleaRng(`plan-${s}`), { ...OPTS, preVote: false }));
+    const withPreVote = Array.from({ length: 30 }, (_, s) => plan('swarm', s));
+    const membership = (f: TimedFault) => f.kind === 'membership' || f.kind === 'leaderSplit';
+    expect(withPreVote.some((p) => p.schedule.some(membership))).toBe(true);
+    for (const p of noPreVote) expect(p.schedule.filter(membership)).toEqual([]);
+    // Nothing else changes: each PreVote-off plan is the PreVote-on plan less the membership class's
+    // events (its operations, and the cuts and heals of its episodes).
+    for (let s = 0; s < 10; s++) {
+      const on = withPreVote[s]!.schedule.map((f) => JSON.stringify(f));
+      let from = 0;
+      for (const f of noPreVote[s]!.schedule) {
+        from = on.indexOf(JSON.stringify(f), from) + 1;
+        expect(from).toBeGreaterThan(0);
+      }
+    }
+  });
+
   describe('wan: a network whose round trips are longer than the heartbeat', () => {
     const wan = (seed: number, heartbeatMs: number, electionTimeoutMs: number, clientAttemptTimeoutMs = 1_000) =>
       generateFaultPlan('wan', new AleaRng(`wan-${seed}`), { ...OPTS, heartbeatMs, electionTimeoutMs, clientAttemptTimeoutMs });
