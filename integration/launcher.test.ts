@@ -39,10 +39,11 @@ describe('bin/raftbed: dist/ or the sources', () => {
     mkdirSync(join(dir, 'bin'));
     copyFileSync(join(ROOT, 'bin', 'raftbed'), join(dir, 'bin', 'raftbed'));
     mkdirSync(join(dir, 'cli'));
-    writeFileSync(join(dir, 'cli', 'main.ts'), "export async function main(): Promise<number> { console.log('sources'); return 0; }\n");
+    // The launcher's contract with the CLI module: main(), and the closed-stdout handler it installs.
+    writeFileSync(join(dir, 'cli', 'main.ts'), "export async function main(): Promise<number> { console.log('sources'); return 0; }\nexport function endQuietlyOnClosedStdout(): void {}\n");
     writeFileSync(join(dir, 'cli', 'main.test.ts'), '// tests do not make dist/ stale\n');
     mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
-    writeFileSync(join(dir, 'dist', 'cli', 'main.js'), "exports.main = async () => { console.log('dist'); return 0; };\n");
+    writeFileSync(join(dir, 'dist', 'cli', 'main.js'), "exports.main = async () => { console.log('dist'); return 0; };\nexports.endQuietlyOnClosedStdout = () => {};\n");
     writeFileSync(join(dir, 'dist', '.build-stamp'), 'stamp\n');
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'ES2022', strict: true } }));
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
