@@ -55,6 +55,16 @@ describe('TransferAccounting catches a transfer request ignored, or a transfer e
     expect(detailOf(leader, started.state, { type: 'Tick' }, early)).toMatch(/abandoned its transfer to .* 1 ticks after it started/);
   });
 
+  it('fails a transfer still pending two election timeouts after it started (one never abandoned)', () => {
+    const { s, leader, a } = setting();
+    const started = step(s, { type: 'TransferLeadership', to: a });
+    const transfer = started.state.leader?.transfer ?? null;
+    const limit = 2 * s.config.electionTimeoutTicks;
+    const at = (r: StepResult, tick: number): StepResult => ({ ...r, state: { ...r.state, tick } });
+    expect(() => checkTransferAccounting(leader, s, { type: 'Tick' }, at(started, s.tick + limit - 1))).not.toThrow();
+    expect(detailOf(leader, s, { type: 'Tick' }, withTransfer(at(started, s.tick + limit), transfer))).toMatch(/still pending at tick .* two election timeouts/);
+  });
+
   it('is reported by the simulator when core\'s step drops TransferAborted reports', () => {
     const silent: PlantedBug = {
       name: 'transfer-aborted-unreported', description: 'a leader never reports an abandoned transfer', caughtBy: ['TransferAccounting'],

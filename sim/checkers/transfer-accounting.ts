@@ -9,7 +9,10 @@
 //   a TransferLeadership request to a leader is rejected (TransferRejected), or leaves a transfer
 //   to that target pending;
 //   a pending transfer that is replaced or dropped is reported as TransferAborted to its target,
-//   and is dropped without a new one only once an election timeout has passed since it started.
+//   and is dropped without a new one only once an election timeout has passed since it started;
+//   a transfer is pending less than two election timeouts (a leader looks at its age once per
+//   election timeout, at the CheckQuorum instant, so one that has not ended by then is abandoned:
+//   proposals, refused while it lasts, must resume).
 //
 // It reads core's state, so the simulator applies it to its in-process core only.
 
@@ -29,6 +32,9 @@ export function checkTransferAccounting(node: string, before: RaftState, input: 
   if (input.type === 'TransferLeadership') {
     const rejected = errors.some((e) => e.type === 'TransferRejected' && e.to === input.to);
     if (!rejected && now?.to !== input.to) fail(node, `asked to transfer to ${input.to}, neither rejected it nor started (pending: ${now === null ? 'none' : now.to})`);
+  }
+  if (now !== null && after.tick - now.startedAt >= 2 * after.config.electionTimeoutTicks) {
+    fail(node, `its transfer to ${now.to} (started at tick ${now.startedAt}) is still pending at tick ${after.tick}, two election timeouts (${after.config.electionTimeoutTicks} ticks each) later`);
   }
   if (was === null || (now !== null && now.to === was.to && now.startedAt === was.startedAt)) return;
   if (!errors.some((e) => e.type === 'TransferAborted' && e.to === was.to)) {

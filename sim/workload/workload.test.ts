@@ -30,6 +30,8 @@ function fakePort() {
       propose: (node: string, requestId: string, data: readonly string[]) => (proposed.push({ node, requestId, data }), true),
       schedule: (atMs: number, event: ClientTimer) => void scheduled.push({ atMs, event }),
       leader: () => leader,
+      // n3 is outside the configuration in effect (removed, or not yet added).
+      members: () => ['n1', 'n2'],
       transferLeadership: (from: string, to: string) => (transfers.push({ from, to }), true),
     },
   };
@@ -68,24 +70,37 @@ describe('ProposalBatcher', () => {
 });
 
 describe('TransferOperator', () => {
-  it('asks the current leader to transfer to another node, now and then, until the faults stop', () => {
+  it('asks the current leader to transfer to another node, now and then, until the faults stop, and sometimes errs', () => {
     const f = fakePort();
-    const op = new TransferOperator(50, new AleaRng('op'), 1_000, f.port);
+    const op = new TransferOperator(20, new AleaRng('op'), 2_000, f.port);
     op.start(0);
     let fired = 0;
+    let leaderAt: string[] = [];
     while (f.scheduled.length > 0) {
       const { atMs } = f.scheduled.shift()!;
-      expect(atMs).toBeLessThan(1_000);
+      expect(atMs).toBeLessThan(2_000);
       if (fired === 5) f.setLeader(null);
       if (fired === 8) f.setLeader('n1');
+      const before = f.transfers.length;
       op.onTimer(atMs);
+      if (f.transfers.length > before) leaderAt = [...leaderAt, fired < 5 ? 'n2' : 'n1'];
       fired++;
     }
-    expect(fired).toBeGreaterThan(8);
+    expect(fired).toBeGreaterThan(50);
     expect(f.transfers.length).toBe(fired - 3);
-    for (const t of f.transfers) expect(t.to).not.toBe(t.from);
-    expect(new Set(f.transfers.map((t) => t.to)).size).toBeGreaterThan(1);
-    expect(f.transfers.slice(5).every((t) => t.from === 'n1')).toBe(true);
+    const kinds = f.transfers.map((t, k) => {
+      const leader = leaderAt[k];
+      if (t.from !== leader) return 'askFollower';
+      if (t.to === leader) return 'toItself';
+      return t.to === 'n3' ? 'toOther(n3, a stranger)' : 'toOther';
+    });
+    const count = (kind: string) => kinds.filter((k) => k === kind).length;
+    // Mostly genuine transfers, to every other node; a quarter of mistakes, of every kind.
+    expect(count('toOther') + count('toOther(n3, a stranger)')).toBeGreaterThan(f.transfers.length / 2);
+    expect(new Set(f.transfers.filter((t, k) => t.from === leaderAt[k] && t.to !== leaderAt[k]).map((t) => t.to)).size).toBe(2);
+    expect(count('askFollower')).toBeGreaterThan(0);
+    expect(count('toItself')).toBeGreaterThan(0);
+    expect(f.transfers.filter((t) => t.from !== 'n2' && t.from !== 'n1').every((t) => t.from === 'n3')).toBe(true);
   });
 });
 
