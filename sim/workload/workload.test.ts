@@ -137,8 +137,9 @@ describe('countInput', () => {
     expect(count({ type: 'Read', requestId: 'r' })).toEqual(['reads']);
     expect(count({ type: 'PersistAck', seq: 0 })).toEqual(['persistAcks']);
     expect(count({ type: 'Snapshot', index: 0, data: '{}' })).toEqual(['snapshotsTaken']);
-    expect(count({ type: 'TransferLeadership', to: 'n2' })).toEqual(['transferRequests']);
-    expect(count({ type: 'Receive', message: { type: 'TimeoutNowRequest', cluster: 'c', from: 'n2', to: 'n1', term: 0 } })).toEqual(['receives', 'timeoutNows']);
+    // A follower is asked: the request is rejected ('not leader'). A TimeoutNow from a node it does not follow is stale.
+    expect(count({ type: 'TransferLeadership', to: 'n2' })).toEqual(['transferRequests', 'transferRejections']);
+    expect(count({ type: 'Receive', message: { type: 'TimeoutNowRequest', cluster: 'c', from: 'n2', to: 'n1', term: 0 } })).toEqual(['receives', 'timeoutNows', 'staleTimeoutNows']);
   });
 
   it('counts a vote request from a candidate whose log is longer but ends in an older term, and only that', () => {
