@@ -12,7 +12,8 @@
 //   and is dropped without a new one only once an election timeout has passed since it started;
 //   a transfer is pending less than two election timeouts (a leader looks at its age once per
 //   election timeout, at the CheckQuorum instant, so one that has not ended by then is abandoned:
-//   proposals, refused while it lasts, must resume).
+//   proposals, refused while it lasts, must resume);
+//   a leader refuses a proposal as TransferInProgress exactly while a transfer is pending.
 //
 // It reads core's state, so the simulator applies it to its in-process core only.
 
@@ -29,6 +30,12 @@ export function checkTransferAccounting(node: string, before: RaftState, input: 
   const was = before.leader?.transfer ?? null;
   const now = after.leader?.transfer ?? null;
   const errors = result.output.errors;
+  const refusedForTransfer = errors.some((e) => e.type === 'ProposalDropped' && e.reason === 'TransferInProgress');
+  if (refusedForTransfer && was === null) fail(node, `refused a proposal as TransferInProgress with no transfer pending`);
+  const proposal = input.type === 'Propose' || input.type === 'ProposeConfChange';
+  if (proposal && was !== null && !refusedForTransfer && !errors.some((e) => e.type === 'InvalidInput')) {
+    fail(node, `did not refuse a ${input.type} while its transfer to ${was.to} was pending (proposals wait until it ends)`);
+  }
   if (input.type === 'TransferLeadership') {
     const rejected = errors.some((e) => e.type === 'TransferRejected' && e.to === input.to);
     if (!rejected && now?.to !== input.to) fail(node, `asked to transfer to ${input.to}, neither rejected it nor started (pending: ${now === null ? 'none' : now.to})`);
