@@ -70,37 +70,47 @@ describe('ProposalBatcher', () => {
 });
 
 describe('TransferOperator', () => {
-  it('asks the current leader to transfer to another node, now and then, until the faults stop, and sometimes errs', () => {
+  it('asks the current leader to transfer to another node, now and then, until the faults stop; errs, and asks again soon', () => {
     const f = fakePort();
     const op = new TransferOperator(20, new AleaRng('op'), 2_000, f.port);
     op.start(0);
-    let fired = 0;
-    let leaderAt: string[] = [];
+    let regular = 0;
+    const kinds: string[] = [];
+    const followUpDelaysMs: number[] = [];
+    let lastRegularMs = 0;
     while (f.scheduled.length > 0) {
-      const { atMs } = f.scheduled.shift()!;
+      f.scheduled.sort((x, y) => x.atMs - y.atMs);
+      const { atMs, event } = f.scheduled.shift()!;
       expect(atMs).toBeLessThan(2_000);
-      if (fired === 5) f.setLeader(null);
-      if (fired === 8) f.setLeader('n1');
+      if (event.kind !== 'Transfer') throw new Error(`unexpected timer ${event.kind}`);
+      if (event.followUp === undefined) {
+        if (regular === 5) f.setLeader(null);
+        if (regular === 8) f.setLeader('n1');
+        regular++;
+        lastRegularMs = atMs;
+      } else {
+        followUpDelaysMs.push(atMs - lastRegularMs);
+      }
+      const leader = f.port.leader();
       const before = f.transfers.length;
-      op.onTimer(atMs);
-      if (f.transfers.length > before) leaderAt = [...leaderAt, fired < 5 ? 'n2' : 'n1'];
-      fired++;
+      op.onTimer(atMs, event);
+      const t = f.transfers[before];
+      if (event.followUp !== undefined) kinds.push(t.to === event.followUp.to && t.from === event.followUp.from ? 'followUp' : 'wrong');
+      else if (t === undefined) kinds.push(leader === null ? 'noLeader' : 'wrong');
+      else if (t.from !== leader) kinds.push('askFollower');
+      else if (t.to === leader) kinds.push('toItself');
+      else kinds.push(t.to === 'n3' ? 'toOther(n3, a stranger)' : 'toOther');
     }
-    expect(fired).toBeGreaterThan(50);
-    expect(f.transfers.length).toBe(fired - 3);
-    const kinds = f.transfers.map((t, k) => {
-      const leader = leaderAt[k];
-      if (t.from !== leader) return 'askFollower';
-      if (t.to === leader) return 'toItself';
-      return t.to === 'n3' ? 'toOther(n3, a stranger)' : 'toOther';
-    });
     const count = (kind: string) => kinds.filter((k) => k === kind).length;
-    // Mostly genuine transfers, to every other node; a quarter of mistakes, of every kind.
-    expect(count('toOther') + count('toOther(n3, a stranger)')).toBeGreaterThan(f.transfers.length / 2);
-    expect(new Set(f.transfers.filter((t, k) => t.from === leaderAt[k] && t.to !== leaderAt[k]).map((t) => t.to)).size).toBe(2);
+    expect(regular).toBeGreaterThan(50);
+    expect(count('wrong')).toBe(0);
+    expect(count('noLeader')).toBe(3);
+    // Mostly genuine transfers; a quarter of mistakes, of every kind; follow-ups within a few ms.
+    expect(count('toOther') + count('toOther(n3, a stranger)')).toBeGreaterThan(regular / 2);
     expect(count('askFollower')).toBeGreaterThan(0);
     expect(count('toItself')).toBeGreaterThan(0);
-    expect(f.transfers.filter((t) => t.from !== 'n2' && t.from !== 'n1').every((t) => t.from === 'n3')).toBe(true);
+    expect(count('followUp')).toBeGreaterThan(5);
+    expect(followUpDelaysMs.every((ms) => ms >= 0 && ms <= 6)).toBe(true);
   });
 });
 
