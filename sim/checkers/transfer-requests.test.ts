@@ -110,6 +110,17 @@ describe('TimeoutNowRules: TimeoutNow goes to a caught-up target and ends the le
     expect(detail('TimeoutNowRules', check(leader, s, toA, withLeader(r, { progress })))).toMatch(/which matches/);
   });
 
+  it('judges a leader that sends TimeoutNow and steps down in the same step by the transfer it had', () => {
+    const { leader, b, s, r } = handOver();
+    const toA: Input = { type: 'Tick' }; // the real step is the target's answer; only TimeoutNowRules is judged here
+    // As when the target's answer commits a configuration that removes the leader (StepDownRemoved).
+    const steppedDown: StepResult = { ...r, state: { ...r.state, role: 'Follower', leader: null } };
+    const withTransfer: RaftState = { ...s, leader: { ...(s.leader as LeaderState), transfer: (r.state.leader as LeaderState).transfer } };
+    expect(check(leader, withTransfer, toA, steppedDown)).not.toThrow();
+    const toB = { ...(r.output.messages[0] as Message), to: b } as Message;
+    expect(detail('TimeoutNowRules', check(leader, withTransfer, toA, { ...steppedDown, output: { ...steppedDown.output, messages: [toB] } }))).toMatch(/Leader → Follower\) sent TimeoutNow to .*not its transfer target/);
+  });
+
   it('fails an election on a stale or forged TimeoutNow, and a TimeoutNow from the known leader ignored', () => {
     const { c, leader, a, b, r } = handOver();
     const timeoutNow = r.output.messages[0] as Message;

@@ -16,7 +16,8 @@
 //                    other starts a transfer to that target now, reporting the pending one it
 //                    replaces (TransferAborted), and no error else.
 //   TimeoutNowRules  a leader sends TimeoutNow only to its transfer target once the target holds
-//                    its whole log, and from then on serves no read by lease (its lease is revoked):
+//                    its whole log (judged on the state after the step if it still leads, else
+//                    only the target), and from then on serves no read by lease (its lease is revoked):
 //                    the target may win an election at once, inside the lease's election timeout.
 //                    A node starts an election on TimeoutNow only if it is a voter, not leader, of
 //                    the sender's term, and the sender is the leader it knows; otherwise it stays
@@ -78,8 +79,13 @@ function checkTimeoutNow(node: string, before: RaftState, input: Input, result: 
   const after = result.state;
   for (const m of result.output.messages) {
     if (m.type !== 'TimeoutNowRequest' || m.from !== node) continue;
-    const transfer = after.leader?.transfer ?? null;
-    if (after.role !== 'Leader' || transfer === null || transfer.to !== m.to) fail(`${node} (${after.role}) sent TimeoutNow to ${m.to}, not its transfer target (${show(transfer)})`);
+    // A leader may send TimeoutNow and then step down in the same step (the commit it learns from
+    // the target's answer removes it): then its transfer is the one it had before the step.
+    const leadsAfter = after.role === 'Leader' && after.term === m.term;
+    const ledBefore = before.role === 'Leader' && before.term === m.term;
+    const transfer = leadsAfter ? (after.leader?.transfer ?? null) : ledBefore ? (before.leader?.transfer ?? null) : null;
+    if (transfer === null || transfer.to !== m.to) fail(`${node} (${before.role} → ${after.role}) sent TimeoutNow to ${m.to}, not its transfer target (${show(transfer)})`);
+    if (!leadsAfter) continue;
     const match = after.leader?.progress[m.to]?.match;
     if (match !== lastLogIndex(after)) fail(`${node} sent TimeoutNow to ${m.to}, which matches ${match} of its ${lastLogIndex(after)} entries`);
     if (after.leader?.leaseRevoked !== true) fail(`${node} sent TimeoutNow to ${m.to} but keeps its read lease: ${m.to} may lead before the lease ends`);
