@@ -24,6 +24,8 @@ export type PropertyName =
   | 'TransferAccounting'
   | 'ElectionTally'
   | 'LeaderNoop'
+  | 'TransferAnswers'
+  | 'TimeoutNowRules'
   | 'CoreRejectedOwnMessage'
   | 'CoreInternalError'
   | 'LivenessLeader'

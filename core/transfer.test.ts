@@ -89,4 +89,20 @@ describe('§3.10 leadership transfer', () => {
     cluster.input(a, { type: 'Receive', message: { type: 'TimeoutNowRequest', cluster: 'test', from: b, to: a, term } });
     expect(cluster.state(a)).toMatchObject({ role: 'Follower', term });
   });
+  it('sends a target whose entries are all in flight no empty append, only what it lacks', () => {
+    const { cluster, leader, followers } = stable();
+    const [target] = followers;
+    cluster.propose(leader, 'in-flight');
+    const inFlight = cluster.state(leader).leader?.progress[target];
+    expect(inFlight).toMatchObject({ mode: 'Replicate', next: lastIndex(cluster.state(leader).log) + 1 });
+    expect(inFlight?.match).toBeLessThan(lastIndex(cluster.state(leader).log));
+    const out = cluster.input(leader, { type: 'TransferLeadership', to: target });
+    expect(out.messages.filter((m) => m.to === target)).toEqual([]);
+    cluster.deliverAll();
+    for (let t = 0; t < 10 && cluster.state(target).role !== 'Leader'; t++) {
+      cluster.tickAll();
+      cluster.deliverAll();
+    }
+    expect(cluster.state(target).role).toBe('Leader');
+  });
 });

@@ -22,7 +22,9 @@ export function transferLeadership(ctx: StepContext, to: NodeId): void {
   if (current !== null && current.to === to) return;
   if (current !== null) ctx.errors.push({ type: 'TransferAborted', to: current.to });
   ctx.updateLeader({ transfer: { to, startedAt: s.tick } });
-  if (!maybeSendTimeoutNow(ctx, to)) sendAppend(ctx, to, true);
+  // Entries the target lacks go now if flow control allows; never an empty append, which teaches
+  // a target with everything in flight nothing (the next heartbeat probes one in Probe mode).
+  if (!maybeSendTimeoutNow(ctx, to)) sendAppend(ctx, to, false);
 }
 
 /** Sends TimeoutNow once the transfer target's log matches ours. */

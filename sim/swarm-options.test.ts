@@ -149,7 +149,7 @@ describe('swarm options', () => {
       expect({ seed, violation: r.violation }).toEqual({ seed, violation: null });
       for (const [k, v] of Object.entries(r.coverage.counts)) totals[k] = (totals[k] ?? 0) + v;
     }
-    for (const counter of ['leaseReads', 'batchedProposals', 'transferRequests', 'timeoutNows', 'snapshotsTaken', 'snapshotInstalls', 'proposals', 'reads', 'persistAcks']) {
+    for (const counter of ['leaseReads', 'batchedProposals', 'transferRequests', 'transferRejections', 'timeoutNows', 'snapshotsTaken', 'snapshotInstalls', 'proposals', 'reads', 'persistAcks']) {
       expect({ counter, happened: totals[counter]! > 0 }).toEqual({ counter, happened: true });
     }
   });

@@ -11,6 +11,7 @@ import { checkReadAccounting } from './read-accounting';
 import { checkTransferAccounting } from './transfer-accounting';
 import { checkElectionTally } from './election-tally';
 import { checkSnapshotTransfer } from './snapshot-transfer';
+import { checkTransferRequests } from './transfer-requests';
 
 /** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
@@ -23,4 +24,5 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkTransferAccounting(node, before, input, result);
   checkElectionTally(node, before, input, result);
   checkSnapshotTransfer(node, before, input, result);
+  checkTransferRequests(node, before, input, result);
 }

@@ -16,10 +16,9 @@
 //                  covers min(leaderCommit, last index sent); a record below it makes the leader
 //                  send the same commit index again.
 //   repeat-commit  outside a heartbeat broadcast, an empty append to a follower in Replicate mode
-//                  tells it a commit index it was not told before. Not judged on a
-//                  TransferLeadership step: core then sends the target an empty append even when
-//                  everything is in flight to it (transfer.ts: sendAppend(ctx, to, true)), a known
-//                  needless message reported in docs/mutation.md, not fixed here.
+//                  tells it a commit index it was not told before (a TransferLeadership step
+//                  too: core used to send the target an empty append there even when everything
+//                  was in flight to it).
 //   empty-chunk    an InstallSnapshot chunk carries bytes the follower lacks: an empty chunk is sent
 //                  only for an empty snapshot (offset 0).
 //
@@ -74,7 +73,7 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
     if (pr === undefined || pr.mode !== 'Replicate') continue;
     const told = Math.min(m.leaderCommit, m.prevLogIndex + m.entries.length);
     const was = before?.role === 'Leader' && before.term === after.term ? before.leader?.progress[m.to] : undefined;
-    if (m.entries.length === 0 && input?.type !== 'TransferLeadership' && was !== undefined && was.mode === 'Replicate' && before?.leader?.round === after.leader?.round && told <= was.sentCommit) {
+    if (m.entries.length === 0 && was !== undefined && was.mode === 'Replicate' && before?.leader?.round === after.leader?.round && told <= was.sentCommit) {
       fail(node, `an empty append to ${m.to} outside a heartbeat that tells it commit index ${told}, which it was already told (${was.sentCommit})`);
     }
     if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);

@@ -55,6 +55,29 @@ describe('TransferAccounting catches a transfer request ignored, or a transfer e
     expect(detailOf(leader, started.state, { type: 'Tick' }, early)).toMatch(/abandoned its transfer to .* 1 ticks after it started/);
   });
 
+  it('fails a transfer still pending two election timeouts after it started (one never abandoned)', () => {
+    const { s, leader, a } = setting();
+    const started = step(s, { type: 'TransferLeadership', to: a });
+    const transfer = started.state.leader?.transfer ?? null;
+    const limit = 2 * s.config.electionTimeoutTicks;
+    const at = (r: StepResult, tick: number): StepResult => ({ ...r, state: { ...r.state, tick } });
+    expect(() => checkTransferAccounting(leader, s, { type: 'Tick' }, at(started, s.tick + limit - 1))).not.toThrow();
+    expect(detailOf(leader, s, { type: 'Tick' }, withTransfer(at(started, s.tick + limit), transfer))).toMatch(/still pending at tick .* two election timeouts/);
+  });
+
+  it('fails a proposal taken during a transfer, and one refused as TransferInProgress without one', () => {
+    const { s, leader, a } = setting();
+    const started = step(s, { type: 'TransferLeadership', to: a }).state;
+    const propose: Input = { type: 'Propose', requestId: 'q', data: ['z'] };
+    const refused = step(started, propose);
+    expect(refused.output.errors).toEqual([{ type: 'ProposalDropped', requestId: 'q', reason: 'TransferInProgress' }]);
+    expect(() => checkTransferAccounting(leader, started, propose, refused)).not.toThrow();
+    expect(detailOf(leader, started, propose, withErrors(refused, []))).toMatch(/did not refuse a Propose while its transfer to/);
+    const taken = step(s, propose);
+    expect(() => checkTransferAccounting(leader, s, propose, taken)).not.toThrow();
+    expect(detailOf(leader, s, propose, withErrors(taken, refused.output.errors))).toMatch(/refused a proposal as TransferInProgress with no transfer pending/);
+  });
+
   it('is reported by the simulator when core\'s step drops TransferAborted reports', () => {
     const silent: PlantedBug = {
       name: 'transfer-aborted-unreported', description: 'a leader never reports an abandoned transfer', caughtBy: ['TransferAccounting'],

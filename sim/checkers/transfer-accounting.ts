@@ -9,7 +9,11 @@
 //   a TransferLeadership request to a leader is rejected (TransferRejected), or leaves a transfer
 //   to that target pending;
 //   a pending transfer that is replaced or dropped is reported as TransferAborted to its target,
-//   and is dropped without a new one only once an election timeout has passed since it started.
+//   and is dropped without a new one only once an election timeout has passed since it started;
+//   a transfer is pending less than two election timeouts (a leader looks at its age once per
+//   election timeout, at the CheckQuorum instant, so one that has not ended by then is abandoned:
+//   proposals, refused while it lasts, must resume);
+//   a leader refuses a proposal as TransferInProgress exactly while a transfer is pending.
 //
 // It reads core's state, so the simulator applies it to its in-process core only.
 
@@ -26,9 +30,18 @@ export function checkTransferAccounting(node: string, before: RaftState, input: 
   const was = before.leader?.transfer ?? null;
   const now = after.leader?.transfer ?? null;
   const errors = result.output.errors;
+  const refusedForTransfer = errors.some((e) => e.type === 'ProposalDropped' && e.reason === 'TransferInProgress');
+  if (refusedForTransfer && was === null) fail(node, `refused a proposal as TransferInProgress with no transfer pending`);
+  const proposal = input.type === 'Propose' || input.type === 'ProposeConfChange';
+  if (proposal && was !== null && !refusedForTransfer && !errors.some((e) => e.type === 'InvalidInput')) {
+    fail(node, `did not refuse a ${input.type} while its transfer to ${was.to} was pending (proposals wait until it ends)`);
+  }
   if (input.type === 'TransferLeadership') {
     const rejected = errors.some((e) => e.type === 'TransferRejected' && e.to === input.to);
     if (!rejected && now?.to !== input.to) fail(node, `asked to transfer to ${input.to}, neither rejected it nor started (pending: ${now === null ? 'none' : now.to})`);
+  }
+  if (now !== null && after.tick - now.startedAt >= 2 * after.config.electionTimeoutTicks) {
+    fail(node, `its transfer to ${now.to} (started at tick ${now.startedAt}) is still pending at tick ${after.tick}, two election timeouts (${after.config.electionTimeoutTicks} ticks each) later`);
   }
   if (was === null || (now !== null && now.to === was.to && now.startedAt === was.startedAt)) return;
   if (!errors.some((e) => e.type === 'TransferAborted' && e.to === was.to)) {

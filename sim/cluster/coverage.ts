@@ -7,7 +7,7 @@ export const COVERAGE_COUNTERS = [
   'drops', 'duplicates', 'redirects', 'followerReads', 'retries', 'unknownOutcomes',
   // Core's inputs (sim/workload/input-coverage.ts), the divergence fault, and the runs whose options promise inputs.
   'ticks', 'receives', 'proposals', 'batchedProposals', 'reads', 'leaseReads', 'persistAcks', 'snapshotsTaken',
-  'transferRequests', 'timeoutNows', 'leaderIsolations', 'longerButOlderVotes',
+  'transferRequests', 'transferRejections', 'timeoutNows', 'staleTimeoutNows', 'leaderIsolations', 'longerButOlderVotes',
   'runsWithClients', 'runsWithLeaseReads', 'runsWithBatching', 'runsWithTransfers',
   // Membership: an operator's change a leader appended as a Config entry (profile membership), and
   // of those: learners added, voters added (promoted learners, or outside nodes in a joint replacement), nodes removed, changes through a joint

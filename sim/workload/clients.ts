@@ -92,7 +92,7 @@ export class Workload {
       return null;
     }
     if (timer.kind === 'Transfer') {
-      this.operator?.onTimer(nowMs);
+      this.operator?.onTimer(nowMs, timer);
       return null;
     }
     const client = this.clients[timer.client];

@@ -31,4 +31,5 @@ export type ClientTimer =
   | { readonly kind: 'ClientWake'; readonly client: number }
   | { readonly kind: 'AttemptTimeout'; readonly client: number; readonly opId: number; readonly attempt: number }
   | { readonly kind: 'FlushBatch'; readonly node: number }
-  | { readonly kind: 'Transfer' };
+  /** The operator's next request; a follow-up repeats or replaces one it just made (sim/workload/operator.ts). */
+  | { readonly kind: 'Transfer'; readonly followUp?: { readonly from: NodeId; readonly to: NodeId } };

@@ -25,6 +25,8 @@ export function countInput(c: Coverage, input: StepInput, before: NodeView, outp
         if (m.term >= before.term && m.lastLogIndex > before.lastIndex && m.lastLogTerm < before.lastTerm) c.add('longerButOlderVotes');
       } else if (m.type === 'TimeoutNowRequest') {
         c.add('timeoutNows');
+        // One that must not start an election: duplicated, delayed past a leader change, or at a leader.
+        if (before.role === 'Leader' || m.term !== before.term || m.from !== before.leader) c.add('staleTimeoutNows');
       } else if (m.type === 'Extension' && m.name === 'ReadIndexRequest' && leaseReads && before.role === 'Leader' && servesReadIndex(m.ext, output)) {
         // Core's ReadIndex (an Extension message; lease reads are a core option).
         c.add('leaseReads');
@@ -42,7 +44,10 @@ export function countInput(c: Coverage, input: StepInput, before: NodeView, outp
     case 'Snapshot':
       return c.add('snapshotsTaken');
     case 'TransferLeadership':
-      return c.add('transferRequests');
+      c.add('transferRequests');
+      // The operator's mistakes (sim/workload/operator.ts), answered as core's contract says.
+      if (output.errors.some((e) => e.type === 'TransferRejected')) c.add('transferRejections');
+      return;
   }
 }
 

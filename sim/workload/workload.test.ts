@@ -30,6 +30,8 @@ function fakePort() {
       propose: (node: string, requestId: string, data: readonly string[]) => (proposed.push({ node, requestId, data }), true),
       schedule: (atMs: number, event: ClientTimer) => void scheduled.push({ atMs, event }),
       leader: () => leader,
+      // n3 is outside the configuration in effect (removed, or not yet added).
+      members: () => ['n1', 'n2'],
       transferLeadership: (from: string, to: string) => (transfers.push({ from, to }), true),
     },
   };
@@ -68,24 +70,47 @@ describe('ProposalBatcher', () => {
 });
 
 describe('TransferOperator', () => {
-  it('asks the current leader to transfer to another node, now and then, until the faults stop', () => {
+  it('asks the current leader to transfer to another node, now and then, until the faults stop; errs, and asks again soon', () => {
     const f = fakePort();
-    const op = new TransferOperator(50, new AleaRng('op'), 1_000, f.port);
+    const op = new TransferOperator(20, new AleaRng('op'), 2_000, f.port);
     op.start(0);
-    let fired = 0;
+    let regular = 0;
+    const kinds: string[] = [];
+    const followUpDelaysMs: number[] = [];
+    let lastRegularMs = 0;
     while (f.scheduled.length > 0) {
-      const { atMs } = f.scheduled.shift()!;
-      expect(atMs).toBeLessThan(1_000);
-      if (fired === 5) f.setLeader(null);
-      if (fired === 8) f.setLeader('n1');
-      op.onTimer(atMs);
-      fired++;
+      f.scheduled.sort((x, y) => x.atMs - y.atMs);
+      const { atMs, event } = f.scheduled.shift()!;
+      expect(atMs).toBeLessThan(2_000);
+      if (event.kind !== 'Transfer') throw new Error(`unexpected timer ${event.kind}`);
+      if (event.followUp === undefined) {
+        if (regular === 5) f.setLeader(null);
+        if (regular === 8) f.setLeader('n1');
+        regular++;
+        lastRegularMs = atMs;
+      } else {
+        followUpDelaysMs.push(atMs - lastRegularMs);
+      }
+      const leader = f.port.leader();
+      const before = f.transfers.length;
+      op.onTimer(atMs, event);
+      const t = f.transfers[before];
+      if (event.followUp !== undefined) kinds.push(t.to === event.followUp.to && t.from === event.followUp.from ? 'followUp' : 'wrong');
+      else if (t === undefined) kinds.push(leader === null ? 'noLeader' : 'wrong');
+      else if (t.from !== leader) kinds.push('askFollower');
+      else if (t.to === leader) kinds.push('toItself');
+      else kinds.push(t.to === 'n3' ? 'toOther(n3, a stranger)' : 'toOther');
     }
-    expect(fired).toBeGreaterThan(8);
-    expect(f.transfers.length).toBe(fired - 3);
-    for (const t of f.transfers) expect(t.to).not.toBe(t.from);
-    expect(new Set(f.transfers.map((t) => t.to)).size).toBeGreaterThan(1);
-    expect(f.transfers.slice(5).every((t) => t.from === 'n1')).toBe(true);
+    const count = (kind: string) => kinds.filter((k) => k === kind).length;
+    expect(regular).toBeGreaterThan(50);
+    expect(count('wrong')).toBe(0);
+    expect(count('noLeader')).toBe(3);
+    // Mostly genuine transfers; a quarter of mistakes, of every kind; follow-ups within a few ms.
+    expect(count('toOther') + count('toOther(n3, a stranger)')).toBeGreaterThan(regular / 2);
+    expect(count('askFollower')).toBeGreaterThan(0);
+    expect(count('toItself')).toBeGreaterThan(0);
+    expect(count('followUp')).toBeGreaterThan(5);
+    expect(followUpDelaysMs.every((ms) => ms >= 0 && ms <= 6)).toBe(true);
   });
 });
 
@@ -122,8 +147,9 @@ describe('countInput', () => {
     expect(count({ type: 'Read', requestId: 'r' })).toEqual(['reads']);
     expect(count({ type: 'PersistAck', seq: 0 })).toEqual(['persistAcks']);
     expect(count({ type: 'Snapshot', index: 0, data: '{}' })).toEqual(['snapshotsTaken']);
-    expect(count({ type: 'TransferLeadership', to: 'n2' })).toEqual(['transferRequests']);
-    expect(count({ type: 'Receive', message: { type: 'TimeoutNowRequest', cluster: 'c', from: 'n2', to: 'n1', term: 0 } })).toEqual(['receives', 'timeoutNows']);
+    // A follower is asked: the request is rejected ('not leader'). A TimeoutNow from a node it does not follow is stale.
+    expect(count({ type: 'TransferLeadership', to: 'n2' })).toEqual(['transferRequests', 'transferRejections']);
+    expect(count({ type: 'Receive', message: { type: 'TimeoutNowRequest', cluster: 'c', from: 'n2', to: 'n1', term: 0 } })).toEqual(['receives', 'timeoutNows', 'staleTimeoutNows']);
   });
 
   it('counts a vote request from a candidate whose log is longer but ends in an older term, and only that', () => {
