@@ -117,18 +117,18 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
   ctx.send(message);
   const sentLast = prevLogIndex + entries.length;
   if (pr.mode === 'Replicate') {
-    // A follower in Replicate mode is expected to accept this message (a loss is noticed and
-    // repaired, see answersPastLostAppend), so it will know the commit index up to sentLast.
+    // Only entries go out here in Replicate mode: an empty append goes to a Probe follower (a new
+    // leader's first, a retry after a rejection, after a snapshot), and a Replicate follower's
+    // heartbeats and commit-only messages are sendAnchoredHeartbeat's. (An empty one recorded in
+    // flight would be a LeaderBookkeeping violation.) A follower in Replicate mode is expected to
+    // accept it (a loss is noticed and repaired, see answersPastLostAppend), so it will know the
+    // commit index up to sentLast.
+    const owned = ctx.ownProgress(to);
     const told = Math.min(message.leaderCommit, sentLast);
-    if (entries.length > 0 || told > pr.sentCommit) {
-      const owned = ctx.ownProgress(to);
-      if (told > pr.sentCommit) owned.sentCommit = told;
-      if (entries.length > 0) {
-        owned.next = sentLast + 1;
-        owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes, round: message.round }];
-        owned.inflightBytes = pr.inflightBytes + bytes;
-      }
-    }
+    if (told > pr.sentCommit) owned.sentCommit = told;
+    owned.next = sentLast + 1;
+    owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes, round: message.round }];
+    owned.inflightBytes = pr.inflightBytes + bytes;
   } else {
     ctx.ownProgress(to).probeSent = true;
   }

@@ -5,7 +5,7 @@
 // reports it under its name; sweeps of every fault profile show it raises nothing on correct code.
 
 import { Simulation } from '../cluster/simulation';
-import { step, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
+import { lastIndex, step, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
 import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
 import { thrownViolation } from '../../checkers/test-support/thrown-violation';
@@ -84,6 +84,34 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     };
     expect(violationOf(withMessages(result, [chunk])).detail).toMatch(/empty InstallSnapshot chunk at offset 6/);
     expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [{ ...chunk, offset: 0 }]))).not.toThrow();
+  });
+
+  it('an append above the configured entry or byte limit (one entry may exceed the byte limit alone)', () => {
+    const { result } = heartbeatStep();
+    const ae = result.output.messages[0] as AppendEntriesRequest;
+    const { maxEntriesPerAppend, maxBytesPerAppend } = result.state.config;
+    const entry = (data: string) => ({ term: ae.term, type: 'Normal' as const, data });
+    const many = Array.from({ length: maxEntriesPerAppend + 1 }, () => entry(''));
+    expect(violationOf(withMessages(result, [{ ...ae, entries: many }])).detail).toMatch(/above maxEntriesPerAppend/);
+    const half = 'x'.repeat(Math.ceil(maxBytesPerAppend / 2) + 1);
+    expect(violationOf(withMessages(result, [{ ...ae, entries: [entry(half), entry(half)] }])).detail).toMatch(/above maxBytesPerAppend/);
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [{ ...ae, entries: [entry(half + half)] }]))).not.toThrow();
+  });
+
+  it('an empty append outside a heartbeat while entries the follower lacks are unsent and nothing is in flight', () => {
+    const { result, follower } = heartbeatStep();
+    const beat = result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest;
+    const l = result.state.leader as LeaderState;
+    const last = lastIndex(result.state.log);
+    const withProgress = (change: object): RaftState => ({ ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], ...change } } } });
+    // Before the step the follower had not been told this commit index (so repeat-commit holds);
+    // after it, the leader still has entry `last` unsent to it, with nothing in flight.
+    const before = withProgress({ sentCommit: 0 });
+    const lagging: StepResult = { state: withProgress({ next: last }), output: { ...result.output, messages: [beat] } };
+    expect(() => checkFlowControl(result.state.config.id, lagging.state, lagging, before, { type: 'Read', requestId: 'r' }))
+      .toThrow(new RegExp(`an empty append to ${follower} outside a heartbeat while entries ${last}\\.\\.${last} are unsent`));
+    const caughtUp: StepResult = { state: result.state, output: { ...result.output, messages: [beat] } };
+    expect(() => checkFlowControl(result.state.config.id, caughtUp.state, caughtUp, before, { type: 'Read', requestId: 'r' })).not.toThrow();
   });
 
   const planted = (name: string, description: string, change: (r: StepResult) => StepResult): PlantedBug => ({

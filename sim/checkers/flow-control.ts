@@ -21,11 +21,16 @@
 //                  was in flight to it).
 //   empty-chunk    an InstallSnapshot chunk carries bytes the follower lacks: an empty chunk is sent
 //                  only for an empty snapshot (offset 0).
+//   limits         an append holds at most maxEntriesPerAppend entries, and more than one only
+//                  within maxBytesPerAppend bytes of entry data (one entry may exceed it alone).
+//   entries-first  outside a heartbeat broadcast, no empty append goes to a follower in Replicate
+//                  mode with nothing in flight while entries it lacks are unsent: the entries
+//                  themselves (which carry the commit index) are what it should be sent.
 //
 // It reads core's private leader state, as LeaderBookkeeping does, so the simulator applies it to
 // its in-process core only (sim/cluster/implementation.ts). O(messages of the step).
 
-import type { Input, Message, RaftState, StepResult } from '../../core';
+import { lastIndex, type Input, type Message, type RaftState, type StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 
 function fail(node: string, detail: string): never {
@@ -57,6 +62,7 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
     if (m.type === 'InstallSnapshotRequest' && m.data.length === 0 && m.offset > 0) {
       fail(node, `an empty InstallSnapshot chunk at offset ${m.offset} of snapshot ${m.lastIncludedIndex} to ${m.to}: the follower holds every byte`);
     }
+    if (m.type === 'AppendEntriesRequest' && m.entries.length > 0) checkAppendLimits(node, m, after);
     const key = requestKey(m);
     if (key === null) continue;
     // A follower removed by a committed change is no longer in the leader's progress: only the
@@ -76,6 +82,19 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
     if (m.entries.length === 0 && was !== undefined && was.mode === 'Replicate' && before?.leader?.round === after.leader?.round && told <= was.sentCommit) {
       fail(node, `an empty append to ${m.to} outside a heartbeat that tells it commit index ${told}, which it was already told (${was.sentCommit})`);
     }
+    if (m.entries.length === 0 && was !== undefined && was.mode === 'Replicate' && before?.leader?.round === after.leader?.round
+      && pr.inflight.length === 0 && pr.next <= lastIndex(after.log)) {
+      fail(node, `an empty append to ${m.to} outside a heartbeat while entries ${pr.next}..${lastIndex(after.log)} are unsent to it and nothing is in flight`);
+    }
     if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);
   }
+}
+
+function checkAppendLimits(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, state: RaftState): void {
+  const { maxEntriesPerAppend, maxBytesPerAppend } = state.config;
+  if (m.entries.length > maxEntriesPerAppend) fail(node, `an append of ${m.entries.length} entries to ${m.to}, above maxEntriesPerAppend ${maxEntriesPerAppend}`);
+  if (m.entries.length < 2) return;
+  let bytes = 0;
+  for (const e of m.entries) bytes += e.data.length;
+  if (bytes > maxBytesPerAppend) fail(node, `an append of ${m.entries.length} entries, ${bytes} bytes, to ${m.to}, above maxBytesPerAppend ${maxBytesPerAppend}`);
 }
