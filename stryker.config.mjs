@@ -35,9 +35,13 @@ export default {
     // The product suite is one file that reaches core through the simulator; related-test search buys nothing.
     enableFindRelatedTests: suite === 'unit',
   },
-  // Per-test coverage: a mutant is run only against the test cases that execute it, and one that
-  // no case executes is reported as NoCoverage without a run.
-  coverageAnalysis: 'perTest',
+  // Unit suite: per-test coverage, a mutant runs only against the test cases that execute it. The
+  // product suite: every case, in order, to the first failure ('all'; a mutant no case executes is
+  // still NoCoverage without a run). Its last sweep case ends with the sweep's check that each
+  // profile's faults and each run's promised inputs happened, summed over every round, and per-test
+  // coverage skipped that case for a mutant that only earlier rounds reach: a lease read never
+  // answered by lease survived so when the one lease-read run of a cell fell in an earlier round.
+  coverageAnalysis: suite === 'product' ? 'all' : 'perTest',
   // Two cores shared with other work: one test runner at a time.
   concurrency: 1,
   // A mutant that loops forever is a Timeout (Stryker counts it detected; reports list it apart).
