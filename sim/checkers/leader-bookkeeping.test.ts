@@ -43,6 +43,7 @@ describe('LeaderBookkeeping catches a leader whose own records contradict each o
   });
 
   const cases: [string, (s: RaftState, follower: string) => RaftState, RegExp][] = [
+    ['a follower in a mode that is none of the three', (s, f) => withProgress(s, f, () => ({ mode: '' as Progress['mode'] })), /mode "" is none of Probe, Replicate, Snapshot/],
     ['a snapshot still pinned after its transfer ended', (s, f) => withProgress(s, f, () => ({ mode: 'Replicate', pinnedSnapshot: snapshot })), /still pinned in Replicate mode/],
     ['acknowledged snapshot bytes with nothing pinned', (s, f) => withProgress(s, f, () => ({ snapshotAckedBytes: 3 })), /no snapshot pinned/],
     ['an empty message recorded in flight', (s, f) => withProgress(s, f, (p) => ({ mode: 'Replicate', inflight: [{ lastIndex: p.match, bytes: 0, round: 0 }] })), /in-flight append ending at/],

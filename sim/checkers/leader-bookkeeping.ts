@@ -33,6 +33,7 @@ export function checkLeaderBookkeeping(node: string, s: RaftState): void {
   for (const id in progress) {
     const pr = progress[id];
     const who = `progress of ${id}`;
+    if (pr.mode !== 'Probe' && pr.mode !== 'Replicate' && pr.mode !== 'Snapshot') fail(node, `${who}: mode ${JSON.stringify(pr.mode)} is none of Probe, Replicate, Snapshot`);
     if (!(pr.match >= 0 && pr.match < pr.next && pr.next <= last + 1)) fail(node, `${who}: match ${pr.match}, next ${pr.next}, last index ${last}`);
     // In flight: messages with entries, sent in Replicate mode, not yet acknowledged, in order.
     let bytes = 0;
