@@ -61,15 +61,24 @@ export interface CasePace {
   readonly redirectPauseMs?: number;
 }
 
+type WorkloadLimits = Pick<CasePace, 'startInvokingAtMs' | 'maxOperations' | 'redirectPauseMs'>;
+
+/** The workload limits `from` sets, and only those: an absent one stays absent (the workload's default). */
+function workloadLimits(from: WorkloadLimits): WorkloadLimits {
+  return {
+    ...(from.startInvokingAtMs !== undefined ? { startInvokingAtMs: from.startInvokingAtMs } : {}),
+    ...(from.maxOperations !== undefined ? { maxOperations: from.maxOperations } : {}),
+    ...(from.redirectPauseMs !== undefined ? { redirectPauseMs: from.redirectPauseMs } : {}),
+  };
+}
+
 export function paceOf(config: SimConfig): CasePace {
   const raft = makeConfig({ clusterId: 'pace', id: 'n1', cluster: { voters: ['n1'] }, seed: 0, ...config.raft });
   const w = config.workload;
   return {
     tickMs: config.tickMs, electionTimeoutTicks: raft.electionTimeoutTicks, heartbeatIntervalTicks: raft.heartbeatIntervalTicks,
     thinkMeanMs: w.thinkMeanMs, attemptTimeoutMs: w.attemptTimeoutMs, operationTimeoutMs: w.operationTimeoutMs,
-    ...(w.startInvokingAtMs !== undefined ? { startInvokingAtMs: w.startInvokingAtMs } : {}),
-    ...(w.maxOperations !== undefined ? { maxOperations: w.maxOperations } : {}),
-    ...(w.redirectPauseMs !== undefined ? { redirectPauseMs: w.redirectPauseMs } : {}),
+    ...workloadLimits(w),
   };
 }
 
@@ -142,9 +151,7 @@ export function caseConfig(base: SimConfig, c: ShrinkCase): SimConfig {
     raft: { ...base.raft, electionTimeoutTicks: p.electionTimeoutTicks, heartbeatIntervalTicks: p.heartbeatIntervalTicks },
     workload: {
       ...base.workload, thinkMeanMs: p.thinkMeanMs, attemptTimeoutMs: p.attemptTimeoutMs, operationTimeoutMs: p.operationTimeoutMs,
-      ...(p.startInvokingAtMs !== undefined ? { startInvokingAtMs: p.startInvokingAtMs } : {}),
-      ...(p.maxOperations !== undefined ? { maxOperations: p.maxOperations } : {}),
-      ...(p.redirectPauseMs !== undefined ? { redirectPauseMs: p.redirectPauseMs } : {}),
+      ...workloadLimits(p),
     },
   };
   const withPace = { ...base, ...paced };

@@ -25,7 +25,7 @@
 //
 // Both read core's state, so the simulator applies them to its in-process core only.
 
-import type { ClusterConfig, Input, RaftState, StepResult } from '../../core';
+import { lastIndex, type ClusterConfig, type Input, type RaftState, type StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 
 /** Written here, not imported from core: a check that shares core's definition shares its bugs. */
@@ -39,10 +39,6 @@ export function transferRejection(node: string, before: RaftState, to: string): 
   if (to === node) return 'already leader';
   if (!voterOf(before.cluster, to)) return 'target is not a voter';
   return null;
-}
-
-function lastLogIndex(s: RaftState): number {
-  return s.log.snapshotIndex + s.log.entries.size;
 }
 
 const show = (x: unknown): string => JSON.stringify(x);
@@ -87,7 +83,7 @@ function checkTimeoutNow(node: string, before: RaftState, input: Input, result: 
     if (transfer === null || transfer.to !== m.to) fail(`${node} (${before.role} → ${after.role}) sent TimeoutNow to ${m.to}, not its transfer target (${show(transfer)})`);
     if (!leadsAfter) continue;
     const match = after.leader?.progress[m.to]?.match;
-    if (match !== lastLogIndex(after)) fail(`${node} sent TimeoutNow to ${m.to}, which matches ${match} of its ${lastLogIndex(after)} entries`);
+    if (match !== lastIndex(after.log)) fail(`${node} sent TimeoutNow to ${m.to}, which matches ${match} of its ${lastIndex(after.log)} entries`);
     if (after.leader?.leaseRevoked !== true) fail(`${node} sent TimeoutNow to ${m.to} but keeps its read lease: ${m.to} may lead before the lease ends`);
   }
   if (input.type !== 'Receive' || input.message.type !== 'TimeoutNowRequest' || input.message.to !== node) return;

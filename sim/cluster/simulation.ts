@@ -505,8 +505,10 @@ export class Simulation {
     }
     for (let k = 0; k < persist.length && node.up; k++) this.persisted(node, persist[k]);
     if (!node.up) return; // It crashed during that write: nothing else of this step happened.
-    if (this.isolateNextLeaders > 0 && after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.isolateFreshLeader(node);
-    if (this.nextLeaderLosesVoter && after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) this.cutFreshLeaderFromVoter(node);
+    if ((this.isolateNextLeaders > 0 || this.nextLeaderLosesVoter) && after.role === 'Leader' && (before.role !== 'Leader' || before.term !== after.term)) {
+      if (this.isolateNextLeaders > 0) this.isolateFreshLeader(node);
+      if (this.nextLeaderLosesVoter) this.cutFreshLeaderFromVoter(node);
+    }
     const messages = output.messages;
     for (let k = 0; k < messages.length; k++) this.send(messages[k]);
     if (output.restore) {
