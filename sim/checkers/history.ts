@@ -4,6 +4,7 @@
 
 import type { RunResult, Violation } from '../cluster/simulation';
 import { checkLinearizability, type HistoryOp, type LinearizabilityResult } from '../../linearizability';
+import { formatMs } from '../format-ms';
 
 /** Per-key search budget: ample for simulator histories; running out yields 'unknown', never a guess. */
 export const HISTORY_MAX_SEARCH_STEPS = 2_000_000;
@@ -39,5 +40,5 @@ export function judgeHistory(result: Pick<RunResult, 'history' | 'simulatedMs'>,
 function describe(key: string, failed: HistoryOp | undefined, placed: number): string {
   if (failed === undefined) return `history of key ${key} is not linearizable`;
   const outcome = failed.result === null ? 'unknown outcome' : JSON.stringify(failed.result);
-  return `key ${key}: op ${failed.id} (${failed.op.kind} by ${failed.client}, ${failed.invokeMs}-${failed.completeMs ?? '?'} ms, ${outcome}) fits after none of the ${placed}-op linearizable prefixes`;
+  return `key ${key}: op ${failed.id} (${failed.op.kind} by ${failed.client}, ${formatMs(failed.invokeMs)} to ${failed.completeMs === null ? '?' : formatMs(failed.completeMs)}, ${outcome}) fits after none of the ${placed}-op linearizable prefixes`;
 }

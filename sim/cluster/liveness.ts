@@ -23,6 +23,7 @@ import type { TimedFault } from '../faults';
 import type { HistoryOp } from '../../linearizability';
 import type { SimNetwork } from '../network/network';
 import { SafetyViolation } from '../../checkers/violation';
+import { formatMs } from '../format-ms';
 import { livenessBounds, type LivenessBounds } from './liveness-bounds';
 
 /** What the monitor reads of a node: the protocol's view of it, nothing of its implementation. */
@@ -181,7 +182,7 @@ export class LivenessMonitor {
   /** An operation was abandoned unanswered (its timeout expired). */
   onOperationTimedOut(op: HistoryOp): void {
     if (op.invokeMs >= this.dueByMs) {
-      throw new SafetyViolation('LivenessOperations', `an operation invoked at ${op.invokeMs} ms, after the cluster healed, timed out`);
+      throw new SafetyViolation('LivenessOperations', `an operation invoked at ${formatMs(op.invokeMs)}, after the cluster healed, timed out`);
     }
   }
 
@@ -190,7 +191,7 @@ export class LivenessMonitor {
     const now = this.host.now();
     for (const op of this.host.pendingOps()) {
       if (op.invokeMs >= this.dueByMs && now - op.invokeMs > this.config.livenessOperationBoundMs) {
-        throw new SafetyViolation('LivenessOperations', `operation ${op.id} invoked at ${op.invokeMs} ms is still pending at ${now} ms`);
+        throw new SafetyViolation('LivenessOperations', `operation ${op.id} invoked at ${formatMs(op.invokeMs)} is still pending at ${formatMs(now)}`);
       }
     }
   }
@@ -249,7 +250,7 @@ export class LivenessMonitor {
     // when it began. This check is for a cluster that elected nobody at all once faults stopped.
     if (this.leaderSeenAfterQuiet && this.leaderlessSinceMs !== null) return;
     const maxTerm = Math.max(...this.host.nodes.filter((n) => n.up).map((n) => n.view.term));
-    throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${this.quietAfterMs} ms (highest term ${maxTerm})`);
+    throw new SafetyViolation('LivenessLeader', `no leader ${this.config.livenessLeaderBoundMs} ms after faults stopped at ${formatMs(this.quietAfterMs)} (highest term ${maxTerm})`);
   }
 
   private leadershipMayHaveChanged(): void {
@@ -276,7 +277,7 @@ export class LivenessMonitor {
       if (stretch !== this.leaderlessStretch || this.leaderlessSinceMs === null) return;
       // A node still down or cut off (by a script) may be what an election needs: watch on.
       if (this.clusterDisturbedSince(fromMs)) return this.judgeLeaderlessFrom(this.host.now());
-      throw new SafetyViolation('AvailabilityLeaderless', `no leader from ${this.leaderlessSinceMs} ms to ${this.host.now()} ms, after faults stopped at ${this.quietAfterMs} ms (bound ${bound} ms)`);
+      throw new SafetyViolation('AvailabilityLeaderless', `no leader from ${formatMs(this.leaderlessSinceMs)} to ${formatMs(this.host.now())}, after faults stopped at ${formatMs(this.quietAfterMs)} (bound ${bound} ms)`);
     });
   }
 
@@ -293,7 +294,7 @@ export class LivenessMonitor {
     if (tookMs <= bound) return;
     throw new SafetyViolation(
       'AvailabilityStalledOperation',
-      `operation ${opId}, invoked at ${invokeMs} ms once a leader was due (${this.dueByMs} ms), was answered only at ${now} ms: ${tookMs} ms (bound ${bound} ms)`,
+      `operation ${opId}, invoked at ${formatMs(invokeMs)} once a leader was due (${formatMs(this.dueByMs)}), was answered only at ${formatMs(now)}: ${formatMs(tookMs)} (bound ${bound} ms)`,
     );
   }
 
@@ -372,8 +373,8 @@ export class LivenessMonitor {
       const bound = (this.bounds as LivenessBounds).catchUpMs;
       throw new SafetyViolation(
         'LivenessCommitCatchUp',
-        `${n.id}, up and connected to leader ${l.id} (term ${w.leaderTerm}) throughout, has commitIndex ${s.commitIndex} at ${now} ms: below ${w.target}, ` +
-          `the leader's commitIndex at ${w.targetAtMs} ms, and no progress toward it in the last ${bound} ms (bound)`,
+        `${n.id}, up and connected to leader ${l.id} (term ${w.leaderTerm}) throughout, has commitIndex ${s.commitIndex} at ${formatMs(now)}: below ${w.target}, ` +
+          `the leader's commitIndex at ${formatMs(w.targetAtMs)}, and no progress toward it in the last ${bound} ms (bound)`,
         n.id,
       );
     }
