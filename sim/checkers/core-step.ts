@@ -8,6 +8,8 @@ import { checkFlowControl } from './flow-control';
 import { checkLeaderLease } from './leader-lease';
 import { checkOutputVocabulary } from './output-vocabulary';
 import { checkReadAccounting } from './read-accounting';
+import { checkReadConservation } from './read-conservation';
+import { checkReadConfirmation } from './read-confirmation';
 import { checkTransferAccounting } from './transfer-accounting';
 import { checkElectionTally } from './election-tally';
 import { checkSnapshotTransfer } from './snapshot-transfer';
@@ -21,6 +23,8 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkLeaderLease(node, before, input, result);
   checkOutputVocabulary(node, result);
   checkReadAccounting(node, before, input, result);
+  checkReadConservation(node, before, input, result);
+  checkReadConfirmation(node, before, input, result);
   checkTransferAccounting(node, before, input, result);
   checkElectionTally(node, before, input, result);
   checkSnapshotTransfer(node, before, input, result);
