@@ -151,7 +151,15 @@ describe('--skip-idle-ticks behaves exactly like stepping every tick', () => {
     expect(() => expectSameBehaviour(config, shortBatches)).toThrow();
   });
 
-  it('is recorded in the trace header, and a run without it records nothing new', () => {
+  it('stops the run when owed ticks did more than count (a node whose ticksUntilNextTimer lies)', () => {
+    const lies: Plant = (life) => ({
+      id: life.id, start: (input) => life.start(input), kill: () => life.kill(), handle: (input) => life.handle(input), ticksUntilNextTimer: () => 1_000_000,
+    });
+    const observed = observe(makeSimConfig({ seed: 1, faults: 'none', nodes: 3, durationMs: 2_000, skipIdleTicks: true }), lies);
+    expect(observed.violation).toEqual(expect.objectContaining({ property: 'CoreInternalError', detail: expect.stringMatching(/owed idle ticks did more than count/) }));
+  });
+
+    it('is recorded in the trace header, and a run without it records nothing new', () => {
     const on = new MemoryTrace(true);
     new Simulation(makeSimConfig({ seed: 2, durationMs: 500, skipIdleTicks: true }), { trace: on }).run();
     expect(JSON.parse(on.text[0]).config.skipIdleTicks).toBe(true);
