@@ -38,6 +38,7 @@ export const SIM_FLAGS: Record<string, FlagSpec> = {
   bug: { kind: 'string', value: 'NAME', help: 'run with a planted bug from `raftbed bugs` (never shipped in core)' },
   impl: { kind: 'string', value: 'MODULE', help: 'the Raft under test: a JS/TS module exporting createNode(id) => ProtocolNode (docs/node-protocol.md); default: raftbed\'s core' },
   'impl-cmd': { kind: 'string', value: 'CMD', help: 'the Raft under test: a command run once per node life, speaking the node protocol over NDJSON stdio (docs/node-protocol.md)' },
+  'skip-idle-ticks': { kind: 'bool', help: 'step a node only when one of its timers can fire or another input reaches it; the idle ticks between go to it as one batched Tick (same behaviour, fewer steps; default off)' },
   ...OPTION_FLAGS,
 };
 
@@ -112,6 +113,7 @@ export function simConfigFromFlags(flags: Flags, seed: number): SimConfig {
       ...(flags.duration !== undefined ? { durationMs: Number(flags.duration) } : {}),
       ...(flags.clients !== undefined ? { workload: { ...bugConfig.workload, clients: Number(flags.clients) } as SimConfig['workload'] } : {}),
       ...(flags.bug !== undefined ? { bug: String(flags.bug) } : {}),
+      ...(flags['skip-idle-ticks'] === true ? { skipIdleTicks: true } : {}),
       ...implementationFromFlags(flags),
     });
     const paced = paceFromFlags(flags, config.workload);
@@ -151,6 +153,7 @@ export function configFlags(c: SimConfig): string {
   if (c.initialVoters !== undefined) parts.push(`--initial-voters ${c.initialVoters}`);
   if (c.workload.clients !== 5) parts.push(`--clients ${c.workload.clients}`);
   if (c.bug) parts.push(`--bug ${c.bug}`);
+  if (c.skipIdleTicks) parts.push('--skip-idle-ticks');
   if (c.implementation?.kind === 'module') parts.push(`--impl ${shellQuote(c.implementation.path)}`);
   if (c.implementation?.kind === 'command') parts.push(`--impl-cmd ${shellQuote(c.implementation.command)}`);
   const options = pinnedOptionFlags(c);

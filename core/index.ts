@@ -2,6 +2,7 @@
 export * from './types';
 export { step } from './step';
 export type { StepResult } from './step';
+export { ticksUntilNextTimer } from './timers';
 export { initialState, restartState } from './state';
 export type { RaftState, Progress, LeaderState } from './state';
 export { makeConfig, validateConfig, ConfigError, DEFAULT_CONFIG } from './config';

@@ -13,6 +13,7 @@ import { MAX_TERM_STEP, termStepRefusal } from './terms';
 import { lastIndex } from './log';
 import { heldDrop, heldOldest, heldReleasable } from './held-queue';
 import { hasQuorum } from './quorum';
+import { ticksUntilNextTimer } from './timers';
 import {
   becomeFollower,
   handlePreVoteRequest,
@@ -55,7 +56,8 @@ function run(ctx: StepContext, input: Input): void {
   }
   switch (input.type) {
     case 'Tick':
-      tick(ctx);
+      if (input.count === undefined || input.count === 1) tick(ctx);
+      else ticks(ctx, input.count);
       break;
     case 'Receive':
       receiveUntrusted(ctx, input.message);
@@ -101,6 +103,28 @@ function tick(ctx: StepContext): void {
     return;
   }
   if (s.electionElapsed >= s.randomizedElectionTimeout && mayCampaign(ctx)) timeout(ctx);
+}
+
+/**
+ * `count` Tick inputs at once: the first count - 1 only count (the driver asked for no more than
+ * ticksUntilNextTimer allows), the last is an ordinary tick. Anything else is refused unchanged.
+ */
+function ticks(ctx: StepContext, count: unknown): void {
+  const s = ctx.s;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) {
+    ctx.errors.push({ type: 'InvalidInput', reason: `Tick.count must be a positive integer, got ${JSON.stringify(count)}` });
+    return;
+  }
+  const allowed = ticksUntilNextTimer(s);
+  if (count > allowed) {
+    ctx.errors.push({ type: 'InvalidInput', reason: `Tick.count ${count} passes a timer: at most ${allowed} ticks can be batched from this state (ticksUntilNextTimer)` });
+    return;
+  }
+  const idle = count - 1;
+  s.tick += idle;
+  s.electionElapsed += idle;
+  if (s.role === 'Leader') s.heartbeatElapsed += idle;
+  tick(ctx);
 }
 
 function tickLeader(ctx: StepContext): void {

@@ -212,7 +212,12 @@ export type MessageType = Message['type'];
 // ---------------------------------------------------------------------------------------------
 
 export type Input =
-  | { readonly type: 'Tick' }
+  /**
+   * One tick of the node's logical clock, or `count` of them at once: a count of at most
+   * ticksUntilNextTimer(state) equals that many single Ticks exactly (core/timers.ts); a larger
+   * one is refused (InvalidInput) and changes nothing.
+   */
+  | { readonly type: 'Tick'; readonly count?: Ticks }
   | { readonly type: 'Receive'; readonly message: Message }
   | { readonly type: 'Propose'; readonly requestId: string; readonly data: readonly string[] }
   | { readonly type: 'Read'; readonly requestId: string }

@@ -8,7 +8,7 @@
 // messages. The mapping round-trips exactly: a core message sent and received arrives as it left.
 
 import {
-  ConfigError, initialState, lastIndex, lastTerm, makeConfig, restartState, step as coreStep,
+  ConfigError, initialState, ticksUntilNextTimer as coreTicksUntilNextTimer, lastIndex, lastTerm, makeConfig, restartState, step as coreStep,
   type DurableState as CoreDurableState, type Input as CoreInput, type Message as CoreMessage, type Output as CoreOutput,
   type RaftConfig, type RaftState, type StepResult,
 } from '../core';
@@ -251,6 +251,10 @@ export class CoreProtocolNode implements ProtocolNode {
   get state(): RaftState {
     if (this.current === null) throw new Error(`${this.id} has not started`);
     return this.current;
+  }
+
+  ticksUntilNextTimer(): number {
+    return coreTicksUntilNextTimer(this.state);
   }
 
   start(input: StartInput): NodeOutput {

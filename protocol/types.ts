@@ -234,7 +234,12 @@ export interface RestartInput extends Omit<InitInput, 'type'> {
 export type StartInput = InitInput | RestartInput;
 
 export type StepInput =
-  | { readonly type: 'Tick' }
+  /**
+   * `count` (default 1) ticks at once. Only ever sent to a node whose ProtocolNode answers
+   * `ticksUntilNextTimer`, and never more than its answer (the simulator's --skip-idle-ticks); not
+   * part of the stdio protocol's schema.
+   */
+  | { readonly type: 'Tick'; readonly count?: Ticks }
   | { readonly type: 'Receive'; readonly message: Message }
   | { readonly type: 'Propose'; readonly requestId: string; readonly data: readonly string[] }
   | { readonly type: 'Read'; readonly requestId: string }
@@ -371,6 +376,12 @@ export interface ProtocolNode {
   start(input: StartInput): NodeOutput;
   handle(input: StepInput): NodeOutput;
   kill(): void;
+  /**
+   * Optional, in-process implementations only: how many Tick inputs from now until one can do
+   * more than count (core/timers.ts). A driver may then send up to that many as one Tick with a
+   * `count`, and must see the same outputs as from single ticks.
+   */
+  ticksUntilNextTimer?(): Ticks;
 }
 
 /** Creates a fresh life for a node (one process, for an out-of-process implementation). */

@@ -72,6 +72,13 @@ export interface SimConfig {
    */
   readonly pinned?: readonly RunOptionName[];
   readonly checkLinearizability: boolean;
+  /**
+   * Skip idle ticks: a tick that can fire no timer (core's ticksUntilNextTimer) is not stepped; the
+   * node gets the ticks it is owed as one Tick { count } before its next input. Same behaviour as
+   * stepping every tick (sim/cluster/skip-idle-ticks.test.ts); trace Tick steps then carry `count`.
+   * Absent: off. Recorded in the trace header, so a replay does the same.
+   */
+  readonly skipIdleTicks?: boolean;
 }
 
 /**
@@ -127,6 +134,7 @@ export function validateSimConfig(c: SimConfig): void {
   check(Number.isFinite(c.durationMs) && c.durationMs >= 100, `duration must be at least 100 ms, got ${c.durationMs}`);
   check((FAULT_PROFILES as readonly string[]).includes(c.faults), `faults must be one of ${FAULT_PROFILES.join(', ')}, got ${c.faults}`);
   check(c.tickMs > 0, 'tickMs must be positive');
+  check(c.skipIdleTicks === undefined || typeof c.skipIdleTicks === 'boolean', 'skipIdleTicks must be a boolean');
   check(c.fsyncMinMs >= 0 && c.fsyncMaxMs >= c.fsyncMinMs, 'fsync bounds must satisfy 0 <= min <= max');
   check(Number.isInteger(c.snapshotEveryEntries) && c.snapshotEveryEntries >= 1, 'snapshotEveryEntries must be a positive integer');
   const w = c.workload;

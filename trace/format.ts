@@ -63,7 +63,11 @@ interface Base {
 
 export type TraceEvent = Base &
   (
-    | { readonly ev: 'Step'; readonly node: string; readonly input: InputType; readonly actions: readonly ActionName[]; readonly msg?: TracedMessage; readonly state: NodeView }
+    /**
+     * --skip-idle-ticks: `count`, a Tick step of that many ticks at once (absent: one); `idleTicks`,
+     * ticks that only counted, handed to the node as one Tick just before this step's input.
+     */
+    | { readonly ev: 'Step'; readonly node: string; readonly input: InputType; readonly count?: number; readonly idleTicks?: number; readonly actions: readonly ActionName[]; readonly msg?: TracedMessage; readonly state: NodeView }
     | { readonly ev: 'Send'; readonly msg: TracedMessage }
     | { readonly ev: 'Drop'; readonly reason: string; readonly msg: TracedMessage }
     | { readonly ev: 'Duplicate'; readonly msg: TracedMessage }

@@ -87,6 +87,12 @@ export interface SimNode {
   crashOnNextWrite: boolean;
   /** A tick fell inside a pause and was not rescheduled; the resume restarts the chain. */
   tickChainBroken: boolean;
+  /**
+   * --skip-idle-ticks: ticks that came since the node's last step and would only have counted
+   * (fewer than its life's ticksUntilNextTimer). Handed over as one Tick { count } before the
+   * node's next input, or with the tick whose timer can fire.
+   */
+  idleTicksOwed: number;
 }
 
 const CRASH_DURING_WRITE_WINDOW_MS = 50;
@@ -128,6 +134,21 @@ export interface SimulationOptions {
 const UNSTARTED_VIEW: NodeView = Object.freeze({ term: 0, role: 'Follower', votedFor: null, commitIndex: 0, leader: null, lastIndex: 0, lastTerm: 0, snapshotIndex: 0 });
 const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
 const NONE: readonly never[] = Object.freeze([]);
+const TICK: StepInput = Object.freeze({ type: 'Tick' });
+
+/** Equal views; core hands out the same object while nothing changed, so that is the fast path. */
+function sameView(a: NodeView, b: NodeView): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof NodeView)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => a[k] === b[k] || JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
+/** An output with nothing in it: what a tick that only counts must give. */
+function isQuiet(o: NodeOutput): boolean {
+  return o.messages.length === 0 && o.persist.length === 0 && o.apply.length === 0 && o.reads.length === 0 && o.errors.length === 0
+    && o.proposed.length === 0 && o.restore === null && (o.actions === undefined || o.actions.length === 0);
+}
 
 /**
  * Faults stop early enough that both liveness checks fit in the run: a leader by
@@ -177,6 +198,8 @@ export class Simulation {
   /** Init and Restart fields common to every life of node i (docs/node-protocol.md §3). */
   private readonly startFields: Omit<StartInput, 'type' | 'durable' | 'lastSeq'>[];
   private readonly leaseReads: boolean;
+  /** --skip-idle-ticks: a tick that would only count is owed to the node, not stepped (see onTick). */
+  private readonly skipIdleTicks: boolean;
   nowMs = 0;
   events = 0;
   violation: Violation | null = null;
@@ -201,6 +224,7 @@ export class Simulation {
     this.checker = new SafetyChecker({ initialVoters: this.initialVoters });
     const runOptions = runOptionsOf(config);
     this.leaseReads = runOptions.leaseRead;
+    this.skipIdleTicks = config.skipIdleTicks === true;
     const plan = config.faultPlan ?? generateFaultPlan(config.faults, this.streams.stream('faults'), {
       nodes: this.nodeIds, durationMs: config.durationMs, quietFraction: quietFraction(config), leaseReads: runOptions.leaseRead, preVote: runOptions.preVote,
       heartbeatMs: config.tickMs * runOptions.heartbeatIntervalTicks, electionTimeoutMs: config.tickMs * runOptions.electionTimeoutTicks,
@@ -223,7 +247,7 @@ export class Simulation {
     this.nodes = this.nodeIds.map((id, index) => ({
       id, index, life: null, view: UNSTARTED_VIEW, appliedIndex: 0, capabilities: NO_CAPABILITIES,
       disk: new SimDisk(undefined, { voters: this.nodeIds }), kv: new KvStateMachine(), up: true, epoch: 0,
-      pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false, snapshotsInFlight: new Map(),
+      pausedUntilMs: 0, driftPpm: 0, clockHeldUntilMs: 0, lastSyncAtMs: 0, crashOnNextWrite: false, tickChainBroken: false, snapshotsInFlight: new Map(), idleTicksOwed: 0,
     }));
     // Each disk and its two live log views last the whole run: looked up once, not per commit.
     const logs = new Map(this.nodes.map((n) => [n.id, { written: n.disk.writtenLog, durable: n.disk.durableLog }]));
@@ -350,9 +374,14 @@ export class Simulation {
         this.handle(event);
       }
       this.nowMs = Math.max(this.nowMs, this.config.durationMs);
+      // Owed idle ticks change only counters, but the final states must be those of a run that stepped them.
+      for (const node of this.nodes) if (node.up && node.idleTicksOwed > 0) this.payIdleTicks(node, true);
       this.liveness.atEnd();
     } catch (e) {
       this.recordViolation(e);
+      // The run stopped at the violation: its nodes end in the states they had then, owed ticks
+      // included (a run stepping every tick had stepped them). Not traced: the trace ends at the verdict.
+      for (const node of this.nodes) if (node.up && node.idleTicksOwed > 0) this.payIdleTicksAfterViolation(node);
     } finally {
       this.close();
     }
@@ -434,7 +463,52 @@ export class Simulation {
       return;
     }
     this.scheduleTick(node, Math.max(this.nowMs + this.tickIntervalMs(node), node.clockHeldUntilMs));
-    this.stepNode(node, { type: 'Tick' });
+    if (this.skipIdleTicks) {
+      // The tick event still comes at its time (same-time ordering, pauses, drift and clock holds
+      // stay exactly as without skipping); only the step is saved while no timer can fire.
+      const untilTimer = (node.life as ProtocolNode).ticksUntilNextTimer?.();
+      if (untilTimer !== undefined) {
+        const count = node.idleTicksOwed + 1;
+        if (count < untilTimer) {
+          node.idleTicksOwed = count;
+          return;
+        }
+        node.idleTicksOwed = 0;
+        this.stepNode(node, count === 1 ? TICK : { type: 'Tick', count });
+        return;
+      }
+    }
+    this.stepNode(node, TICK);
+  }
+
+  /**
+   * Hands the node the idle ticks it is owed, as one input, just before another input (whose
+   * trace Step line then says `idleTicks`) or at the end of the run (a Tick step with `count`).
+   * They only count (ticksUntilNextTimer said so when they came), so the step must output nothing
+   * and leave the view as it was: that is checked here, and then the checkers, coverage and
+   * liveness, which have nothing to judge in such a step, are not run. Returns the count.
+   */
+  private payIdleTicks(node: SimNode, traced = false): number {
+    const count = node.idleTicksOwed;
+    node.idleTicksOwed = 0;
+    const input: StepInput = count === 1 ? TICK : { type: 'Tick', count };
+    const output = (node.life as ProtocolNode).handle(input);
+    if (this.observe !== undefined) this.observe(node.id, input, output);
+    if (!isQuiet(output) || !sameView(output.view, node.view)) {
+      throw new InternalInvariantError(`${node.id}: ${count} owed idle ticks did more than count (ticksUntilNextTimer promised they would not): output ${JSON.stringify({ ...output, view: undefined })}, view ${JSON.stringify(node.view)} -> ${JSON.stringify(output.view)}`);
+    }
+    this.coverage.add('ticks', count);
+    if (traced && this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Step', node: node.id, input: 'Tick', count, actions: NONE, state: traceView(output.view) });
+    return count;
+  }
+
+  /** After a violation ended the run: brings the node's counters up to date, untraced; the verdict stands. */
+  private payIdleTicksAfterViolation(node: SimNode): void {
+    try {
+      this.payIdleTicks(node);
+    } catch {
+      // The run already failed; the verdict stands as recorded.
+    }
   }
 
   private onDeliver(message: Message): void {
@@ -461,19 +535,22 @@ export class Simulation {
 
   /** Steps one node through the protocol and carries out everything its output asks for. */
   stepNode(node: SimNode, input: StepInput): void {
+    const idleTicks = node.idleTicksOwed > 0 ? this.payIdleTicks(node) : 0;
     const before = node.view;
     const output = (node.life as ProtocolNode).handle(input);
     if (this.observe !== undefined) this.observe(node.id, input, output);
-    this.absorb(node, input, before, output);
+    this.absorb(node, input, before, output, idleTicks);
     countInput(this.coverage, input, before, output, this.leaseReads && this.config.nodes > 1);
+    if (input.type === 'Tick' && input.count !== undefined) this.coverage.add('ticks', input.count - 1);
   }
 
-  private absorb(node: SimNode, input: StepInput, before: NodeView, output: NodeOutput): void {
+  private absorb(node: SimNode, input: StepInput, before: NodeView, output: NodeOutput, idleTicks: number): void {
     const after = output.view;
     node.view = after;
     if (this.trace.enabled) {
       this.trace.event(this.nowMs, {
-        ev: 'Step', node: node.id, input: input.type, actions: (output.actions ?? NONE) as readonly ActionName[],
+        ev: 'Step', node: node.id, input: input.type, ...(input.type === 'Tick' && input.count !== undefined ? { count: input.count } : {}),
+        ...(idleTicks > 0 ? { idleTicks } : {}), actions: (output.actions ?? NONE) as readonly ActionName[],
         ...(input.type === 'Receive' ? { msg: traceMessage(input.message) } : {}),
         ...(input.type === 'ProposeConfChange' ? { changes: input.changes, ...(input.leaveJoint !== undefined ? { leaveJoint: input.leaveJoint } : {}) } : {}),
         state: traceView(after),
@@ -858,6 +935,9 @@ export class Simulation {
     node.snapshotsInFlight.clear();
     node.up = false;
     node.crashOnNextWrite = false;
+    // They would only have counted, in a life that is gone; coverage still counts them as ticks.
+    if (node.idleTicksOwed > 0) this.coverage.add('ticks', node.idleTicksOwed);
+    node.idleTicksOwed = 0;
     node.epoch++;
     node.pausedUntilMs = 0;
     this.network.setUp(node.id, false);

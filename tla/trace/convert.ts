@@ -303,6 +303,10 @@ function convertEvent(index: number, raw: Record<string, unknown>, nodes: Readon
       const actions = raw.actions;
       if (!Array.isArray(actions) || !actions.every((a) => typeof a === 'string')) f.fail('actions must be an array of action names');
       if (input === 'Receive' && !f.has('msg')) f.fail('a Receive step needs the received msg');
+      // Batched ticks (--skip-idle-ticks): the spec's Tick step reads only the actions, so a count of
+      // ticks is checked for form and otherwise means what one tick means.
+      if (f.has('count') && (input !== 'Tick' || f.nat('count') < 1)) f.fail('count must be a positive integer, on a Tick step only');
+      if (f.has('idleTicks') && f.nat('idleTicks') < 1) f.fail('idleTicks must be a positive integer');
       const fields: Record<string, TlaValue> = {
         ...base,
         node: tla.str(f.node('node', nodes)),
