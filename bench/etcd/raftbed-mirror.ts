@@ -50,6 +50,8 @@ export class MirrorCluster {
   readonly ids: readonly NodeId[] = ['n1', 'n2', 'n3'];
   private readonly nodes = new Map<NodeId, MirrorNode>();
   private queue: Message[] = [];
+  /** The queue's previous array, emptied and reused (go/main.go keeps a spare slice the same way). */
+  private spare: Message[] = [];
 
   constructor() {
     for (const [i, id] of this.ids.entries()) {
@@ -66,7 +68,10 @@ export class MirrorCluster {
     const node = this.nodes.get(id) as MirrorNode;
     let { state, output } = step(node.state, input);
     for (;;) {
-      for (const m of output.messages) this.queue.push(m);
+      // Indexed loops here and below: a for-of over a list of varying element kinds allocates an
+      // iterator result per message, work the Go harness does not do.
+      const messages = output.messages;
+      for (let k = 0; k < messages.length; k++) this.queue.push(messages[k]);
       if (!output.persist) break;
       applyPersistRecordInPlace(node.durable, output.persist);
       ({ state, output } = step(state, { type: 'PersistAck', seq: output.persist.seq }));
@@ -77,8 +82,13 @@ export class MirrorCluster {
   deliverAll(): void {
     while (this.queue.length > 0) {
       const batch = this.queue;
-      this.queue = [];
-      for (const message of batch) this.input(message.to, { type: 'Receive', message });
+      this.queue = this.spare;
+      for (let k = 0; k < batch.length; k++) {
+        const message = batch[k];
+        this.input(message.to, { type: 'Receive', message });
+      }
+      batch.length = 0;
+      this.spare = batch;
     }
   }
 
