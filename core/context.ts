@@ -9,10 +9,10 @@
 //   Messages to self (a candidate's own vote, the leader's own log counting toward commit) take
 //   the same path, so nothing counts toward a quorum before it is durable.
 
-import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
+import type { ActionName, AppendEntriesResponse, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 import { heldPush } from './held-queue';
-import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, type ActionList } from './action-lists';
+import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, quietOutput, type ActionList } from './action-lists';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -54,6 +54,16 @@ function appendSmall<T>(list: T[] | null, item: T): T[] {
       list.push(item);
       return list;
   }
+}
+
+/**
+ * A successful answer that would change none of the leader's records for its sender: in Replicate
+ * mode, nothing in flight, a match it already knows, from a round it already counted, from a
+ * follower already marked active (the answer to a commit-only append or a heartbeat of a quiet
+ * pipeline). handleAppendEntriesResponse then copies no record; what it does is otherwise the same.
+ */
+export function isRepeatAnswer(pr: Progress, m: AppendEntriesResponse): boolean {
+  return m.success && pr.mode === 'Replicate' && pr.inflight.length === 0 && pr.recentActive && m.matchIndex <= pr.match && m.round <= pr.ackedRound;
 }
 
 export class StepContext {
@@ -297,8 +307,15 @@ export class StepContext {
     return Object.assign(this.ownProgress(id), patch);
   }
 
+  /** Nothing to report but interned actions: the output can be a shared one (see action-lists.ts). */
+  private isQuiet(): boolean {
+    return this._messages === null && this.pending === null && this._apply === null && this.restore === null && this._reads === null &&
+      this._proposed === null && this._errors === null && this._actions === null;
+  }
+
   finish(): { state: RaftState; output: Output } {
     const persist: PersistRecord | null = this.pending;
+    if (this.isQuiet()) return { state: this.s, output: quietOutput(this._actionList) };
     return {
       state: this.s,
       output: {

@@ -3,7 +3,7 @@
 // to `maxInflightAppends` pipelined messages.
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
-import { StepContext, invariant, type Mutable } from './context';
+import { StepContext, invariant, isRepeatAnswer, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMin } from './quorum';
 import type { LeaderState, Progress } from './state';
@@ -321,6 +321,12 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   }
   // A node removed from the configuration (or not yet added) has no progress: its answers are late news.
   if (ctx.leader().progress[m.from] === undefined) return;
+  if (isRepeatAnswer(ctx.progress(m.from), m)) {
+    // As below with nothing to record: no copy of the leader's records.
+    confirmReads(ctx);
+    if (s.role === 'Leader') sendAppend(ctx, m.from, false);
+    return;
+  }
   const pr = ctx.ownProgress(m.from);
   pr.recentActive = true;
   pr.ackedRound = Math.max(pr.ackedRound, m.round);
