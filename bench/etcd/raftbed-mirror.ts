@@ -49,8 +49,10 @@ interface MirrorNode {
 export class MirrorCluster {
   readonly ids: readonly NodeId[] = ['n1', 'n2', 'n3'];
   private readonly nodes = new Map<NodeId, MirrorNode>();
+  // The queue is an array and a count, so that emptying it keeps its room (setting an array's
+  // length to 0 gives its storage back): go/main.go reuses its slices the same way, with a spare.
   private queue: Message[] = [];
-  /** The queue's previous array, emptied and reused (go/main.go keeps a spare slice the same way). */
+  private queued = 0;
   private spare: Message[] = [];
 
   constructor() {
@@ -71,7 +73,7 @@ export class MirrorCluster {
       // Indexed loops here and below: a for-of over a list of varying element kinds allocates an
       // iterator result per message, work the Go harness does not do.
       const messages = output.messages;
-      for (let k = 0; k < messages.length; k++) this.queue.push(messages[k]);
+      for (let k = 0; k < messages.length; k++) this.queue[this.queued++] = messages[k];
       if (!output.persist) break;
       applyPersistRecordInPlace(node.durable, output.persist);
       ({ state, output } = step(state, { type: 'PersistAck', seq: output.persist.seq }));
@@ -80,14 +82,15 @@ export class MirrorCluster {
   }
 
   deliverAll(): void {
-    while (this.queue.length > 0) {
+    while (this.queued > 0) {
       const batch = this.queue;
+      const count = this.queued;
       this.queue = this.spare;
-      for (let k = 0; k < batch.length; k++) {
+      this.queued = 0;
+      for (let k = 0; k < count; k++) {
         const message = batch[k];
         this.input(message.to, { type: 'Receive', message });
       }
-      batch.length = 0;
       this.spare = batch;
     }
   }
