@@ -239,7 +239,7 @@ export class StepContext {
     invariant(r.snapshot === undefined || from > r.snapshot.index, 'append before a snapshot in one persist record');
     if (r.appendFrom === undefined) {
       r.appendFrom = from;
-      r.entries = entries.slice();
+      r.entries = entries.length === 1 ? [entries[0]] : entries.slice();
     } else {
       invariant(from === r.appendFrom + (r.entries as Entry[]).length, 'non-contiguous appends in one persist record');
       (r.entries as Entry[]).push(...entries);

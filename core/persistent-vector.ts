@@ -147,6 +147,8 @@ export function vectorSlice<T>(v: PersistentVector<T>, from: number, to: number)
   const end = Math.min(to, v.size);
   let i = Math.max(0, from);
   // Within one leaf (a few entries near the end, the usual request): one copy at its final size.
+  // One element (an unbatched append, one applied entry) by a literal: slice's call costs more.
+  if (end - i === 1) return [leafFor(v, i)[i & MASK] as T];
   if (i < end && i >>> BITS === (end - 1) >>> BITS) return leafFor(v, i).slice(i & MASK, (i & MASK) + end - i) as T[];
   const out: T[] = [];
   while (i < end) {

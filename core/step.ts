@@ -5,7 +5,7 @@
 // (persist-before-send, see context.ts): write `output.persist` durably, then feed PersistAck
 // back; core itself holds back every message that promises durable state until that ack.
 
-import type { Input, Message, Output } from './types';
+import type { Entry, Input, Message, Output } from './types';
 import { StepContext, releaseStepContext, takeStepContext } from './context';
 import type { RaftState } from './state';
 import { checkMessage } from './validate';
@@ -185,7 +185,10 @@ function propose(ctx: StepContext, requestId: string, data: readonly string[]): 
   }
   ctx.action('ClientRequest');
   const firstIndex = lastIndex(s.log) + 1;
-  appendAsLeader(ctx, data.map((d) => ({ term: s.term, type: 'Normal' as const, data: d })));
+  // A list of the final size, filled by a loop: map's callback and its closure cost more per proposal.
+  const entries = new Array<Entry>(data.length);
+  for (let k = 0; k < data.length; k++) entries[k] = { term: s.term, type: 'Normal', data: data[k] };
+  appendAsLeader(ctx, entries);
   ctx.addProposed({ requestId, firstIndex, count: data.length, term: s.term });
   broadcastAppend(ctx, false);
 }
