@@ -11,7 +11,7 @@ import type { RaftState } from './state';
 import { checkMessage } from './validate';
 import { MAX_TERM_STEP, termStepRefusal } from './terms';
 import { lastIndex } from './log';
-import { heldDrop, heldOldest, heldReleasable } from './held-queue';
+import { heldAt, heldDrop, heldReleasable } from './held-queue';
 import { hasQuorum } from './quorum';
 import { ticksUntilNextTimer } from './timers';
 import {
@@ -204,10 +204,10 @@ function persistAck(ctx: StepContext, seq: number): void {
   s.durableSeq = seq;
   const count = heldReleasable(s.held, seq);
   if (count === 0) return;
-  const released = heldOldest(s.held, count);
-  s.held = heldDrop(s.held, count);
-  for (let k = 0; k < released.length; k++) {
-    const message = released[k].message;
+  const held = s.held;
+  s.held = heldDrop(held, count);
+  for (let k = 0; k < count; k++) {
+    const message = heldAt(held, k).message;
     if (message.to !== ctx.id) ctx.send(message);
     else if (supersedesOwnAck(ctx.selfInbox, message)) ctx.replaceNewestSelf(message);
     else ctx.pushSelf(message);
