@@ -287,7 +287,7 @@ function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: Log
     }
   }
   if (k < entries.length) {
-    const fresh = entries.slice(k);
+    const fresh = k === 0 ? entries : entries.slice(k);
     const from = prevIndex + 1 + k;
     s.log = appendEntries(s.log, fresh);
     ctx.persistAppend(from, fresh);
