@@ -11,7 +11,7 @@ import type { RaftState } from './state';
 import { checkMessage } from './validate';
 import { MAX_TERM_STEP, termStepRefusal } from './terms';
 import { lastIndex } from './log';
-import { heldAt, heldDrop, heldReleasable } from './held-queue';
+import { heldAt, heldDrop, heldOldest, heldReleasable } from './held-queue';
 import { hasQuorum } from './quorum';
 import { ticksUntilNextTimer } from './timers';
 import {
@@ -206,12 +206,20 @@ function persistAck(ctx: StepContext, seq: number): void {
   if (count === 0) return;
   const held = s.held;
   s.held = heldDrop(held, count);
-  for (let k = 0; k < count; k++) {
-    const message = heldAt(held, k).message;
-    if (message.to !== ctx.id) ctx.send(message);
-    else if (supersedesOwnAck(ctx.selfInbox, message)) ctx.replaceNewestSelf(message);
-    else ctx.pushSelf(message);
+  // One message (the usual release) is read in place; many are copied out leaf by leaf, which is
+  // cheaper per message than looking each one up.
+  if (count === 1) {
+    release(ctx, heldAt(held, 0).message);
+    return;
   }
+  const released = heldOldest(held, count);
+  for (let k = 0; k < released.length; k++) release(ctx, released[k].message);
+}
+
+function release(ctx: StepContext, message: Message): void {
+  if (message.to !== ctx.id) ctx.send(message);
+  else if (supersedesOwnAck(ctx.selfInbox, message)) ctx.replaceNewestSelf(message);
+  else ctx.pushSelf(message);
 }
 
 /**
