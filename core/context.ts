@@ -94,6 +94,8 @@ export class StepContext {
    * the first is kept in a field and only a step that copies several pays for a list.
    */
   private firstOwnedProgress!: string | null;
+  /** The second: a leader of three nodes (two followers, both sent to by a proposal) needs no list. */
+  private secondOwnedProgress!: string | null;
   private moreOwnedProgress!: string[] | null;
 
   constructor(state: RaftState) {
@@ -121,6 +123,7 @@ export class StepContext {
     this.ownedLeader = null;
     this.progressRecordOwned = false;
     this.firstOwnedProgress = null;
+    this.secondOwnedProgress = null;
     this.moreOwnedProgress = null;
   }
 
@@ -288,19 +291,21 @@ export class StepContext {
       leader.progress = { ...leader.progress };
       this.progressRecordOwned = true;
       this.firstOwnedProgress = null;
+      this.secondOwnedProgress = null;
       if (this.moreOwnedProgress !== null) this.moreOwnedProgress.length = 0;
     }
     const progress = leader.progress as Record<string, Progress>;
     if (!this.ownsProgress(id)) {
       progress[id] = copyProgress(this.progress(id));
       if (this.firstOwnedProgress === null) this.firstOwnedProgress = id;
+      else if (this.secondOwnedProgress === null) this.secondOwnedProgress = id;
       else (this.moreOwnedProgress ??= []).push(id);
     }
     return progress[id] as Mutable<Progress>;
   }
 
   private ownsProgress(id: string): boolean {
-    return this.firstOwnedProgress === id || (this.moreOwnedProgress !== null && this.moreOwnedProgress.includes(id));
+    return this.firstOwnedProgress === id || this.secondOwnedProgress === id || (this.moreOwnedProgress !== null && this.moreOwnedProgress.includes(id));
   }
 
   updateProgress(id: string, patch: Partial<Progress>): Progress {
