@@ -5,7 +5,7 @@
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
 import { StepContext, invariant, isRepeatAnswer, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
-import { quorumMin } from './quorum';
+import { quorumMatch } from './quorum';
 import type { LeaderState, Progress } from './state';
 import { pinnedIndex, releasePinnedSnapshot, sendSnapshotChunk, snapshotNeeded } from './snapshot';
 import { confirmReads, releaseReadyReads, startReadsAwaitingCommit } from './reads';
@@ -419,7 +419,7 @@ function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): vo
 export function advanceCommitIndex(ctx: StepContext): boolean {
   const s = ctx.s;
   const leader = ctx.leader();
-  const candidate = quorumMin(s.cluster, (id) => (id === ctx.id ? leader.durableMatch : leader.progress[id].match));
+  const candidate = quorumMatch(s.cluster, ctx.id, leader.durableMatch, leader.progress);
   if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return false;
   const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
   s.commitIndex = candidate;
