@@ -57,6 +57,18 @@ function appendSmall<T>(list: T[] | null, item: T): T[] {
 }
 
 /**
+ * `list` followed by `item`, in a new array of exactly that length: a spread (`[...list, item]`)
+ * reserves room for more, which a list that is copied on every append (a follower's in-flight
+ * appends, up to maxInflightAppends of them) pays for on every copy.
+ */
+export function withAppended<T>(list: readonly T[], item: T): T[] {
+  const out = new Array<T>(list.length + 1);
+  for (let k = 0; k < list.length; k++) out[k] = list[k];
+  out[list.length] = item;
+  return out;
+}
+
+/**
  * A successful answer that would change none of the leader's records for its sender: in Replicate
  * mode, nothing in flight, a match it already knows, from a round it already counted, from a
  * follower already marked active (the answer to a commit-only append or a heartbeat of a quiet

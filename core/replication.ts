@@ -3,7 +3,7 @@
 // to `maxInflightAppends` pipelined messages.
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
-import { StepContext, invariant, isRepeatAnswer, type Mutable } from './context';
+import { StepContext, invariant, isRepeatAnswer, withAppended, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMatch } from './quorum';
 import type { LeaderState, Progress } from './state';
@@ -127,7 +127,7 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
     const told = Math.min(message.leaderCommit, sentLast);
     if (told > pr.sentCommit) owned.sentCommit = told;
     owned.next = sentLast + 1;
-    owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes, round: message.round }];
+    owned.inflight = withAppended(pr.inflight, { lastIndex: sentLast, bytes, round: message.round });
     owned.inflightBytes = pr.inflightBytes + bytes;
   } else {
     ctx.ownProgress(to).probeSent = true;
