@@ -3,7 +3,7 @@
 // so each short sequence is built once, frozen, and shared by every output that reports it. A step
 // then allocates no list for its actions. Frozen like the shared empty list: outputs are read-only.
 
-import type { ActionName } from './types';
+import type { ActionName, Output } from './types';
 
 /** Sequences longer than this are built per step (they are rare: elections, membership changes). */
 export const MAX_INTERNED_ACTIONS = 4;
@@ -15,12 +15,18 @@ export interface ActionList {
   /** The last one looked up: most sequences have one usual continuation, found without a map lookup. */
   lastName: ActionName | null;
   lastNext: ActionList | null;
+  /**
+   * The output of a step that did these actions and produced nothing else (a leader's answer that
+   * tells it nothing new, a PersistAck that releases only the leader's own acknowledgement): built
+   * once, frozen and shared, like the list itself.
+   */
+  quietOutput: Output | null;
 }
 
 const EMPTY_NAMES: readonly ActionName[] = Object.freeze([]);
 
 /** The empty sequence, the root of every interned one. */
-export const NO_ACTIONS: ActionList = { names: EMPTY_NAMES, next: null, lastName: null, lastNext: null };
+export const NO_ACTIONS: ActionList = { names: EMPTY_NAMES, next: null, lastName: null, lastNext: null, quietOutput: null };
 
 /** The interned sequence `list.names` followed by `name`; `list` must hold fewer than MAX_INTERNED_ACTIONS. */
 export function extendActions(list: ActionList, name: ActionName): ActionList {
@@ -28,10 +34,19 @@ export function extendActions(list: ActionList, name: ActionName): ActionList {
   const next = (list.next ??= new Map());
   let extended = next.get(name);
   if (extended === undefined) {
-    extended = { names: Object.freeze([...list.names, name]), next: null, lastName: null, lastNext: null };
+    extended = { names: Object.freeze([...list.names, name]), next: null, lastName: null, lastNext: null, quietOutput: null };
     next.set(name, extended);
   }
   list.lastName = name;
   list.lastNext = extended;
   return extended;
+}
+
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/** The shared output of a step that did `list`'s actions and nothing else. */
+export function quietOutput(list: ActionList): Output {
+  return (list.quietOutput ??= Object.freeze({
+    messages: NOTHING, persist: null, apply: NOTHING, restore: null, reads: NOTHING, proposed: NOTHING, errors: NOTHING, actions: list.names,
+  }));
 }

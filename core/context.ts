@@ -9,10 +9,10 @@
 //   Messages to self (a candidate's own vote, the leader's own log counting toward commit) take
 //   the same path, so nothing counts toward a quorum before it is durable.
 
-import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
+import type { ActionName, AppendEntriesResponse, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 import { heldPush } from './held-queue';
-import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, type ActionList } from './action-lists';
+import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, quietOutput, type ActionList } from './action-lists';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Draft = Mutable<RaftState>;
@@ -56,6 +56,28 @@ function appendSmall<T>(list: T[] | null, item: T): T[] {
   }
 }
 
+/**
+ * `list` followed by `item`, in a new array of exactly that length: a spread (`[...list, item]`)
+ * reserves room for more, which a list that is copied on every append (a follower's in-flight
+ * appends, up to maxInflightAppends of them) pays for on every copy.
+ */
+export function withAppended<T>(list: readonly T[], item: T): T[] {
+  const out = new Array<T>(list.length + 1);
+  for (let k = 0; k < list.length; k++) out[k] = list[k];
+  out[list.length] = item;
+  return out;
+}
+
+/**
+ * A successful answer that would change none of the leader's records for its sender: in Replicate
+ * mode, nothing in flight, a match it already knows, from a round it already counted, from a
+ * follower already marked active (the answer to a commit-only append or a heartbeat of a quiet
+ * pipeline). handleAppendEntriesResponse then copies no record; what it does is otherwise the same.
+ */
+export function isRepeatAnswer(pr: Progress, m: AppendEntriesResponse): boolean {
+  return m.success && pr.mode === 'Replicate' && pr.inflight.length === 0 && pr.recentActive && m.matchIndex <= pr.match && m.round <= pr.ackedRound;
+}
+
 export class StepContext {
   // Every field is set by begin(), in one order (one hidden class), so that step() can reuse a
   // context from one step to the next: see takeStepContext below.
@@ -84,6 +106,8 @@ export class StepContext {
    * the first is kept in a field and only a step that copies several pays for a list.
    */
   private firstOwnedProgress!: string | null;
+  /** The second: a leader of three nodes (two followers, both sent to by a proposal) needs no list. */
+  private secondOwnedProgress!: string | null;
   private moreOwnedProgress!: string[] | null;
 
   constructor(state: RaftState) {
@@ -111,6 +135,7 @@ export class StepContext {
     this.ownedLeader = null;
     this.progressRecordOwned = false;
     this.firstOwnedProgress = null;
+    this.secondOwnedProgress = null;
     this.moreOwnedProgress = null;
   }
 
@@ -229,7 +254,7 @@ export class StepContext {
     invariant(r.snapshot === undefined || from > r.snapshot.index, 'append before a snapshot in one persist record');
     if (r.appendFrom === undefined) {
       r.appendFrom = from;
-      r.entries = entries.slice();
+      r.entries = entries.length === 1 ? [entries[0]] : entries.slice();
     } else {
       invariant(from === r.appendFrom + (r.entries as Entry[]).length, 'non-contiguous appends in one persist record');
       (r.entries as Entry[]).push(...entries);
@@ -278,27 +303,36 @@ export class StepContext {
       leader.progress = { ...leader.progress };
       this.progressRecordOwned = true;
       this.firstOwnedProgress = null;
+      this.secondOwnedProgress = null;
       if (this.moreOwnedProgress !== null) this.moreOwnedProgress.length = 0;
     }
     const progress = leader.progress as Record<string, Progress>;
     if (!this.ownsProgress(id)) {
       progress[id] = copyProgress(this.progress(id));
       if (this.firstOwnedProgress === null) this.firstOwnedProgress = id;
+      else if (this.secondOwnedProgress === null) this.secondOwnedProgress = id;
       else (this.moreOwnedProgress ??= []).push(id);
     }
     return progress[id] as Mutable<Progress>;
   }
 
   private ownsProgress(id: string): boolean {
-    return this.firstOwnedProgress === id || (this.moreOwnedProgress !== null && this.moreOwnedProgress.includes(id));
+    return this.firstOwnedProgress === id || this.secondOwnedProgress === id || (this.moreOwnedProgress !== null && this.moreOwnedProgress.includes(id));
   }
 
   updateProgress(id: string, patch: Partial<Progress>): Progress {
     return Object.assign(this.ownProgress(id), patch);
   }
 
+  /** Nothing to report but interned actions: the output can be a shared one (see action-lists.ts). */
+  private isQuiet(): boolean {
+    return this._messages === null && this.pending === null && this._apply === null && this.restore === null && this._reads === null &&
+      this._proposed === null && this._errors === null && this._actions === null;
+  }
+
   finish(): { state: RaftState; output: Output } {
     const persist: PersistRecord | null = this.pending;
+    if (this.isQuiet()) return { state: this.s, output: quietOutput(this._actionList) };
     return {
       state: this.s,
       output: {

@@ -1,4 +1,4 @@
-import { EMPTY_HELD, heldCount, heldDrop, heldMessages, heldOldest, heldPush, heldReleasable, type HeldMessage, type HeldQueue } from './held-queue';
+import { EMPTY_HELD, heldAt, heldCount, heldDrop, heldMessages, heldOldest, heldPush, heldReleasable, type HeldMessage, type HeldQueue } from './held-queue';
 import { deepFreeze, TestCluster } from './testing/cluster';
 import type { Message } from './types';
 
@@ -27,6 +27,15 @@ describe('held queue: persistent, oldest first, released by sequence number', ()
     expect(heldRelease(rest, 4).released).toEqual([]);
     expect(heldRelease(rest, 4).rest).toBe(rest);
     expect(heldRelease(rest, 5).rest).toBe(EMPTY_HELD);
+  });
+
+  it('heldAt reads the k-th oldest in place, from a queue whose head has moved and after it is dropped', () => {
+    const q = heldDrop(queueOf(Array.from({ length: 70 }, (_, k) => k + 1)), 5);
+    const oldest = heldOldest(q, 40);
+    expect(Array.from({ length: 40 }, (_, k) => heldAt(q, k))).toEqual(oldest);
+    expect(heldAt(q, 0).seq).toBe(6);
+    heldDrop(q, 40);
+    expect(heldAt(q, 39).seq).toBe(45);
   });
 
   it('never changes a version it was given (every version is a valid state)', () => {

@@ -54,6 +54,11 @@ export function heldReleasable(q: HeldQueue, seq: number): number {
   return end - q.head;
 }
 
+/** The `k`-th oldest message held (0 is the oldest): a release reads them in place, with no list. */
+export function heldAt(q: HeldQueue, k: number): HeldMessage {
+  return vectorGet(q.items, q.head + k);
+}
+
 /** The `count` oldest messages, oldest first (a fresh array). */
 export function heldOldest(q: HeldQueue, count: number): HeldMessage[] {
   return vectorSlice(q.items, q.head, q.head + count);

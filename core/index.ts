@@ -13,7 +13,7 @@ export { quorumSize } from './quorum';
 export { KvStateMachine, encodeCommand, decodeCommand, KvDecodeError } from './kv';
 export type { KvOp, KvResult, KvCommand, KvApplied } from './kv';
 export { InternalInvariantError } from './context';
-export { applyPersistRecord, applyPersistRecordInPlace, toMutableDurableState, PersistSequenceError, DurableInvariantError, EMPTY_DURABLE_STATE } from './persist';
+export { applyPersistRecord, applyPersistRecordInPlace, applyCheckedRecordInPlace, toMutableDurableState, PersistSequenceError, DurableInvariantError, EMPTY_DURABLE_STATE } from './persist';
 export { checkDurableState, recordViolation, DURABLE_INVARIANTS } from './durable-invariants';
 export type { DurableInvariant, DurableViolation, DurableCheckOptions } from './durable-invariants';
 export { MAX_TERM, MAX_TERM_STEP, isTerm } from './terms';

@@ -63,11 +63,28 @@ function withTailInTrie<T>(v: PersistentVector<T>, fullTail: readonly T[], size:
   return { root: pushLeaf(size, v.shift, v.root, fullTail), shift: v.shift };
 }
 
+/** `a` followed by `b`, in a new array of exactly their combined length. */
+function joined<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out = new Array<T>(a.length + b.length);
+  for (let k = 0; k < a.length; k++) out[k] = a[k];
+  for (let k = 0; k < b.length; k++) out[a.length + k] = b[k];
+  return out;
+}
+
+/** `a` followed by `item`, in a new array of exactly that length. */
+function withItem<T>(a: readonly T[], item: T): T[] {
+  const out = new Array<T>(a.length + 1);
+  for (let k = 0; k < a.length; k++) out[k] = a[k];
+  out[a.length] = item;
+  return out;
+}
+
 export function vectorPushAll<T>(v: PersistentVector<T>, items: readonly T[]): PersistentVector<T> {
   if (items.length === 0) return v;
-  // The common case, items that fit in the tail: one copy at its final size (a spread followed by
-  // pushes would reserve room for 17 more on the first push).
-  if (v.tail.length + items.length <= WIDTH) return { size: v.size + items.length, shift: v.shift, root: v.root, tail: v.tail.concat(items) };
+  // The common case, items that fit in the tail: one copy at its final size (a spread or pushes
+  // would reserve room for more). A loop, not concat: concat's generic path (it checks every
+  // argument for Symbol.isConcatSpreadable) was the most expensive line of an unbatched append.
+  if (v.tail.length + items.length <= WIDTH) return { size: v.size + items.length, shift: v.shift, root: v.root, tail: joined(v.tail, items) };
   let size = v.size;
   let shift = v.shift;
   let root = v.root;
@@ -86,10 +103,11 @@ export function vectorPushAll<T>(v: PersistentVector<T>, items: readonly T[]): P
 }
 
 export function vectorPush<T>(v: PersistentVector<T>, item: T): PersistentVector<T> {
-  // The common case, a tail with room: one copy of at most 31 slots, no batch array. A spread,
-  // not slice + push: slice keeps a frozen array's element kind, and pushing onto that copy is
-  // several times slower (the empty vector's tail is frozen, and callers may freeze states).
-  if (v.tail.length < WIDTH) return { size: v.size + 1, shift: v.shift, root: v.root, tail: [...v.tail, item] };
+  // The common case, a tail with room: one copy of at most 31 slots, no batch array, at its final
+  // size (a spread reserves room for more). Not slice + push: slice keeps a frozen array's element
+  // kind, and pushing onto that copy is several times slower (the empty vector's tail is frozen,
+  // and callers may freeze states).
+  if (v.tail.length < WIDTH) return { size: v.size + 1, shift: v.shift, root: v.root, tail: withItem(v.tail, item) };
   return vectorPushAll(v, [item]);
 }
 
@@ -129,6 +147,8 @@ export function vectorSlice<T>(v: PersistentVector<T>, from: number, to: number)
   const end = Math.min(to, v.size);
   let i = Math.max(0, from);
   // Within one leaf (a few entries near the end, the usual request): one copy at its final size.
+  // One element (an unbatched append, one applied entry) by a literal: slice's call costs more.
+  if (end - i === 1) return [leafFor(v, i)[i & MASK] as T];
   if (i < end && i >>> BITS === (end - 1) >>> BITS) return leafFor(v, i).slice(i & MASK, (i & MASK) + end - i) as T[];
   const out: T[] = [];
   while (i < end) {

@@ -62,6 +62,33 @@ export function quorumMin(cluster: ClusterConfig, valueOf: (id: NodeId) => LogIn
   return Math.min(incoming, majorityMin(cluster.votersOutgoing, valueOf));
 }
 
+/** The largest match index a majority of `voters` hold: the leader's own is `selfMatch`. */
+function majorityMatch(voters: readonly NodeId[], selfId: NodeId, selfMatch: LogIndex, progress: Readonly<Record<NodeId, { readonly match: LogIndex }>>): LogIndex {
+  if (voters.length === 0) return undefined as unknown as LogIndex;
+  const values = scratchValues;
+  for (let n = 0; n < voters.length; n++) {
+    const id = voters[n];
+    const value = id === selfId ? selfMatch : progress[id].match;
+    let k = n;
+    while (k > 0 && values[k - 1] < value) {
+      values[k] = values[k - 1];
+      k--;
+    }
+    values[k] = value;
+  }
+  return values[Math.floor(voters.length / 2)];
+}
+
+/**
+ * quorumMin over the leader's match indexes (its own durable one for itself), the commit candidate
+ * computed on every answer: the same value without a closure allocated per call.
+ */
+export function quorumMatch(cluster: ClusterConfig, selfId: NodeId, selfMatch: LogIndex, progress: Readonly<Record<NodeId, { readonly match: LogIndex }>>): LogIndex {
+  const incoming = majorityMatch(cluster.voters, selfId, selfMatch, progress);
+  if (cluster.votersOutgoing === undefined) return incoming;
+  return Math.min(incoming, majorityMatch(cluster.votersOutgoing, selfId, selfMatch, progress));
+}
+
 /**
  * Inserts `value` into the descending list `sorted`. Voter lists are a handful long, so building
  * the order by insertion beats Array.prototype.sort, its comparator calls and its scratch arrays

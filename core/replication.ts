@@ -3,9 +3,9 @@
 // to `maxInflightAppends` pipelined messages.
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
-import { StepContext, invariant, type Mutable } from './context';
+import { StepContext, invariant, isRepeatAnswer, withAppended, type Mutable } from './context';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
-import { quorumMin } from './quorum';
+import { quorumMatch } from './quorum';
 import type { LeaderState, Progress } from './state';
 import { pinnedIndex, releasePinnedSnapshot, sendSnapshotChunk, snapshotNeeded } from './snapshot';
 import { confirmReads, releaseReadyReads, startReadsAwaitingCommit } from './reads';
@@ -127,7 +127,7 @@ export function sendAppend(ctx: StepContext, to: NodeId, sendIfEmpty: boolean): 
     const told = Math.min(message.leaderCommit, sentLast);
     if (told > pr.sentCommit) owned.sentCommit = told;
     owned.next = sentLast + 1;
-    owned.inflight = [...pr.inflight, { lastIndex: sentLast, bytes, round: message.round }];
+    owned.inflight = withAppended(pr.inflight, { lastIndex: sentLast, bytes, round: message.round });
     owned.inflightBytes = pr.inflightBytes + bytes;
   } else {
     ctx.ownProgress(to).probeSent = true;
@@ -287,7 +287,7 @@ function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: Log
     }
   }
   if (k < entries.length) {
-    const fresh = entries.slice(k);
+    const fresh = k === 0 ? entries : entries.slice(k);
     const from = prevIndex + 1 + k;
     s.log = appendEntries(s.log, fresh);
     ctx.persistAppend(from, fresh);
@@ -321,6 +321,12 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
   }
   // A node removed from the configuration (or not yet added) has no progress: its answers are late news.
   if (ctx.leader().progress[m.from] === undefined) return;
+  if (isRepeatAnswer(ctx.progress(m.from), m)) {
+    // As below with nothing to record: no copy of the leader's records.
+    confirmReads(ctx);
+    if (s.role === 'Leader') sendAppend(ctx, m.from, false);
+    return;
+  }
   const pr = ctx.ownProgress(m.from);
   pr.recentActive = true;
   pr.ackedRound = Math.max(pr.ackedRound, m.round);
@@ -413,7 +419,7 @@ function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): vo
 export function advanceCommitIndex(ctx: StepContext): boolean {
   const s = ctx.s;
   const leader = ctx.leader();
-  const candidate = quorumMin(s.cluster, (id) => (id === ctx.id ? leader.durableMatch : leader.progress[id].match));
+  const candidate = quorumMatch(s.cluster, ctx.id, leader.durableMatch, leader.progress);
   if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return false;
   const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
   s.commitIndex = candidate;

@@ -32,27 +32,26 @@ export function describeUntrusted(v: unknown): string {
   return `a value of type ${typeof v}`;
 }
 
-function index(o: Obj, key: string): number {
-  const v = o[key];
+// The checks take the value, loaded by the caller with a named property (o.prevLogIndex): a load
+// by a key passed in (o[key]) sees every message shape at one site and is a slow generic lookup.
+
+function index(v: unknown, key: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${key} must be a non-negative integer, got ${describeUntrusted(v)}`);
   return v;
 }
 
-function termField(o: Obj, key: string): Term {
-  const v = o[key];
+function termField(v: unknown, key: string): Term {
   if (!isTerm(v)) fail(`${key} must be a term (an integer in [0, ${MAX_TERM}]), got ${describeUntrusted(v)}`);
   return v;
 }
 
-function str(o: Obj, key: string, maxLength = 256): string {
-  const v = o[key];
+function str(v: unknown, key: string, maxLength = 256): string {
   if (typeof v !== 'string') fail(`${key} must be a string`);
   if (v.length > maxLength) fail(`${key} is longer than ${maxLength} characters`);
   return v;
 }
 
-function bool(o: Obj, key: string): boolean {
-  const v = o[key];
+function bool(v: unknown, key: string): boolean {
   if (typeof v !== 'boolean') fail(`${key} must be a boolean`);
   return v;
 }
@@ -68,13 +67,13 @@ function entries(o: Obj, messageTerm: number, prevLogTerm: number): readonly Ent
   for (let k = 0; k < v.length; k++) {
     const e: unknown = v[k];
     if (!isObject(e)) fail(`entries[${k}] must be an object`);
-    const term = termField(e, 'term');
+    const term = termField(e.term, 'term');
     if (term > messageTerm) fail(`entries[${k}].term ${term} is above the message term ${messageTerm}`);
     if (term < previousTerm) fail(`entries[${k}].term ${term} is below the term before it (${previousTerm}): terms never decrease along a log`);
     previousTerm = term;
     const type = e.type;
     if (typeof type !== 'string' || !ENTRY_TYPES.has(type)) fail(`entries[${k}].type must be Normal, Noop or Config`);
-    const data = str(e, 'data', MAX_DATA);
+    const data = str(e.data, 'data', MAX_DATA);
     if (type === 'Config') {
       const config = decodeConfig(data);
       if (typeof config === 'string') fail(`entries[${k}] is a Config entry whose data is not a configuration: ${config}`);
@@ -118,62 +117,62 @@ function parseMessage(raw: unknown): Message {
   if (!isObject(raw)) fail('a message must be an object');
   const type = raw.type;
   if (typeof type !== 'string' || !MESSAGE_TYPES.has(type)) fail(`unknown message type ${describeUntrusted(type)}`);
-  const cluster = str(raw, 'cluster');
-  const from = str(raw, 'from');
-  const to = str(raw, 'to');
-  const term = termField(raw, 'term');
+  const cluster = str(raw.cluster, 'cluster');
+  const from = str(raw.from, 'from');
+  const to = str(raw.to, 'to');
+  const term = termField(raw.term, 'term');
   const o = raw;
   switch (type as MessageType) {
     case 'RequestVoteRequest': {
-      const lastLogTerm = termField(o, 'lastLogTerm');
+      const lastLogTerm = termField(o.lastLogTerm, 'lastLogTerm');
       termNotAbove(lastLogTerm, term, 'lastLogTerm');
-      return { type: 'RequestVoteRequest', cluster, from, to, term, lastLogIndex: index(o, 'lastLogIndex'), lastLogTerm, transfer: bool(o, 'transfer') };
+      return { type: 'RequestVoteRequest', cluster, from, to, term, lastLogIndex: index(o.lastLogIndex, 'lastLogIndex'), lastLogTerm, transfer: bool(o.transfer, 'transfer') };
     }
     case 'RequestVoteResponse':
-      return { type: 'RequestVoteResponse', cluster, from, to, term, granted: bool(o, 'granted') };
+      return { type: 'RequestVoteResponse', cluster, from, to, term, granted: bool(o.granted, 'granted') };
     case 'PreVoteRequest': {
-      const lastLogTerm = termField(o, 'lastLogTerm');
+      const lastLogTerm = termField(o.lastLogTerm, 'lastLogTerm');
       termNotAbove(lastLogTerm, term, 'lastLogTerm');
-      return { type: 'PreVoteRequest', cluster, from, to, term, lastLogIndex: index(o, 'lastLogIndex'), lastLogTerm };
+      return { type: 'PreVoteRequest', cluster, from, to, term, lastLogIndex: index(o.lastLogIndex, 'lastLogIndex'), lastLogTerm };
     }
     case 'PreVoteResponse':
-      return { type: 'PreVoteResponse', cluster, from, to, term, granted: bool(o, 'granted') };
+      return { type: 'PreVoteResponse', cluster, from, to, term, granted: bool(o.granted, 'granted') };
     case 'AppendEntriesRequest': {
-      const prevLogIndex = index(o, 'prevLogIndex');
-      const prevLogTerm = termField(o, 'prevLogTerm');
+      const prevLogIndex = index(o.prevLogIndex, 'prevLogIndex');
+      const prevLogTerm = termField(o.prevLogTerm, 'prevLogTerm');
       termNotAbove(prevLogTerm, term, 'prevLogTerm');
       if (prevLogIndex === 0 && prevLogTerm !== 0) fail('prevLogTerm must be 0 at prevLogIndex 0');
       return {
         type: 'AppendEntriesRequest', cluster, from, to, term, prevLogIndex, prevLogTerm, entries: entries(o, term, prevLogTerm),
-        leaderCommit: index(o, 'leaderCommit'), round: index(o, 'round'),
+        leaderCommit: index(o.leaderCommit, 'leaderCommit'), round: index(o.round, 'round'),
       };
     }
     case 'AppendEntriesResponse':
       return {
-        type: 'AppendEntriesResponse', cluster, from, to, term, success: bool(o, 'success'), matchIndex: index(o, 'matchIndex'),
-        conflictIndex: index(o, 'conflictIndex'), conflictTerm: termField(o, 'conflictTerm'), prevLogIndex: index(o, 'prevLogIndex'), round: index(o, 'round'),
+        type: 'AppendEntriesResponse', cluster, from, to, term, success: bool(o.success, 'success'), matchIndex: index(o.matchIndex, 'matchIndex'),
+        conflictIndex: index(o.conflictIndex, 'conflictIndex'), conflictTerm: termField(o.conflictTerm, 'conflictTerm'), prevLogIndex: index(o.prevLogIndex, 'prevLogIndex'), round: index(o.round, 'round'),
       };
     case 'InstallSnapshotRequest': {
-      const lastIncludedTerm = termField(o, 'lastIncludedTerm');
+      const lastIncludedTerm = termField(o.lastIncludedTerm, 'lastIncludedTerm');
       termNotAbove(lastIncludedTerm, term, 'lastIncludedTerm');
       return {
-        type: 'InstallSnapshotRequest', cluster, from, to, term, lastIncludedIndex: index(o, 'lastIncludedIndex'), lastIncludedTerm,
-        lastIncludedConfig: voters(o, 'lastIncludedConfig'), offset: index(o, 'offset'), data: str(o, 'data', MAX_DATA), done: bool(o, 'done'), round: index(o, 'round'),
+        type: 'InstallSnapshotRequest', cluster, from, to, term, lastIncludedIndex: index(o.lastIncludedIndex, 'lastIncludedIndex'), lastIncludedTerm,
+        lastIncludedConfig: voters(o, 'lastIncludedConfig'), offset: index(o.offset, 'offset'), data: str(o.data, 'data', MAX_DATA), done: bool(o.done, 'done'), round: index(o.round, 'round'),
       };
     }
     case 'InstallSnapshotResponse':
       return {
-        type: 'InstallSnapshotResponse', cluster, from, to, term, lastIncludedIndex: index(o, 'lastIncludedIndex'), bytesReceived: index(o, 'bytesReceived'),
-        installed: bool(o, 'installed'), round: index(o, 'round'),
+        type: 'InstallSnapshotResponse', cluster, from, to, term, lastIncludedIndex: index(o.lastIncludedIndex, 'lastIncludedIndex'), bytesReceived: index(o.bytesReceived, 'bytesReceived'),
+        installed: bool(o.installed, 'installed'), round: index(o.round, 'round'),
       };
     case 'TimeoutNowRequest':
       return { type: 'TimeoutNowRequest', cluster, from, to, term };
     case 'ReadIndexRequest':
-      return { type: 'ReadIndexRequest', cluster, from, to, term, requestId: str(o, 'requestId') };
+      return { type: 'ReadIndexRequest', cluster, from, to, term, requestId: str(o.requestId, 'requestId') };
     case 'ReadIndexResponse': {
       const readIndex = o.readIndex;
       if (typeof readIndex !== 'number' || !Number.isSafeInteger(readIndex) || readIndex < -1) fail('readIndex must be an integer >= -1');
-      return { type: 'ReadIndexResponse', cluster, from, to, term, requestId: str(o, 'requestId'), readIndex };
+      return { type: 'ReadIndexResponse', cluster, from, to, term, requestId: str(o.requestId, 'requestId'), readIndex };
     }
   }
 }

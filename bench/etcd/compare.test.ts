@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { goAvailable, median, summarize, type RunResult } from './compare';
+import { buildBaseline, formatBaselineTable, goAvailable, median, runOnce, summarize, type RunResult } from './compare';
 import { measureHeapAllocation } from './raftbed-mirror';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -28,6 +28,18 @@ withGo('one tiny round builds both Go harnesses and the mirror and reports all t
     expect(s.cpuRatio['etcd-v3.6.0']).toBeCloseTo(s.cpuMicrosPerEntry.raftbed / s.cpuMicrosPerEntry['etcd-v3.6.0'], 6);
   }
 }, 600_000);
+
+test('--baseline bundles the mirror of another commit, which runs as its own contender', () => {
+  const baseline = buildBaseline('HEAD');
+  expect(baseline.label).toBe('raftbed@HEAD');
+  const r = runOnce(baseline, 'unbatched', 256);
+  expect(r.impl).toBe('raftbed@HEAD');
+  expect(r.entries).toBeGreaterThanOrEqual(256);
+  expect(() => buildBaseline('no-such-ref-anywhere')).toThrow();
+  const run = (impl: string, cpu: number, bytes: number): RunResult => ({ impl, version: 'x', mode: 'm', entries: 1, cpuMicrosPerEntry: cpu, allocBytesPerEntry: bytes });
+  const s = summarize('m', 1, [[run('raftbed@main', 2, 400), run('raftbed', 1, 100)]], ['raftbed', 'raftbed@main']);
+  expect(formatBaselineTable([s], 'raftbed@main').split('\n')[2]).toBe('| m | 2.00 | 1.00 | 0.50× (0.50–0.50) | 400 | 100 | 0.25× |');
+}, 120_000);
 
 test('ratios are medians of per-round ratios, not ratios of medians', () => {
   const run = (impl: string, cpu: number, bytes: number): RunResult => ({ impl, version: 'x', mode: 'm', entries: 1, cpuMicrosPerEntry: cpu, allocBytesPerEntry: bytes });

@@ -3,13 +3,14 @@
 // process per run, rotating the order every round, and prints medians and per-round ratios.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildSync } from 'esbuild';
 import { MODES } from './raftbed-mirror';
 
 const HERE = __dirname;
+const ROOT = path.join(HERE, '..', '..');
 const BUILD_DIR = path.join(HERE, '.build');
 
 export interface Contender {
@@ -63,8 +64,35 @@ export function build(log: (line: string) => void = () => {}): Contender[] {
   return contenders;
 }
 
+/** A raftbed contender label: this tree's mirror, or a baseline's (raftbed@REF). */
+export function isRaftbed(label: string): boolean {
+  return label === 'raftbed' || label.startsWith('raftbed@');
+}
+
+/**
+ * The mirror as of another commit (`--baseline REF`), to measure a change to core against the code
+ * before it in the same interleaved run: core/ and the mirror are taken from REF with git archive
+ * (nothing in the work tree changes) and bundled like this tree's.
+ */
+export function buildBaseline(ref: string, log: (line: string) => void = () => {}): Contender {
+  const sha = execFileSync('git', ['rev-parse', '--verify', '--short', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dir = path.join(BUILD_DIR, `baseline-${sha}`);
+  const tar = `${dir}.tar`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`bundling raftbed-mirror.ts as of ${ref} (${sha})`);
+  execFileSync('git', ['archive', '--output', tar, sha, 'core', 'bench/etcd/raftbed-mirror.ts'], { cwd: ROOT });
+  execFileSync('tar', ['-x', '-f', tar, '-C', dir]);
+  rmSync(tar, { force: true });
+  const bundle = path.join(BUILD_DIR, `raftbed-mirror-${sha}.js`);
+  buildSync({ entryPoints: [path.join(dir, 'bench', 'etcd', 'raftbed-mirror.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'error' });
+  // The bundle stands alone; the sources would otherwise be found by jest and tsc as this tree's.
+  rmSync(dir, { recursive: true, force: true });
+  return { label: `raftbed@${ref}`, command: process.execPath, args: ['--expose-gc', bundle] };
+}
+
 export function runOnce(contender: Contender, mode: string, entries: number): RunResult {
-  const isGo = contender.label !== 'raftbed';
+  const isGo = !isRaftbed(contender.label);
   const flags = isGo ? ['-mode', mode, '-entries', String(entries)] : ['--mode', mode, '--entries', String(entries)];
   const stdout = execFileSync(contender.command, [...contender.args, ...flags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const parsed = JSON.parse(stdout.trim().split('\n').pop() as string) as RunResult;
@@ -116,6 +144,16 @@ export function summarize(mode: string, entries: number, rounds: readonly RunRes
   return { mode, entries, rounds: rounds.length, cpuMicrosPerEntry: cpu, allocBytesPerEntry: alloc, cpuRatio, allocRatio, cpuRatioRange, runs: rounds };
 }
 
+/** This tree's raftbed against a baseline's (--baseline), per mode: both contenders' medians and the ratio. */
+export function formatBaselineTable(summaries: readonly ModeSummary[], baseline: string): string {
+  const header = ['mode', `${baseline} µs/entry`, 'raftbed µs/entry', `CPU raftbed/${baseline}`, `${baseline} B/entry`, 'raftbed B/entry', `bytes raftbed/${baseline}`];
+  const rows = summaries.map((s) => [
+    s.mode, s.cpuMicrosPerEntry[baseline].toFixed(2), s.cpuMicrosPerEntry.raftbed.toFixed(2), ratioWithRange(s, baseline),
+    Math.round(s.allocBytesPerEntry[baseline]).toString(), Math.round(s.allocBytesPerEntry.raftbed).toString(), `${s.allocRatio[baseline].toFixed(2)}×`,
+  ]);
+  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
 function ratioWithRange(s: ModeSummary, label: string): string {
   const [low, high] = s.cpuRatioRange[label];
   return `${s.cpuRatio[label].toFixed(2)}× (${low.toFixed(2)}–${high.toFixed(2)})`;
@@ -153,13 +191,15 @@ function main(argv: readonly string[]): void {
     .option('--rounds <n>', 'rounds per mode (each round runs every contender once)', positiveInt, 5)
     .option('--modes <list>', 'comma-separated modes', modeList, Object.keys(MODES))
     .option('--entries <n>', `entries per measured phase (default per mode: ${JSON.stringify(DEFAULT_ENTRIES)})`, positiveInt)
+    .option('--baseline <ref>', 'also run the mirror as of this git commit (e.g. main), interleaved, and print raftbed against it')
     .option('--json', 'print the summaries (with every run) as JSON')
     .parse(argv as string[]);
-  const opts = program.opts<{ rounds: number; modes: string[]; entries?: number; json?: boolean }>();
+  const opts = program.opts<{ rounds: number; modes: string[]; entries?: number; baseline?: string; json?: boolean }>();
   const progress = (line: string): void => void process.stderr.write(`${line}\n`);
   let contenders: Contender[];
   try {
     contenders = build(progress);
+    if (opts.baseline !== undefined) contenders.push(buildBaseline(opts.baseline, progress));
   } catch (e) {
     if (e instanceof ToolMissingError) {
       process.stderr.write(`bench:etcd: ${e.message}\n`);
@@ -188,6 +228,10 @@ function main(argv: readonly string[]): void {
   console.log('raftbed vs etcd-io/raft: 3 nodes in memory, FIFO queue, persist-before-send, 16-byte payload, PreVote+CheckQuorum');
   console.log('CPU = user+sys time of the measured phase per committed entry; medians over rounds; ratios are medians of per-round ratios (lowest–highest round)\n');
   console.log(formatTable(summaries));
+  if (opts.baseline !== undefined) {
+    console.log(`\nraftbed (this tree) against raftbed@${opts.baseline}, same rounds:\n`);
+    console.log(formatBaselineTable(summaries, `raftbed@${opts.baseline}`));
+  }
 }
 
 if (require.main === module) main(process.argv);
