@@ -27,13 +27,60 @@ export function checkLeaderBookkeeping(node: string, s: RaftState): void {
   const leader = s.leader;
   if (s.role !== 'Leader' || leader === null || leader === undefined) return;
   const last = lastIndex(s.log);
+  const passed = passedOf(node);
   // for-in, not Object.entries: this runs after every leader step, and the pair arrays were garbage.
   // The subject of a failure (`progress of ${id}`) is built only when a check fails.
   const progress = leader.progress;
   for (const id in progress) {
-    checkFollower(node, id, progress[id], last, leader.round);
+    const pr = progress[id];
+    const seen = passed.followers.get(id);
+    // Only what passed, with a log end and round no greater than now: both only loosen the checks.
+    if (seen !== undefined && seen.pr === pr && last >= seen.last && leader.round >= seen.round) continue;
+    checkFollower(node, id, pr, last, leader.round);
+    if (seen === undefined) passed.followers.set(id, { pr, last, round: leader.round });
+    else {
+      seen.pr = pr;
+      seen.last = last;
+      seen.round = leader.round;
+    }
   }
-  checkRounds(node, s, leader);
+  const rounds = leader.roundSentAt;
+  if (!(passed.rounds === rounds && passed.round === leader.round && s.tick >= passed.tick)) {
+    checkRounds(node, s, leader);
+    passed.rounds = rounds;
+    passed.round = leader.round;
+    passed.tick = s.tick;
+  }
+  checkLeaderTotals(node, s, leader, last);
+}
+
+/**
+ * What each node's leader records last passed with: the checks are skipped for a record that
+ * passed and has not changed since. Core copies a follower's progress record, or the list of
+ * heartbeat rounds, only when a step changes it (a leader's step changes one follower's record or
+ * none, and the rounds once per heartbeat), and never changes a record it returned, so an
+ * unchanged record passes again, the conditions it was judged under being the same or looser: the
+ * log's last index and the current round only grow within a leader's term (a larger one loosens
+ * `next <= last + 1` and `sent.round <= round`), and the tick only grows (`tick <= s.tick`). The
+ * checks themselves are unchanged; only the rescans of unchanged records are gone. Keyed by node
+ * name; a record of another node, term or run never matches by identity.
+ */
+interface Passed {
+  readonly followers: Map<string, { pr: object; last: number; round: number }>;
+  rounds: object | null;
+  round: number;
+  tick: number;
+}
+
+const passedByNode = new Map<string, Passed>();
+
+function passedOf(node: string): Passed {
+  let p = passedByNode.get(node);
+  if (p === undefined) {
+    p = { followers: new Map(), rounds: null, round: 0, tick: 0 };
+    passedByNode.set(node, p);
+  }
+  return p;
 }
 
 type Leader = NonNullable<RaftState['leader']>;
@@ -70,7 +117,6 @@ function checkFollower(node: string, id: string, pr: Leader['progress'][string],
 }
 
 function checkRounds(node: string, s: RaftState, leader: Leader): void {
-  const last = lastIndex(s.log);
   // Heartbeat rounds: the newest few, in order, the last one the current round.
   const rounds = leader.roundSentAt;
   if (rounds.length > ROUNDS_REMEMBERED) fail(node, `${rounds.length} heartbeat rounds remembered (at most ${ROUNDS_REMEMBERED})`);
@@ -80,6 +126,9 @@ function checkRounds(node: string, s: RaftState, leader: Leader): void {
     if (!ordered) fail(node, `heartbeat round record ${k} is ${JSON.stringify(r)}`);
   }
   if (rounds.length > 0 && rounds[rounds.length - 1].round !== leader.round) fail(node, `newest remembered round ${rounds[rounds.length - 1].round}, current round ${leader.round}`);
+}
+
+function checkLeaderTotals(node: string, s: RaftState, leader: Leader, last: number): void {
   checkReads(node, leader.pendingReads);
   checkReads(node, leader.readsAwaitingCommit);
   if (!(leader.durableMatch >= 0 && leader.durableMatch <= last)) fail(node, `durable match ${leader.durableMatch}, last index ${last}`);
