@@ -55,6 +55,25 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     expect(v.detail).toMatch(/two identical requests to n\d at one instant/);
   });
 
+  it('two requests that differ in one field of the rule are not duplicates', () => {
+    const { result } = heartbeatStep();
+    const first = result.output.messages[0] as AppendEntriesRequest;
+    for (const other of [{ ...first, round: first.round + 1 }, { ...first, prevLogTerm: first.prevLogTerm + 1 }, { ...first, to: 'n9' }]) {
+      const r = withMessages(result, [...result.output.messages, other]);
+      expect(() => checkFlowControl(r.state.config.id, r.state, r)).not.toThrow();
+    }
+  });
+
+  it('two identical appends in a burst of more messages than are compared pairwise', () => {
+    const { result } = heartbeatStep();
+    const first = result.output.messages[0] as AppendEntriesRequest;
+    // Distinct rounds to a stranger (not in progress: only the duplicate rule applies), then a repeat.
+    const burst: Message[] = Array.from({ length: 20 }, (_, k) => ({ ...first, to: 'n9', round: first.round + 1 + k }));
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [...result.output.messages, ...burst]))).not.toThrow();
+    const v = violationOf(withMessages(result, [...result.output.messages, ...burst, burst[7]]));
+    expect(v.detail).toMatch(/two identical requests to n9 at one instant/);
+  });
+
   it('an append that tells a Replicate follower more than the leader records it told', () => {
     const { result, follower } = heartbeatStep();
     const l = result.state.leader as LeaderState;

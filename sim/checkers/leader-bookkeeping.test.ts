@@ -6,6 +6,7 @@
 // nothing on correct code.
 
 import { lastIndex, type LeaderState, type Progress, type RaftState, type Snapshot } from '../../core';
+import { EMPTY_LOG } from '../../core/log';
 import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
 import { thrownViolation } from '../../checkers/test-support/thrown-violation';
@@ -61,6 +62,25 @@ describe('LeaderBookkeeping catches a leader whose own records contradict each o
     const v = violationOf(doctor(s, follower));
     expect(v.property).toBe('LeaderBookkeeping');
     expect(v.detail).toMatch(detail);
+  });
+
+  // The checker skips records that passed and have not changed: a record that changed, or one
+  // judged against a shorter log, an older round or an earlier tick, is judged again.
+  it.each(cases)('%s, after the genuine leader passed', (_name, doctor, detail) => {
+    const { s, follower } = leaderState();
+    checkLeaderBookkeeping('n1', s);
+    const v = violationOf(doctor(s, follower));
+    expect(v.detail).toMatch(detail);
+  });
+
+  it('judges unchanged records again against a shorter log or an earlier tick', () => {
+    const { s } = leaderState();
+    checkLeaderBookkeeping('n1', s);
+    expect(violationOf({ ...s, log: EMPTY_LOG }).detail).toMatch(/match \d+, next \d+, last index 0/);
+    checkLeaderBookkeeping('n1', s);
+    const rounds = (s.leader as LeaderState).roundSentAt;
+    expect(rounds.length).toBeGreaterThan(0);
+    expect(violationOf({ ...s, tick: rounds[0].tick - 1 }).detail).toMatch(/heartbeat round record 0/);
   });
 
   it('is reported by the simulator under its name when core\'s step corrupts a leader\'s records', () => {

@@ -38,7 +38,7 @@ function fail(node: string, detail: string): never {
 
 function chunksTo(messages: readonly Message[], to: string): number {
   let n = 0;
-  for (const m of messages) if (m.type === 'InstallSnapshotRequest' && m.to === to) n++;
+  for (let k = 0; k < messages.length; k++) if (messages[k].type === 'InstallSnapshotRequest' && messages[k].to === to) n++;
   return n;
 }
 
