@@ -18,7 +18,9 @@ function readRequest(input: Input): { requestId: string; requester: NodeId | nul
 export const readIndexWithoutHeartbeat: PlantedBug = {
   name: 'read-index-without-heartbeat',
   description: 'a leader answers reads at once from its commit index, without a heartbeat round or a commit in its own term',
-  caughtBy: ['Linearizability'],
+  // ReadAccounting's confirmation rule sees the answer given without a majority's heartbeat
+  // answers at the step; the history shows it only when a deposition lands in the window.
+  caughtBy: ['ReadAccounting', 'Linearizability'],
   // Without CheckQuorum a leader cut off by a partition stays leader until it hears a newer term, so
   // it keeps answering reads while the majority elects another leader and takes writes.
   config: { nodes: 3, faults: 'partitions', durationMs: 6_000, raft: { checkQuorum: false } },
