@@ -5,7 +5,7 @@
 // reports it under its name; sweeps of every fault profile show it raises nothing on correct code.
 
 import { Simulation } from '../cluster/simulation';
-import { lastIndex, step, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
+import { entriesBetween, lastIndex, step, termAt, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
 import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
 import { thrownViolation } from '../../checkers/test-support/thrown-violation';
@@ -133,6 +133,32 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     expect(() => checkFlowControl(result.state.config.id, caughtUp.state, caughtUp, before, { type: 'Read', requestId: 'r' })).not.toThrow();
   });
 
+  it('an append of entries sent while the in-flight window is full (count, or bytes at or past the window)', () => {
+    const { result, follower } = heartbeatStep();
+    const l = result.state.leader as LeaderState;
+    const last = lastIndex(result.state.log);
+    const [entry] = entriesBetween(result.state.log, last, last);
+    const append: AppendEntriesRequest = {
+      type: 'AppendEntriesRequest', cluster: result.state.config.clusterId, from: result.state.config.id, to: follower, term: result.state.term,
+      prevLogIndex: last - 1, prevLogTerm: termAt(result.state.log, last - 1) as number, entries: [entry], leaderCommit: result.state.commitIndex, round: l.round,
+    };
+    // After the step: one older append of `earlierBytes` still in flight, then this one.
+    const judged = (earlierBytes: number, config: Partial<RaftState['config']>) => {
+      const pr = l.progress[follower];
+      const inflight = [{ lastIndex: last - 1, bytes: earlierBytes, round: l.round }, { lastIndex: last, bytes: entry.data.length, round: l.round }];
+      const state: RaftState = {
+        ...result.state, config: { ...result.state.config, ...config },
+        leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, match: last - 2, next: last + 1, inflight, inflightBytes: earlierBytes + entry.data.length, sentCommit: Math.max(pr.sentCommit, result.state.commitIndex) } } },
+      };
+      return () => checkFlowControl(state.config.id, state, withMessages({ ...result, state }, [append]));
+    };
+    expect(judged(100, { maxInflightBytes: 100 })).toThrow(/sent with 100 bytes in flight, at or above maxInflightBytes 100/);
+    expect(judged(150, { maxInflightBytes: 100 })).toThrow(/at or above maxInflightBytes/);
+    expect(judged(99, { maxInflightBytes: 100 })).not.toThrow();
+    expect(judged(1, { maxInflightAppends: 1 })).toThrow(/sent with 1 appends in flight, at or above maxInflightAppends 1/);
+    expect(judged(1, { maxInflightAppends: 2 })).not.toThrow();
+  });
+
   const planted = (name: string, description: string, change: (r: StepResult) => StepResult): PlantedBug => ({
     name, description, caughtBy: ['FlowControl'], config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
     step: (core) => (state, input) => change(core(state, input)),
@@ -157,6 +183,29 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     const v = runJudged(bugSimConfig(forget, 1), forget).violation;
     expect(v?.property).toBe('FlowControl');
     expect(v?.detail).toMatch(/but records it told 0/);
+  });
+
+  // Core steps with a window other than the one the checker holds it to (the config in the state it returns).
+  const windowIgnored = (name: string, description: string, coreWindow: (bytes: number) => number): PlantedBug => ({
+    name, description, caughtBy: ['FlowControl'],
+    config: { faults: 'crashes', nodes: 3, durationMs: 3_000, raft: { maxInflightBytes: 70 }, pinned: ['maxInflightBytes'] },
+    step: (core) => (state, input) => {
+      const r = core({ ...state, config: { ...state.config, maxInflightBytes: coreWindow(state.config.maxInflightBytes) } }, input);
+      return { ...r, state: { ...r.state, config: state.config } };
+    },
+  });
+
+  it('is reported by the simulator when core\'s leader ignores the in-flight byte window, or pauses only past it', () => {
+    const ignored = windowIgnored('inflight-bytes-ignored', 'a leader never pauses for bytes in flight', () => 8 * 1024 * 1024);
+    const v = runJudged(bugSimConfig(ignored, 1), ignored).violation;
+    expect(v?.property).toBe('FlowControl');
+    expect(v?.detail).toMatch(/at or above maxInflightBytes 70/);
+    expect(runJudged(bugSimConfig(ignored, 1), null).violation).toBeNull();
+    // Pausing at window + 1 bytes is pausing only past the window: caught once the bytes in flight
+    // equal it (70 is one command's size).
+    const past = windowIgnored('inflight-bytes-past', 'a leader pauses only once bytes in flight exceed the window', (w) => w + 1);
+    const caught = [1, 2, 3, 4, 5].map((seed) => runJudged(bugSimConfig(past, seed), past).violation?.detail ?? '');
+    expect(caught.some((d) => /sent with 70 bytes in flight, at or above maxInflightBytes 70/.test(d))).toBe(true);
   });
 
   it('raises nothing on correct code under every fault profile', () => {

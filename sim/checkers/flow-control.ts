@@ -29,11 +29,16 @@
 //                  does send a commit-only append beside entries to the same follower in one step,
 //                  when its commit index moves before it appends: seen in all, swarm and
 //                  membership sweeps; a needless message not yet fixed or judged, docs/status.md.)
+//   window         an append of entries to a follower in Replicate mode leaves only while fewer
+//                  than maxInflightAppends appends and fewer than maxInflightBytes entry bytes are
+//                  in flight to it (etcd's inflights: full at the count, or at or past the bytes),
+//                  so the bytes in flight pass the window by one append at most, and a single
+//                  append larger than the window still goes when nothing is in flight.
 //
 // It reads core's private leader state, as LeaderBookkeeping does, so the simulator applies it to
 // its in-process core only (sim/cluster/implementation.ts). O(messages of the step).
 
-import { lastIndex, type Input, type Message, type RaftState, type StepResult } from '../../core';
+import { lastIndex, type Input, type Message, type Progress, type RaftState, type StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 
 function fail(node: string, detail: string): never {
@@ -135,6 +140,7 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
       && pr.inflight.length === 0 && pr.next <= lastIndex(after.log)) {
       fail(node, `an empty append to ${m.to} outside a heartbeat while entries ${pr.next}..${lastIndex(after.log)} are unsent to it and nothing is in flight`);
     }
+    if (m.entries.length > 0) checkWindow(node, m, pr, after);
     if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);
   }
 }
@@ -147,4 +153,20 @@ function checkAppendLimits(node: string, m: Extract<Message, { type: 'AppendEntr
   const entries = m.entries;
   for (let k = 0; k < entries.length; k++) bytes += entries[k].data.length;
   if (bytes > maxBytesPerAppend) fail(node, `an append of ${m.entries.length} entries, ${bytes} bytes, to ${m.to}, above maxBytesPerAppend ${maxBytesPerAppend}`);
+}
+
+/**
+ * The leader records each append of entries it pipelines (core/replication.ts), oldest first, and
+ * acknowledgements only take records off the front; so the records before this message's own are
+ * what was in flight when it left.
+ */
+function checkWindow(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, pr: Progress, state: RaftState): void {
+  const sentLast = m.prevLogIndex + m.entries.length;
+  const at = pr.inflight.findIndex((r) => r.lastIndex === sentLast && r.round === m.round);
+  if (at < 0) return;
+  const { maxInflightAppends, maxInflightBytes } = state.config;
+  if (at >= maxInflightAppends) fail(node, `an append to ${m.to} ending at ${sentLast} sent with ${at} appends in flight, at or above maxInflightAppends ${maxInflightAppends}`);
+  let bytes = 0;
+  for (let k = 0; k < at; k++) bytes += pr.inflight[k].bytes;
+  if (bytes >= maxInflightBytes) fail(node, `an append to ${m.to} ending at ${sentLast} sent with ${bytes} bytes in flight, at or above maxInflightBytes ${maxInflightBytes}`);
 }
