@@ -159,6 +159,37 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     expect(judged(1, { maxInflightAppends: 2 })).not.toThrow();
   });
 
+  it('a commit-only append beside an append of entries to the same follower in one step and round (a heartbeat of a new round is not judged)', () => {
+    const { result, follower } = heartbeatStep();
+    const beat = result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest;
+    const last = lastIndex(result.state.log);
+    // An append of the follower's last entry again (it is caught up), carrying the same commit index.
+    const entries: AppendEntriesRequest = { ...beat, prevLogIndex: last - 1, prevLogTerm: termAt(result.state.log, last - 1) as number, entries: entriesBetween(result.state.log, last, last) };
+    const both = withMessages(result, [beat, entries]);
+    const l = result.state.leader as LeaderState;
+    // Judged as a step that opened no round (the commit-only case), and as the heartbeat step it is.
+    const sameRound: RaftState = { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], sentCommit: 0 } } } };
+    expect(() => checkFlowControl(result.state.config.id, result.state, both, sameRound, { type: 'Read', requestId: 'r' }))
+      .toThrow(new RegExp(`an empty append to ${follower} telling commit index ${beat.leaderCommit} beside an append of entries ${last}\\.\\.${last} in the same step and round`));
+    expect(() => checkFlowControl(result.state.config.id, result.state, both, heartbeatStepBefore(result), { type: 'Tick' })).not.toThrow();
+    // Entries that carry a lower commit index (or of another round) leave the empty append its use.
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [beat, { ...entries, leaderCommit: 0 }]), sameRound, { type: 'Read', requestId: 'r' })).not.toThrow();
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [beat, { ...entries, round: beat.round + 1 }]), sameRound, { type: 'Read', requestId: 'r' })).not.toThrow();
+  });
+
+  it('a caught-up follower with nothing in flight left without the commit index it can take', () => {
+    const { result, follower } = heartbeatStep();
+    const l = result.state.leader as LeaderState;
+    const pr = l.progress[follower];
+    expect(pr).toMatchObject({ mode: 'Replicate', inflight: [] });
+    const untold: RaftState = { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0 } } } };
+    const quiet = { ...result, state: untold, output: { ...result.output, messages: [] } };
+    expect(violationOf(quiet).detail).toMatch(new RegExp(`${follower} has every entry and nothing in flight, but was told commit index 0, not ${result.state.commitIndex}`));
+    // Entries still in flight to it, or unsent, will carry it: not judged.
+    const unsent: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0, next: lastIndex(result.state.log) } } } };
+    expect(() => checkFlowControl(result.state.config.id, unsent, quiet)).not.toThrow();
+  });
+
   const planted = (name: string, description: string, change: (r: StepResult) => StepResult): PlantedBug => ({
     name, description, caughtBy: ['FlowControl'], config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
     step: (core) => (state, input) => change(core(state, input)),
@@ -206,6 +237,27 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     const past = windowIgnored('inflight-bytes-past', 'a leader pauses only once bytes in flight exceed the window', (w) => w + 1);
     const caught = [1, 2, 3, 4, 5].map((seed) => runJudged(bugSimConfig(past, seed), past).violation?.detail ?? '');
     expect(caught.some((d) => /sent with 70 bytes in flight, at or above maxInflightBytes 70/.test(d))).toBe(true);
+  });
+
+  it('is reported by the simulator when core\'s leader tells an idle follower its commit index only with heartbeats', () => {
+    const heartbeatsOnly: PlantedBug = {
+      name: 'commit-only-with-heartbeats', description: 'a leader sends no commit-only append outside a heartbeat', caughtBy: ['FlowControl'],
+      config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
+      step: (core) => (state, input) => {
+        const r = core(state, input);
+        const l = r.state.leader;
+        if (l === null || l === undefined || state.leader === null || state.leader === undefined || l.round !== state.leader.round) return r;
+        const dropped = r.output.messages.filter((m) => m.type === 'AppendEntriesRequest' && m.entries.length === 0);
+        if (dropped.length === 0) return r;
+        // Drop them, and the leader's record of having sent them.
+        const progress = { ...l.progress };
+        for (const m of dropped) if (progress[m.to] !== undefined) progress[m.to] = { ...progress[m.to], sentCommit: state.leader.progress[m.to]?.sentCommit ?? 0 };
+        return { state: { ...r.state, leader: { ...l, progress } }, output: { ...r.output, messages: r.output.messages.filter((m) => !dropped.includes(m)) } };
+      },
+    };
+    const v = runJudged(bugSimConfig(heartbeatsOnly, 1), heartbeatsOnly).violation;
+    expect(v?.property).toBe('FlowControl');
+    expect(v?.detail).toMatch(/has every entry and nothing in flight, but was told commit index \d+, not \d+/);
   });
 
   it('raises nothing on correct code under every fault profile', () => {

@@ -25,10 +25,19 @@
 //                  within maxBytesPerAppend bytes of entry data (one entry may exceed it alone).
 //   entries-first  outside a heartbeat broadcast, no empty append goes to a follower in Replicate
 //                  mode with nothing in flight while entries it lacks are unsent: the entries
-//                  themselves (which carry the commit index) are what it should be sent. (Core
-//                  does send a commit-only append beside entries to the same follower in one step,
-//                  when its commit index moves before it appends: seen in all, swarm and
-//                  membership sweeps; a needless message not yet fixed or judged, docs/status.md.)
+//                  themselves (which carry the commit index) are what it should be sent.
+//   beside-entries outside a heartbeat (an empty append of a round opened before the step), a step
+//                  sends a follower in Replicate mode no empty append that teaches nothing beyond
+//                  an append of entries to it in the same step and round: the entries carry a
+//                  commit index at least as high (min(leaderCommit, last index sent)), and their
+//                  answer confirms the same round. (Core did this when its commit index moved
+//                  before it appended in one step, as when a joint configuration commits and is
+//                  left at once. A heartbeat of a round opened in the step beside entries of that
+//                  round is also needless, but is not judged: docs/status.md.)
+//   told-idle      after every step of a leader, each follower in Replicate mode with nothing in
+//                  flight and nothing unsent has been told the commit index up to its match
+//                  (sentCommit >= min(commitIndex, max(match, snapshotIndex))): with no append to
+//                  carry it, it would learn it (and answer its clients) only at the next heartbeat.
 //   window         an append of entries to a follower in Replicate mode leaves only while fewer
 //                  than maxInflightAppends appends and fewer than maxInflightBytes entry bytes are
 //                  in flight to it (etcd's inflights: full at the count, or at or past the bytes),
@@ -104,7 +113,10 @@ function earlierSame(messages: readonly Message[], k: number, node: string): num
 /** Throws SafetyViolation('FlowControl') if a leader's step sends a message that teaches nothing. */
 export function checkFlowControl(node: string, after: RaftState, result: StepResult, before?: RaftState, input?: Input): void {
   const messages = result.output.messages;
-  if (messages.length === 0) return;
+  if (messages.length === 0) {
+    checkToldIdle(node, after);
+    return;
+  }
   const removal = result.output.actions.includes('StepDownRemoved');
   let keys: Set<string> | null = null;
   for (let k = 0; k < messages.length; k++) {
@@ -141,8 +153,10 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
       fail(node, `an empty append to ${m.to} outside a heartbeat while entries ${pr.next}..${lastIndex(after.log)} are unsent to it and nothing is in flight`);
     }
     if (m.entries.length > 0) checkWindow(node, m, pr, after);
+    else if (was !== undefined && m.round <= (before?.leader?.round ?? 0)) checkBesideEntries(node, m, messages);
     if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);
   }
+  checkToldIdle(node, after);
 }
 
 function checkAppendLimits(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, state: RaftState): void {
@@ -169,4 +183,28 @@ function checkWindow(node: string, m: Extract<Message, { type: 'AppendEntriesReq
   let bytes = 0;
   for (let k = 0; k < at; k++) bytes += pr.inflight[k].bytes;
   if (bytes >= maxInflightBytes) fail(node, `an append to ${m.to} ending at ${sentLast} sent with ${bytes} bytes in flight, at or above maxInflightBytes ${maxInflightBytes}`);
+}
+
+/** An empty append whose commit index an append of entries to the same follower, in the same step and round, carries too. */
+function checkBesideEntries(node: string, empty: Extract<Message, { type: 'AppendEntriesRequest' }>, messages: readonly Message[]): void {
+  const taught = Math.min(empty.leaderCommit, empty.prevLogIndex);
+  for (let k = 0; k < messages.length; k++) {
+    const m = messages[k];
+    if (m.type !== 'AppendEntriesRequest' || m.to !== empty.to || m.entries.length === 0 || m.round !== empty.round || m.term !== empty.term) continue;
+    const told = Math.min(m.leaderCommit, m.prevLogIndex + m.entries.length);
+    if (told >= taught) fail(node, `an empty append to ${m.to} telling commit index ${taught} beside an append of entries ${m.prevLogIndex + 1}..${m.prevLogIndex + m.entries.length} in the same step and round, which tells it ${told}`);
+  }
+}
+
+/** After a leader's step, no idle, caught-up Replicate follower is left without the commit index it can take. */
+function checkToldIdle(node: string, state: RaftState): void {
+  if (state.role !== 'Leader' || state.leader === null || state.leader === undefined) return;
+  const last = lastIndex(state.log);
+  const { peers, progress } = state.leader;
+  for (let k = 0; k < peers.length; k++) {
+    const pr = progress[peers[k]];
+    if (pr === undefined || pr.mode !== 'Replicate' || pr.match === 0 || pr.inflight.length > 0 || pr.next <= last) continue;
+    const due = Math.min(state.commitIndex, Math.max(pr.match, state.log.snapshotIndex));
+    if (pr.sentCommit < due) fail(node, `${peers[k]} has every entry and nothing in flight, but was told commit index ${pr.sentCommit}, not ${due}: it waits for a heartbeat to learn it`);
+  }
 }
