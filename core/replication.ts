@@ -365,7 +365,10 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       // step's end tells it (tellCommitAtStepEnd), unless entries sent it in this step carry it.
       advanceCommitIndex(ctx);
       maybeSendTimeoutNow(ctx, m.from);
-    } else if (pr.mode === 'Probe') {
+    } else if (pr.mode === 'Probe' && m.prevLogIndex === pr.next - 1) {
+      // The answer to the outstanding probe (a caught-up follower's empty probe at its match):
+      // the next append may go. An older message's answer (a heartbeat sent before the follower
+      // dropped to Probe) is not: acting on it would send the outstanding probe again.
       pr.probeSent = false;
     }
     if (pr.mode === 'Replicate' && answersPastLostAppend(pr, m)) resendFromMatch(ctx, m.from, pr);

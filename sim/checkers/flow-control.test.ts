@@ -5,7 +5,7 @@
 // reports it under its name; sweeps of every fault profile show it raises nothing on correct code.
 
 import { Simulation } from '../cluster/simulation';
-import { entriesBetween, lastIndex, step, termAt, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
+import { entriesBetween, lastIndex, step, termAt, type AppendEntriesRequest, type Input, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
 import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
 import { thrownViolation } from '../../checkers/test-support/thrown-violation';
@@ -188,6 +188,65 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     // Entries still in flight to it, or unsent, will carry it: not judged.
     const unsent: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0, next: lastIndex(result.state.log) } } } };
     expect(() => checkFlowControl(result.state.config.id, unsent, quiet)).not.toThrow();
+  });
+
+  describe('probe pacing: one probe outstanding at a time, and the next one as soon as it is answered', () => {
+    // The heartbeat step's follower made a Probe follower whose probe at `last` is outstanding.
+    function probing() {
+      const { result, follower } = heartbeatStep();
+      const l = result.state.leader as LeaderState;
+      const last = lastIndex(result.state.log);
+      const withFollower = (change: object): RaftState => ({ ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], mode: 'Probe', inflight: [], inflightBytes: 0, ...change } } } });
+      const before = withFollower({ probeSent: true, next: last + 1, match: last - 1 });
+      const answer = (prevLogIndex: number, success: boolean): Input => ({
+        type: 'Receive', message: { type: 'AppendEntriesResponse', cluster: result.state.config.clusterId, from: follower, to: result.state.config.id, term: result.state.term, success, matchIndex: success ? prevLogIndex : 0, conflictIndex: success ? 0 : prevLogIndex, conflictTerm: 0, prevLogIndex, round: l.round },
+      });
+      const probe: AppendEntriesRequest = { ...(result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest), prevLogIndex: last, prevLogTerm: termAt(result.state.log, last) as number, entries: [] };
+      const judge = (after: RaftState, messages: readonly Message[], input: Input) => () => checkFlowControl(result.state.config.id, after, { state: after, output: { ...result.output, messages } }, before, input);
+      return { follower, last, before, withFollower, answer, probe, judge };
+    }
+
+    it('a probe sent again on an answer to an older message, while it is outstanding', () => {
+      const { follower, last, before, withFollower, answer, probe, judge } = probing();
+      const stillProbing = withFollower({ probeSent: true, next: last + 1, match: last - 1 });
+      expect(judge(stillProbing, [probe], answer(last - 2, false))).toThrow(new RegExp(`an append to ${follower} at ${last} while its probe at ${last} is unanswered, outside a heartbeat \\(on an answer to an older message, at ${last - 2}\\)`));
+      expect(judge(stillProbing, [probe], { type: 'Read', requestId: 'r' })).toThrow(/while its probe at \d+ is unanswered/);
+      // Its own answer (a rejection at next - 1), or one that raised its match, may be followed by the next append.
+      expect(judge(stillProbing, [probe], answer(last, false))).not.toThrow();
+      expect(judge(withFollower({ probeSent: true, next: last + 1, match: last }), [probe], answer(last - 2, true))).not.toThrow();
+      expect(before.leader?.progress[follower].probeSent).toBe(true);
+    });
+
+    it('an answered probe that leaves the follower paused with nothing sent', () => {
+      const { follower, last, withFollower, answer, probe, judge } = probing();
+      const paused = withFollower({ probeSent: true, next: last + 1, match: last - 1 });
+      expect(judge(paused, [], answer(last, true))).toThrow(new RegExp(`${follower}'s probe at ${last} was answered, yet it stays paused in Probe mode with nothing sent`));
+      expect(judge(withFollower({ probeSent: false, next: last + 1, match: last }), [], answer(last, true))).not.toThrow();
+      expect(judge(withFollower({ probeSent: true, next: last + 1, match: last }), [probe], answer(last, true))).not.toThrow();
+      // An answer to an older message leaves the outstanding probe outstanding.
+      expect(judge(paused, [], answer(last - 2, true))).not.toThrow();
+    });
+
+    it('is reported by the simulator when core\'s leader keeps a probe outstanding after its answer', () => {
+      const stuck: PlantedBug = {
+        name: 'probe-answer-ignored', description: 'a Probe follower whose probe is answered without a higher match gets nothing until the next heartbeat', caughtBy: ['FlowControl'],
+        config: { faults: 'all', nodes: 3, durationMs: 10_000 },
+        step: (core) => (state, input) => {
+          const r = core(state, input);
+          const l = r.state.leader;
+          if (input.type !== 'Receive' || input.message.type !== 'AppendEntriesResponse' || !input.message.success || l === null || l === undefined) return r;
+          const from = input.message.from;
+          const pr = l.progress[from];
+          const was = state.leader?.progress[from];
+          if (pr?.mode !== 'Probe' || was?.mode !== 'Probe' || !was.probeSent || input.message.prevLogIndex !== was.next - 1) return r;
+          const messages = r.output.messages.filter((m) => !(m.to === from && m.type === 'AppendEntriesRequest'));
+          return { state: { ...r.state, leader: { ...l, progress: { ...l.progress, [from]: { ...pr, probeSent: true } } } }, output: { ...r.output, messages } };
+        },
+      };
+      const found = [1, 2, 3].map((seed) => runJudged(bugSimConfig(stuck, seed), stuck).violation).find((v) => v !== null);
+      expect(found?.property).toBe('FlowControl');
+      expect(found?.detail).toMatch(/was answered, yet it stays paused in Probe mode/);
+    });
   });
 
   const planted = (name: string, description: string, change: (r: StepResult) => StepResult): PlantedBug => ({

@@ -34,6 +34,14 @@
 //                  before it appended in one step, as when a joint configuration commits and is
 //                  left at once. A heartbeat of a round opened in the step beside entries of that
 //                  round is also needless, but is not judged: docs/status.md.)
+//   probe-pacing   a follower in Probe mode has one probe outstanding at a time. Outside a heartbeat
+//                  (which re-probes by design), a step sends a follower whose probe was outstanding
+//                  before it a new append only if the step handled an answer from it that answers
+//                  that probe (prevLogIndex = next - 1) or raises its match: acting on a stale
+//                  rejection repeats a probe that is still in flight. And a step that handled the
+//                  successful answer to the outstanding probe leaves it in Replicate mode, or not
+//                  paused, or sends it the next append: otherwise the next probe waits for a
+//                  heartbeat (a wasted round).
 //   told-idle      after every step of a leader, each follower in Replicate mode with nothing in
 //                  flight and nothing unsent has been told the commit index up to its match
 //                  (sentCommit >= min(commitIndex, max(match, snapshotIndex))): with no append to
@@ -113,6 +121,7 @@ function earlierSame(messages: readonly Message[], k: number, node: string): num
 /** Throws SafetyViolation('FlowControl') if a leader's step sends a message that teaches nothing. */
 export function checkFlowControl(node: string, after: RaftState, result: StepResult, before?: RaftState, input?: Input): void {
   const messages = result.output.messages;
+  checkProbeAnswered(node, messages, before, after, input);
   if (messages.length === 0) {
     checkToldIdle(node, after);
     return;
@@ -140,6 +149,7 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
       if (keys !== null) keys.add(key as string);
     }
     if (removedPeer) continue;
+    if (m.type === 'AppendEntriesRequest') checkProbeRepeat(node, m, before, after, input);
     if (m.type !== 'AppendEntriesRequest' || after.role !== 'Leader' || after.term !== m.term) continue;
     const pr = after.leader?.progress[m.to];
     if (pr === undefined || pr.mode !== 'Replicate') continue;
@@ -207,4 +217,36 @@ function checkToldIdle(node: string, state: RaftState): void {
     const due = Math.min(state.commitIndex, Math.max(pr.match, state.log.snapshotIndex));
     if (pr.sentCommit < due) fail(node, `${peers[k]} has every entry and nothing in flight, but was told commit index ${pr.sentCommit}, not ${due}: it waits for a heartbeat to learn it`);
   }
+}
+
+/** The answer from `from` this step handled, if the step was one. */
+function answerFrom(input: Input | undefined, from: string): Extract<Message, { type: 'AppendEntriesResponse' }> | null {
+  if (input?.type !== 'Receive' || input.message.type !== 'AppendEntriesResponse' || input.message.from !== from) return null;
+  return input.message;
+}
+
+/** The follower's progress before a step in which `after`'s leader kept its term and opened no round, else undefined. */
+function progressBefore(before: RaftState | undefined, after: RaftState, to: string): Progress | undefined {
+  if (before?.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term) return undefined;
+  if (before.leader?.round !== after.leader?.round) return undefined;
+  return before.leader?.progress[to];
+}
+
+function checkProbeRepeat(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, before: RaftState | undefined, after: RaftState, input: Input | undefined): void {
+  const was = progressBefore(before, after, m.to);
+  if (was === undefined || was.mode !== 'Probe' || !was.probeSent) return;
+  const answer = answerFrom(input, m.to);
+  if (answer !== null && answer.term === after.term && (answer.prevLogIndex === was.next - 1 || (after.leader?.progress[m.to]?.match ?? 0) > was.match)) return;
+  fail(node, `an append to ${m.to} at ${m.prevLogIndex} while its probe at ${was.next - 1} is unanswered, outside a heartbeat${answer === null ? '' : ` (on an answer to an older message, at ${answer.prevLogIndex})`}`);
+}
+
+function checkProbeAnswered(node: string, messages: readonly Message[], before: RaftState | undefined, after: RaftState, input: Input | undefined): void {
+  if (input?.type !== 'Receive' || input.message.type !== 'AppendEntriesResponse' || !input.message.success) return;
+  const answer = input.message;
+  const was = progressBefore(before, after, answer.from);
+  if (was === undefined || was.mode !== 'Probe' || !was.probeSent || answer.term !== after.term || answer.prevLogIndex !== was.next - 1) return;
+  const pr = after.leader?.progress[answer.from];
+  if (pr === undefined || pr.mode !== 'Probe' || !pr.probeSent) return;
+  for (let k = 0; k < messages.length; k++) if (messages[k].to === answer.from && messages[k].type === 'AppendEntriesRequest') return;
+  fail(node, `${answer.from}'s probe at ${answer.prevLogIndex} was answered, yet it stays paused in Probe mode with nothing sent: its next probe waits for a heartbeat`);
 }
