@@ -177,7 +177,7 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [beat, { ...entries, round: beat.round + 1 }]), sameRound, { type: 'Read', requestId: 'r' })).not.toThrow();
   });
 
-  it('a caught-up follower with nothing in flight left without the commit index it can take', () => {
+  it('a follower with nothing in flight left without the entries it lacks, or without the commit index it can take', () => {
     const { result, follower } = heartbeatStep();
     const l = result.state.leader as LeaderState;
     const pr = l.progress[follower];
@@ -185,9 +185,13 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     const untold: RaftState = { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0 } } } };
     const quiet = { ...result, state: untold, output: { ...result.output, messages: [] } };
     expect(violationOf(quiet).detail).toMatch(new RegExp(`${follower} has every entry and nothing in flight, but was told commit index 0, not ${result.state.commitIndex}`));
-    // Entries still in flight to it, or unsent, will carry it: not judged.
-    const unsent: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0, next: lastIndex(result.state.log) } } } };
-    expect(() => checkFlowControl(result.state.config.id, unsent, quiet)).not.toThrow();
+    // Entries still in flight to it will carry it: not judged.
+    const last = lastIndex(result.state.log);
+    const inFlight: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0, match: last - 1, inflight: [{ lastIndex: last, bytes: 0, round: l.round }] } } } };
+    expect(() => checkFlowControl(result.state.config.id, inFlight, { ...quiet, state: inFlight })).not.toThrow();
+    // Entries it lacks left unsent while nothing is in flight (its window open) wait for a heartbeat too.
+    const unsent: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, next: last } } } };
+    expect(violationOf({ ...quiet, state: unsent }).detail).toMatch(new RegExp(`${follower} has nothing in flight, yet entries ${last}\\.\\.${last} are unsent to it`));
   });
 
   describe('probe pacing: one probe outstanding at a time, and the next one as soon as it is answered', () => {

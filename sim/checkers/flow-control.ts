@@ -43,9 +43,10 @@
 //                  paused, or sends it the next append: otherwise the next probe waits for a
 //                  heartbeat (a wasted round).
 //   told-idle      after every step of a leader, each follower in Replicate mode with nothing in
-//                  flight and nothing unsent has been told the commit index up to its match
-//                  (sentCommit >= min(commitIndex, max(match, snapshotIndex))): with no append to
-//                  carry it, it would learn it (and answer its clients) only at the next heartbeat.
+//                  flight has nothing unsent (its window is open, so entries it lacks go at once),
+//                  and has been told the commit index up to its match (sentCommit >=
+//                  min(commitIndex, max(match, snapshotIndex))): with no append to carry them,
+//                  it would get the entries, or learn the commit index, only at the next heartbeat.
 //   window         an append of entries to a follower in Replicate mode leaves only while fewer
 //                  than maxInflightAppends appends and fewer than maxInflightBytes entry bytes are
 //                  in flight to it (etcd's inflights: full at the count, or at or past the bytes),
@@ -213,7 +214,9 @@ function checkToldIdle(node: string, state: RaftState): void {
   const { peers, progress } = state.leader;
   for (let k = 0; k < peers.length; k++) {
     const pr = progress[peers[k]];
-    if (pr === undefined || pr.mode !== 'Replicate' || pr.match === 0 || pr.inflight.length > 0 || pr.next <= last) continue;
+    if (pr === undefined || pr.mode !== 'Replicate' || pr.inflight.length > 0) continue;
+    if (pr.next <= last) fail(node, `${peers[k]} has nothing in flight, yet entries ${pr.next}..${last} are unsent to it: they wait for an answer to a heartbeat`);
+    if (pr.match === 0) continue;
     const due = Math.min(state.commitIndex, Math.max(pr.match, state.log.snapshotIndex));
     if (pr.sentCommit < due) fail(node, `${peers[k]} has every entry and nothing in flight, but was told commit index ${pr.sentCommit}, not ${due}: it waits for a heartbeat to learn it`);
   }
