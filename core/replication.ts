@@ -427,14 +427,13 @@ function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): vo
 
 /**
  * AdvanceCommitIndex: the highest index a majority holds durably, but only if it is from the
- * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it. Returns whether the
- * commit index moved (a planted bug, sim/bugs/joint-quorum-old-only.ts, reads it).
+ * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it.
  */
-export function advanceCommitIndex(ctx: StepContext): boolean {
+export function advanceCommitIndex(ctx: StepContext): void {
   const s = ctx.s;
   const leader = ctx.leader();
   const candidate = quorumMatch(s.cluster, ctx.id, leader.durableMatch, leader.progress);
-  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return false;
+  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return;
   const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
   s.commitIndex = candidate;
   ctx.action('AdvanceCommitIndex');
@@ -446,7 +445,6 @@ export function advanceCommitIndex(ctx: StepContext): boolean {
   if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
   // Followers learn the new commit index with the next AppendEntries; a follower with nothing
   // more to receive gets an empty one at the end of this step (tellCommitAtStepEnd).
-  return true;
 }
 
 /** Hands newly committed entries to the application, then any reads they unblock. Returns them. */

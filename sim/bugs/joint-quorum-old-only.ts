@@ -34,15 +34,15 @@ function decideWithOldOnly(ctx: StepContext): boolean {
       // Core's own commit rule (and its bookkeeping), judged against the old voters alone.
       const joint = s.cluster;
       s.cluster = old;
-      let moved = false;
+      const commitBefore = s.commitIndex;
       try {
-        moved = advanceCommitIndex(ctx);
+        advanceCommitIndex(ctx);
       } finally {
         s.cluster = joint;
       }
       // As core's step ends: idle followers are told the commit index (FlowControl's told-idle).
       tellCommitAtStepEnd(ctx);
-      return moved;
+      return s.commitIndex > commitBefore;
     }
     default:
       return false;
