@@ -35,6 +35,7 @@ const OPTION_FLAG_TABLE: Readonly<Record<string, OptionFlag>> = {
   'max-append-entries': intFlag('maxEntriesPerAppend', 1, 'most entries in one AppendEntries'),
   'max-append-bytes': intFlag('maxBytesPerAppend', 1, 'most entry bytes in one AppendEntries (at least one entry goes)'),
   'max-inflight': intFlag('maxInflightAppends', 1, 'AppendEntries in flight per follower'),
+  'max-inflight-bytes': intFlag('maxInflightBytes', 1, 'entry bytes in flight per follower at which the leader waits (one append may pass it)'),
   'max-uncommitted-bytes': intFlag('maxUncommittedBytes', 1, 'uncommitted bytes beyond which proposals are dropped'),
   'snapshot-chunk-bytes': intFlag('snapshotChunkBytes', 1, 'bytes per InstallSnapshot chunk'),
   'snapshot-every': intFlag('snapshotEveryEntries', 1, 'the application snapshots after this many applied entries'),

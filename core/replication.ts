@@ -211,7 +211,19 @@ function heartbeatAnchor(ctx: StepContext, pr: Progress): LogIndex {
  * not while appends to it are unacknowledged, because their answers are on the way and the first
  * moment it has acknowledged them all tells it the commit index then reached, in one message
  * rather than one per intermediate commit. Heartbeats still carry the commit index every interval.
+ *
+ * Decided once, at the end of a leader's step (step.ts), over every follower: a commit index that
+ * moves before the leader appends in the same step (a joint configuration that commits and is left
+ * at once) then reaches a follower with the entries, not in a commit-only message beside them. So
+ * after every step of a leader, each Replicate follower with nothing in flight or unsent has been
+ * told the commit index up to its match (FlowControl's told-idle rule).
  */
+export function tellCommitAtStepEnd(ctx: StepContext): void {
+  if (ctx.s.role !== 'Leader') return;
+  const peers = ctx.leader().peers;
+  for (let k = 0; k < peers.length; k++) tellCommit(ctx, peers[k], ctx.progress(peers[k]));
+}
+
 function tellCommit(ctx: StepContext, to: NodeId, pr: Progress): void {
   const s = ctx.s;
   if (pr.mode !== 'Replicate' || pr.match === 0 || pr.inflight.length > 0 || pr.next <= lastIndex(s.log)) return;
@@ -349,12 +361,14 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       pr.probeSent = false;
       if (acked > 0) pr.inflight = inflight.slice(acked);
       pr.inflightBytes = inflightBytes;
-      // If the commit was reached without this answer, this follower may still lack it: with
-      // nothing else queued for it, it would learn it (and answer its clients) only at the next
-      // heartbeat. advanceCommitIndex tells every follower, this one included, when it moves.
-      if (!advanceCommitIndex(ctx)) tellCommit(ctx, m.from, pr);
+      // If the commit was reached without this answer, this follower may still lack it; the
+      // step's end tells it (tellCommitAtStepEnd), unless entries sent it in this step carry it.
+      advanceCommitIndex(ctx);
       maybeSendTimeoutNow(ctx, m.from);
-    } else if (pr.mode === 'Probe') {
+    } else if (pr.mode === 'Probe' && m.prevLogIndex === pr.next - 1) {
+      // The answer to the outstanding probe (a caught-up follower's empty probe at its match):
+      // the next append may go. An older message's answer (a heartbeat sent before the follower
+      // dropped to Probe) is not: acting on it would send the outstanding probe again.
       pr.probeSent = false;
     }
     if (pr.mode === 'Replicate' && answersPastLostAppend(pr, m)) resendFromMatch(ctx, m.from, pr);
@@ -413,14 +427,13 @@ function backtrack(ctx: StepContext, m: AppendEntriesResponse, pr: Progress): vo
 
 /**
  * AdvanceCommitIndex: the highest index a majority holds durably, but only if it is from the
- * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it. Returns whether the
- * commit index moved.
+ * current term (§5.4.2, Figure 8). Older entries commit indirectly, with it.
  */
-export function advanceCommitIndex(ctx: StepContext): boolean {
+export function advanceCommitIndex(ctx: StepContext): void {
   const s = ctx.s;
   const leader = ctx.leader();
   const candidate = quorumMatch(s.cluster, ctx.id, leader.durableMatch, leader.progress);
-  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return false;
+  if (candidate <= s.commitIndex || termAt(s.log, candidate) !== s.term) return;
   const firstCommitOfTerm = termAt(s.log, s.commitIndex) !== s.term;
   s.commitIndex = candidate;
   ctx.action('AdvanceCommitIndex');
@@ -431,10 +444,7 @@ export function advanceCommitIndex(ctx: StepContext): boolean {
   ctx.ownLeader().uncommittedBytes = Math.max(0, leader.uncommittedBytes - committedBytes);
   if (firstCommitOfTerm) startReadsAwaitingCommit(ctx);
   // Followers learn the new commit index with the next AppendEntries; a follower with nothing
-  // more to receive gets an empty one if it would learn something from it (tellCommit).
-  const peers = ctx.leader().peers;
-  for (let k = 0; k < peers.length; k++) tellCommit(ctx, peers[k], ctx.progress(peers[k]));
-  return true;
+  // more to receive gets an empty one at the end of this step (tellCommitAtStepEnd).
 }
 
 /** Hands newly committed entries to the application, then any reads they unblock. Returns them. */

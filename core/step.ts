@@ -30,6 +30,7 @@ import {
   broadcastHeartbeat,
   handleAppendEntriesRequest,
   handleAppendEntriesResponse,
+  tellCommitAtStepEnd,
 } from './replication';
 import { compactLog, handleInstallSnapshotRequest, handleInstallSnapshotResponse } from './snapshot';
 import { handleReadIndexRequest, handleReadIndexResponse, read } from './reads';
@@ -88,6 +89,7 @@ function run(ctx: StepContext, input: Input): void {
   // A configuration that committed in this step may call for LeaveJoint (whose own durable ack
   // may come back at once) or for the leader to step down.
   while (afterConfigCommitted(ctx)) drainSelfInbox(ctx);
+  tellCommitAtStepEnd(ctx);
 }
 
 // ---------------------------------------------------------------------------------------------

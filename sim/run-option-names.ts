@@ -11,6 +11,8 @@ export interface RunOptions {
   readonly maxEntriesPerAppend: number;
   readonly maxBytesPerAppend: number;
   readonly maxInflightAppends: number;
+  /** Entry bytes in flight to one follower at which the leader stops sending it more (etcd's MaxInflightBytes). */
+  readonly maxInflightBytes: number;
   readonly maxUncommittedBytes: number;
   readonly snapshotChunkBytes: number;
   /** The application snapshots once this many applied entries follow the last snapshot. */
@@ -26,7 +28,7 @@ export type RunOptionName = keyof RunOptions;
 
 export const RAFT_OPTIONS = [
   'electionTimeoutTicks', 'heartbeatIntervalTicks', 'preVote', 'checkQuorum', 'leaseRead', 'leaseClockDriftBoundTicks',
-  'maxEntriesPerAppend', 'maxBytesPerAppend', 'maxInflightAppends', 'maxUncommittedBytes', 'snapshotChunkBytes',
+  'maxEntriesPerAppend', 'maxBytesPerAppend', 'maxInflightAppends', 'maxInflightBytes', 'maxUncommittedBytes', 'snapshotChunkBytes',
 ] as const satisfies readonly RunOptionName[];
 export const WORKLOAD_OPTIONS = ['batchWindowMs', 'transferMeanMs', 'followerReadFraction'] as const satisfies readonly RunOptionName[];
 

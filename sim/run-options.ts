@@ -22,6 +22,7 @@ export function runOptionsOf(c: SimConfig): RunOptions {
     maxEntriesPerAppend: raft.maxEntriesPerAppend,
     maxBytesPerAppend: raft.maxBytesPerAppend,
     maxInflightAppends: raft.maxInflightAppends,
+    maxInflightBytes: raft.maxInflightBytes,
     maxUncommittedBytes: raft.maxUncommittedBytes,
     snapshotChunkBytes: raft.snapshotChunkBytes,
     snapshotEveryEntries: c.snapshotEveryEntries,

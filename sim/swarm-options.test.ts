@@ -20,7 +20,7 @@ describe('run options', () => {
     const c = makeSimConfig();
     const changed: RunOptions = {
       electionTimeoutTicks: 13, heartbeatIntervalTicks: 2, preVote: false, checkQuorum: false, leaseRead: false, leaseClockDriftBoundTicks: 3,
-      maxEntriesPerAppend: 3, maxBytesPerAppend: 300, maxInflightAppends: 2, maxUncommittedBytes: 999, snapshotChunkBytes: 77,
+      maxEntriesPerAppend: 3, maxBytesPerAppend: 300, maxInflightAppends: 2, maxInflightBytes: 444, maxUncommittedBytes: 999, snapshotChunkBytes: 77,
       snapshotEveryEntries: 9, batchWindowMs: 1.5, transferMeanMs: 250, followerReadFraction: 0.1,
     };
     const written = withRunOptions(c, changed);
@@ -108,6 +108,15 @@ describe('swarm options', () => {
       if (drawn.maxInflightAppends !== o.maxInflightAppends) narrowAsked++;
     }
     expect(narrowAsked).toBeGreaterThan(0);
+    // The byte window: drawn as small as one command in many seeds (where it binds), mended up to
+    // two commands' bytes when appends are too small to carry two entries past it.
+    const windows = Array.from({ length: 200 }, (_, s) => resolved(swarm(s)));
+    for (const o of windows) {
+      const perAppend = Math.min(o.maxEntriesPerAppend, Math.max(1, Math.floor(o.maxBytesPerAppend / 100)));
+      expect(Math.max(perAppend, Math.ceil(o.maxInflightBytes / 100))).toBeGreaterThanOrEqual(2);
+    }
+    expect(windows.filter((o) => o.maxInflightBytes <= 400).length).toBeGreaterThan(120);
+    expect(windows.filter((o) => o.maxInflightBytes < 100).length).toBeGreaterThan(50);
     // Pinned stop-and-wait stays as given.
     const pinned = resolved(withRunOptions(swarm(1, { pinned: ['maxEntriesPerAppend', 'maxInflightAppends'] }), { maxEntriesPerAppend: 1, maxInflightAppends: 1 }));
     expect([pinned.maxEntriesPerAppend, pinned.maxInflightAppends]).toEqual([1, 1]);

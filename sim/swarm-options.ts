@@ -45,7 +45,23 @@ export function drawSwarmOptions(rng: Rng, faultWindowMs: number): RunOptions {
     batchWindowMs: batching ? batchWindowMs : 0,
     transferMeanMs: transfers ? transferMeanMs : 0,
     followerReadFraction: Math.round(rng.between(0, 0.6) * 100) / 100,
+    // Drawn last, so earlier options keep their draws. A window of one to a few entries' bytes,
+    // where it binds before the count window and the bytes in flight often equal it exactly (its
+    // boundary); at its 8 MiB default it never binds in a simulated run.
+    maxInflightBytes: drawInflightBytes(rng),
   };
+}
+
+/**
+ * Three draws, always: small or not, one command's size or a few commands', then the size. A window
+ * of one command's size is where the bytes in flight most often equal the window exactly (the
+ * boundary of etcd's rule, "full at or past the window"): one append of one command fills it.
+ */
+function drawInflightBytes(rng: Rng): number {
+  const small = rng.chance(0.8);
+  const oneCommand = rng.chance(0.6);
+  const bytes = oneCommand ? rng.int(0.6 * COMMAND_BYTES, COMMAND_BYTES) : rng.int(COMMAND_BYTES, MIN_ENTRIES_PER_ROUND_TRIP * COMMAND_BYTES + 1);
+  return small ? bytes : 8 * 1024 * 1024;
 }
 
 /**
@@ -77,6 +93,10 @@ export function resolveSwarmConfig(config: SimConfig, rng: Rng, faultWindowMs: n
   // least MIN_ENTRIES_PER_ROUND_TRIP entries may be in flight to each follower.
   const perAppend = Math.min(o.maxEntriesPerAppend, Math.max(1, Math.floor(o.maxBytesPerAppend / COMMAND_BYTES)));
   if (perAppend * o.maxInflightAppends < MIN_ENTRIES_PER_ROUND_TRIP && free('maxInflightAppends')) o.maxInflightAppends = Math.ceil(MIN_ENTRIES_PER_ROUND_TRIP / perAppend);
+  // The byte window lets at least one append out, and about one entry per COMMAND_BYTES of it; a
+  // window that binds pauses the pipeline only until an answer, so half the floor above is enough.
+  const floor = MIN_ENTRIES_PER_ROUND_TRIP / 2;
+  if (Math.max(perAppend, Math.ceil(o.maxInflightBytes / COMMAND_BYTES)) < floor && free('maxInflightBytes')) o.maxInflightBytes = floor * COMMAND_BYTES;
   return withRunOptions(config, o);
 }
 

@@ -16,7 +16,7 @@ export const confChangeBeforeTermCommit: PlantedBug = {
   caughtBy: ['LeaderCompleteness', 'CommitSurvivesElections', 'StateMachineSafety', 'ElectionSafety'],
   // The trap needs two leaders of consecutive terms each appending a change at one precise moment.
   // Random runs of this config find it too since the membership profile draws divergent-configuration
-  // episodes (sim/faults/divergent-configs.ts: seeds 8 and 10 of the first 30), but the hunt runs the
+  // episodes (sim/faults/divergent-configs.ts: seeds 49, 61 and 96 of the first 100), but the hunt runs the
   // scripted scenario, one seed per timing, which finds it at once (sim/scenarios/membership-traps.ts).
   config: { faults: 'membership', nodes: 5, initialVoters: 4 },
   trap: (seed, bug) => singleServer2015Trap(seed, bug).violation,

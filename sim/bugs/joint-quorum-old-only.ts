@@ -6,7 +6,7 @@
 
 import type { RaftState } from '../../core';
 import { becomeLeader, startElection } from '../../core/election';
-import { advanceCommitIndex } from '../../core/replication';
+import { advanceCommitIndex, tellCommitAtStepEnd } from '../../core/replication';
 import { hasQuorum } from '../../core/quorum';
 import type { StepContext } from '../../core/context';
 import type { PlantedBug } from './types';
@@ -34,11 +34,15 @@ function decideWithOldOnly(ctx: StepContext): boolean {
       // Core's own commit rule (and its bookkeeping), judged against the old voters alone.
       const joint = s.cluster;
       s.cluster = old;
+      const commitBefore = s.commitIndex;
       try {
-        return advanceCommitIndex(ctx);
+        advanceCommitIndex(ctx);
       } finally {
         s.cluster = joint;
       }
+      // As core's step ends: idle followers are told the commit index (FlowControl's told-idle).
+      tellCommitAtStepEnd(ctx);
+      return s.commitIndex > commitBefore;
     }
     default:
       return false;

@@ -5,7 +5,7 @@
 // reports it under its name; sweeps of every fault profile show it raises nothing on correct code.
 
 import { Simulation } from '../cluster/simulation';
-import { lastIndex, step, type AppendEntriesRequest, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
+import { entriesBetween, lastIndex, step, termAt, type AppendEntriesRequest, type Input, type InstallSnapshotRequest, type LeaderState, type Message, type RaftState, type StepResult } from '../../core';
 import { settledCluster } from './test-support/settled-cluster';
 import { SafetyViolation } from '../../checkers/violation';
 import { thrownViolation } from '../../checkers/test-support/thrown-violation';
@@ -133,6 +133,126 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     expect(() => checkFlowControl(result.state.config.id, caughtUp.state, caughtUp, before, { type: 'Read', requestId: 'r' })).not.toThrow();
   });
 
+  it('an append of entries sent while the in-flight window is full (count, or bytes at or past the window)', () => {
+    const { result, follower } = heartbeatStep();
+    const l = result.state.leader as LeaderState;
+    const last = lastIndex(result.state.log);
+    const [entry] = entriesBetween(result.state.log, last, last);
+    const append: AppendEntriesRequest = {
+      type: 'AppendEntriesRequest', cluster: result.state.config.clusterId, from: result.state.config.id, to: follower, term: result.state.term,
+      prevLogIndex: last - 1, prevLogTerm: termAt(result.state.log, last - 1) as number, entries: [entry], leaderCommit: result.state.commitIndex, round: l.round,
+    };
+    // After the step: one older append of `earlierBytes` still in flight, then this one.
+    const judged = (earlierBytes: number, config: Partial<RaftState['config']>) => {
+      const pr = l.progress[follower];
+      const inflight = [{ lastIndex: last - 1, bytes: earlierBytes, round: l.round }, { lastIndex: last, bytes: entry.data.length, round: l.round }];
+      const state: RaftState = {
+        ...result.state, config: { ...result.state.config, ...config },
+        leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, match: last - 2, next: last + 1, inflight, inflightBytes: earlierBytes + entry.data.length, sentCommit: Math.max(pr.sentCommit, result.state.commitIndex) } } },
+      };
+      return () => checkFlowControl(state.config.id, state, withMessages({ ...result, state }, [append]));
+    };
+    expect(judged(100, { maxInflightBytes: 100 })).toThrow(/sent with 100 bytes in flight, at or above maxInflightBytes 100/);
+    expect(judged(150, { maxInflightBytes: 100 })).toThrow(/at or above maxInflightBytes/);
+    expect(judged(99, { maxInflightBytes: 100 })).not.toThrow();
+    expect(judged(1, { maxInflightAppends: 1 })).toThrow(/sent with 1 appends in flight, at or above maxInflightAppends 1/);
+    expect(judged(1, { maxInflightAppends: 2 })).not.toThrow();
+  });
+
+  it('a commit-only append beside an append of entries to the same follower in one step and round (a heartbeat of a new round is not judged)', () => {
+    const { result, follower } = heartbeatStep();
+    const beat = result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest;
+    const last = lastIndex(result.state.log);
+    // An append of the follower's last entry again (it is caught up), carrying the same commit index.
+    const entries: AppendEntriesRequest = { ...beat, prevLogIndex: last - 1, prevLogTerm: termAt(result.state.log, last - 1) as number, entries: entriesBetween(result.state.log, last, last) };
+    const both = withMessages(result, [beat, entries]);
+    const l = result.state.leader as LeaderState;
+    // Judged as a step that opened no round (the commit-only case), and as the heartbeat step it is.
+    const sameRound: RaftState = { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], sentCommit: 0 } } } };
+    expect(() => checkFlowControl(result.state.config.id, result.state, both, sameRound, { type: 'Read', requestId: 'r' }))
+      .toThrow(new RegExp(`an empty append to ${follower} telling commit index ${beat.leaderCommit} beside an append of entries ${last}\\.\\.${last} in the same step and round`));
+    expect(() => checkFlowControl(result.state.config.id, result.state, both, heartbeatStepBefore(result), { type: 'Tick' })).not.toThrow();
+    // Entries that carry a lower commit index (or of another round) leave the empty append its use.
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [beat, { ...entries, leaderCommit: 0 }]), sameRound, { type: 'Read', requestId: 'r' })).not.toThrow();
+    expect(() => checkFlowControl(result.state.config.id, result.state, withMessages(result, [beat, { ...entries, round: beat.round + 1 }]), sameRound, { type: 'Read', requestId: 'r' })).not.toThrow();
+  });
+
+  it('a follower with nothing in flight left without the entries it lacks, or without the commit index it can take', () => {
+    const { result, follower } = heartbeatStep();
+    const l = result.state.leader as LeaderState;
+    const pr = l.progress[follower];
+    expect(pr).toMatchObject({ mode: 'Replicate', inflight: [] });
+    const untold: RaftState = { ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0 } } } };
+    const quiet = { ...result, state: untold, output: { ...result.output, messages: [] } };
+    expect(violationOf(quiet).detail).toMatch(new RegExp(`${follower} has every entry and nothing in flight, but was told commit index 0, not ${result.state.commitIndex}`));
+    // Entries still in flight to it will carry it: not judged.
+    const last = lastIndex(result.state.log);
+    const inFlight: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, sentCommit: 0, match: last - 1, inflight: [{ lastIndex: last, bytes: 0, round: l.round }] } } } };
+    expect(() => checkFlowControl(result.state.config.id, inFlight, { ...quiet, state: inFlight })).not.toThrow();
+    // Entries it lacks left unsent while nothing is in flight (its window open) wait for a heartbeat too.
+    const unsent: RaftState = { ...untold, leader: { ...l, progress: { ...l.progress, [follower]: { ...pr, next: last } } } };
+    expect(violationOf({ ...quiet, state: unsent }).detail).toMatch(new RegExp(`${follower} has nothing in flight, yet entries ${last}\\.\\.${last} are unsent to it`));
+  });
+
+  describe('probe pacing: one probe outstanding at a time, and the next one as soon as it is answered', () => {
+    // The heartbeat step's follower made a Probe follower whose probe at `last` is outstanding.
+    function probing() {
+      const { result, follower } = heartbeatStep();
+      const l = result.state.leader as LeaderState;
+      const last = lastIndex(result.state.log);
+      const withFollower = (change: object): RaftState => ({ ...result.state, leader: { ...l, progress: { ...l.progress, [follower]: { ...l.progress[follower], mode: 'Probe', inflight: [], inflightBytes: 0, ...change } } } });
+      const before = withFollower({ probeSent: true, next: last + 1, match: last - 1 });
+      const answer = (prevLogIndex: number, success: boolean): Input => ({
+        type: 'Receive', message: { type: 'AppendEntriesResponse', cluster: result.state.config.clusterId, from: follower, to: result.state.config.id, term: result.state.term, success, matchIndex: success ? prevLogIndex : 0, conflictIndex: success ? 0 : prevLogIndex, conflictTerm: 0, prevLogIndex, round: l.round },
+      });
+      const probe: AppendEntriesRequest = { ...(result.output.messages.find((m) => m.to === follower) as AppendEntriesRequest), prevLogIndex: last, prevLogTerm: termAt(result.state.log, last) as number, entries: [] };
+      const judge = (after: RaftState, messages: readonly Message[], input: Input) => () => checkFlowControl(result.state.config.id, after, { state: after, output: { ...result.output, messages } }, before, input);
+      return { follower, last, before, withFollower, answer, probe, judge };
+    }
+
+    it('a probe sent again on an answer to an older message, while it is outstanding', () => {
+      const { follower, last, before, withFollower, answer, probe, judge } = probing();
+      const stillProbing = withFollower({ probeSent: true, next: last + 1, match: last - 1 });
+      expect(judge(stillProbing, [probe], answer(last - 2, false))).toThrow(new RegExp(`an append to ${follower} at ${last} while its probe at ${last} is unanswered, outside a heartbeat \\(on an answer to an older message, at ${last - 2}\\)`));
+      expect(judge(stillProbing, [probe], { type: 'Read', requestId: 'r' })).toThrow(/while its probe at \d+ is unanswered/);
+      // Its own answer (a rejection at next - 1), or one that raised its match, may be followed by the next append.
+      expect(judge(stillProbing, [probe], answer(last, false))).not.toThrow();
+      expect(judge(withFollower({ probeSent: true, next: last + 1, match: last }), [probe], answer(last - 2, true))).not.toThrow();
+      expect(before.leader?.progress[follower].probeSent).toBe(true);
+    });
+
+    it('an answered probe that leaves the follower paused with nothing sent', () => {
+      const { follower, last, withFollower, answer, probe, judge } = probing();
+      const paused = withFollower({ probeSent: true, next: last + 1, match: last - 1 });
+      expect(judge(paused, [], answer(last, true))).toThrow(new RegExp(`${follower}'s probe at ${last} was answered, yet it stays paused in Probe mode with nothing sent`));
+      expect(judge(withFollower({ probeSent: false, next: last + 1, match: last }), [], answer(last, true))).not.toThrow();
+      expect(judge(withFollower({ probeSent: true, next: last + 1, match: last }), [probe], answer(last, true))).not.toThrow();
+      // An answer to an older message leaves the outstanding probe outstanding.
+      expect(judge(paused, [], answer(last - 2, true))).not.toThrow();
+    });
+
+    it('is reported by the simulator when core\'s leader keeps a probe outstanding after its answer', () => {
+      const stuck: PlantedBug = {
+        name: 'probe-answer-ignored', description: 'a Probe follower whose probe is answered without a higher match gets nothing until the next heartbeat', caughtBy: ['FlowControl'],
+        config: { faults: 'all', nodes: 3, durationMs: 10_000 },
+        step: (core) => (state, input) => {
+          const r = core(state, input);
+          const l = r.state.leader;
+          if (input.type !== 'Receive' || input.message.type !== 'AppendEntriesResponse' || !input.message.success || l === null || l === undefined) return r;
+          const from = input.message.from;
+          const pr = l.progress[from];
+          const was = state.leader?.progress[from];
+          if (pr?.mode !== 'Probe' || was?.mode !== 'Probe' || !was.probeSent || input.message.prevLogIndex !== was.next - 1) return r;
+          const messages = r.output.messages.filter((m) => !(m.to === from && m.type === 'AppendEntriesRequest'));
+          return { state: { ...r.state, leader: { ...l, progress: { ...l.progress, [from]: { ...pr, probeSent: true } } } }, output: { ...r.output, messages } };
+        },
+      };
+      const found = [1, 2, 3].map((seed) => runJudged(bugSimConfig(stuck, seed), stuck).violation).find((v) => v !== null);
+      expect(found?.property).toBe('FlowControl');
+      expect(found?.detail).toMatch(/was answered, yet it stays paused in Probe mode/);
+    });
+  });
+
   const planted = (name: string, description: string, change: (r: StepResult) => StepResult): PlantedBug => ({
     name, description, caughtBy: ['FlowControl'], config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
     step: (core) => (state, input) => change(core(state, input)),
@@ -157,6 +277,50 @@ describe('FlowControl catches a leader whose messages teach nothing', () => {
     const v = runJudged(bugSimConfig(forget, 1), forget).violation;
     expect(v?.property).toBe('FlowControl');
     expect(v?.detail).toMatch(/but records it told 0/);
+  });
+
+  // Core steps with a window other than the one the checker holds it to (the config in the state it returns).
+  const windowIgnored = (name: string, description: string, coreWindow: (bytes: number) => number): PlantedBug => ({
+    name, description, caughtBy: ['FlowControl'],
+    config: { faults: 'crashes', nodes: 3, durationMs: 3_000, raft: { maxInflightBytes: 70 }, pinned: ['maxInflightBytes'] },
+    step: (core) => (state, input) => {
+      const r = core({ ...state, config: { ...state.config, maxInflightBytes: coreWindow(state.config.maxInflightBytes) } }, input);
+      return { ...r, state: { ...r.state, config: state.config } };
+    },
+  });
+
+  it('is reported by the simulator when core\'s leader ignores the in-flight byte window, or pauses only past it', () => {
+    const ignored = windowIgnored('inflight-bytes-ignored', 'a leader never pauses for bytes in flight', () => 8 * 1024 * 1024);
+    const v = runJudged(bugSimConfig(ignored, 1), ignored).violation;
+    expect(v?.property).toBe('FlowControl');
+    expect(v?.detail).toMatch(/at or above maxInflightBytes 70/);
+    expect(runJudged(bugSimConfig(ignored, 1), null).violation).toBeNull();
+    // Pausing at window + 1 bytes is pausing only past the window: caught once the bytes in flight
+    // equal it (70 is one command's size).
+    const past = windowIgnored('inflight-bytes-past', 'a leader pauses only once bytes in flight exceed the window', (w) => w + 1);
+    const caught = [1, 2, 3, 4, 5].map((seed) => runJudged(bugSimConfig(past, seed), past).violation?.detail ?? '');
+    expect(caught.some((d) => /sent with 70 bytes in flight, at or above maxInflightBytes 70/.test(d))).toBe(true);
+  });
+
+  it('is reported by the simulator when core\'s leader tells an idle follower its commit index only with heartbeats', () => {
+    const heartbeatsOnly: PlantedBug = {
+      name: 'commit-only-with-heartbeats', description: 'a leader sends no commit-only append outside a heartbeat', caughtBy: ['FlowControl'],
+      config: { faults: 'crashes', nodes: 3, durationMs: 2_000 },
+      step: (core) => (state, input) => {
+        const r = core(state, input);
+        const l = r.state.leader;
+        if (l === null || l === undefined || state.leader === null || state.leader === undefined || l.round !== state.leader.round) return r;
+        const dropped = r.output.messages.filter((m) => m.type === 'AppendEntriesRequest' && m.entries.length === 0);
+        if (dropped.length === 0) return r;
+        // Drop them, and the leader's record of having sent them.
+        const progress = { ...l.progress };
+        for (const m of dropped) if (progress[m.to] !== undefined) progress[m.to] = { ...progress[m.to], sentCommit: state.leader.progress[m.to]?.sentCommit ?? 0 };
+        return { state: { ...r.state, leader: { ...l, progress } }, output: { ...r.output, messages: r.output.messages.filter((m) => !dropped.includes(m)) } };
+      },
+    };
+    const v = runJudged(bugSimConfig(heartbeatsOnly, 1), heartbeatsOnly).violation;
+    expect(v?.property).toBe('FlowControl');
+    expect(v?.detail).toMatch(/has every entry and nothing in flight, but was told commit index \d+, not \d+/);
   });
 
   it('raises nothing on correct code under every fault profile', () => {

@@ -25,15 +25,38 @@
 //                  within maxBytesPerAppend bytes of entry data (one entry may exceed it alone).
 //   entries-first  outside a heartbeat broadcast, no empty append goes to a follower in Replicate
 //                  mode with nothing in flight while entries it lacks are unsent: the entries
-//                  themselves (which carry the commit index) are what it should be sent. (Core
-//                  does send a commit-only append beside entries to the same follower in one step,
-//                  when its commit index moves before it appends: seen in all, swarm and
-//                  membership sweeps; a needless message not yet fixed or judged, docs/status.md.)
+//                  themselves (which carry the commit index) are what it should be sent.
+//   beside-entries outside a heartbeat (an empty append of a round opened before the step), a step
+//                  sends a follower in Replicate mode no empty append that teaches nothing beyond
+//                  an append of entries to it in the same step and round: the entries carry a
+//                  commit index at least as high (min(leaderCommit, last index sent)), and their
+//                  answer confirms the same round. (Core did this when its commit index moved
+//                  before it appended in one step, as when a joint configuration commits and is
+//                  left at once. A heartbeat of a round opened in the step beside entries of that
+//                  round is also needless, but is not judged: docs/status.md.)
+//   probe-pacing   a follower in Probe mode has one probe outstanding at a time. Outside a heartbeat
+//                  (which re-probes by design), a step sends a follower whose probe was outstanding
+//                  before it a new append only if the step handled an answer from it that answers
+//                  that probe (prevLogIndex = next - 1) or raises its match: acting on a stale
+//                  rejection repeats a probe that is still in flight. And a step that handled the
+//                  successful answer to the outstanding probe leaves it in Replicate mode, or not
+//                  paused, or sends it the next append: otherwise the next probe waits for a
+//                  heartbeat (a wasted round).
+//   told-idle      after every step of a leader, each follower in Replicate mode with nothing in
+//                  flight has nothing unsent (its window is open, so entries it lacks go at once),
+//                  and has been told the commit index up to its match (sentCommit >=
+//                  min(commitIndex, max(match, snapshotIndex))): with no append to carry them,
+//                  it would get the entries, or learn the commit index, only at the next heartbeat.
+//   window         an append of entries to a follower in Replicate mode leaves only while fewer
+//                  than maxInflightAppends appends and fewer than maxInflightBytes entry bytes are
+//                  in flight to it (etcd's inflights: full at the count, or at or past the bytes),
+//                  so the bytes in flight pass the window by one append at most, and a single
+//                  append larger than the window still goes when nothing is in flight.
 //
 // It reads core's private leader state, as LeaderBookkeeping does, so the simulator applies it to
 // its in-process core only (sim/cluster/implementation.ts). O(messages of the step).
 
-import { lastIndex, type Input, type Message, type RaftState, type StepResult } from '../../core';
+import { lastIndex, type Input, type Message, type Progress, type RaftState, type StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 
 function fail(node: string, detail: string): never {
@@ -99,7 +122,11 @@ function earlierSame(messages: readonly Message[], k: number, node: string): num
 /** Throws SafetyViolation('FlowControl') if a leader's step sends a message that teaches nothing. */
 export function checkFlowControl(node: string, after: RaftState, result: StepResult, before?: RaftState, input?: Input): void {
   const messages = result.output.messages;
-  if (messages.length === 0) return;
+  checkProbeAnswered(node, messages, before, after, input);
+  if (messages.length === 0) {
+    checkToldIdle(node, after);
+    return;
+  }
   const removal = result.output.actions.includes('StepDownRemoved');
   let keys: Set<string> | null = null;
   for (let k = 0; k < messages.length; k++) {
@@ -123,6 +150,7 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
       if (keys !== null) keys.add(key as string);
     }
     if (removedPeer) continue;
+    if (m.type === 'AppendEntriesRequest') checkProbeRepeat(node, m, before, after, input);
     if (m.type !== 'AppendEntriesRequest' || after.role !== 'Leader' || after.term !== m.term) continue;
     const pr = after.leader?.progress[m.to];
     if (pr === undefined || pr.mode !== 'Replicate') continue;
@@ -135,8 +163,11 @@ export function checkFlowControl(node: string, after: RaftState, result: StepRes
       && pr.inflight.length === 0 && pr.next <= lastIndex(after.log)) {
       fail(node, `an empty append to ${m.to} outside a heartbeat while entries ${pr.next}..${lastIndex(after.log)} are unsent to it and nothing is in flight`);
     }
+    if (m.entries.length > 0) checkWindow(node, m, pr, after);
+    else if (was !== undefined && m.round <= (before?.leader?.round ?? 0)) checkBesideEntries(node, m, messages);
     if (pr.sentCommit < told) fail(node, `sent ${m.to} commit index ${told} in Replicate mode, but records it told ${pr.sentCommit}: it will tell it again`);
   }
+  checkToldIdle(node, after);
 }
 
 function checkAppendLimits(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, state: RaftState): void {
@@ -147,4 +178,78 @@ function checkAppendLimits(node: string, m: Extract<Message, { type: 'AppendEntr
   const entries = m.entries;
   for (let k = 0; k < entries.length; k++) bytes += entries[k].data.length;
   if (bytes > maxBytesPerAppend) fail(node, `an append of ${m.entries.length} entries, ${bytes} bytes, to ${m.to}, above maxBytesPerAppend ${maxBytesPerAppend}`);
+}
+
+/**
+ * The leader records each append of entries it pipelines (core/replication.ts), oldest first, and
+ * acknowledgements only take records off the front; so the records before this message's own are
+ * what was in flight when it left.
+ */
+function checkWindow(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, pr: Progress, state: RaftState): void {
+  const sentLast = m.prevLogIndex + m.entries.length;
+  const at = pr.inflight.findIndex((r) => r.lastIndex === sentLast && r.round === m.round);
+  if (at < 0) return;
+  const { maxInflightAppends, maxInflightBytes } = state.config;
+  if (at >= maxInflightAppends) fail(node, `an append to ${m.to} ending at ${sentLast} sent with ${at} appends in flight, at or above maxInflightAppends ${maxInflightAppends}`);
+  let bytes = 0;
+  for (let k = 0; k < at; k++) bytes += pr.inflight[k].bytes;
+  if (bytes >= maxInflightBytes) fail(node, `an append to ${m.to} ending at ${sentLast} sent with ${bytes} bytes in flight, at or above maxInflightBytes ${maxInflightBytes}`);
+}
+
+/** An empty append whose commit index an append of entries to the same follower, in the same step and round, carries too. */
+function checkBesideEntries(node: string, empty: Extract<Message, { type: 'AppendEntriesRequest' }>, messages: readonly Message[]): void {
+  const taught = Math.min(empty.leaderCommit, empty.prevLogIndex);
+  for (let k = 0; k < messages.length; k++) {
+    const m = messages[k];
+    if (m.type !== 'AppendEntriesRequest' || m.to !== empty.to || m.entries.length === 0 || m.round !== empty.round || m.term !== empty.term) continue;
+    const told = Math.min(m.leaderCommit, m.prevLogIndex + m.entries.length);
+    if (told >= taught) fail(node, `an empty append to ${m.to} telling commit index ${taught} beside an append of entries ${m.prevLogIndex + 1}..${m.prevLogIndex + m.entries.length} in the same step and round, which tells it ${told}`);
+  }
+}
+
+/** After a leader's step, no idle, caught-up Replicate follower is left without the commit index it can take. */
+function checkToldIdle(node: string, state: RaftState): void {
+  if (state.role !== 'Leader' || state.leader === null || state.leader === undefined) return;
+  const last = lastIndex(state.log);
+  const { peers, progress } = state.leader;
+  for (let k = 0; k < peers.length; k++) {
+    const pr = progress[peers[k]];
+    if (pr === undefined || pr.mode !== 'Replicate' || pr.inflight.length > 0) continue;
+    if (pr.next <= last) fail(node, `${peers[k]} has nothing in flight, yet entries ${pr.next}..${last} are unsent to it: they wait for an answer to a heartbeat`);
+    if (pr.match === 0) continue;
+    const due = Math.min(state.commitIndex, Math.max(pr.match, state.log.snapshotIndex));
+    if (pr.sentCommit < due) fail(node, `${peers[k]} has every entry and nothing in flight, but was told commit index ${pr.sentCommit}, not ${due}: it waits for a heartbeat to learn it`);
+  }
+}
+
+/** The answer from `from` this step handled, if the step was one. */
+function answerFrom(input: Input | undefined, from: string): Extract<Message, { type: 'AppendEntriesResponse' }> | null {
+  if (input?.type !== 'Receive' || input.message.type !== 'AppendEntriesResponse' || input.message.from !== from) return null;
+  return input.message;
+}
+
+/** The follower's progress before a step in which `after`'s leader kept its term and opened no round, else undefined. */
+function progressBefore(before: RaftState | undefined, after: RaftState, to: string): Progress | undefined {
+  if (before?.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term) return undefined;
+  if (before.leader?.round !== after.leader?.round) return undefined;
+  return before.leader?.progress[to];
+}
+
+function checkProbeRepeat(node: string, m: Extract<Message, { type: 'AppendEntriesRequest' }>, before: RaftState | undefined, after: RaftState, input: Input | undefined): void {
+  const was = progressBefore(before, after, m.to);
+  if (was === undefined || was.mode !== 'Probe' || !was.probeSent) return;
+  const answer = answerFrom(input, m.to);
+  if (answer !== null && answer.term === after.term && (answer.prevLogIndex === was.next - 1 || (after.leader?.progress[m.to]?.match ?? 0) > was.match)) return;
+  fail(node, `an append to ${m.to} at ${m.prevLogIndex} while its probe at ${was.next - 1} is unanswered, outside a heartbeat${answer === null ? '' : ` (on an answer to an older message, at ${answer.prevLogIndex})`}`);
+}
+
+function checkProbeAnswered(node: string, messages: readonly Message[], before: RaftState | undefined, after: RaftState, input: Input | undefined): void {
+  if (input?.type !== 'Receive' || input.message.type !== 'AppendEntriesResponse' || !input.message.success) return;
+  const answer = input.message;
+  const was = progressBefore(before, after, answer.from);
+  if (was === undefined || was.mode !== 'Probe' || !was.probeSent || answer.term !== after.term || answer.prevLogIndex !== was.next - 1) return;
+  const pr = after.leader?.progress[answer.from];
+  if (pr === undefined || pr.mode !== 'Probe' || !pr.probeSent) return;
+  for (let k = 0; k < messages.length; k++) if (messages[k].to === answer.from && messages[k].type === 'AppendEntriesRequest') return;
+  fail(node, `${answer.from}'s probe at ${answer.prevLogIndex} was answered, yet it stays paused in Probe mode with nothing sent: its next probe waits for a heartbeat`);
 }

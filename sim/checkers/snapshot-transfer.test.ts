@@ -44,7 +44,7 @@ describe('SnapshotTransfer catches a transfer that moves backwards or a needless
       if (answer === undefined || answer.installed) return r;
       return { state: { ...r.state, incomingSnapshot: state.incomingSnapshot }, output: { ...r.output, messages: r.output.messages.map((m) => (m === answer ? { ...answer, bytesReceived: 0 } : m)) } };
     });
-    expectCaught(bug, 7, /refused, holding .*: a current leader's snapshot it lacks must start a transfer/);
+    expectCaught(bug, 6, /refused, holding .*: a current leader's snapshot it lacks must start a transfer/);
   });
 
   it('a follower that discards the bytes it held on a later chunk (forward)', () => {

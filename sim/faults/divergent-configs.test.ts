@@ -16,8 +16,9 @@ import { generateFaultPlan } from './profiles';
 
 const bug = findBug('conf-change-before-term-commit');
 // The bug's own sweep config: `raftbed sweep --faults membership --nodes 5 --initial-voters 4
-// --bug conf-change-before-term-commit` fails seeds 8 and 10 of its first 30.
-const SEED = 10;
+// --bug conf-change-before-term-commit` fails seeds 49, 61 and 96 of its first 100 (8 and 10 before
+// commit-only appends moved to the end of a leader's step and changed the runs' timing).
+const SEED = 49;
 
 describe('divergent-configuration episodes', () => {
   it('find conf-change-before-term-commit in a random membership run, where the unmodified core passes', () => {
