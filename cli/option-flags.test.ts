@@ -21,7 +21,7 @@ async function cli(...argv: string[]): Promise<{ code: number; io: CapturingIo }
 const ALL_FLAGS = {
   'election-ticks': 14, 'heartbeat-ticks': 2, prevote: 'off', 'check-quorum': 'on', 'lease-read': 'on', 'lease-drift-ticks': 3,
   'max-append-entries': 4, 'max-append-bytes': 1000, 'max-inflight': 3, 'max-inflight-bytes': 700, 'max-uncommitted-bytes': 5000, 'snapshot-chunk-bytes': 100,
-  'snapshot-every': 20, 'batch-window': 2.5, 'transfer-every': 300, 'follower-reads': 0.5,
+  'snapshot-every': 20, 'snapshot-spread': 4, 'batch-window': 2.5, 'transfer-every': 300, 'follower-reads': 0.5,
 };
 
 describe('run option flags', () => {
@@ -32,7 +32,7 @@ describe('run option flags', () => {
     expect(runOptionsOf(c)).toEqual({
       electionTimeoutTicks: 14, heartbeatIntervalTicks: 2, preVote: false, checkQuorum: true, leaseRead: true, leaseClockDriftBoundTicks: 3,
       maxEntriesPerAppend: 4, maxBytesPerAppend: 1000, maxInflightAppends: 3, maxInflightBytes: 700, maxUncommittedBytes: 5000, snapshotChunkBytes: 100,
-      snapshotEveryEntries: 20, batchWindowMs: 2.5, transferMeanMs: 300, followerReadFraction: 0.5,
+      snapshotEveryEntries: 20, batchWindowMs: 2.5, transferMeanMs: 300, followerReadFraction: 0.5, snapshotSpread: 4,
     });
     // Pinned: swarm draws none of them.
     expect(runOptionsOf(new Simulation(c).config)).toEqual(runOptionsOf(c));

@@ -39,6 +39,7 @@ const OPTION_FLAG_TABLE: Readonly<Record<string, OptionFlag>> = {
   'max-uncommitted-bytes': intFlag('maxUncommittedBytes', 1, 'uncommitted bytes beyond which proposals are dropped'),
   'snapshot-chunk-bytes': intFlag('snapshotChunkBytes', 1, 'bytes per InstallSnapshot chunk'),
   'snapshot-every': intFlag('snapshotEveryEntries', 1, 'the application snapshots after this many applied entries'),
+  'snapshot-spread': intFlag('snapshotSpread', 1, "the last node's snapshot interval over the first's, the others' in between; 1: all alike"),
   'batch-window': msFlag('batchWindowMs', 'proposals reaching a node within MS go to core as one batch; 0: one by one'),
   'transfer-every': msFlag('transferMeanMs', 'mean MS between leadership transfers an operator asks for, until faults stop; 0: never'),
   'follower-reads': { option: 'followerReadFraction', spec: { kind: 'number', min: 0, max: 1, value: 'P', help: `share of reads sent to a random node (default ${DEFAULTS.followerReadFraction})` } },

@@ -23,6 +23,14 @@ export interface WorkloadConfig {
   /** Mean time between the leadership transfers an operator asks of the leader, until faults stop. Absent or 0: none. */
   readonly transferMeanMs?: number;
   /**
+   * How far the nodes' snapshot intervals differ: node k of n snapshots after snapshotEveryEntries
+   * × (1 + k × (spread − 1) / (n − 1)) applied entries, so the last node's interval is `spread`
+   * times the first's. Absent or 1: every node alike. Applications compact on their own schedules;
+   * with equal intervals every node compacts at nearly the same index, and a new leader has almost
+   * never compacted less than the snapshot its predecessor was streaming.
+   */
+  readonly snapshotSpread?: number;
+  /**
    * Clients invoke nothing before this time (their first think time starts from it). Absent: 0.
    * `raftbed shrink` moves it later: operations that spin through the first election are events
    * nobody needs to read.
@@ -144,6 +152,7 @@ export function validateSimConfig(c: SimConfig): void {
   check(w.followerReadFraction >= 0 && w.followerReadFraction <= 1, 'followerReadFraction must be in [0, 1]');
   check(w.batchWindowMs === undefined || (Number.isFinite(w.batchWindowMs) && w.batchWindowMs >= 0), 'workload.batchWindowMs must be a number >= 0');
   check(w.transferMeanMs === undefined || (Number.isFinite(w.transferMeanMs) && w.transferMeanMs >= 0), 'workload.transferMeanMs must be a number >= 0');
+  check(w.snapshotSpread === undefined || (Number.isInteger(w.snapshotSpread) && w.snapshotSpread >= 1), 'workload.snapshotSpread must be an integer >= 1');
   check(w.startInvokingAtMs === undefined || (Number.isFinite(w.startInvokingAtMs) && w.startInvokingAtMs >= 0), 'workload.startInvokingAtMs must be a number >= 0');
   check(w.redirectPauseMs === undefined || (Number.isFinite(w.redirectPauseMs) && w.redirectPauseMs > 0), 'workload.redirectPauseMs must be a number > 0');
   check(w.maxOperations === undefined || (Number.isInteger(w.maxOperations) && w.maxOperations >= 0), 'workload.maxOperations must be an integer >= 0');

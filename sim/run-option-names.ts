@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Mean time between leadership transfers an operator asks of the leader; 0: never. */
   readonly transferMeanMs: number;
   readonly followerReadFraction: number;
+  /** The last node's snapshot interval over the first's (1: every node alike). */
+  readonly snapshotSpread: number;
 }
 
 export type RunOptionName = keyof RunOptions;
@@ -30,7 +32,7 @@ export const RAFT_OPTIONS = [
   'electionTimeoutTicks', 'heartbeatIntervalTicks', 'preVote', 'checkQuorum', 'leaseRead', 'leaseClockDriftBoundTicks',
   'maxEntriesPerAppend', 'maxBytesPerAppend', 'maxInflightAppends', 'maxInflightBytes', 'maxUncommittedBytes', 'snapshotChunkBytes',
 ] as const satisfies readonly RunOptionName[];
-export const WORKLOAD_OPTIONS = ['batchWindowMs', 'transferMeanMs', 'followerReadFraction'] as const satisfies readonly RunOptionName[];
+export const WORKLOAD_OPTIONS = ['batchWindowMs', 'transferMeanMs', 'followerReadFraction', 'snapshotSpread'] as const satisfies readonly RunOptionName[];
 
 export const RUN_OPTION_NAMES: readonly RunOptionName[] = [...RAFT_OPTIONS, 'snapshotEveryEntries', ...WORKLOAD_OPTIONS];
 

@@ -29,6 +29,7 @@ export function runOptionsOf(c: SimConfig): RunOptions {
     batchWindowMs: c.workload.batchWindowMs ?? 0,
     transferMeanMs: c.workload.transferMeanMs ?? 0,
     followerReadFraction: c.workload.followerReadFraction,
+    snapshotSpread: c.workload.snapshotSpread ?? 1,
   };
 }
 

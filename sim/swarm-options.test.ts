@@ -21,7 +21,7 @@ describe('run options', () => {
     const changed: RunOptions = {
       electionTimeoutTicks: 13, heartbeatIntervalTicks: 2, preVote: false, checkQuorum: false, leaseRead: false, leaseClockDriftBoundTicks: 3,
       maxEntriesPerAppend: 3, maxBytesPerAppend: 300, maxInflightAppends: 2, maxInflightBytes: 444, maxUncommittedBytes: 999, snapshotChunkBytes: 77,
-      snapshotEveryEntries: 9, batchWindowMs: 1.5, transferMeanMs: 250, followerReadFraction: 0.1,
+      snapshotEveryEntries: 9, batchWindowMs: 1.5, transferMeanMs: 250, followerReadFraction: 0.1, snapshotSpread: 3,
     };
     const written = withRunOptions(c, changed);
     expect(runOptionsOf(written)).toEqual(changed);

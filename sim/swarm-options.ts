@@ -49,6 +49,10 @@ export function drawSwarmOptions(rng: Rng, faultWindowMs: number): RunOptions {
     // where it binds before the count window and the bytes in flight often equal it exactly (its
     // boundary); at its 8 MiB default it never binds in a simulated run.
     maxInflightBytes: drawInflightBytes(rng),
+    // Drawn after it, for the same reason. Nodes that compact on different schedules: a new leader
+    // that compacted less than the snapshot its predecessor was streaming, and a follower holding
+    // part of a newer snapshot than its new leader has, need them.
+    snapshotSpread: rng.pick([1, 1, 2, 4, 8]),
   };
 }
 

@@ -689,9 +689,18 @@ export class Simulation {
     }
   }
 
+  /** Node k of n snapshots after snapshotEveryEntries × (1 + k × (spread − 1) / (n − 1)) applied entries (workload.snapshotSpread). */
+  private snapshotIntervalOf(node: SimNode): number {
+    const every = this.config.snapshotEveryEntries;
+    const spread = this.config.workload.snapshotSpread ?? 1;
+    const n = this.nodes.length;
+    if (spread === 1 || n === 1) return every;
+    return Math.round(every * (1 + (node.index * (spread - 1)) / (n - 1)));
+  }
+
   /** The application snapshots its state machine, when the node takes Snapshot inputs (capability snapshots). */
   private maybeSnapshot(node: SimNode): void {
-    if (node.appliedIndex - node.view.snapshotIndex < this.config.snapshotEveryEntries || !node.capabilities.has('snapshots')) return;
+    if (node.appliedIndex - node.view.snapshotIndex < this.snapshotIntervalOf(node) || !node.capabilities.has('snapshots')) return;
     this.stepNode(node, { type: 'Snapshot', index: node.appliedIndex, data: node.kv.snapshot() });
   }
 
