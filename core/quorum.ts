@@ -39,17 +39,18 @@ function majorityMin(voters: readonly NodeId[], valueOf: (id: NodeId) => LogInde
   // (as the list this replaced gave), never a stale one left in the scratch list by an earlier call.
   if (voters.length === 0) return undefined as unknown as LogIndex;
   const values = scratchValues;
-  // Insertion into a descending prefix of `values`, as insertDescending does, without resizing.
-  for (let n = 0; n < voters.length; n++) {
-    const value = valueOf(voters[n]);
-    let k = n;
-    while (k > 0 && values[k - 1] < value) {
-      values[k] = values[k - 1];
-      k--;
-    }
-    values[k] = value;
-  }
+  for (let n = 0; n < voters.length; n++) placeDescending(values, n, valueOf(voters[n]));
   return values[Math.floor(voters.length / 2)];
+}
+
+/** Inserts `value` into the descending prefix values[0, n), as insertDescending does, without resizing. */
+function placeDescending(values: number[], n: number, value: number): void {
+  let k = n;
+  while (k > 0 && values[k - 1] < value) {
+    values[k] = values[k - 1];
+    k--;
+  }
+  values[k] = value;
 }
 
 /**
@@ -68,13 +69,7 @@ function majorityMatch(voters: readonly NodeId[], selfId: NodeId, selfMatch: Log
   const values = scratchValues;
   for (let n = 0; n < voters.length; n++) {
     const id = voters[n];
-    const value = id === selfId ? selfMatch : progress[id].match;
-    let k = n;
-    while (k > 0 && values[k - 1] < value) {
-      values[k] = values[k - 1];
-      k--;
-    }
-    values[k] = value;
+    placeDescending(values, n, id === selfId ? selfMatch : progress[id].match);
   }
   return values[Math.floor(voters.length / 2)];
 }

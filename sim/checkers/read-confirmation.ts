@@ -17,14 +17,13 @@
 
 import type { ClusterConfig, Input, RaftState, StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
-
-type Leader = NonNullable<RaftState['leader']>;
+import { sameTermLeader, type LeaderRecords } from './same-term-leader';
 
 export function checkReadConfirmation(node: string, before: RaftState, input: Input, result: StepResult): void {
   const after = result.state;
-  const was = before.leader;
-  const is = after.leader;
-  if (before.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term || !was || !is) return;
+  const leader = sameTermLeader(before, after);
+  if (leader === null) return;
+  const { was, is } = leader;
   if (after.config.leaseRead) return;
   const answers = answersInStep(node, before, result);
   if (answers === null) return;
@@ -72,7 +71,7 @@ function answersInStep(node: string, before: RaftState, result: StepResult): Map
 }
 
 /** The newest heartbeat round that a majority of every voting group has answered. */
-function confirmedRound(node: string, cluster: ClusterConfig, leader: Leader): number {
+function confirmedRound(node: string, cluster: ClusterConfig, leader: LeaderRecords): number {
   const ackedBy = (id: string): number => (id === node ? leader.round : (leader.progress[id]?.ackedRound ?? 0));
   const majorityRound = (voters: readonly string[]): number => {
     const rounds = voters.map(ackedBy).sort((a, b) => b - a);

@@ -17,14 +17,13 @@
 
 import type { Input, RaftState, StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
-
-type Leader = NonNullable<RaftState['leader']>;
+import { sameTermLeader, type LeaderRecords } from './same-term-leader';
 
 export function checkReadConservation(node: string, before: RaftState, input: Input, result: StepResult): void {
   const after = result.state;
-  const was = before.leader;
-  const is = after.leader;
-  if (before.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term || !was || !is) return;
+  const leader = sameTermLeader(before, after);
+  if (leader === null) return;
+  const { was, is } = leader;
   const out = result.output;
   const tookId = takenRequestId(input, node, before.term);
   const unchanged = was.pendingReads === is.pendingReads && was.readsAwaitingCommit === is.readsAwaitingCommit && before.readyReads === after.readyReads;
@@ -60,7 +59,7 @@ function takenRequestId(input: Input, node: string, term: number): string | null
   return m.type === 'ReadIndexRequest' && m.to === node && m.term === term ? m.requestId : null;
 }
 
-function countHeld(l: Leader, sign: 1 | -1, add: (id: string, n: number) => void): void {
+function countHeld(l: LeaderRecords, sign: 1 | -1, add: (id: string, n: number) => void): void {
   for (const r of l.readsAwaitingCommit) add(r.requestId, sign);
   for (const r of l.pendingReads) add(r.requestId, sign);
 }
