@@ -23,7 +23,8 @@ export interface ActionList {
   quietOutput: Output | null;
 }
 
-const EMPTY_NAMES: readonly ActionName[] = Object.freeze([]);
+const NOTHING: readonly never[] = Object.freeze([]);
+const EMPTY_NAMES: readonly ActionName[] = NOTHING;
 
 /** The empty sequence, the root of every interned one. */
 export const NO_ACTIONS: ActionList = { names: EMPTY_NAMES, next: null, lastName: null, lastNext: null, quietOutput: null };
@@ -41,8 +42,6 @@ export function extendActions(list: ActionList, name: ActionName): ActionList {
   list.lastNext = extended;
   return extended;
 }
-
-const NOTHING: readonly never[] = Object.freeze([]);
 
 /** The shared output of a step that did `list`'s actions and nothing else. */
 export function quietOutput(list: ActionList): Output {

@@ -9,7 +9,7 @@
 //   Messages to self (a candidate's own vote, the leader's own log counting toward commit) take
 //   the same path, so nothing counts toward a quorum before it is durable.
 
-import type { ActionName, AppendEntriesResponse, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
+import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 import { heldPush } from './held-queue';
 import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, quietOutput, type ActionList } from './action-lists';
@@ -54,28 +54,6 @@ function appendSmall<T>(list: T[] | null, item: T): T[] {
       list.push(item);
       return list;
   }
-}
-
-/**
- * `list` followed by `item`, in a new array of exactly that length: a spread (`[...list, item]`)
- * reserves room for more, which a list that is copied on every append (a follower's in-flight
- * appends, up to maxInflightAppends of them) pays for on every copy.
- */
-export function withAppended<T>(list: readonly T[], item: T): T[] {
-  const out = new Array<T>(list.length + 1);
-  for (let k = 0; k < list.length; k++) out[k] = list[k];
-  out[list.length] = item;
-  return out;
-}
-
-/**
- * A successful answer that would change none of the leader's records for its sender: in Replicate
- * mode, nothing in flight, a match it already knows, from a round it already counted, from a
- * follower already marked active (the answer to a commit-only append or a heartbeat of a quiet
- * pipeline). handleAppendEntriesResponse then copies no record; what it does is otherwise the same.
- */
-export function isRepeatAnswer(pr: Progress, m: AppendEntriesResponse): boolean {
-  return m.success && pr.mode === 'Replicate' && pr.inflight.length === 0 && pr.recentActive && m.matchIndex <= pr.match && m.round <= pr.ackedRound;
 }
 
 export class StepContext {

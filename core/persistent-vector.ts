@@ -2,6 +2,8 @@
 // PersistentVector). Raft states are kept and forked by the simulator, so an append must not copy
 // the whole log: push copies at most one 32-slot tail and, every 32 pushes, one root-to-leaf path.
 
+import { joined, withAppended } from './arrays';
+
 const BITS = 5;
 const WIDTH = 1 << BITS;
 const MASK = WIDTH - 1;
@@ -63,22 +65,6 @@ function withTailInTrie<T>(v: PersistentVector<T>, fullTail: readonly T[], size:
   return { root: pushLeaf(size, v.shift, v.root, fullTail), shift: v.shift };
 }
 
-/** `a` followed by `b`, in a new array of exactly their combined length. */
-function joined<T>(a: readonly T[], b: readonly T[]): T[] {
-  const out = new Array<T>(a.length + b.length);
-  for (let k = 0; k < a.length; k++) out[k] = a[k];
-  for (let k = 0; k < b.length; k++) out[a.length + k] = b[k];
-  return out;
-}
-
-/** `a` followed by `item`, in a new array of exactly that length. */
-function withItem<T>(a: readonly T[], item: T): T[] {
-  const out = new Array<T>(a.length + 1);
-  for (let k = 0; k < a.length; k++) out[k] = a[k];
-  out[a.length] = item;
-  return out;
-}
-
 export function vectorPushAll<T>(v: PersistentVector<T>, items: readonly T[]): PersistentVector<T> {
   if (items.length === 0) return v;
   // The common case, items that fit in the tail: one copy at its final size (a spread or pushes
@@ -107,7 +93,7 @@ export function vectorPush<T>(v: PersistentVector<T>, item: T): PersistentVector
   // size (a spread reserves room for more). Not slice + push: slice keeps a frozen array's element
   // kind, and pushing onto that copy is several times slower (the empty vector's tail is frozen,
   // and callers may freeze states).
-  if (v.tail.length < WIDTH) return { size: v.size + 1, shift: v.shift, root: v.root, tail: withItem(v.tail, item) };
+  if (v.tail.length < WIDTH) return { size: v.size + 1, shift: v.shift, root: v.root, tail: withAppended(v.tail, item) };
   return vectorPushAll(v, [item]);
 }
 

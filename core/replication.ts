@@ -3,7 +3,8 @@
 // to `maxInflightAppends` pipelined messages.
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
-import { StepContext, invariant, isRepeatAnswer, withAppended, type Mutable } from './context';
+import { StepContext, invariant, type Mutable } from './context';
+import { withAppended } from './arrays';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMatch } from './quorum';
 import type { LeaderState, Progress } from './state';
@@ -319,6 +320,16 @@ function acceptEntries(ctx: StepContext, m: AppendEntriesRequest, prevIndex: Log
 // ---------------------------------------------------------------------------------------------
 // Leader side
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * A successful answer that would change none of the leader's records for its sender: in Replicate
+ * mode, nothing in flight, a match it already knows, from a round it already counted, from a
+ * follower already marked active (the answer to a commit-only append or a heartbeat of a quiet
+ * pipeline). handleAppendEntriesResponse then copies no record; what it does is otherwise the same.
+ */
+function isRepeatAnswer(pr: Progress, m: AppendEntriesResponse): boolean {
+  return m.success && pr.mode === 'Replicate' && pr.inflight.length === 0 && pr.recentActive && m.matchIndex <= pr.match && m.round <= pr.ackedRound;
+}
 
 export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesResponse): void {
   const s = ctx.s;

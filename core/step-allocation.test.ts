@@ -1,7 +1,7 @@
 // What a step does not allocate, where that is visible from outside: a step that only performs
 // actions returns a shared frozen output (action-lists.ts, quietOutput), and an answer that tells
 // the leader nothing new leaves its records untouched, the very objects of the state it was given
-// (context.ts, isRepeatAnswer). The bench in bench/etcd/ measures the bytes; these pin the shapes.
+// (replication.ts, isRepeatAnswer). The bench in bench/etcd/ measures the bytes; these pin the shapes.
 
 import { step } from './step';
 import { TestCluster, deepFreeze } from './testing/cluster';

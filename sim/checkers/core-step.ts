@@ -10,6 +10,7 @@ import { checkOutputVocabulary } from './output-vocabulary';
 import { checkReadAccounting } from './read-accounting';
 import { checkReadConservation } from './read-conservation';
 import { checkReadConfirmation } from './read-confirmation';
+import { answersInStep } from './read-answers';
 import { checkTransferAccounting } from './transfer-accounting';
 import { checkElectionTally } from './election-tally';
 import { checkSnapshotTransfer } from './snapshot-transfer';
@@ -23,8 +24,10 @@ export function checkCoreStep(before: RaftState, input: Input, result: StepResul
   checkLeaderLease(node, before, input, result);
   checkOutputVocabulary(node, result);
   checkReadAccounting(node, before, input, result);
-  checkReadConservation(node, before, input, result);
-  checkReadConfirmation(node, before, input, result);
+  // Both read rules judge a leader's step only; the reads it answered are counted once for both.
+  const readAnswers = before.role === 'Leader' ? answersInStep(node, before, result) : null;
+  checkReadConservation(node, before, input, result, readAnswers);
+  checkReadConfirmation(node, before, input, result, readAnswers);
   checkTransferAccounting(node, before, input, result);
   checkElectionTally(node, before, input, result);
   checkSnapshotTransfer(node, before, input, result);

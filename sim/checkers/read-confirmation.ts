@@ -18,14 +18,14 @@
 import type { ClusterConfig, Input, RaftState, StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 import { sameTermLeader, type LeaderRecords } from './same-term-leader';
+import { answersInStep, type ReadAnswers } from './read-answers';
 
-export function checkReadConfirmation(node: string, before: RaftState, input: Input, result: StepResult): void {
+export function checkReadConfirmation(node: string, before: RaftState, input: Input, result: StepResult, answers: ReadAnswers = answersInStep(node, before, result)): void {
   const after = result.state;
   const leader = sameTermLeader(before, after);
   if (leader === null) return;
   const { was, is } = leader;
   if (after.config.leaseRead) return;
-  const answers = answersInStep(node, before, result);
   if (answers === null) return;
 
   const confirmed = confirmedRound(node, after.cluster, is);
@@ -51,23 +51,6 @@ export function checkReadConfirmation(node: string, before: RaftState, input: In
       );
     }
   }
-}
-
-/** Reads answered with an index in the step, per request id (null: none). */
-function answersInStep(node: string, before: RaftState, result: StepResult): Map<string, number> | null {
-  let answers: Map<string, number> | null = null;
-  const add = (id: string, n: number): void => {
-    answers ??= new Map();
-    answers.set(id, (answers.get(id) ?? 0) + n);
-  };
-  for (const m of result.output.messages) if (m.type === 'ReadIndexResponse' && m.from === node && m.readIndex >= 0) add(m.requestId, 1);
-  // The leader's own client's reads: newly ready (queued until applied, or emitted at once).
-  if (result.state.readyReads !== before.readyReads || result.output.reads.length > 0) {
-    for (const r of result.state.readyReads) add(r.requestId, 1);
-    for (const r of result.output.reads) add(r.requestId, 1);
-    for (const r of before.readyReads) add(r.requestId, -1);
-  }
-  return answers;
 }
 
 /** The newest heartbeat round that a majority of every voting group has answered. */

@@ -18,28 +18,24 @@
 import type { Input, RaftState, StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
 import { sameTermLeader, type LeaderRecords } from './same-term-leader';
+import { answersInStep, type ReadAnswers } from './read-answers';
 
-export function checkReadConservation(node: string, before: RaftState, input: Input, result: StepResult): void {
+export function checkReadConservation(node: string, before: RaftState, input: Input, result: StepResult, answers: ReadAnswers = answersInStep(node, before, result)): void {
   const after = result.state;
   const leader = sameTermLeader(before, after);
   if (leader === null) return;
   const { was, is } = leader;
-  const out = result.output;
   const tookId = takenRequestId(input, node, before.term);
-  const unchanged = was.pendingReads === is.pendingReads && was.readsAwaitingCommit === is.readsAwaitingCommit && before.readyReads === after.readyReads;
-  if (unchanged && tookId === null && out.reads.length === 0 && !out.messages.some((m) => m.type === 'ReadIndexResponse')) return;
+  const unchanged = was.pendingReads === is.pendingReads && was.readsAwaitingCommit === is.readsAwaitingCommit;
+  if (unchanged && tookId === null && answers === null) return;
 
-  const delta = new Map<string, number>(); // held after − held before − taken + answered, per id
+  const delta = new Map<string, number>(answers ?? []); // answered + held after − held before − taken, per id
   const add = (id: string, n: number): void => {
     delta.set(id, (delta.get(id) ?? 0) + n);
   };
   countHeld(is, 1, add);
   countHeld(was, -1, add);
   if (tookId !== null) add(tookId, -1);
-  for (const m of out.messages) if (m.type === 'ReadIndexResponse' && m.readIndex >= 0) add(m.requestId, 1);
-  for (const r of after.readyReads) add(r.requestId, 1);
-  for (const r of before.readyReads) add(r.requestId, -1);
-  for (const r of out.reads) add(r.requestId, 1);
   for (const [id, d] of delta) {
     if (d === 0) continue;
     throw new SafetyViolation(

@@ -1,0 +1,20 @@
+// Copies of small read-only arrays at exactly their final length. A spread (`[...list, item]`)
+// or concat reserves room for more, which lists copied on every change (a follower's in-flight
+// appends, a persistent vector's tail) pay for on every copy; concat also checks each argument for
+// Symbol.isConcatSpreadable, which made it the most expensive line of an unbatched append.
+
+/** `list` followed by `item`, in a new array of exactly that length. */
+export function withAppended<T>(list: readonly T[], item: T): T[] {
+  const out = new Array<T>(list.length + 1);
+  for (let k = 0; k < list.length; k++) out[k] = list[k];
+  out[list.length] = item;
+  return out;
+}
+
+/** `a` followed by `b`, in a new array of exactly their combined length. */
+export function joined<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out = new Array<T>(a.length + b.length);
+  for (let k = 0; k < a.length; k++) out[k] = a[k];
+  for (let k = 0; k < b.length; k++) out[a.length + k] = b[k];
+  return out;
+}
