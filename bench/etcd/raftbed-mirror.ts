@@ -54,6 +54,11 @@ export class MirrorCluster {
   private queue: Message[] = [];
   private queued = 0;
   private spare: Message[] = [];
+  // The two inputs the harness feeds most, one object each, refilled per call: core reads an input
+  // during its step and keeps no reference to it, and the Go harness passes its messages to Step by
+  // value, allocating nothing per delivery either.
+  private readonly persistAck: { type: 'PersistAck'; seq: number } = { type: 'PersistAck', seq: 0 };
+  private readonly receive: { type: 'Receive'; message: Message | null } = { type: 'Receive', message: null };
 
   constructor() {
     for (const [i, id] of this.ids.entries()) {
@@ -79,7 +84,8 @@ export class MirrorCluster {
       // otherwise), but the durable-invariant check that the simulator's disk runs on every
       // record, a checker of core rather than part of storing, is left out as etcd has none.
       applyCheckedRecordInPlace(node.durable, output.persist);
-      ({ state, output } = step(state, { type: 'PersistAck', seq: output.persist.seq }));
+      this.persistAck.seq = output.persist.seq;
+      ({ state, output } = step(state, this.persistAck));
     }
     node.state = state;
   }
@@ -92,10 +98,12 @@ export class MirrorCluster {
       this.queued = 0;
       for (let k = 0; k < count; k++) {
         const message = batch[k];
-        this.input(message.to, { type: 'Receive', message });
+        this.receive.message = message;
+        this.input(message.to, this.receive as Input);
       }
       this.spare = batch;
     }
+    this.receive.message = null;
   }
 
   leaders(): NodeId[] {
