@@ -18,3 +18,14 @@ export function joined<T>(a: readonly T[], b: readonly T[]): T[] {
   for (let k = 0; k < b.length; k++) out[a.length + k] = b[k];
   return out;
 }
+
+/** The one empty list every emptied read-only list shares (frozen: nobody may fill it). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * `list` without its first `count` items: the shared empty list when none remain (a follower's
+ * in-flight list, emptied by nearly every answer of an unpipelined stream), else a slice.
+ */
+export function withoutFirst<T>(list: readonly T[], count: number): readonly T[] {
+  return count >= list.length ? EMPTY : list.slice(count);
+}

@@ -73,6 +73,8 @@ export class StepContext {
   private _selfInbox!: Message[] | null;
   restore!: Snapshot | null;
   private pending!: PendingPersist | null;
+  /** A list of entries this step made and no one else holds (a proposal's): see ownEntries. */
+  private ownedEntries!: readonly Entry[] | null;
   // Leader state is copied at most once per step, on first write; later writes in the same step
   // edit that private copy. The caller's state is never touched, and a step that updates
   // progress five times pays for one copy, not five. The progress record and each follower's
@@ -110,6 +112,7 @@ export class StepContext {
     this._selfInbox = null;
     this.restore = null;
     this.pending = null;
+    this.ownedEntries = null;
     this.ownedLeader = null;
     this.progressRecordOwned = false;
     this.firstOwnedProgress = null;
@@ -205,7 +208,15 @@ export class StepContext {
   }
 
   persistHardState(): void {
-    const r = this.record();
+    if (this.pending === null) {
+      // The step's first write, as one literal with the fields record() and the stores below would
+      // add, in their order: the record then holds them in place, with no separate property store
+      // (adding fields to a one-field literal allocates one) and no shape changes on the way.
+      this.s.persistSeq += 1;
+      this.pending = { seq: this.s.persistSeq, term: this.s.term, votedFor: this.s.votedFor };
+      return;
+    }
+    const r = this.pending;
     r.term = this.s.term;
     r.votedFor = this.s.votedFor;
   }
@@ -228,7 +239,15 @@ export class StepContext {
 
   persistAppend(from: LogIndex, entries: readonly Entry[]): void {
     if (entries.length === 0) return;
-    const r = this.record();
+    if (this.pending === null) {
+      // As in persistHardState: the first write as one literal, fields in record()'s order. The
+      // list of a proposal made in this step is the step's own (see ownEntries): kept, not copied.
+      this.s.persistSeq += 1;
+      const own = entries === this.ownedEntries ? (entries as Entry[]) : entries.length === 1 ? [entries[0]] : entries.slice();
+      this.pending = { seq: this.s.persistSeq, appendFrom: from, entries: own };
+      return;
+    }
+    const r = this.pending;
     invariant(r.snapshot === undefined || from > r.snapshot.index, 'append before a snapshot in one persist record');
     if (r.appendFrom === undefined) {
       r.appendFrom = from;
@@ -237,6 +256,15 @@ export class StepContext {
       invariant(from === r.appendFrom + (r.entries as Entry[]).length, 'non-contiguous appends in one persist record');
       (r.entries as Entry[]).push(...entries);
     }
+  }
+
+  /**
+   * Marks `entries` as made in this step and held by nobody else, so that the persist record may
+   * keep the list itself rather than a copy (the log copies what it appends; the record is the
+   * only other holder). Only one list at a time: the newest proposal's.
+   */
+  ownEntries(entries: readonly Entry[]): void {
+    this.ownedEntries = entries;
   }
 
   persistSnapshot(snapshot: Snapshot): void {

@@ -4,7 +4,7 @@
 
 import type { AppendEntriesRequest, AppendEntriesResponse, Entry, LogIndex, NodeId } from './types';
 import { StepContext, invariant, type Mutable } from './context';
-import { withAppended } from './arrays';
+import { withAppended, withoutFirst } from './arrays';
 import { appendEntries, entriesBetween, firstIndexOfTerm, lastIndex, lastIndexOfTerm, termAt, truncateFrom } from './log';
 import { quorumMatch } from './quorum';
 import type { LeaderState, Progress } from './state';
@@ -370,7 +370,7 @@ export function handleAppendEntriesResponse(ctx: StepContext, m: AppendEntriesRe
       pr.next = Math.max(pr.next, match + 1);
       pr.match = match;
       pr.probeSent = false;
-      if (acked > 0) pr.inflight = inflight.slice(acked);
+      if (acked > 0) pr.inflight = withoutFirst(inflight, acked);
       pr.inflightBytes = inflightBytes;
       // If the commit was reached without this answer, this follower may still lack it; the
       // step's end tells it (tellCommitAtStepEnd), unless entries sent it in this step carry it.

@@ -72,3 +72,50 @@ describe('an answer that tells the leader nothing new', () => {
     expect(state.leader?.progress[follower].ackedRound).toBe(round);
   });
 });
+
+describe('persist records', () => {
+  it('keep the field order of the writes that made them (it is the order JSON.stringify prints)', () => {
+    const { cluster, leader, follower } = steadyLeader();
+    const proposal = step(deepFreeze(cluster.state(leader)), { type: 'Propose', requestId: 'p', data: ['c', 'd'] });
+    expect(Object.keys(proposal.output.persist ?? {})).toEqual(['seq', 'appendFrom', 'entries']);
+    expect(proposal.output.persist?.entries).toEqual([
+      { term: cluster.state(leader).term, type: 'Normal', data: 'c' },
+      { term: cluster.state(leader).term, type: 'Normal', data: 'd' },
+    ]);
+    const s = cluster.state(follower);
+    const vote = step(deepFreeze(s), {
+      type: 'Receive',
+      message: { type: 'RequestVoteRequest', cluster: 'test', from: leader, to: follower, term: s.term + 5, lastLogIndex: 1000, lastLogTerm: s.term, transfer: true },
+    });
+    expect(Object.keys(vote.output.persist ?? {})).toEqual(['seq', 'term', 'votedFor']);
+  });
+
+  it("copy a received message's entries: the sender's list stays the sender's", () => {
+    const { cluster, leader, follower } = steadyLeader();
+    const entries = [{ term: cluster.state(leader).term, type: 'Normal' as const, data: 'e' }];
+    const s = cluster.state(follower);
+    const last = s.log.snapshotIndex + s.log.entries.size;
+    const { output } = step(deepFreeze(s), {
+      type: 'Receive',
+      message: { type: 'AppendEntriesRequest', cluster: 'test', from: leader, to: follower, term: s.term, prevLogIndex: last, prevLogTerm: s.term, entries, leaderCommit: 0, round: 0 },
+    });
+    expect(output.persist?.entries).toEqual(entries);
+    expect(output.persist?.entries).not.toBe(entries);
+  });
+});
+
+describe('in-flight lists emptied by an answer', () => {
+  it('are one shared frozen empty list, not a fresh one per answer', () => {
+    const cluster = new TestCluster({ size: 3 });
+    const leader = cluster.electLeader();
+    cluster.propose(leader, 'a');
+    cluster.deliverAll();
+    cluster.propose(leader, 'b');
+    cluster.deliverAll();
+    const [f1, f2] = cluster.ids.filter((id) => id !== leader);
+    const progress = cluster.state(leader).leader?.progress ?? {};
+    expect(progress[f1].inflight).toEqual([]);
+    expect(progress[f1].inflight).toBe(progress[f2].inflight);
+    expect(Object.isFrozen(progress[f1].inflight)).toBe(true);
+  });
+});

@@ -190,6 +190,7 @@ function propose(ctx: StepContext, requestId: string, data: readonly string[]): 
   // A list of the final size, filled by a loop: map's callback and its closure cost more per proposal.
   const entries = new Array<Entry>(data.length);
   for (let k = 0; k < data.length; k++) entries[k] = { term: s.term, type: 'Normal', data: data[k] };
+  ctx.ownEntries(entries);
   appendAsLeader(ctx, entries);
   ctx.addProposed({ requestId, firstIndex, count: data.length, term: s.term });
   broadcastAppend(ctx, false);
