@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { buildBaseline, formatBaselineTable, goAvailable, median, runOnce, summarize, type RunResult } from './compare';
+import { buildBaseline, formatBaselineTable, goAvailable, median, runOnce, summarize, withNodeFlags, type RunResult } from './compare';
 import { measureHeapAllocation } from './raftbed-mirror';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -74,4 +74,15 @@ test('the V8 allocation meter counts short-lived objects that GCs reclaim, and n
   });
   expect(idle.allocBytes / n).toBeLessThan(0.5);
   void sink;
+});
+
+test('--node-flags reach the raftbed contenders only, before the bundle', () => {
+  const mirror = { label: 'raftbed', command: 'node', args: ['--expose-gc', 'mirror.js'] };
+  const baseline = { label: 'raftbed@main', command: 'node', args: ['--expose-gc', 'mirror-abc.js'] };
+  const etcd = { label: 'etcd-v3.6.0', command: 'etcd-bin', args: [] };
+  const flags = ['--min-semi-space-size=16'];
+  expect(withNodeFlags(mirror, flags).args).toEqual(['--expose-gc', '--min-semi-space-size=16', 'mirror.js']);
+  expect(withNodeFlags(baseline, flags).args).toEqual(['--expose-gc', '--min-semi-space-size=16', 'mirror-abc.js']);
+  expect(withNodeFlags(etcd, flags)).toBe(etcd);
+  expect(withNodeFlags(mirror, [])).toBe(mirror);
 });

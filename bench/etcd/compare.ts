@@ -91,6 +91,23 @@ export function buildBaseline(ref: string, log: (line: string) => void = () => {
   return { label: `raftbed@${ref}`, command: process.execPath, args: ['--expose-gc', bundle] };
 }
 
+/**
+ * Node/V8 flags for the raftbed contenders (`--node-flags`), before the bundle: e.g. a larger young
+ * generation (`--min-semi-space-size=16`), to see how much of raftbed's CPU is its garbage
+ * collector's schedule rather than core. The Go harnesses run with Go's defaults either way.
+ */
+export function withNodeFlags(contender: Contender, flags: readonly string[]): Contender {
+  if (flags.length === 0 || !isRaftbed(contender.label)) return contender;
+  const bundleAt = contender.args.length - 1;
+  return { ...contender, args: [...contender.args.slice(0, bundleAt), ...flags, contender.args[bundleAt]] };
+}
+
+function nodeFlagList(value: string): string[] {
+  const flags = value.split(/\s+/).filter((f) => f !== '');
+  for (const f of flags) if (!f.startsWith('--')) throw new InvalidArgumentError(`node flags must each start with --, got ${JSON.stringify(f)}`);
+  return flags;
+}
+
 export function runOnce(contender: Contender, mode: string, entries: number): RunResult {
   const isGo = !isRaftbed(contender.label);
   const flags = isGo ? ['-mode', mode, '-entries', String(entries)] : ['--mode', mode, '--entries', String(entries)];
@@ -192,9 +209,10 @@ function main(argv: readonly string[]): void {
     .option('--modes <list>', 'comma-separated modes', modeList, Object.keys(MODES))
     .option('--entries <n>', `entries per measured phase (default per mode: ${JSON.stringify(DEFAULT_ENTRIES)})`, positiveInt)
     .option('--baseline <ref>', 'also run the mirror as of this git commit (e.g. main), interleaved, and print raftbed against it')
+    .option('--node-flags <flags>', 'Node/V8 flags for every raftbed contender, space-separated (e.g. "--min-semi-space-size=16"); etcd keeps Go\'s defaults', nodeFlagList, [])
     .option('--json', 'print the summaries (with every run) as JSON')
     .parse(argv as string[]);
-  const opts = program.opts<{ rounds: number; modes: string[]; entries?: number; baseline?: string; json?: boolean }>();
+  const opts = program.opts<{ rounds: number; modes: string[]; entries?: number; baseline?: string; nodeFlags: string[]; json?: boolean }>();
   const progress = (line: string): void => void process.stderr.write(`${line}\n`);
   let contenders: Contender[];
   try {
@@ -207,6 +225,7 @@ function main(argv: readonly string[]): void {
     }
     throw e;
   }
+  contenders = contenders.map((c) => withNodeFlags(c, opts.nodeFlags));
   const labels = contenders.map((c) => c.label);
   const summaries: ModeSummary[] = [];
   for (const mode of opts.modes) {
@@ -222,10 +241,11 @@ function main(argv: readonly string[]): void {
     summaries.push(summarize(mode, entries, rounds, labels));
   }
   if (opts.json) {
-    console.log(JSON.stringify({ summaries }, null, 2));
+    console.log(JSON.stringify({ nodeFlags: opts.nodeFlags, summaries }, null, 2));
     return;
   }
   console.log('raftbed vs etcd-io/raft: 3 nodes in memory, FIFO queue, persist-before-send, 16-byte payload, PreVote+CheckQuorum');
+  if (opts.nodeFlags.length > 0) console.log(`raftbed runs with Node flags ${opts.nodeFlags.join(' ')} (not the default); etcd with Go's defaults`);
   console.log('CPU = user+sys time of the measured phase per committed entry; medians over rounds; ratios are medians of per-round ratios (lowest–highest round)\n');
   console.log(formatTable(summaries));
   if (opts.baseline !== undefined) {
