@@ -614,7 +614,11 @@ export class Simulation {
       if (this.opsForNextLeader.length > 0 && after.term > this.deferredAtTerm) this.askNewLeader();
     }
     const transfers = node.snapshotsInFlight;
-    if (after.role !== 'Leader' || after.term !== before.term) transfers.clear();
+    // Only a non-empty map is cleared: Map.clear allocates a new table even for an empty map, and
+    // this runs on every step of every node that is not leading.
+    if (after.role !== 'Leader' || after.term !== before.term) {
+      if (transfers.size > 0) transfers.clear();
+    }
     else if (input.type === 'Receive' && input.message.type === 'InstallSnapshotResponse' && input.message.installed) {
       if ((transfers.get(input.message.from) ?? Infinity) <= input.message.lastIncludedIndex) transfers.delete(input.message.from);
     }
