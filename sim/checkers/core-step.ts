@@ -11,24 +11,40 @@ import { checkReadAccounting } from './read-accounting';
 import { checkReadConservation } from './read-conservation';
 import { checkReadConfirmation } from './read-confirmation';
 import { answersInStep } from './read-answers';
+import { sameTermLeader } from './same-term-leader';
 import { checkTransferAccounting } from './transfer-accounting';
 import { checkElectionTally } from './election-tally';
 import { checkSnapshotTransfer } from './snapshot-transfer';
 import { checkTransferRequests } from './transfer-requests';
 
-/** Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule. */
+/**
+ * Throws SafetyViolation if one result of core's step from `before` on `input` breaks a rule.
+ *
+ * The rules run in a fixed order (the first that fails names the violation). Those that judge only
+ * a leader's records are called only for the steps they judge, each skipped exactly where it would
+ * return at once: LeaderBookkeeping reads the state after a step, so only a leader's; the two read
+ * rules and TransferAccounting only a step in which the node led one term throughout (the read
+ * rules also need the leader's records). The others judge some step of every role and run on
+ * every step.
+ */
 export function checkCoreStep(before: RaftState, input: Input, result: StepResult): void {
-  const node = result.state.config.id;
-  checkLeaderBookkeeping(node, result.state);
-  checkFlowControl(node, result.state, result, before, input);
+  const after = result.state;
+  const node = after.config.id;
+  if (after.role === 'Leader') checkLeaderBookkeeping(node, after);
+  checkFlowControl(node, after, result, before, input);
   checkLeaderLease(node, before, input, result);
   checkOutputVocabulary(node, result);
   checkReadAccounting(node, before, input, result);
-  // Both read rules judge a leader's step only; the reads it answered are counted once for both.
-  const readAnswers = before.role === 'Leader' ? answersInStep(node, before, result) : null;
-  checkReadConservation(node, before, input, result, readAnswers);
-  checkReadConfirmation(node, before, input, result, readAnswers);
-  checkTransferAccounting(node, before, input, result);
+  if (before.role === 'Leader' && after.role === 'Leader' && before.term === after.term) {
+    const leader = sameTermLeader(before, after);
+    if (leader !== null) {
+      // The reads a leader's step answered, and its records, are picked out once for both read rules.
+      const readAnswers = answersInStep(node, before, result);
+      checkReadConservation(node, before, input, result, readAnswers, leader);
+      checkReadConfirmation(node, before, input, result, readAnswers, leader);
+    }
+    checkTransferAccounting(node, before, input, result);
+  }
   checkElectionTally(node, before, input, result);
   checkSnapshotTransfer(node, before, input, result);
   checkTransferRequests(node, before, input, result);

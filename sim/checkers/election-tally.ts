@@ -94,8 +94,14 @@ export function checkElectionTally(node: string, before: RaftState, input: Input
   }
 
   // Leading, or passing the pre-vote, needs a quorum of distinct granting voters in every step.
-  const preVoteStarted = actions.includes('PreVoteTimeout');
-  const electionStarted = actions.includes('Timeout');
+  // One indexed pass for both flags: this runs on every step of every node.
+  let preVoteStarted = false;
+  let electionStarted = false;
+  for (let k = 0; k < actions.length; k++) {
+    const a = actions[k];
+    if (a === 'PreVoteTimeout') preVoteStarted = true;
+    else if (a === 'Timeout') electionStarted = true;
+  }
   if (before.role !== 'Leader' && after.role === 'Leader') {
     const grants = before.role === 'Candidate' && !electionStarted ? tally?.granted : electionStarted ? [] : undefined;
     if (grants !== undefined && !quorum(after.cluster, [...grants, node])) {

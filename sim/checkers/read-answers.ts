@@ -9,7 +9,10 @@ export type ReadAnswers = ReadonlyMap<string, number> | null;
 /** Reads answered with an index in the step, per request id (null: none). */
 export function answersInStep(node: string, before: RaftState, result: StepResult): ReadAnswers {
   let answers: Map<string, number> | null = null;
-  for (const m of result.output.messages) {
+  // Indexed, not for-of: this runs on every leader step, over core's often frozen message lists.
+  const messages = result.output.messages;
+  for (let k = 0; k < messages.length; k++) {
+    const m = messages[k];
     if (m.type === 'ReadIndexResponse' && m.from === node && m.readIndex >= 0) answers = counted(answers, m.requestId, 1);
   }
   // The leader's own client's reads: newly ready (queued until applied, or emitted at once).

@@ -17,12 +17,12 @@
 
 import type { ClusterConfig, Input, RaftState, StepResult } from '../../core';
 import { SafetyViolation } from '../../checkers/violation';
-import { sameTermLeader, type LeaderRecords } from './same-term-leader';
+import { sameTermLeader, type LeaderRecords, type SameTermLeader } from './same-term-leader';
 import { answersInStep, type ReadAnswers } from './read-answers';
 
-export function checkReadConfirmation(node: string, before: RaftState, input: Input, result: StepResult, answers: ReadAnswers = answersInStep(node, before, result)): void {
+export function checkReadConfirmation(node: string, before: RaftState, input: Input, result: StepResult, answers: ReadAnswers = answersInStep(node, before, result),
+  leader: SameTermLeader | null = sameTermLeader(before, result.state)): void {
   const after = result.state;
-  const leader = sameTermLeader(before, after);
   if (leader === null) return;
   const { was, is } = leader;
   if (after.config.leaseRead) return;

@@ -7,7 +7,12 @@ import type { RaftState } from '../../core';
 export type LeaderRecords = NonNullable<RaftState['leader']>;
 
 /** The leader's records before and after the step, or null unless it led the same term throughout. */
-export function sameTermLeader(before: RaftState, after: RaftState): { readonly was: LeaderRecords; readonly is: LeaderRecords } | null {
+export interface SameTermLeader {
+  readonly was: LeaderRecords;
+  readonly is: LeaderRecords;
+}
+
+export function sameTermLeader(before: RaftState, after: RaftState): SameTermLeader | null {
   const was = before.leader;
   const is = after.leader;
   if (before.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term || !was || !is) return null;

@@ -68,10 +68,12 @@ function checkTransferAnswer(node: string, before: RaftState, to: string, result
   if (show(errors) !== show(expected)) fail(`expected errors ${show(expected)} (pending before: ${show(was)}), got ${show(errors)}`);
 }
 
+/** Module-level, not a closure per call: checkTimeoutNow runs on every step of every node. */
+function failTimeoutNow(node: string, detail: string): never {
+  throw new SafetyViolation('TimeoutNowRules', detail, node);
+}
+
 function checkTimeoutNow(node: string, before: RaftState, input: Input, result: StepResult): void {
-  const fail = (detail: string): never => {
-    throw new SafetyViolation('TimeoutNowRules', detail, node);
-  };
   const after = result.state;
   // Indexed, not for-of: this runs on every step, and V8 does not inline for-of over core's frozen lists.
   const messages = result.output.messages;
@@ -83,11 +85,11 @@ function checkTimeoutNow(node: string, before: RaftState, input: Input, result: 
     const leadsAfter = after.role === 'Leader' && after.term === m.term;
     const ledBefore = before.role === 'Leader' && before.term === m.term;
     const transfer = leadsAfter ? (after.leader?.transfer ?? null) : ledBefore ? (before.leader?.transfer ?? null) : null;
-    if (transfer === null || transfer.to !== m.to) fail(`${node} (${before.role} → ${after.role}) sent TimeoutNow to ${m.to}, not its transfer target (${show(transfer)})`);
+    if (transfer === null || transfer.to !== m.to) failTimeoutNow(node, `${node} (${before.role} → ${after.role}) sent TimeoutNow to ${m.to}, not its transfer target (${show(transfer)})`);
     if (!leadsAfter) continue;
     const match = after.leader?.progress[m.to]?.match;
-    if (match !== lastIndex(after.log)) fail(`${node} sent TimeoutNow to ${m.to}, which matches ${match} of its ${lastIndex(after.log)} entries`);
-    if (after.leader?.leaseRevoked !== true) fail(`${node} sent TimeoutNow to ${m.to} but keeps its read lease: ${m.to} may lead before the lease ends`);
+    if (match !== lastIndex(after.log)) failTimeoutNow(node, `${node} sent TimeoutNow to ${m.to}, which matches ${match} of its ${lastIndex(after.log)} entries`);
+    if (after.leader?.leaseRevoked !== true) failTimeoutNow(node, `${node} sent TimeoutNow to ${m.to} but keeps its read lease: ${m.to} may lead before the lease ends`);
   }
   if (input.type !== 'Receive' || input.message.type !== 'TimeoutNowRequest' || input.message.to !== node) return;
   const m = input.message;
@@ -95,8 +97,8 @@ function checkTimeoutNow(node: string, before: RaftState, input: Input, result: 
   // takes it past both terms (its vote requests may wait for the disk, so they are not looked for).
   const campaigned = after.term > Math.max(before.term, m.term);
   const may = before.role !== 'Leader' && m.term === before.term && before.leaderId === m.from && voterOf(before.cluster, node);
-  if (campaigned && !may) fail(`${node} (${before.role}, term ${before.term}, leader ${before.leaderId}) started an election on TimeoutNow of term ${m.term} from ${m.from}`);
-  if (!campaigned && may) fail(`${node}, a voter following ${m.from} in term ${m.term}, ignored its TimeoutNow`);
+  if (campaigned && !may) failTimeoutNow(node, `${node} (${before.role}, term ${before.term}, leader ${before.leaderId}) started an election on TimeoutNow of term ${m.term} from ${m.from}`);
+  if (!campaigned && may) failTimeoutNow(node, `${node}, a voter following ${m.from} in term ${m.term}, ignored its TimeoutNow`);
 }
 
 /** Throws SafetyViolation('TransferAnswers' | 'TimeoutNowRules') if one step of `node` breaks the rules. */
