@@ -53,11 +53,11 @@ export class DurableLog {
   snapshot: Snapshot | null;
   entries: Entry[];
 
-  /** The deployment's node ids, for VoteForMember (core/durable-invariants.ts). */
-  private readonly voters: readonly NodeId[] | undefined;
+  /** The deployment's node ids, for VoteForMember (core/durable-invariants.ts): the options every record is applied with, made once. */
+  private readonly applyOptions: { readonly voters: readonly NodeId[] | undefined };
 
   constructor(initial?: DurableState, voters?: readonly NodeId[]) {
-    this.voters = voters;
+    this.applyOptions = { voters };
     this.term = initial?.term ?? 0;
     this.votedFor = initial?.votedFor ?? null;
     this.snapshot = initial?.snapshot ?? null;
@@ -90,7 +90,7 @@ export class DurableLog {
     // What a record means is core's to say; the disk adds validation and torn writes only.
     const torn = record.entries !== undefined && entryLimit < record.entries.length;
     try {
-      applyPersistRecordInPlace(this, torn ? { ...record, entries: (record.entries as readonly Entry[]).slice(0, entryLimit) } : record, { voters: this.voters });
+      applyPersistRecordInPlace(this, torn ? { ...record, entries: (record.entries as readonly Entry[]).slice(0, entryLimit) } : record, this.applyOptions);
     } catch (e) {
       // Refused before anything changed (core checks first): the disk is as it was.
       if (e instanceof DurableInvariantError) throw new DiskWriteError('brokenInvariant', record.seq, e.violation.detail, e.violation.invariant);
