@@ -45,8 +45,12 @@ export class Workload {
   private readonly clients: Client[];
   /** requestId -> client index, for errors and reads addressed to a request. */
   private readonly byRequest = new Map<string, number>();
-  /** `${client}:${seq}` -> client index, for applied writes. */
-  private readonly bySession = new Map<string, number>();
+  /**
+   * Client name -> index, for applied writes: an applied command is a client's pending write when
+   * its seq is that write's. Looked up by the command's own name string, not by a key built per
+   * applied entry per node (every replica applies every entry).
+   */
+  private readonly byName = new Map<string, number>();
   private nextOpId = 0;
   private readonly batcher: ProposalBatcher | null;
   private readonly operator: TransferOperator | null;
@@ -62,6 +66,7 @@ export class Workload {
     this.clients = Array.from({ length: config.clients }, (_, i) => ({
       name: `c${i + 1}`, seq: 0, leaderGuess: members[i % members.length], pending: null,
     }));
+    for (let i = 0; i < this.clients.length; i++) this.byName.set(this.clients[i].name, i);
     this.batcher = (config.batchWindowMs ?? 0) > 0 ? new ProposalBatcher(config.batchWindowMs as number, port) : null;
     const transferMeanMs = config.transferMeanMs ?? 0;
     this.operator = transferMeanMs > 0 && operator ? new TransferOperator(transferMeanMs, operator.rng, operator.stopAtMs, port) : null;
@@ -126,7 +131,6 @@ export class Workload {
     const history: HistoryOp = { id: this.nextOpId++, client: client.name, op, invokeMs: nowMs, completeMs: null, result: null };
     this.history.push(history);
     client.pending = { history, seq: client.seq, deadlineMs: nowMs + this.config.operationTimeoutMs, attempt: 0, node: client.leaderGuess, requestId: '' };
-    if (op.kind !== 'get') this.bySession.set(`${client.name}:${client.seq}`, index);
     // The trace line a report links the operation to (absent when the run is not traced).
     const eventIndex = this.port.traceInvoke(client.name, history.id, op.kind, op.key);
     if (eventIndex !== undefined) history.eventIndex = eventIndex;
@@ -172,7 +176,6 @@ export class Workload {
     op.history.term = this.port.termOf(node);
     client.pending = null;
     this.byRequest.delete(op.requestId);
-    this.bySession.delete(`${client.name}:${op.seq}`);
     const completeEventIndex = this.port.traceComplete(client.name, op.history.id, 'ok');
     if (completeEventIndex !== undefined) op.history.completeEventIndex = completeEventIndex;
     this.port.schedule(nowMs + this.rng.exponential(this.config.thinkMeanMs), { kind: 'ClientWake', client: index });
@@ -184,7 +187,6 @@ export class Workload {
     const op = client.pending as PendingOp;
     client.pending = null;
     this.byRequest.delete(op.requestId);
-    this.bySession.delete(`${client.name}:${op.seq}`);
     this.port.count('unknownOutcomes');
     const completeEventIndex = this.port.traceComplete(client.name, op.history.id, 'unknown');
     if (completeEventIndex !== undefined) op.history.completeEventIndex = completeEventIndex;
@@ -194,10 +196,12 @@ export class Workload {
 
   /** A node applied a command: the client hears back only from the node it asked. */
   onApplied(node: NodeId, nowMs: number, applied: KvApplied): void {
-    const index = this.bySession.get(`${applied.command.client}:${applied.command.seq}`);
+    const index = this.byName.get(applied.command.client);
     if (index === undefined) return;
     const op = this.clients[index].pending;
-    if (op === null || op.node !== node || applied.result.kind === 'stale') return;
+    // Only the client's pending write of that seq (a read is never proposed as a command).
+    if (op === null || op.seq !== applied.command.seq || op.history.op.kind === 'get') return;
+    if (op.node !== node || applied.result.kind === 'stale') return;
     this.complete(index, nowMs, applied.result as HistoryResult, node);
   }
 
