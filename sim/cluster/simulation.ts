@@ -188,6 +188,8 @@ export class Simulation {
   readonly faultPlan: FaultPlan;
   readonly liveness: LivenessMonitor;
   private readonly queue = new EventQueue<SimEvent>();
+  /** The arrival times of one sent message's copies (SimNetwork.sendInto), reused by every send. */
+  private readonly arrivals: number[] = [];
   private readonly streams: RandomStreams;
   /** Created on the first membership fault: a run without any draws exactly what it did before. */
   private membershipRng: Rng | null = null;
@@ -677,24 +679,28 @@ export class Simulation {
   }
 
   private send(message: Message): void {
-    const outcome = this.network.send(message, this.nowMs);
+    // The network writes the copies' arrival times into one list kept for every send (no outcome
+    // object, list and delivery records per message); nothing below sends again while it is read.
+    const arrivals = this.arrivals;
+    const verdict = this.network.sendInto(message, this.nowMs, arrivals);
+    const dropped = verdict === 'sent' || verdict === 'held' ? null : verdict;
     if (this.trace.enabled) {
       const msg = traceMessage(message);
-      if (outcome.dropped !== null) this.trace.event(this.nowMs, { ev: 'Drop', reason: outcome.dropped, msg });
+      if (dropped !== null) this.trace.event(this.nowMs, { ev: 'Drop', reason: dropped, msg });
       else this.trace.event(this.nowMs, { ev: 'Send', msg });
     }
-    if (outcome.dropped !== null) {
+    if (dropped !== null) {
       this.coverage.add('drops');
       return;
     }
-    const deliveries = outcome.deliveries;
-    for (let k = 0; k < deliveries.length; k++) {
-      const d = deliveries[k];
-      if (d.duplicate) {
+    if (verdict === 'held') return; // A scripted filter keeps it (no copy is scheduled); `arrivals` is not this message's.
+    for (let k = 0; k < arrivals.length; k++) {
+      if (k > 0) {
+        // Every copy after the first is an extra one.
         this.coverage.add('duplicates');
         if (this.trace.enabled) this.trace.event(this.nowMs, { ev: 'Duplicate', msg: traceMessage(message) });
       }
-      this.queue.push(d.atMs, { kind: 'Deliver', message });
+      this.queue.push(arrivals[k], { kind: 'Deliver', message });
     }
   }
 

@@ -220,6 +220,45 @@ describe('SimNetwork: faults', () => {
   });
 });
 
+describe('SimNetwork: sendInto, the simulator\'s path without an outcome object', () => {
+  it('decides exactly as send() from the same draws: drops, holds, copies and arrival times', () => {
+    const params = { dropProbability: 0.1, duplicateProbability: 0.3, reorderProbability: 0.1, linkCapacity: 6 };
+    const a = net(params, 'same');
+    const b = net(params, 'same');
+    for (const n of [a, b]) n.addFilter((m) => (m.n % 17 === 0 ? 'hold' : m.n % 13 === 0 ? 'drop' : 'pass'));
+    const arrivals: number[] = [99, 98, 97, 96, 95]; // stale contents, overwritten by each sent message
+    const seen = { sent: 0, held: 0, dropped: 0, copies: 0 };
+    for (let i = 1; i <= 3000; i++) {
+      const m = msg(NODES[i % 5]!, NODES[(i * 3 + 1) % 5]!, i);
+      if (m.from === m.to) continue;
+      if (i % 500 === 0) for (const n of [a, b]) n.setUp('n4', false);
+      if (i % 500 === 250) for (const n of [a, b]) n.setUp('n4', true);
+      const outcome = a.send(m, i);
+      const verdict = b.sendInto(m, i, arrivals);
+      if (outcome.held) {
+        expect(verdict).toBe('held');
+        seen.held++;
+      } else if (outcome.dropped !== null) {
+        expect(verdict).toBe(outcome.dropped);
+        seen.dropped++;
+      } else {
+        expect(verdict).toBe('sent');
+        expect(arrivals).toEqual(outcome.deliveries.map((d) => d.atMs));
+        expect(outcome.deliveries.map((d) => d.duplicate)).toEqual(outcome.deliveries.map((_, k) => k > 0));
+        seen.sent++;
+        seen.copies += arrivals.length;
+        // Deliver some copies at once so that the link capacity binds only now and then.
+        if (i % 3 !== 0) for (let k = 0; k < arrivals.length; k++) for (const n of [a, b]) n.deliveredLink(m.from, m.to);
+      }
+    }
+    expect(b.stats()).toEqual(a.stats());
+    // Every kind of verdict happened, and some messages were duplicated.
+    expect(seen.held).toBeGreaterThan(0);
+    expect(seen.dropped).toBeGreaterThan(0);
+    expect(seen.copies).toBeGreaterThan(seen.sent);
+  });
+});
+
 describe('SimNetwork: bad usage gets typed errors', () => {
   it('rejects unknown nodes, phantom deliveries and invalid parameters', () => {
     const network = net();

@@ -17,6 +17,9 @@ export interface Delivery {
   readonly duplicate: boolean;
 }
 
+/** What sendInto() did with a message: sent (its copies' arrival times filled in), held by a filter, or dropped, and why. */
+export type SendVerdict = 'sent' | 'held' | DropReason;
+
 export interface SendOutcome {
   /** Copies to schedule, in the order they were made (empty when dropped or held). */
   readonly deliveries: readonly Delivery[];
@@ -124,6 +127,23 @@ export class SimNetwork<M extends { readonly from: string; readonly to: string }
   }
 
   send(msg: M, nowMs: number): SendOutcome {
+    const arrivals: number[] = [];
+    const verdict = this.sendInto(msg, nowMs, arrivals);
+    if (verdict === 'held') return HELD;
+    if (verdict !== 'sent') return DROPPED[verdict];
+    const deliveries: Delivery[] = new Array<Delivery>(arrivals.length);
+    for (let k = 0; k < arrivals.length; k++) deliveries[k] = { atMs: arrivals[k]!, duplicate: k > 0 };
+    return { deliveries, dropped: null, held: false };
+  }
+
+  /**
+   * send() without an outcome object per message, for the simulator's hot path: the same decisions
+   * from the same random draws. Returns 'sent', 'held' or the drop reason; when sent, `arrivals`
+   * holds exactly the copies' arrival times (the original's first, then each extra copy's), and
+   * otherwise it is left as it was. The list is overwritten in place, never emptied first: setting
+   * a list's length to 0 drops its storage, and the next message would allocate it again.
+   */
+  sendInto(msg: M, nowMs: number, arrivals: number[]): SendVerdict {
     const from = this.indexOf(msg.from);
     const to = this.indexOf(msg.to);
     const link = from * this.n + to;
@@ -137,7 +157,7 @@ export class SimNetwork<M extends { readonly from: string; readonly to: string }
       if (verdict === 'hold') {
         this.held.push(msg);
         c.held++;
-        return HELD;
+        return 'held';
       }
     }
     const p = this.p;
@@ -158,15 +178,17 @@ export class SimNetwork<M extends { readonly from: string; readonly to: string }
       this.lastArrival[link] = atMs;
     }
     this.inFlight[link]!++;
-    const deliveries: Delivery[] = [{ atMs, duplicate: false }];
+    arrivals[0] = atMs;
+    let copies = 1;
     if (p.duplicateProbability > 0) {
-      while (deliveries.length < MAX_COPIES && this.inFlight[link]! < p.linkCapacity && rng.chance(p.duplicateProbability)) {
-        deliveries.push({ atMs: Math.max(nowMs + this.delay(), clog), duplicate: true });
+      while (copies < MAX_COPIES && this.inFlight[link]! < p.linkCapacity && rng.chance(p.duplicateProbability)) {
+        arrivals[copies++] = Math.max(nowMs + this.delay(), clog);
         this.inFlight[link]!++;
         c.duplicated++;
       }
     }
-    return { deliveries, dropped: null, held: false };
+    if (arrivals.length !== copies) arrivals.length = copies;
+    return 'sent';
   }
 
   /** Reports that one scheduled copy of `msg` was consumed (delivered, or discarded at arrival). */
@@ -316,9 +338,9 @@ export class SimNetwork<M extends { readonly from: string; readonly to: string }
     return 'pass';
   }
 
-  private drop(reason: DropReason): SendOutcome {
+  private drop(reason: DropReason): DropReason {
     this.counters.dropped[reason]++;
-    return DROPPED[reason];
+    return reason;
   }
 
   private block(from: readonly string[], to: readonly string[]): void {
