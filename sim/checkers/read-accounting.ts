@@ -22,6 +22,58 @@ function fail(node: string, detail: string): never {
   throw new SafetyViolation('ReadAccounting', detail, node);
 }
 
+// Indexed scans without a closure per call: a client's read and a forwarded one are judged in
+// the step that takes them, and the simulator sends many.
+
+/** Some entry of `list` is for request `id`. */
+function holds(list: readonly { readonly requestId: string }[], id: string): boolean {
+  for (let k = 0; k < list.length; k++) if (list[k].requestId === id) return true;
+  return false;
+}
+
+type StepOutput = StepResult['output'];
+
+/** The output fails read `id` (ReadFailed). */
+function failsRead(out: StepOutput, id: string): boolean {
+  const errors = out.errors;
+  for (let k = 0; k < errors.length; k++) {
+    const e = errors[k];
+    if (e.type === 'ReadFailed' && e.requestId === id) return true;
+  }
+  return false;
+}
+
+/** The output carries some error naming request `id`. */
+function errsOn(out: StepOutput, id: string): boolean {
+  const errors = out.errors;
+  for (let k = 0; k < errors.length; k++) {
+    const e = errors[k];
+    if ('requestId' in e && e.requestId === id) return true;
+  }
+  return false;
+}
+
+/** The output forwards read `id` to a leader (ReadIndexRequest). */
+function forwards(out: StepOutput, id: string): boolean {
+  const messages = out.messages;
+  for (let k = 0; k < messages.length; k++) {
+    const x = messages[k];
+    if (x.type === 'ReadIndexRequest' && x.requestId === id) return true;
+  }
+  return false;
+}
+
+/** The output answers read `id` of `to` with a ReadIndexResponse: 'any' index, a 'served' one (>= 0) or a 'refused' one (< 0). */
+function answers(out: StepOutput, id: string, to: string, kind: 'any' | 'served' | 'refused'): boolean {
+  const messages = out.messages;
+  for (let k = 0; k < messages.length; k++) {
+    const r = messages[k];
+    if (r.type !== 'ReadIndexResponse' || r.requestId !== id || r.to !== to) continue;
+    if (kind === 'any' || (kind === 'served' ? r.readIndex >= 0 : r.readIndex < 0)) return true;
+  }
+  return false;
+}
+
 export function checkReadAccounting(node: string, before: RaftState, input: Input, result: StepResult): void {
   const after = result.state;
   const out = result.output;
@@ -29,18 +81,18 @@ export function checkReadAccounting(node: string, before: RaftState, input: Inpu
   if (before.role === 'Leader' && leader !== null && leader !== undefined && (after.role !== 'Leader' || after.term !== before.term)) {
     for (const r of [...leader.readsAwaitingCommit, ...leader.pendingReads]) {
       const answered = r.requester === null
-        ? out.errors.some((e) => e.type === 'ReadFailed' && e.requestId === r.requestId) || out.reads.some((x) => x.requestId === r.requestId)
-        : out.messages.some((m) => m.type === 'ReadIndexResponse' && m.requestId === r.requestId && m.to === r.requester);
+        ? failsRead(out, r.requestId) || holds(out.reads, r.requestId)
+        : answers(out, r.requestId, r.requester, 'any');
       if (!answered) fail(node, `stopped leading (term ${before.term} → ${after.term}, ${after.role}) without answering read ${r.requestId}${r.requester === null ? '' : ` forwarded by ${r.requester}`}`);
     }
   }
   if (input.type === 'Read') {
     const id = input.requestId;
     const l = after.leader;
-    const taken = out.reads.some((r) => r.requestId === id) || out.errors.some((e) => 'requestId' in e && e.requestId === id)
-      || after.readyReads.some((r) => r.requestId === id)
-      || (l !== null && l !== undefined && (l.pendingReads.some((r) => r.requestId === id) || l.readsAwaitingCommit.some((r) => r.requestId === id)))
-      || out.messages.some((x) => x.type === 'ReadIndexRequest' && x.requestId === id);
+    const taken = holds(out.reads, id) || errsOn(out, id)
+      || holds(after.readyReads, id)
+      || (l !== null && l !== undefined && (holds(l.pendingReads, id) || holds(l.readsAwaitingCommit, id)))
+      || forwards(out, id);
     if (!taken) fail(node, `client read ${id} was neither answered, failed, held nor forwarded (${before.role})`);
     return;
   }
@@ -48,20 +100,20 @@ export function checkReadAccounting(node: string, before: RaftState, input: Inpu
   const m = input.message;
   if (m.to !== node || m.term !== before.term) return;
   if (m.type === 'ReadIndexResponse') {
-    const failed = out.errors.some((e) => e.type === 'ReadFailed' && e.requestId === m.requestId);
+    const failed = failsRead(out, m.requestId);
     if (m.readIndex < 0 && !failed) fail(node, `read ${m.requestId} refused by ${m.from} (readIndex ${m.readIndex}) was not failed`);
     if (m.readIndex >= 0) {
       if (failed) fail(node, `read ${m.requestId} confirmed by ${m.from} at index ${m.readIndex} was failed`);
-      const kept = after.readyReads.some((r) => r.requestId === m.requestId) || out.reads.some((r) => r.requestId === m.requestId);
+      const kept = holds(after.readyReads, m.requestId) || holds(out.reads, m.requestId);
       if (!kept) fail(node, `read ${m.requestId} confirmed by ${m.from} at index ${m.readIndex} was dropped`);
     }
   } else if (m.type === 'ReadIndexRequest' && before.role === 'Leader' && after.role === 'Leader' && after.term === before.term) {
     const l = after.leader;
-    const held = l !== null && l !== undefined && (l.pendingReads.some((r) => r.requestId === m.requestId) || l.readsAwaitingCommit.some((r) => r.requestId === m.requestId));
-    const served = out.messages.some((r) => r.type === 'ReadIndexResponse' && r.requestId === m.requestId && r.to === m.from && r.readIndex >= 0);
+    const held = l !== null && l !== undefined && (holds(l.pendingReads, m.requestId) || holds(l.readsAwaitingCommit, m.requestId));
+    const served = answers(out, m.requestId, m.from, 'served');
     if (!held && !served) fail(node, `leading, it neither served nor held read ${m.requestId} forwarded by ${m.from}`);
   } else if (m.type === 'ReadIndexRequest' && before.role !== 'Leader' && after.role !== 'Leader') {
-    const refused = out.messages.some((r) => r.type === 'ReadIndexResponse' && r.requestId === m.requestId && r.to === m.from && r.readIndex < 0);
+    const refused = answers(out, m.requestId, m.from, 'refused');
     if (!refused) fail(node, `not leading, it did not refuse read ${m.requestId} forwarded by ${m.from}`);
   }
 }

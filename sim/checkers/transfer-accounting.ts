@@ -24,27 +24,49 @@ function fail(node: string, detail: string): never {
   throw new SafetyViolation('TransferAccounting', detail, node);
 }
 
+type StepError = StepResult['output']['errors'][number];
+
+/**
+ * Whether `errors` holds one of `type` (and, given, addressed `to`). Indexed, without a closure per
+ * call: this runs on every step of a leader, whose errors are nearly always none.
+ */
+function hasError(errors: readonly StepError[], type: StepError['type'], to?: string): boolean {
+  for (let k = 0; k < errors.length; k++) {
+    const e = errors[k];
+    if (e.type === type && (to === undefined || ('to' in e && e.to === to))) return true;
+  }
+  return false;
+}
+
+function refusedForTransfer(errors: readonly StepError[]): boolean {
+  for (let k = 0; k < errors.length; k++) {
+    const e = errors[k];
+    if (e.type === 'ProposalDropped' && e.reason === 'TransferInProgress') return true;
+  }
+  return false;
+}
+
 export function checkTransferAccounting(node: string, before: RaftState, input: Input, result: StepResult): void {
   const after = result.state;
   if (before.role !== 'Leader' || after.role !== 'Leader' || before.term !== after.term) return;
   const was = before.leader?.transfer ?? null;
   const now = after.leader?.transfer ?? null;
   const errors = result.output.errors;
-  const refusedForTransfer = errors.some((e) => e.type === 'ProposalDropped' && e.reason === 'TransferInProgress');
-  if (refusedForTransfer && was === null) fail(node, `refused a proposal as TransferInProgress with no transfer pending`);
+  const refused = refusedForTransfer(errors);
+  if (refused && was === null) fail(node, `refused a proposal as TransferInProgress with no transfer pending`);
   const proposal = input.type === 'Propose' || input.type === 'ProposeConfChange';
-  if (proposal && was !== null && !refusedForTransfer && !errors.some((e) => e.type === 'InvalidInput')) {
+  if (proposal && was !== null && !refused && !hasError(errors, 'InvalidInput')) {
     fail(node, `did not refuse a ${input.type} while its transfer to ${was.to} was pending (proposals wait until it ends)`);
   }
   if (input.type === 'TransferLeadership') {
-    const rejected = errors.some((e) => e.type === 'TransferRejected' && e.to === input.to);
+    const rejected = hasError(errors, 'TransferRejected', input.to);
     if (!rejected && now?.to !== input.to) fail(node, `asked to transfer to ${input.to}, neither rejected it nor started (pending: ${now === null ? 'none' : now.to})`);
   }
   if (now !== null && after.tick - now.startedAt >= 2 * after.config.electionTimeoutTicks) {
     fail(node, `its transfer to ${now.to} (started at tick ${now.startedAt}) is still pending at tick ${after.tick}, two election timeouts (${after.config.electionTimeoutTicks} ticks each) later`);
   }
   if (was === null || (now !== null && now.to === was.to && now.startedAt === was.startedAt)) return;
-  if (!errors.some((e) => e.type === 'TransferAborted' && e.to === was.to)) {
+  if (!hasError(errors, 'TransferAborted', was.to)) {
     fail(node, `its transfer to ${was.to} (started at tick ${was.startedAt}) ended without a TransferAborted (now: ${now === null ? 'none' : now.to})`);
   }
   if (now === null && after.tick - was.startedAt < after.config.electionTimeoutTicks) {
