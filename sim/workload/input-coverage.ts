@@ -13,11 +13,15 @@ import type { RunOptions } from '../run-options';
  * one-node cluster confirms its rounds at once, lease or not).
  */
 export function countInput(c: Coverage, input: StepInput, before: NodeView, output: NodeOutput, leaseReads: boolean): void {
+  // The counters of every step's input are written by name: a named store on the one counts object
+  // is cheap even where V8 does not inline Coverage.add, whose key then varies per call.
+  const counts = c.counts;
   switch (input.type) {
     case 'Tick':
-      return c.add('ticks');
+      counts.ticks += 1;
+      return;
     case 'Receive': {
-      c.add('receives');
+      counts.receives += 1;
       const m = input.message;
       if (m.type === 'RequestVoteRequest' || m.type === 'PreVoteRequest') {
         // The divergence that a length-only (or term-only) up-to-date check gets wrong: a candidate
@@ -40,7 +44,8 @@ export function countInput(c: Coverage, input: StepInput, before: NodeView, outp
       if (leaseReads && before.role === 'Leader' && output.reads.some((r) => r.requestId === input.requestId)) c.add('leaseReads');
       return;
     case 'PersistAck':
-      return c.add('persistAcks');
+      counts.persistAcks += 1;
+      return;
     case 'Snapshot':
       return c.add('snapshotsTaken');
     case 'TransferLeadership':
