@@ -31,6 +31,8 @@ interface PendingOp {
   attempt: number;
   node: NodeId;
   requestId: string;
+  /** A write's command as proposed, encoded at its first attempt and proposed again as is by each retry. */
+  data: string | null;
 }
 
 interface Client {
@@ -130,7 +132,7 @@ export class Workload {
     client.seq += 1;
     const history: HistoryOp = { id: this.nextOpId++, client: client.name, op, invokeMs: nowMs, completeMs: null, result: null };
     this.history.push(history);
-    client.pending = { history, seq: client.seq, deadlineMs: nowMs + this.config.operationTimeoutMs, attempt: 0, node: client.leaderGuess, requestId: '' };
+    client.pending = { history, seq: client.seq, deadlineMs: nowMs + this.config.operationTimeoutMs, attempt: 0, node: client.leaderGuess, requestId: '', data: null };
     // The trace line a report links the operation to (absent when the run is not traced).
     const eventIndex = this.port.traceInvoke(client.name, history.id, op.kind, op.key);
     if (eventIndex !== undefined) history.eventIndex = eventIndex;
@@ -153,7 +155,8 @@ export class Workload {
       this.port.read(op.node, op.requestId);
     } else {
       op.node = client.leaderGuess;
-      const data = encodeCommand({ client: client.name, seq: op.seq, op: op.history.op });
+      // The same client, seq and op every attempt (a retry is the same command): encoded once.
+      const data = (op.data ??= encodeCommand({ client: client.name, seq: op.seq, op: op.history.op }));
       if (this.batcher) this.batcher.add(nowMs, op.node, op.requestId, data);
       else this.port.propose(op.node, op.requestId, [data]);
     }
