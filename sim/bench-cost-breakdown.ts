@@ -2,7 +2,7 @@
 // configuration (5 nodes, 10 ms heartbeat, profile all, every checker on), split into core's step,
 // the per-step checks of core's private records (sim/checkers/core-step.ts) and everything else
 // (the event loop, network, disk, workload, protocol adapter, view checkers, coverage).
-//   node -r ts-node/register/transpile-only sim/bench-cost-breakdown.ts [seeds] [rounds]
+//   npm run bench:sim-cost -- [seeds] [rounds]
 // Defaults: 12 seeds from 1000 (as bench draws them), 5 rounds.
 //
 // Method: marginal cost. Each round runs the same seeds three ways, interleaved: as bench runs
@@ -83,6 +83,7 @@ const wholeS = median(cpuS.plain);
 const stepS = median(cpuS['step twice']) - wholeS;
 const checkS = median(cpuS['checks twice']) - wholeS;
 const restS = wholeS - stepS - checkS;
+if (stepS <= 0 || checkS <= 0) console.log('warning: a repeated part measured no extra CPU, so the noise exceeds it: run more seeds or rounds');
 const perEventNs = (s: number) => ((s * 1e9) / events).toFixed(0);
 const share = (s: number) => `${((100 * s) / wholeS).toFixed(0)}%`;
 const perCpuS = (s: number) => Math.round(events / s).toLocaleString('en-US');
