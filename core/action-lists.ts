@@ -4,6 +4,7 @@
 // then allocates no list for its actions. Frozen like the shared empty list: outputs are read-only.
 
 import type { ActionName, Output } from './types';
+import { EMPTY_LIST } from './arrays';
 
 /** Sequences longer than this are built per step (they are rare: elections, membership changes). */
 export const MAX_INTERNED_ACTIONS = 4;
@@ -23,7 +24,7 @@ export interface ActionList {
   quietOutput: Output | null;
 }
 
-const NOTHING: readonly never[] = Object.freeze([]);
+const NOTHING = EMPTY_LIST;
 const EMPTY_NAMES: readonly ActionName[] = NOTHING;
 
 /** The empty sequence, the root of every interned one. */

@@ -19,13 +19,13 @@ export function joined<T>(a: readonly T[], b: readonly T[]): T[] {
   return out;
 }
 
-/** The one empty list every emptied read-only list shares (frozen: nobody may fill it). */
-const EMPTY: readonly never[] = Object.freeze([]);
+/** The one empty list core's read-only lists share when empty (frozen: nobody may fill it). */
+export const EMPTY_LIST: readonly never[] = Object.freeze([]);
 
 /**
  * `list` without its first `count` items: the shared empty list when none remain (a follower's
  * in-flight list, emptied by nearly every answer of an unpipelined stream), else a slice.
  */
 export function withoutFirst<T>(list: readonly T[], count: number): readonly T[] {
-  return count >= list.length ? EMPTY : list.slice(count);
+  return count >= list.length ? EMPTY_LIST : list.slice(count);
 }

@@ -12,6 +12,7 @@
 import type { ActionName, ApplyEntry, Entry, LogIndex, Message, Output, PersistRecord, Proposed, RaftError, ReadResult, Snapshot } from './types';
 import { copyLeaderState, copyProgress, copyState, type LeaderState, type Progress, type RaftState } from './state';
 import { heldPush } from './held-queue';
+import { EMPTY_LIST } from './arrays';
 import { MAX_INTERNED_ACTIONS, NO_ACTIONS, extendActions, quietOutput, type ActionList } from './action-lists';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -29,7 +30,7 @@ interface PendingPersist {
 }
 
 /** Shared by every output list that stayed empty; frozen so that nobody can fill it by accident. */
-const NONE: readonly never[] = Object.freeze([]);
+const NONE = EMPTY_LIST;
 
 export class InternalInvariantError extends Error {
   override readonly name = 'InternalInvariantError';
