@@ -625,8 +625,7 @@ export class Simulation {
     // this runs on every step of every node that is not leading.
     if (after.role !== 'Leader' || after.term !== before.term) {
       if (transfers.size > 0) transfers.clear();
-    }
-    else if (input.type === 'Receive' && input.message.type === 'InstallSnapshotResponse' && input.message.installed) {
+    } else if (input.type === 'Receive' && input.message.type === 'InstallSnapshotResponse' && input.message.installed) {
       if ((transfers.get(input.message.from) ?? Infinity) <= input.message.lastIncludedIndex) transfers.delete(input.message.from);
     }
     if (output.restore) c.add('snapshotInstalls');
