@@ -6,8 +6,9 @@
 // counting itself at its own round). Answering it earlier vouches for leadership with answers
 // sent before the read arrived, so a leader deposed in between serves a stale value: a window the
 // linearizability checker sees only when a deposition lands in it. Judged on each step of a leader
-// that stays leader of its term, with lease reads off (a valid lease answers without a round, which
-// LeaderLease judges): for every request id,
+// that stays leader of its term, with lease reads off. A valid lease answers without a round, and
+// no rule judges a lease's timing yet (docs/mutation.md, theme stale-read-windows-narrow). For every
+// request id:
 //
 //   answers in the step ≤ its pending entries whose round the step's end confirms
 //                         (+ the reads taken or started in the step, when every round is confirmed)
