@@ -24,11 +24,8 @@ export interface ActionList {
   quietOutput: Output | null;
 }
 
-const NOTHING = EMPTY_LIST;
-const EMPTY_NAMES: readonly ActionName[] = NOTHING;
-
 /** The empty sequence, the root of every interned one. */
-export const NO_ACTIONS: ActionList = { names: EMPTY_NAMES, next: null, lastName: null, lastNext: null, quietOutput: null };
+export const NO_ACTIONS: ActionList = { names: EMPTY_LIST, next: null, lastName: null, lastNext: null, quietOutput: null };
 
 /** The interned sequence `list.names` followed by `name`; `list` must hold fewer than MAX_INTERNED_ACTIONS. */
 export function extendActions(list: ActionList, name: ActionName): ActionList {
@@ -47,6 +44,6 @@ export function extendActions(list: ActionList, name: ActionName): ActionList {
 /** The shared output of a step that did `list`'s actions and nothing else. */
 export function quietOutput(list: ActionList): Output {
   return (list.quietOutput ??= Object.freeze({
-    messages: NOTHING, persist: null, apply: NOTHING, restore: null, reads: NOTHING, proposed: NOTHING, errors: NOTHING, actions: list.names,
+    messages: EMPTY_LIST, persist: null, apply: EMPTY_LIST, restore: null, reads: EMPTY_LIST, proposed: EMPTY_LIST, errors: EMPTY_LIST, actions: list.names,
   }));
 }

@@ -30,7 +30,6 @@ interface PendingPersist {
 }
 
 /** Shared by every output list that stayed empty; frozen so that nobody can fill it by accident. */
-const NONE = EMPTY_LIST;
 
 export class InternalInvariantError extends Error {
   override readonly name = 'InternalInvariantError';
@@ -154,7 +153,7 @@ export class StepContext {
   }
   /** Released self-addressed messages, processed before the step returns (drainSelfInbox). */
   get selfInbox(): readonly Message[] {
-    return this._selfInbox ?? NONE;
+    return this._selfInbox ?? EMPTY_LIST;
   }
   pushSelf(message: Message): void {
     this._selfInbox = appendSmall(this._selfInbox, message);
@@ -343,13 +342,13 @@ export class StepContext {
     return {
       state: this.s,
       output: {
-        messages: this._messages ?? NONE,
+        messages: this._messages ?? EMPTY_LIST,
         persist,
-        apply: this._apply ?? NONE,
+        apply: this._apply ?? EMPTY_LIST,
         restore: this.restore,
-        reads: this._reads ?? NONE,
-        proposed: this._proposed ?? NONE,
-        errors: this._errors ?? NONE,
+        reads: this._reads ?? EMPTY_LIST,
+        proposed: this._proposed ?? EMPTY_LIST,
+        errors: this._errors ?? EMPTY_LIST,
         actions: this._actions ?? this._actionList.names,
       },
     };

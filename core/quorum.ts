@@ -43,7 +43,7 @@ function majorityMin(voters: readonly NodeId[], valueOf: (id: NodeId) => LogInde
   return values[Math.floor(voters.length / 2)];
 }
 
-/** Inserts `value` into the descending prefix values[0, n), as insertDescending does, without resizing. */
+/** Inserts `value` into the descending prefix values[0, n), moving the smaller values up one slot (no resizing). */
 function placeDescending(values: number[], n: number, value: number): void {
   let k = n;
   while (k > 0 && values[k - 1] < value) {
@@ -85,16 +85,12 @@ export function quorumMatch(cluster: ClusterConfig, selfId: NodeId, selfMatch: L
 }
 
 /**
- * Inserts `value` into the descending list `sorted`. Voter lists are a handful long, so building
- * the order by insertion beats Array.prototype.sort, its comparator calls and its scratch arrays
- * (this runs for every AppendEntries answer a leader gets).
+ * Inserts `value` into the descending list `sorted`, growing it: placeDescending's order on a list
+ * of its own (the quorum helpers above insert into one fixed scratch list instead). Voter lists
+ * are a handful long, so building the order by insertion beats Array.prototype.sort, its
+ * comparator calls and its scratch arrays.
  */
 export function insertDescending(sorted: number[], value: number): void {
-  let k = sorted.length;
   sorted.push(value);
-  while (k > 0 && sorted[k - 1] < value) {
-    sorted[k] = sorted[k - 1];
-    k--;
-  }
-  sorted[k] = value;
+  placeDescending(sorted, sorted.length - 1, value);
 }

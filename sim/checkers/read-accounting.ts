@@ -33,22 +33,12 @@ function holds(list: readonly { readonly requestId: string }[], id: string): boo
 
 type StepOutput = StepResult['output'];
 
-/** The output fails read `id` (ReadFailed). */
-function failsRead(out: StepOutput, id: string): boolean {
+/** The output carries an error naming request `id` (of `type`, when given: ReadFailed fails a read). */
+function errsOn(out: StepOutput, id: string, type?: 'ReadFailed'): boolean {
   const errors = out.errors;
   for (let k = 0; k < errors.length; k++) {
     const e = errors[k];
-    if (e.type === 'ReadFailed' && e.requestId === id) return true;
-  }
-  return false;
-}
-
-/** The output carries some error naming request `id`. */
-function errsOn(out: StepOutput, id: string): boolean {
-  const errors = out.errors;
-  for (let k = 0; k < errors.length; k++) {
-    const e = errors[k];
-    if ('requestId' in e && e.requestId === id) return true;
+    if ((type === undefined || e.type === type) && 'requestId' in e && e.requestId === id) return true;
   }
   return false;
 }
@@ -81,7 +71,7 @@ export function checkReadAccounting(node: string, before: RaftState, input: Inpu
   if (before.role === 'Leader' && leader !== null && leader !== undefined && (after.role !== 'Leader' || after.term !== before.term)) {
     for (const r of [...leader.readsAwaitingCommit, ...leader.pendingReads]) {
       const answered = r.requester === null
-        ? failsRead(out, r.requestId) || holds(out.reads, r.requestId)
+        ? errsOn(out, r.requestId, 'ReadFailed') || holds(out.reads, r.requestId)
         : answers(out, r.requestId, r.requester, 'any');
       if (!answered) fail(node, `stopped leading (term ${before.term} → ${after.term}, ${after.role}) without answering read ${r.requestId}${r.requester === null ? '' : ` forwarded by ${r.requester}`}`);
     }
@@ -100,7 +90,7 @@ export function checkReadAccounting(node: string, before: RaftState, input: Inpu
   const m = input.message;
   if (m.to !== node || m.term !== before.term) return;
   if (m.type === 'ReadIndexResponse') {
-    const failed = failsRead(out, m.requestId);
+    const failed = errsOn(out, m.requestId, 'ReadFailed');
     if (m.readIndex < 0 && !failed) fail(node, `read ${m.requestId} refused by ${m.from} (readIndex ${m.readIndex}) was not failed`);
     if (m.readIndex >= 0) {
       if (failed) fail(node, `read ${m.requestId} confirmed by ${m.from} at index ${m.readIndex} was failed`);
